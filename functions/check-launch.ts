@@ -1,0 +1,7 @@
+// CheckLaunch: one DescribeJobs over the wave's jobs; launch counts, failure budget, timeout.
+import { drs } from '#shared/drs/default.ts';
+import { RunState } from '#shared/recovery/state.ts';
+import { checkLaunch } from '#shared/recovery/waves.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(RunState.required({ wave: true }), async ({ wave }) => checkLaunch(wave, drs));

@@ -1,0 +1,7 @@
+// CheckPostLaunchActions: required post-launch action runs must SUCCEED before the next wave.
+import { drs } from '#shared/drs/default.ts';
+import { RunState } from '#shared/recovery/state.ts';
+import { checkPostLaunchActions } from '#shared/recovery/waves.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(RunState.required({ wave: true }), async ({ wave }) => checkPostLaunchActions(wave, drs));

@@ -1,0 +1,16 @@
+// CleanUpDrill: terminate every instance this drill launched; re-entrant until DRS lists none.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { drs } from '#shared/drs/default.ts';
+import { metrics } from '#shared/powertools.ts';
+import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
+import { RunState } from '#shared/recovery/state.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(RunState, async ({ run, cleanup }) => {
+  const next = await cleanUpDrill(run, cleanup, drs);
+  if (next.done) {
+    metrics.addDimensions({ plan: run.plan, mode: run.mode });
+    metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);
+  }
+  return next;
+});

@@ -1,0 +1,15 @@
+// StartWave: StartRecovery for the next wave (or the rest of it), idempotent by job tags.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { drs } from '#shared/drs/default.ts';
+import { loadDeployedPlan } from '#shared/plan/deployed.ts';
+import { metrics } from '#shared/powertools.ts';
+import { RunState } from '#shared/recovery/state.ts';
+import { startWave } from '#shared/recovery/waves.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(RunState, async (state) => {
+  const wave = await startWave(state, await loadDeployedPlan(state.run.plan), drs);
+  metrics.addDimensions({ plan: state.run.plan, mode: state.run.mode });
+  metrics.addMetric('ServersInJobs', MetricUnit.Count, wave.serverCount - wave.notStarted);
+  return wave;
+});

@@ -1,0 +1,16 @@
+// ValidateInput: execution input + its plan → the run. Fails before anything changes in DRS.
+import { z } from 'zod';
+import { loadDeployedPlan } from '#shared/plan/deployed.ts';
+import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
+import { logger } from '#shared/powertools.ts';
+import { stepHandler } from '#shared/step.ts';
+
+const ValidateInputEvent = z.object({ input: z.unknown(), execution: z.string(), startedAt: z.string() });
+
+export const handler = stepHandler(ValidateInputEvent, async ({ input, execution, startedAt }) => {
+  const request = parseExecutionInput(input);
+  const plan = await loadDeployedPlan(request.plan);
+  const run = prepareRun(request, plan, execution, startedAt);
+  logger.info('run accepted', { plan: run.plan, mode: run.mode, waves: run.waves });
+  return { run };
+});

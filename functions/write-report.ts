@@ -1,0 +1,16 @@
+// WriteReport: the run's report (JSON and Markdown) from its state and from DRS.
+import { drs } from '#shared/drs/default.ts';
+import { logger } from '#shared/powertools.ts';
+import { renderMarkdown } from '#shared/report/markdown.ts';
+import { buildReport } from '#shared/report/report.ts';
+import { reportStore } from '#shared/report/default.ts';
+import { RunState } from '#shared/recovery/state.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(RunState, async (state) => {
+  const report = await buildReport(state, drs);
+  const json = await reportStore.put(`${report.execution}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+  const markdown = await reportStore.put(`${report.execution}.md`, renderMarkdown(report), 'text/markdown');
+  logger.info('report written', { status: report.status, json, markdown });
+  return { status: report.status, error: report.error, cause: report.cause, json, markdown };
+});

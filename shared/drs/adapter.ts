@@ -1,0 +1,89 @@
+// DrsPort over the AWS SDK: the SDK's own paginators, and ID filters batched to DRS's limits.
+import {
+  DrsClient,
+  paginateDescribeJobLogItems,
+  paginateDescribeJobs,
+  paginateDescribeRecoveryInstances,
+  paginateDescribeRecoverySnapshots,
+  paginateDescribeSourceServers,
+  StartRecoveryCommand,
+  TerminateRecoveryInstancesCommand,
+} from '@aws-sdk/client-drs';
+import { chunk, DRS_LIMITS } from './limits.ts';
+import type { DrsPort, Job, JobLog, RecoveryInstance, SourceServer } from './port.ts';
+
+/** DRS answers 1000 items a page at most; fewer pages mean fewer throttling chances. */
+const PAGE_SIZE = 1000;
+
+async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
+  const all: Item[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
+export function createDrsAdapter(client: DrsClient): DrsPort {
+  const paging = { client, pageSize: PAGE_SIZE };
+  return {
+    async listSourceServers(filter) {
+      if (filter?.sourceServerIDs === undefined) {
+        return collect(paginateDescribeSourceServers(paging, { filters: {} }), (page) => page.items);
+      }
+      const batches = chunk(filter.sourceServerIDs, DRS_LIMITS.sourceServerIdsPerDescribe);
+      const results = await Promise.all(
+        batches.map((sourceServerIDs) =>
+          collect(paginateDescribeSourceServers(paging, { filters: { sourceServerIDs } }), (page) => page.items),
+        ),
+      );
+      return results.flat() as SourceServer[];
+    },
+
+    async listJobs(filter) {
+      if (filter.jobIDs !== undefined) {
+        if (filter.jobIDs.length === 0) return [];
+        const batches = chunk(filter.jobIDs, DRS_LIMITS.jobIdsPerDescribe);
+        const results = await Promise.all(
+          batches.map((jobIDs) => collect(paginateDescribeJobs(paging, { filters: { jobIDs } }), (page) => page.items)),
+        );
+        return results.flat() as Job[];
+      }
+      return collect(paginateDescribeJobs(paging, { filters: { fromDate: filter.fromDate } }), (page) => page.items);
+    },
+
+    async startRecovery(request) {
+      const response = await client.send(new StartRecoveryCommand(request));
+      if (response.job === undefined) throw new Error('DRS StartRecovery answered without a job');
+      return response.job;
+    },
+
+    async newestSnapshot(sourceServerID, atOrBefore) {
+      const pages = paginateDescribeRecoverySnapshots(
+        { client, pageSize: 1 },
+        { sourceServerID, order: 'DESC', filters: atOrBefore === undefined ? undefined : { toDateTime: atOrBefore } },
+      );
+      for await (const page of pages) return page.items?.[0];
+      return undefined;
+    },
+
+    async listRecoveryInstances(filter) {
+      const requests =
+        filter.recoveryInstanceIDs !== undefined
+          ? chunk(filter.recoveryInstanceIDs, DRS_LIMITS.recoveryInstanceIdsPerDescribe).map((recoveryInstanceIDs) => ({ recoveryInstanceIDs }))
+          : [{ sourceServerIDs: filter.sourceServerIDs }];
+      if (requests.length === 0) return [];
+      const results = await Promise.all(
+        requests.map((filters) => collect(paginateDescribeRecoveryInstances(paging, { filters }), (page) => page.items)),
+      );
+      return results.flat() as RecoveryInstance[];
+    },
+
+    async terminateRecoveryInstances(recoveryInstanceIDs) {
+      const response = await client.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs }));
+      if (response.job === undefined) throw new Error('DRS TerminateRecoveryInstances answered without a job');
+      return response.job;
+    },
+
+    async listJobLogItems(jobID) {
+      return collect(paginateDescribeJobLogItems(paging, { jobID }), (page) => page.items) as Promise<JobLog[]>;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Domain errors. In Step Functions the thrown error's `name` becomes the `Error` that Retry and
+// Catch match, so each failure the workflow routes on has a class (and a stable name) of its own.
+
+/** An execution input that does not match the schema; nothing was changed in DRS. */
+export class InvalidInputError extends Error {
+  override name = 'InvalidInputError';
+}
+
+/** A plan file that does not parse or does not match the plan schema. */
+export class InvalidPlanError extends Error {
+  override name = 'InvalidPlanError';
+}
+
+/** No plan file carries the requested plan name. */
+export class PlanNotFoundError extends Error {
+  override name = 'PlanNotFoundError';
+}
+
+/** Preflight found problems (all listed in the message); nothing was launched. */
+export class PreflightFailedError extends Error {
+  override name = 'PreflightFailedError';
+  constructor(readonly problems: string[]) {
+    super(`preflight found ${problems.length} problem(s), nothing was launched:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+/** More servers of a wave failed (launch or required post-launch action) than its budget allows. */
+export class WaveFailedError extends Error {
+  override name = 'WaveFailedError';
+}
+
+/** A wave did not finish within its timeout. */
+export class WaveTimedOutError extends Error {
+  override name = 'WaveTimedOutError';
+}
+
+/** DRS refused to start a job for a reason retrying will not fix (conflict, quota, validation). */
+export class WaveStartRefusedError extends Error {
+  override name = 'WaveStartRefusedError';
+}
+
+/** Drill clean-up did not terminate every instance within its time. */
+export class CleanUpIncompleteError extends Error {
+  override name = 'CleanUpIncompleteError';
+}
+
+/** A required setting (environment variable) is missing or malformed: a misconfigured deploy. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}

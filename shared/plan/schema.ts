@@ -1,0 +1,182 @@
+// Recovery plan and execution input schemas: the one definition of what a plan file and a run
+// request may hold. Everything inward uses the inferred types.
+import { z } from 'zod';
+
+const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
+/** DRS tag keys and values: 1..128 / 0..256 characters. */
+const tagKey = z.string().min(1).max(128);
+const tagValue = z.string().max(256);
+
+/** Which data a wave recovers from. */
+export const SnapshotChoice = z.union([
+  z.literal('latest').describe('On-demand snapshot taken at launch: the newest data (DRS default).'),
+  z.literal('newest-point-in-time').describe('The newest existing point-in-time snapshot of each server.'),
+  z
+    .strictObject({
+      atOrBefore: z.iso
+        .datetime({ offset: true })
+        .describe('The newest point-in-time snapshot taken at or before this instant (ISO-8601).'),
+    })
+    .describe('Recover the data as it was at a given time, e.g. before a ransomware infection.'),
+]);
+export type SnapshotChoice = z.infer<typeof SnapshotChoice>;
+
+/** Settings a wave may set for itself and a plan may set for all its waves. */
+const waveSettings = {
+  snapshot: SnapshotChoice.optional(),
+  waitForPostLaunchActions: z
+    .boolean()
+    .optional()
+    .describe('Wait until every required post-launch action SUCCEEDED before the next wave (default true).'),
+  failureBudget: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Servers of the wave that may fail (launch or required action) before the plan stops (default 0).'),
+  timeoutMinutes: z
+    .number()
+    .positive()
+    .max(24 * 60 * 7)
+    .optional()
+    .describe('How long the wave may take, launch and post-launch actions included (default 120).'),
+  pauseAfterMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .optional()
+    .describe('Wait this long after the wave before starting the next one (default 0).'),
+};
+
+export const ServerSelector = z
+  .strictObject({
+    ids: z
+      .array(z.string().regex(SOURCE_SERVER_ID, 'a source server ID looks like s-1234567890abcdefg (s- and 17 letters or digits)'))
+      .min(1)
+      .optional()
+      .describe('Explicit DRS source server IDs.'),
+    tags: z
+      .record(tagKey, tagValue)
+      .refine((tags) => Object.keys(tags).length > 0, 'give at least one tag, e.g. {Application: payments, Tier: db}')
+      .optional()
+      .describe('Every DRS source server carrying all of these tags.'),
+  })
+  .refine((selector) => selector.ids !== undefined || selector.tags !== undefined, {
+    message: 'a wave needs servers: give `ids` (source server IDs) and/or `tags` (a tag selector)',
+  });
+export type ServerSelector = z.infer<typeof ServerSelector>;
+
+export const Wave = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'a wave name is 1-64 letters, digits, spaces, dots, dashes or underscores'),
+  description: z.string().max(1024).optional(),
+  servers: ServerSelector,
+  ...waveSettings,
+});
+export type Wave = z.infer<typeof Wave>;
+
+export const Plan = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes (it is part of execution names)'),
+    description: z.string().max(1024).optional(),
+    targets: z
+      .strictObject({
+        rtoMinutes: z.number().positive().describe('Recovery time objective: run start to last server ready.'),
+        rpoMinutes: z.number().positive().describe('Recovery point objective: the most data loss accepted (replication lag).'),
+      })
+      .describe('The recovery objectives the plan is measured against.'),
+    defaults: z.strictObject(waveSettings).optional().describe('Settings every wave takes unless it sets its own.'),
+    waves: z.array(Wave).min(1, 'a plan needs at least one wave'),
+  })
+  .superRefine((plan, ctx) => {
+    const seenWave = new Map<string, number>();
+    const seenServer = new Map<string, number>();
+    plan.waves.forEach((wave, index) => {
+      const earlier = seenWave.get(wave.name);
+      if (earlier !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['waves', index, 'name'],
+          message: `wave name "${wave.name}" is already used by waves[${earlier}]; give each wave its own name`,
+        });
+      }
+      seenWave.set(wave.name, index);
+      wave.servers.ids?.forEach((id, idIndex) => {
+        const other = seenServer.get(id);
+        if (other !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['waves', index, 'servers', 'ids', idIndex],
+            message: `source server ${id} is already in wave "${plan.waves[other].name}"; a server belongs to one wave only`,
+          });
+        }
+        seenServer.set(id, index);
+      });
+    });
+  });
+export type Plan = z.infer<typeof Plan>;
+
+export const MODES = ['drill', 'recovery'] as const;
+
+/** What the console, the schedule, an alarm and the CLI send to start a run. */
+export const ExecutionInput = z.strictObject({
+  plan: z.string().min(1).describe('The plan name (the `name` in its plan file).'),
+  mode: z.enum(MODES).describe('drill: launch drill instances and terminate them afterwards; recovery: launch for real and keep them.'),
+  waves: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Run only these waves (by name), in the plan order.'),
+  snapshotTime: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Recover every wave from the newest point-in-time snapshot at or before this instant.'),
+  skipCleanup: z.boolean().optional().describe('Drill only: keep the drill instances (terminate them yourself later).'),
+  holdMinutes: z
+    .number()
+    .min(0)
+    .max(24 * 60)
+    .optional()
+    .describe('Drill only: keep the drill instances up this long before clean-up, e.g. for manual tests.'),
+  reason: z.string().max(512).optional().describe('Why this run was started (shown in the report).'),
+  trigger: z
+    .strictObject({
+      source: z.enum(['console', 'cli', 'schedule', 'alarm', 'local']),
+      id: z.string().max(512).optional(),
+    })
+    .optional()
+    .describe('Who started the run; set by the triggers.'),
+});
+export type ExecutionInput = z.infer<typeof ExecutionInput>;
+
+/** The settings of one wave once plan defaults and built-in defaults are applied. */
+export interface ResolvedWaveSettings {
+  snapshot: SnapshotChoice;
+  waitForPostLaunchActions: boolean;
+  failureBudget: number;
+  timeoutMinutes: number;
+  pauseAfterMinutes: number;
+}
+
+export const BUILT_IN_WAVE_DEFAULTS: ResolvedWaveSettings = {
+  snapshot: 'latest',
+  waitForPostLaunchActions: true,
+  failureBudget: 0,
+  timeoutMinutes: 120,
+  pauseAfterMinutes: 0,
+};
+
+/** A wave's settings: its own, else the plan's defaults, else the built-in ones. */
+export function resolveWaveSettings(plan: Plan, wave: Wave): ResolvedWaveSettings {
+  const pick = <K extends keyof ResolvedWaveSettings>(key: K): ResolvedWaveSettings[K] =>
+    (wave[key] ?? plan.defaults?.[key] ?? BUILT_IN_WAVE_DEFAULTS[key]) as ResolvedWaveSettings[K];
+  return {
+    snapshot: pick('snapshot'),
+    waitForPostLaunchActions: pick('waitForPostLaunchActions'),
+    failureBudget: pick('failureBudget'),
+    timeoutMinutes: pick('timeoutMinutes'),
+    pauseAfterMinutes: pick('pauseAfterMinutes'),
+  };
+}

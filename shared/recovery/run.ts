@@ -1,0 +1,43 @@
+// ValidateInput: the execution input and its plan, checked before anything changes in DRS.
+import { InvalidInputError } from '../errors.ts';
+import { describeIssues, formatProblems } from '../plan/load.ts';
+import { ExecutionInput, type Plan } from '../plan/schema.ts';
+import type { Run } from './state.ts';
+
+/** Parses the raw execution input; the error names every wrong field and how to fix it. */
+export function parseExecutionInput(raw: unknown): ExecutionInput {
+  const parsed = ExecutionInput.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidInputError(`invalid execution input:\n${formatProblems('input', describeIssues(parsed.error.issues))}`);
+  }
+  return parsed.data;
+}
+
+/** The run: the input applied to its plan (waves picked, drill options checked). */
+export function prepareRun(input: ExecutionInput, plan: Plan, execution: string, startedAt: string): Run {
+  const planWaves = plan.waves.map((wave) => wave.name);
+  const unknown = (input.waves ?? []).filter((name) => !planWaves.includes(name));
+  if (unknown.length > 0) {
+    throw new InvalidInputError(
+      `invalid execution input: waves: ${unknown.map((name) => `"${name}"`).join(', ')} not in plan "${plan.name}"; its waves are ${planWaves.map((name) => `"${name}"`).join(', ')}`,
+    );
+  }
+  const isDrill = input.mode === 'drill';
+  if (!isDrill && (input.skipCleanup !== undefined || input.holdMinutes !== undefined)) {
+    throw new InvalidInputError('invalid execution input: skipCleanup and holdMinutes apply to drills only (a recovery keeps its instances); remove them or use "mode": "drill"');
+  }
+  return {
+    plan: plan.name,
+    mode: input.mode,
+    isDrill,
+    execution,
+    startedAt,
+    waves: input.waves === undefined ? planWaves : planWaves.filter((name) => input.waves?.includes(name)),
+    targets: plan.targets,
+    snapshotTime: input.snapshotTime,
+    skipCleanup: input.skipCleanup ?? false,
+    holdSeconds: Math.round((input.holdMinutes ?? 0) * 60),
+    reason: input.reason,
+    trigger: input.trigger,
+  };
+}

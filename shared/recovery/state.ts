@@ -1,0 +1,115 @@
+// The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
+// Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
+import { z } from 'zod';
+import { ExecutionInput, MODES, SnapshotChoice } from '../plan/schema.ts';
+
+/** The run, fixed by ValidateInput. */
+export const Run = z.object({
+  plan: z.string(),
+  mode: z.enum(MODES),
+  isDrill: z.boolean(),
+  execution: z.string(),
+  startedAt: z.string(),
+  /** The waves this run recovers, in plan order (all of them unless the input picked some). */
+  waves: z.array(z.string()).min(1),
+  targets: z.object({ rtoMinutes: z.number(), rpoMinutes: z.number() }),
+  /** Input override: recover every wave from the newest snapshot at or before this time. */
+  snapshotTime: z.string().optional(),
+  skipCleanup: z.boolean(),
+  holdSeconds: z.number(),
+  reason: z.string().optional(),
+  trigger: ExecutionInput.shape.trigger,
+});
+export type Run = z.infer<typeof Run>;
+
+/** A server that failed, with the reason in DRS's words (kept short: the report has the detail). */
+export const ServerProblem = z.object({ sourceServerID: z.string(), reason: z.string() });
+export type ServerProblem = z.infer<typeof ServerProblem>;
+
+/** At most this many problems are carried in the state; counts stay exact. */
+export const MAX_LISTED_PROBLEMS = 25;
+
+/** The wave in progress. */
+export const WaveState = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  isLast: z.boolean(),
+  snapshot: SnapshotChoice,
+  failureBudget: z.number().int(),
+  timeoutSeconds: z.number(),
+  waitForPostLaunchActions: z.boolean(),
+  pauseAfterSeconds: z.number(),
+  startedAt: z.string(),
+  /** Servers the wave recovers, and how many of them are not in a job yet (quota-limited). */
+  serverCount: z.number().int(),
+  notStarted: z.number().int(),
+  jobIDs: z.array(z.string()),
+  /** Poll loop: the next wait, the waiting done so far, and what the last poll saw. */
+  pollSeconds: z.number().int(),
+  waitedSeconds: z.number(),
+  progressSignature: z.string(),
+  launched: z.number().int(),
+  failed: z.number().int(),
+  launchDone: z.boolean(),
+  postLaunchActionsDone: z.boolean(),
+  actionsSucceeded: z.number().int(),
+  actionsFailed: z.number().int(),
+  actionsPending: z.number().int(),
+  /** Servers that failed: launch FAILED, or a required post-launch action FAILED. */
+  failedServers: z.array(ServerProblem),
+  /** Optional post-launch actions that failed: reported, never fatal. */
+  warnings: z.array(z.string()),
+});
+export type WaveState = z.infer<typeof WaveState>;
+
+/** A finished wave, as CompleteWave records it. */
+export const CompletedWave = z.object({
+  name: z.string(),
+  status: z.enum(['SUCCEEDED', 'SUCCEEDED_WITH_FAILURES']),
+  serverCount: z.number().int(),
+  launched: z.number().int(),
+  failed: z.number().int(),
+  jobIDs: z.array(z.string()),
+  startedAt: z.string(),
+  warnings: z.array(z.string()),
+});
+export type CompletedWave = z.infer<typeof CompletedWave>;
+
+export const Preflight = z.object({
+  serverCount: z.number().int(),
+  waves: z.array(z.object({ name: z.string(), serverCount: z.number().int() })),
+  warnings: z.array(z.string()),
+});
+export type Preflight = z.infer<typeof Preflight>;
+
+export const Cleanup = z.object({
+  done: z.boolean(),
+  pollSeconds: z.number().int(),
+  waitedSeconds: z.number(),
+  terminateJobIDs: z.array(z.string()),
+  /** Instances this execution launched (counted from its jobs). */
+  instancesLaunched: z.number().int(),
+  /** Of those, DRS no longer lists them: terminated. */
+  instancesTerminated: z.number().int(),
+  /** Of those, DRS still lists them (counted from DRS, never assumed). */
+  instancesLeft: z.number().int(),
+  /** Launches of this execution still in flight (clean-up waits for them). */
+  launchesInFlight: z.number().int(),
+});
+export type Cleanup = z.infer<typeof Cleanup>;
+
+/** A Step Functions Catch result: `Cause` is the Lambda error (JSON on AWS, text locally). */
+export const Failure = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type Failure = z.infer<typeof Failure>;
+
+/** The whole state as the tasks after ValidateInput see it. */
+export const RunState = z.object({
+  run: Run,
+  preflight: Preflight.optional(),
+  wave: WaveState.optional(),
+  completed: z.array(CompletedWave).optional(),
+  failure: Failure.optional(),
+  cleanup: Cleanup.optional(),
+  cleanupFailure: Failure.optional(),
+});
+export type RunState = z.infer<typeof RunState>;
