@@ -1,0 +1,88 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPlanByName, parsePlan, readPlanFile } from '#shared/plan/load.ts';
+import { planJsonSchema } from '#shared/plan/json-schema.ts';
+import { resolveWaveSettings } from '#shared/plan/schema.ts';
+import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
+
+const validPlan = `name: shop
+targets: { rtoMinutes: 60, rpoMinutes: 15 }
+defaults: { failureBudget: 1, timeoutMinutes: 30 }
+waves:
+  - name: db
+    servers: { tags: { Tier: db } }
+    failureBudget: 0
+  - name: web
+    servers: { ids: [s-00000000000000001] }
+`;
+
+describe('plan files', () => {
+  it('the example plan is valid and its waves take the plan defaults unless they set their own', async () => {
+    const plan = await readPlanFile('plans/example.yaml');
+    expect(plan.waves.map((wave) => wave.name)).toEqual(['databases', 'application', 'web']);
+    expect(resolveWaveSettings(plan, plan.waves[2]).failureBudget).toBe(1);
+    expect(resolveWaveSettings(plan, plan.waves[0]).failureBudget).toBe(0);
+    expect(resolveWaveSettings(plan, plan.waves[0]).waitForPostLaunchActions).toBe(true);
+  });
+
+  it('an unknown key is named with its file, line and the fix', () => {
+    const text = validPlan.replace('    failureBudget: 0', '    failurBudget: 0');
+    expect(() => parsePlan(text, 'plans/shop.yaml')).toThrow(
+      /plans\/shop\.yaml:\d+: waves\[0\]\.failurBudget: unknown key "failurBudget": remove it or check its spelling/,
+    );
+  });
+
+  it('a server listed in two waves is rejected, naming the second place', () => {
+    const text = validPlan.replace('servers: { tags: { Tier: db } }', 'servers: { ids: [s-00000000000000001] }');
+    expect(() => parsePlan(text, 'shop.yaml')).toThrow(/waves\[1\]\.servers\.ids\[0\]: source server s-00000000000000001 is already in wave "db"/);
+  });
+
+  it('an empty wave and an empty plan say what is missing', () => {
+    expect(() => parsePlan(validPlan.replace('servers: { tags: { Tier: db } }', 'servers: {}'), 'p.yaml')).toThrow(
+      /waves\[0\]\.servers: a wave needs servers: give `ids`/,
+    );
+    expect(() => parsePlan('name: x\ntargets: { rtoMinutes: 1, rpoMinutes: 1 }\nwaves: []\n', 'p.yaml')).toThrow(/waves: a plan needs at least one wave/);
+  });
+
+  it('a malformed server ID, a bad snapshot choice and broken YAML are explained', () => {
+    expect(() => parsePlan(validPlan.replace('s-00000000000000001', 's-1'), 'p.yaml')).toThrow(/a source server ID looks like s-/);
+    expect(() => parsePlan(validPlan.replace('failureBudget: 0', 'snapshot: yesterday'), 'p.yaml')).toThrow(/snapshot is `latest`/);
+    expect(() => parsePlan('name: [unclosed', 'p.yaml')).toThrow(/p\.yaml:\d+: \(top level\): not valid YAML/);
+  });
+
+  it('a plan is found by its name in a folder, and an unknown name lists the known plans', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'plans-'));
+    await writeFile(join(folder, 'a-file-name.yaml'), validPlan);
+    await writeFile(join(folder, 'broken.yaml'), 'name: other\nwaves: 3\n');
+    expect((await loadPlanByName(folder, 'shop')).name).toBe('shop');
+    await expect(loadPlanByName(folder, 'nope')).rejects.toThrow(/no plan named "nope" .*known plans: shop, other|known plans: other, shop/);
+  });
+
+  it('the committed JSON Schema for editors is the one the plan schema generates', () => {
+    expect(readFileSync('plans/plan.schema.json', 'utf8')).toBe(planJsonSchema());
+  });
+});
+
+describe('execution input', () => {
+  const plan = parsePlan(validPlan, 'shop.yaml');
+
+  it('a drill of some waves becomes a run with those waves in plan order', () => {
+    const run = prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill', waves: ['web', 'db'] }), plan, 'exec-1', '2026-01-01T00:00:00Z');
+    expect(run).toMatchObject({ isDrill: true, waves: ['db', 'web'], skipCleanup: false, holdSeconds: 0, targets: { rtoMinutes: 60 } });
+  });
+
+  it('a wrong mode, an unknown field and an unknown wave are refused with the fix', () => {
+    expect(() => parseExecutionInput({ plan: 'shop', mode: 'test' })).toThrow(/input: mode: Invalid option: expected one of "drill"\|"recovery"/);
+    expect(() => parseExecutionInput({ plan: 'shop', mode: 'drill', wave: 'x' })).toThrow(/unknown key "wave"/);
+    expect(() => parseExecutionInput({ mode: 'drill' })).toThrow(/plan is required/);
+    expect(() => prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill', waves: ['app'] }), plan, 'e', '2026-01-01T00:00:00Z')).toThrow(
+      /"app" not in plan "shop"; its waves are "db", "web"/,
+    );
+    expect(() => prepareRun(parseExecutionInput({ plan: 'shop', mode: 'recovery', holdMinutes: 5 }), plan, 'e', '2026-01-01T00:00:00Z')).toThrow(
+      /apply to drills only/,
+    );
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { DrsPort, Job, SourceServer, StartRecoveryRequest } from '#shared/drs/port.ts';
+import { parsePlan } from '#shared/plan/load.ts';
+import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
+import { nextPollSeconds, POLL } from '#shared/recovery/polling.ts';
+import { durationSeconds, runPreflight } from '#shared/recovery/preflight.ts';
+import type { Run, WaveState } from '#shared/recovery/state.ts';
+import { TAG } from '#shared/recovery/tags.ts';
+import { checkLaunch, checkPostLaunchActions, launchCapacity, planJobs, startWave } from '#shared/recovery/waves.ts';
+
+const id = (n: number): string => `s-${String(n).padStart(17, '0')}`;
+
+function server(n: number, tags: Record<string, string>, overrides: Partial<SourceServer> = {}): SourceServer {
+  return {
+    sourceServerID: id(n),
+    tags,
+    sourceProperties: { identificationHints: { hostname: `host-${n}` } },
+    dataReplicationInfo: { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT10S' },
+    ...overrides,
+  };
+}
+
+/** A DRS port over plain data: jobs are recorded, nothing is simulated. */
+function fakeDrs(servers: SourceServer[], jobs: Job[] = []): DrsPort & { started: StartRecoveryRequest[]; terminated: string[][] } {
+  const started: StartRecoveryRequest[] = [];
+  const terminated: string[][] = [];
+  let next = 0;
+  return {
+    started,
+    terminated,
+    async listSourceServers(filter) {
+      return filter?.sourceServerIDs ? servers.filter((s) => filter.sourceServerIDs?.includes(s.sourceServerID ?? '')) : servers;
+    },
+    async listJobs(filter) {
+      return filter.jobIDs ? jobs.filter((job) => filter.jobIDs?.includes(job.jobID ?? '')) : [...jobs].reverse();
+    },
+    async startRecovery(request) {
+      started.push(request);
+      const job: Job = {
+        jobID: `drsjob-${String((next += 1)).padStart(17, '0')}`,
+        type: 'LAUNCH',
+        status: 'PENDING',
+        tags: request.tags,
+        creationDateTime: '2026-01-01T00:01:00Z',
+        participatingServers: request.sourceServers.map((s) => ({ sourceServerID: s.sourceServerID, launchStatus: 'PENDING' })),
+      };
+      jobs.push(job);
+      return job;
+    },
+    async newestSnapshot() {
+      return undefined;
+    },
+    async listRecoveryInstances(filter) {
+      return (filter.recoveryInstanceIDs ?? []).map((recoveryInstanceID) => ({ recoveryInstanceID }));
+    },
+    async terminateRecoveryInstances(ids) {
+      terminated.push(ids);
+      return { jobID: `drsjob-t${terminated.length}`, type: 'TERMINATE', status: 'STARTED' };
+    },
+    async listJobLogItems() {
+      return [];
+    },
+  };
+}
+
+const run: Run = {
+  plan: 'shop',
+  mode: 'drill',
+  isDrill: true,
+  execution: 'exec-1',
+  startedAt: '2026-01-01T00:00:00Z',
+  waves: ['db', 'web'],
+  targets: { rtoMinutes: 60, rpoMinutes: 15 },
+  skipCleanup: false,
+  holdSeconds: 0,
+};
+
+const plan = parsePlan(
+  `name: shop
+targets: { rtoMinutes: 60, rpoMinutes: 15 }
+waves:
+  - { name: db, servers: { tags: { Tier: db } } }
+  - { name: web, servers: { tags: { Tier: web } }, failureBudget: 1 }
+`,
+  'shop.yaml',
+);
+
+function waveOf(jobIDs: string[], overrides: Partial<WaveState> = {}): WaveState {
+  return {
+    index: 0, name: 'db', isLast: false, snapshot: 'latest', failureBudget: 0, timeoutSeconds: 3600,
+    waitForPostLaunchActions: true, pauseAfterSeconds: 0, startedAt: run.startedAt, serverCount: 2, notStarted: 0,
+    jobIDs, pollSeconds: 15, waitedSeconds: 0, progressSignature: '', launched: 0, failed: 0, launchDone: false,
+    postLaunchActionsDone: false, actionsSucceeded: 0, actionsFailed: 0, actionsPending: 0, failedServers: [], warnings: [],
+    ...overrides,
+  };
+}
+
+describe('starting a wave', () => {
+  it('jobs hold at most 100 servers and never exceed the concurrent-job and active-server quotas', () => {
+    const ids = Array.from({ length: 250 }, (_, n) => id(n));
+    expect(planJobs(ids, { jobs: 20, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(planJobs(ids, { jobs: 2, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100]);
+    expect(planJobs(ids, { jobs: 20, servers: 130 }).map((batch) => batch.length)).toEqual([100, 30]);
+    const busy: Job[] = Array.from({ length: 19 }, () => ({ status: 'STARTED', participatingServers: Array.from({ length: 20 }, () => ({})) }));
+    expect(launchCapacity(busy)).toEqual({ jobs: 1, servers: 120 });
+  });
+
+  it('a wave start retried after its StartRecovery succeeded starts no second job', async () => {
+    const drs = fakeDrs([server(1, { Tier: 'db' }), server(2, { Tier: 'db' }), server(3, { Tier: 'web' })]);
+    const first = await startWave({ run }, plan, drs);
+    const retried = await startWave({ run }, plan, drs);
+    expect(drs.started).toHaveLength(1);
+    expect(drs.started[0].sourceServers.map((s) => s.sourceServerID)).toEqual([id(1), id(2)]);
+    expect(drs.started[0].tags).toMatchObject({ [TAG.execution]: 'exec-1', [TAG.wave]: 'db' });
+    expect(drs.started[0].isDrill).toBe(true);
+    expect(retried.jobIDs).toEqual(first.jobIDs);
+    expect(retried.notStarted).toBe(0);
+  });
+});
+
+describe('watching a wave', () => {
+  const job = (servers: Job['participatingServers']): Job => ({ jobID: 'drsjob-1', status: 'STARTED', participatingServers: servers });
+
+  it('a job COMPLETED with a FAILED server is not a launched wave: the failure counts against the budget', async () => {
+    const drs = fakeDrs([server(1, {}), server(2, {})], [
+      { ...job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }, { sourceServerID: id(2), launchStatus: 'FAILED' }]), status: 'COMPLETED' },
+    ]);
+    await expect(checkLaunch(waveOf(['drsjob-1']), drs)).rejects.toThrow(/wave "db": 1 of 2 server\(s\) failed, failure budget 0: s-0+2 \(host-2\): launch FAILED/);
+    const within = await checkLaunch(waveOf(['drsjob-1'], { failureBudget: 1 }), drs);
+    expect(within).toMatchObject({ launchDone: true, launched: 1, failed: 1 });
+  });
+
+  it('polls back off while nothing changes and the wave times out naming the servers still launching', async () => {
+    const drs = fakeDrs([], [job([{ sourceServerID: id(1), launchStatus: 'IN_PROGRESS' }])]);
+    const first = await checkLaunch(waveOf(['drsjob-1']), drs);
+    const second = await checkLaunch(first, drs);
+    expect(first.pollSeconds).toBe(POLL.minSeconds);
+    expect(second.pollSeconds).toBeGreaterThan(first.pollSeconds);
+    await expect(checkLaunch(waveOf(['drsjob-1'], { waitedSeconds: 3590 }), drs)).rejects.toThrow(
+      /wave "db" timed out .*1 of 2 server\(s\) not launched: s-0+1/,
+    );
+    expect(nextPollSeconds(POLL.maxSeconds, false)).toBe(POLL.maxSeconds);
+  });
+
+  it('a failed required post-launch action fails the server; a failed optional one is a warning', async () => {
+    const runs = (optional: boolean) => ({
+      ssmAgentDiscoveryDatetime: '2026-01-01T00:10:00Z',
+      runs: [{ action: { name: 'verify', optional }, status: 'FAILED' as const, failureReason: 'exit 1' }],
+    });
+    const drs = fakeDrs([server(1, {})], [
+      job([
+        { sourceServerID: id(1), launchStatus: 'LAUNCHED', launchActionsStatus: runs(false) },
+        { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: runs(true) },
+      ]),
+    ]);
+    await expect(checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).rejects.toThrow(
+      /s-0+1 \(host-1\): post-launch action "verify" FAILED: exit 1/,
+    );
+    const lenient = await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true, failureBudget: 1 }), drs);
+    expect(lenient).toMatchObject({ postLaunchActionsDone: true, failed: 1, actionsFailed: 2 });
+    expect(lenient.warnings).toEqual([`${id(2)}: optional post-launch action "verify" FAILED: exit 1`]);
+  });
+
+  it('a launched server whose SSM agent is not discovered yet is still pending', async () => {
+    const drs = fakeDrs([], [job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }])]);
+    expect((await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).postLaunchActionsDone).toBe(false);
+  });
+});
+
+describe('preflight and clean-up', () => {
+  it('preflight reports every problem at once: stalled, lagging, busy, unmatched selector', async () => {
+    const drs = fakeDrs(
+      [
+        server(1, { Tier: 'db' }, { dataReplicationInfo: { dataReplicationState: 'STALLED' } }),
+        server(2, { Tier: 'db' }, { dataReplicationInfo: { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT1H' } }),
+        server(3, { Tier: 'db' }),
+      ],
+      [{ jobID: 'drsjob-other', status: 'STARTED', participatingServers: [{ sourceServerID: id(3) }] }],
+    );
+    const error = await runPreflight(run, plan, drs).catch((caught: unknown) => caught as Error);
+    expect(error).toMatchObject({ name: 'PreflightFailedError' });
+    expect((error as Error).message).toMatch(/host-1\) is not replicating continuously \(data replication state STALLED\)/);
+    expect((error as Error).message).toMatch(/host-2\) lags PT1H behind, beyond the RPO target of 15 minutes/);
+    expect((error as Error).message).toMatch(/host-3\) is already in active DRS job drsjob-other/);
+    expect((error as Error).message).toMatch(/wave "web": tag selector \{"Tier":"web"\} matches no source server/);
+    expect(drs.started).toHaveLength(0);
+    expect(durationSeconds('P1DT2H3M4.5S')).toBe(93784.5);
+  });
+
+  it('clean-up terminates, in calls of at most 200, every instance the run launched and waits for in-flight launches', async () => {
+    const participants = Array.from({ length: 250 }, (_, n) => ({ sourceServerID: id(n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: `i-${String(n).padStart(17, '0')}` }));
+    const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
+    const drs = fakeDrs([], [
+      { jobID: 'drsjob-a', type: 'LAUNCH', status: 'COMPLETED', tags, participatingServers: participants },
+      { jobID: 'drsjob-b', type: 'LAUNCH', status: 'STARTED', tags, participatingServers: [{ sourceServerID: id(999), launchStatus: 'IN_PROGRESS' }] },
+      { jobID: 'drsjob-c', type: 'LAUNCH', status: 'COMPLETED', tags: { [TAG.execution]: 'someone-else' }, participatingServers: [{ recoveryInstanceID: 'i-99999999', launchStatus: 'LAUNCHED' }] },
+    ]);
+    const cleanup = await cleanUpDrill(run, undefined, drs);
+    expect(drs.terminated.map((batch) => batch.length)).toEqual([200, 50]);
+    expect(drs.terminated.flat()).not.toContain('i-99999999');
+    expect(cleanup).toMatchObject({ done: false, launchesInFlight: 1, instancesLaunched: 250, terminateJobIDs: ['drsjob-t1', 'drsjob-t2'] });
+  });
+});
