@@ -1,0 +1,153 @@
+// The scenario a local DRS service starts from: source servers, networks, staging accounts,
+// phase durations with jitter and faults. One zod schema; errors name the field.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { faultSchema } from './faults.ts';
+
+const tagsSchema = z.record(z.string(), z.string()).default({});
+const accountId = z.string().regex(/^[0-9]{12}$/, 'an AWS account ID is 12 digits');
+
+/** A phase duration: seconds, or `{ seconds, jitter }` to override the scenario's jitter. */
+const durationSchema = z.union([
+  z.number().nonnegative(),
+  z.object({ seconds: z.number().nonnegative(), jitter: z.number().min(0).max(1).optional() }),
+]);
+
+const launchActionSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 /_-]*$/, 'a launch action name is letters, digits, space, / _ -'),
+  actionCode: z.string().optional(),
+  type: z.enum(['SSM_AUTOMATION', 'SSM_COMMAND']).default('SSM_COMMAND'),
+  order: z.number().int().min(2).max(10_000),
+  optional: z.boolean().default(false),
+  active: z.boolean().default(true),
+  category: z.enum(['MONITORING', 'VALIDATION', 'CONFIGURATION', 'SECURITY', 'OTHER']).default('OTHER'),
+  actionVersion: z.string().default('$DEFAULT'),
+  description: z.string().default(''),
+  parameters: z.record(z.string(), z.array(z.object({ type: z.enum(['SSM_STORE', 'DYNAMIC']), value: z.string() }))).optional(),
+  durationSeconds: z.number().nonnegative().optional(),
+  /** true, or the failure reason: every run of this action fails. */
+  fails: z.union([z.boolean(), z.string()]).optional(),
+});
+
+const snapshotsSchema = z.union([
+  z.object({
+    pointInTime: z.object({
+      everyMinutes: z.number().positive().default(10),
+      count: z.number().int().min(0).default(6),
+    }),
+  }),
+  z.object({ times: z.array(z.iso.datetime({ offset: true })) }),
+]);
+
+const sourceServerSchema = z.object({
+  hostname: z.string().min(1),
+  id: z.string().regex(/^s-[0-9a-zA-Z]{17}$/, 'a source server ID is s- and 17 letters or digits').optional(),
+  fqdn: z.string().optional(),
+  tags: tagsSchema,
+  originEnvironment: z.enum(['ON_PREMISES', 'AWS']).default('ON_PREMISES'),
+  /** AWS origin: the Region and EC2 instance the server replicates from. */
+  originRegion: z.string().optional(),
+  originAccountId: accountId.optional(),
+  ec2InstanceID: z.string().regex(/^i-[0-9a-f]{8,17}$/).optional(),
+  os: z.string().default('Linux - Amazon Linux 2023'),
+  recommendedInstanceType: z.string().default('m5.large'),
+  replication: z
+    .object({
+      state: z.enum(['STOPPED', 'INITIATING', 'INITIAL_SYNC', 'BACKLOG', 'CREATING_SNAPSHOT', 'CONTINUOUS', 'PAUSED', 'RESCAN', 'STALLED', 'DISCONNECTED']).default('CONTINUOUS'),
+      lagSeconds: z.number().nonnegative().default(10),
+    })
+    .prefault({}),
+  snapshots: snapshotsSchema.prefault({ pointInTime: {} }),
+  launchActions: z.array(launchActionSchema).default([]),
+  /** Every launch of this server fails with this raw error. */
+  launchFails: z.string().optional(),
+  /** Which staging account holds the server's staging area (multi-account). */
+  stagingAccountId: accountId.optional(),
+}).refine((s) => s.originEnvironment !== 'AWS' || s.originRegion, { message: 'originRegion is required when originEnvironment is AWS', path: ['originRegion'] });
+
+const sourceNetworkSchema = z.object({
+  id: z.string().regex(/^sn-[0-9a-zA-Z]{17}$/).optional(),
+  vpcId: z.string().regex(/^vpc-[0-9a-fA-F]{8,}$/, 'a VPC ID is vpc- and hex digits'),
+  name: z.string().optional(),
+  cfnStackName: z.string().optional(),
+  originRegion: z.string().optional(),
+  tags: tagsSchema,
+  /** true, or the raw error: every recovery of this network fails. */
+  fails: z.union([z.boolean(), z.string()]).optional(),
+});
+
+const stagingAccountSchema = z.union([
+  accountId.transform((accountId) => ({ accountId, extensibleSourceServers: [] as { hostname: string; tags: Record<string, string> }[] })),
+  z.object({
+    accountId,
+    /** Source servers replicating into the staging account that this account can extend. */
+    extensibleSourceServers: z.array(z.object({ hostname: z.string().min(1), tags: tagsSchema })).default([]),
+  }),
+]);
+
+const durationsSchema = z
+  .object({
+    jitter: z.number().min(0).max(1).default(0.2),
+    jobStartSeconds: durationSchema.default(10),
+    snapshotSeconds: durationSchema.default(60),
+    conversionSeconds: durationSchema.default(240),
+    launchSeconds: durationSchema.default(120),
+    ssmAgentDiscoverySeconds: durationSchema.default(45),
+    actionSeconds: durationSchema.default(90),
+    terminateSeconds: durationSchema.default(60),
+    failbackReadySeconds: durationSchema.default(1800),
+    reverseReplicationSeconds: durationSchema.default(900),
+    networkSeconds: durationSchema.default(180),
+  })
+  .prefault({});
+
+export const scenarioSchema = z.object({
+  seed: z.number().int().default(1),
+  /** Simulated time at start; default: the real time now. */
+  startTime: z.iso.datetime({ offset: true }).optional(),
+  region: z.string().default('us-east-1'),
+  accountId: accountId.default('111122223333'),
+  sourceServers: z.array(sourceServerSchema).default([]),
+  sourceNetworks: z.array(sourceNetworkSchema).default([]),
+  stagingAccounts: z.array(stagingAccountSchema).default([]),
+  durations: durationsSchema,
+  faults: z.array(faultSchema).default([]),
+});
+
+/** A scenario as written (defaults optional). */
+export type Scenario = z.input<typeof scenarioSchema>;
+/** A scenario with every default filled in. */
+export type ParsedScenario = z.output<typeof scenarioSchema>;
+export type ScenarioSourceServer = ParsedScenario['sourceServers'][number];
+export type ScenarioLaunchAction = ScenarioSourceServer['launchActions'][number];
+export type PhaseDuration = z.output<typeof durationSchema>;
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+/** Validates a scenario object; the error message names each wrong field. */
+export function parseScenario(scenario: unknown, source = 'scenario'): ParsedScenario {
+  const result = scenarioSchema.safeParse(scenario);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ScenarioError(`${source} is not a valid scenario:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Reads a YAML or JSON scenario file. */
+export async function loadScenario(path: string): Promise<ParsedScenario> {
+  const text = await readFile(path, 'utf8');
+  let document: unknown;
+  try {
+    document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ScenarioError(`${path} cannot be parsed: ${(error as Error).message}`, { cause: error });
+  }
+  return parseScenario(document, path);
+}
+
+export const defaultScenarioPath = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));

@@ -1,0 +1,230 @@
+// The HTTP front of the local DRS service: restJson1 as the AWS SDKs speak it, plus the
+// inspection API under /_local/. Node's own `http` module is enough: one route table from the
+// model, one body reader; a framework would add routing we do not need and hide the wire details
+// (status codes, headers) this service exists to get exactly right.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { isoTime } from './clock.ts';
+import { DrsError, validationError } from './errors.ts';
+import { faultSchema } from './faults.ts';
+import { operationHandlers } from './operations.ts';
+import { operationHasBody, routeRequest } from './router.ts';
+import { validateInput } from './validate.ts';
+import type { DrsSimulator } from './simulator.ts';
+
+/** Requests larger than this are refused (DRS requests are small JSON documents). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** The call log keeps the latest calls; counts cover every call. */
+const MAX_LOGGED_CALLS = 20_000;
+
+export interface RecordedCall {
+  operation: string;
+  input: unknown;
+  status: number;
+  errorType?: string;
+  at: string;
+}
+
+export class CallLog {
+  private entries: RecordedCall[] = [];
+  private readonly counts = new Map<string, number>();
+  private total = 0;
+
+  record(call: RecordedCall): void {
+    this.entries.push(call);
+    if (this.entries.length > MAX_LOGGED_CALLS) this.entries = this.entries.slice(-MAX_LOGGED_CALLS / 2);
+    this.counts.set(call.operation, (this.counts.get(call.operation) ?? 0) + 1);
+    this.total++;
+  }
+
+  all(): RecordedCall[] {
+    return structuredClone(this.entries);
+  }
+
+  count(operation?: string): number {
+    return operation ? (this.counts.get(operation) ?? 0) : this.total;
+  }
+}
+
+interface ReadBody {
+  bytes: Buffer;
+  tooLarge: boolean;
+}
+
+function readBody(request: IncomingMessage): Promise<ReadBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      // Keep draining an oversized body (so the client reads our answer) but stop storing it.
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge }));
+    request.on('error', reject);
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses a JSON object body; anything else is the ValidationException (cannotParse) DRS sends. */
+function parseJsonObject(body: ReadBody): Record<string, unknown> | DrsError {
+  if (body.tooLarge) return validationError(`Request body exceeds ${MAX_BODY_BYTES} bytes`, 'cannotParse');
+  if (body.bytes.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8.decode(body.bytes));
+  } catch {
+    return validationError('Could not parse request body as JSON', 'cannotParse');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return validationError('Request body must be a JSON object', 'cannotParse');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, {
+    ...(payload ? { 'content-type': 'application/json' } : {}),
+    'content-length': Buffer.byteLength(payload),
+    ...headers,
+  });
+  response.end(payload);
+}
+
+function sendError(response: ServerResponse, requestId: string, error: DrsError): void {
+  send(response, error.statusCode, error.body(), {
+    'x-amzn-requestid': requestId,
+    'x-amzn-errortype': error.errorType,
+    ...(error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {}),
+  });
+}
+
+export class LocalDrsHttpServer {
+  readonly server: Server;
+  readonly calls = new CallLog();
+
+  constructor(private readonly sim: DrsSimulator) {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        // Last line of defence: a bug answers 500 instead of taking the service down.
+        if (!response.headersSent) sendError(response, randomUUID(), new DrsError('InternalServerException', 500, String((error as Error)?.message ?? error)));
+        else response.destroy();
+      });
+    });
+    this.server.requestTimeout = 30_000;
+    this.server.headersTimeout = 10_000;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const body = await readBody(request);
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return sendError(response, requestId, validationError('Malformed request URL', 'unknownOperation'));
+    }
+    if (url.pathname.startsWith('/_local/') || url.pathname === '/_local') return this.handleLocal(request.method ?? 'GET', url, body, response);
+
+    const routed = routeRequest(request.method ?? 'GET', url);
+    const at = isoTime(this.sim.nowMs());
+    const fail = (operation: string, input: unknown, error: DrsError) => {
+      this.calls.record({ operation, input, status: error.statusCode, errorType: error.errorType, at });
+      sendError(response, requestId, error);
+    };
+    if (routed instanceof DrsError) return fail('UnknownOperation', { method: request.method, path: url.pathname }, routed);
+    const operation = routed.operation.name;
+
+    let input: Record<string, unknown> = { ...routed.boundMembers };
+    if (operationHasBody(routed.operation)) {
+      const parsed = parseJsonObject(body);
+      if (parsed instanceof DrsError) return fail(operation, undefined, parsed);
+      input = { ...parsed, ...routed.boundMembers };
+    }
+
+    const injected = this.sim.requestFaults.check(operation);
+    if (injected) return fail(operation, input, injected);
+
+    const invalid = validateInput(routed.operation.input?.shape, input);
+    if (invalid) return fail(operation, input, invalid);
+
+    const handler = operationHandlers[operation];
+    if (!handler) return fail(operation, input, validationError(`Operation ${operation} is not simulated by the local DRS service`, 'unknownOperation'));
+
+    let output: unknown;
+    try {
+      const nowMs = this.sim.advance();
+      output = handler(this.sim, input, nowMs, operation);
+    } catch (error) {
+      if (error instanceof DrsError) return fail(operation, input, error);
+      return fail(operation, input, new DrsError('InternalServerException', 500, `Local DRS service error: ${(error as Error).message}`));
+    }
+    const status = routed.operation.http.responseCode ?? 200;
+    this.calls.record({ operation, input, status, at });
+    send(response, status, status === 204 ? undefined : output, { 'x-amzn-requestid': requestId });
+  }
+
+  private handleLocal(method: string, url: URL, body: ReadBody, response: ServerResponse): void {
+    const route = `${method.toUpperCase()} ${url.pathname.replace(/\/$/, '')}`;
+    const bad = (message: string) => send(response, 400, { message });
+    try {
+      switch (route) {
+        case 'GET /_local/state':
+          return send(response, 200, this.sim.state());
+        case 'GET /_local/calls':
+          return send(response, 200, { total: this.calls.count(), calls: this.calls.all() });
+        case 'GET /_local/timeline':
+          return send(response, 200, { jobs: this.sim.timeline() });
+        case 'POST /_local/faults': {
+          const parsed = parseJsonObject(body);
+          if (parsed instanceof DrsError) return bad(parsed.message);
+          const fault = faultSchema.safeParse(parsed);
+          if (!fault.success) return bad(fault.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+          this.sim.injectFault(fault.data);
+          return send(response, 201, { injected: fault.data });
+        }
+        case 'DELETE /_local/faults':
+          this.sim.clearFaults();
+          return send(response, 204, undefined);
+        case 'POST /_local/advance': {
+          const parsed = parseJsonObject(body);
+          const seconds = parsed instanceof DrsError ? undefined : parsed.seconds;
+          if (typeof seconds !== 'number' || !(seconds >= 0)) return bad('body must be {"seconds": <non-negative number>}');
+          this.sim.clock.advanceBy(seconds);
+          this.sim.advance();
+          return send(response, 200, { now: this.sim.clock.now().toISOString() });
+        }
+        default:
+          return send(response, 404, { message: `No local route ${route}. Try GET /_local/state, GET /_local/calls, GET /_local/timeline, POST|DELETE /_local/faults, POST /_local/advance` });
+      }
+    } catch (error) {
+      return bad((error as Error).message);
+    }
+  }
+
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+

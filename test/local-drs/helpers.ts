@@ -1,0 +1,61 @@
+// Shared set-up for the local DRS service tests: a service on an ephemeral port with frozen
+// simulated time (speed 0) so the tests move time only through advanceBy.
+import { DescribeSourceServersCommand, type DrsClient, type SourceServer } from '@aws-sdk/client-drs';
+import { drsClientFor, loadScenario, startLocalDrs, defaultScenarioPath, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+
+export const TEST_START_TIME = '2026-01-05T02:00:00.000Z';
+
+export interface TestDrs {
+  drs: LocalDrs;
+  client: DrsClient;
+}
+
+/** The default scenario with a fixed start time, optionally changed by `edit`. */
+export async function defaultScenario(edit: (scenario: Scenario) => void = () => undefined): Promise<Scenario> {
+  const scenario: Scenario = { ...(await loadScenario(defaultScenarioPath)), startTime: TEST_START_TIME };
+  edit(scenario);
+  return scenario;
+}
+
+export async function startTestDrs(scenario?: Scenario): Promise<TestDrs> {
+  const drs = await startLocalDrs({ scenario: scenario ?? (await defaultScenario()), speed: 0, port: 0 });
+  return { drs, client: drsClientFor(drs) };
+}
+
+export async function sourceServerByHostname(client: DrsClient, hostname: string): Promise<SourceServer> {
+  const { items = [] } = await client.send(new DescribeSourceServersCommand({}));
+  const server = items.find((s) => s.sourceProperties?.identificationHints?.hostname === hostname);
+  if (!server) throw new Error(`no source server ${hostname}`);
+  return server;
+}
+
+export async function serverIds(client: DrsClient, hostnames: string[]): Promise<string[]> {
+  return Promise.all(hostnames.map(async (h) => (await sourceServerByHostname(client, h)).sourceServerID!));
+}
+
+/** Catches the error a promise rejects with (fails the test when it resolves). */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, any>;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
+
+/** A raw HTTP call, for what the SDK would never send. */
+export async function rawCall(drs: LocalDrs, method: string, path: string, body?: string | Uint8Array) {
+  const response = await fetch(`${drs.endpoint}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    errorType: response.headers.get('x-amzn-errortype'),
+    requestId: response.headers.get('x-amzn-requestid'),
+    retryAfter: response.headers.get('retry-after'),
+    body: text ? (JSON.parse(text) as Record<string, any>) : undefined,
+  };
+}
