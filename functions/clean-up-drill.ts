@@ -1,6 +1,8 @@
 // CleanUpDrill: terminate every instance this drill launched; re-entrant until DRS lists none.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { drs } from '#shared/drs/default.ts';
+import { publishProgress } from '#shared/events/default.ts';
+import { runDetail } from '#shared/events/progress.ts';
 import { metrics } from '#shared/powertools.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { RunState } from '#shared/recovery/state.ts';
@@ -11,6 +13,7 @@ export const handler = stepHandler(RunState, async ({ run, cleanup }) => {
   if (next.done) {
     metrics.addDimensions({ plan: run.plan, mode: run.mode });
     metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);
+    await publishProgress('Clean-up Completed', runDetail(run, { instancesTerminated: next.instancesTerminated, instancesLeft: next.instancesLeft }));
   }
   return next;
 });

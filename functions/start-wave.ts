@@ -1,6 +1,8 @@
 // StartWave: StartRecovery for the next wave (or the rest of it), idempotent by job tags.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { drs } from '#shared/drs/default.ts';
+import { publishProgress } from '#shared/events/default.ts';
+import { runDetail } from '#shared/events/progress.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { metrics } from '#shared/powertools.ts';
 import { RunState } from '#shared/recovery/state.ts';
@@ -11,5 +13,8 @@ export const handler = stepHandler(RunState, async (state) => {
   const wave = await startWave(state, await loadDeployedPlan(state.run.plan), drs);
   metrics.addDimensions({ plan: state.run.plan, mode: state.run.mode });
   metrics.addMetric('ServersInJobs', MetricUnit.Count, wave.serverCount - wave.notStarted);
+  if (state.wave?.index !== wave.index) {
+    await publishProgress('Wave Started', runDetail(state.run, { wave: wave.name, servers: wave.serverCount, jobs: wave.jobIDs.length }));
+  }
   return wave;
 });

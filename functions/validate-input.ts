@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
+import { publishProgress } from '#shared/events/default.ts';
+import { runDetail } from '#shared/events/progress.ts';
 import { logger } from '#shared/powertools.ts';
 import { stepHandler } from '#shared/step.ts';
 
@@ -12,5 +14,6 @@ export const handler = stepHandler(ValidateInputEvent, async ({ input, execution
   const plan = await loadDeployedPlan(request.plan);
   const run = prepareRun(request, plan, execution, startedAt);
   logger.info('run accepted', { plan: run.plan, mode: run.mode, waves: run.waves });
+  await publishProgress('Run Started', runDetail(run, { waves: run.waves, reason: run.reason, trigger: run.trigger }));
   return { run };
 });

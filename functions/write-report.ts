@@ -1,5 +1,7 @@
 // WriteReport: the run's report (JSON and Markdown) from its state and from DRS.
 import { drs } from '#shared/drs/default.ts';
+import { publishProgress } from '#shared/events/default.ts';
+import { runDetail } from '#shared/events/progress.ts';
 import { logger } from '#shared/powertools.ts';
 import { renderMarkdown } from '#shared/report/markdown.ts';
 import { buildReport } from '#shared/report/report.ts';
@@ -12,5 +14,10 @@ export const handler = stepHandler(RunState, async (state) => {
   const json = await reportStore.put(`${report.execution}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   const markdown = await reportStore.put(`${report.execution}.md`, renderMarkdown(report), 'text/markdown');
   logger.info('report written', { status: report.status, json, markdown });
+  for (const wave of report.waves.filter((candidate) => candidate.status === 'FAILED')) {
+    const failed = wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED').length;
+    await publishProgress('Wave Failed', runDetail(state.run, { wave: wave.name, servers: wave.servers.length, failed, cause: report.cause }));
+  }
+  await publishProgress(report.status === 'SUCCEEDED' ? 'Run Succeeded' : 'Run Failed', runDetail(state.run, { status: report.status, error: report.error, cause: report.cause, report: json, summary: markdown }));
   return { status: report.status, error: report.error, cause: report.cause, json, markdown };
 });

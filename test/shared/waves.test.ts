@@ -101,7 +101,7 @@ describe('starting a wave', () => {
     expect(planJobs(ids, { jobs: 20, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100, 50]);
     expect(planJobs(ids, { jobs: 2, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100]);
     expect(planJobs(ids, { jobs: 20, servers: 130 }).map((batch) => batch.length)).toEqual([100, 30]);
-    const busy: Job[] = Array.from({ length: 19 }, () => ({ status: 'STARTED', participatingServers: Array.from({ length: 20 }, () => ({})) }));
+    const busy: Job[] = Array.from({ length: 19 }, (_, n) => ({ jobID: `drsjob-${n}`, status: 'STARTED', participatingServers: Array.from({ length: 20 }, () => ({})) }));
     expect(launchCapacity(busy)).toEqual({ jobs: 1, servers: 120 });
   });
 

@@ -1,0 +1,29 @@
+// The progress events of this deployment: EVENT_BUS_NAME on AWS, EVENTS_FILE locally.
+// Publishing is best effort by design: a notification that cannot be delivered (after the SDK's
+// retries) is logged and counted as a metric, but never stops or fails a recovery.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { region } from '../clients.ts';
+import { optionalEnv } from '../config.ts';
+import { ConfigurationError } from '../errors.ts';
+import { logger, metrics, tracer } from '../powertools.ts';
+import { eventBridgeEvents, fileEvents, type ProgressDetail, type ProgressEvents, type ProgressEventType } from './progress.ts';
+
+function configuredEvents(): ProgressEvents {
+  const bus = optionalEnv('EVENT_BUS_NAME');
+  const file = optionalEnv('EVENTS_FILE');
+  if (bus !== undefined) return eventBridgeEvents(tracer.captureAWSv3Client(new EventBridgeClient({ region })), bus);
+  if (file !== undefined) return fileEvents(file);
+  throw new ConfigurationError('set EVENT_BUS_NAME (on AWS) or EVENTS_FILE (locally): where progress events go');
+}
+
+const events = configuredEvents();
+
+export async function publishProgress(type: ProgressEventType, detail: ProgressDetail): Promise<void> {
+  try {
+    await events.publish(type, detail);
+  } catch (error) {
+    logger.error('progress event not delivered', { type, detail, error });
+    metrics.addMetric('ProgressEventsNotDelivered', MetricUnit.Count, 1);
+  }
+}
