@@ -59,3 +59,15 @@ export async function rawCall(drs: LocalDrs, method: string, path: string, body?
     body: text ? (JSON.parse(text) as Record<string, any>) : undefined,
   };
 }
+
+import { DescribeJobsCommand, type Job } from '@aws-sdk/client-drs';
+
+/** Moves simulated time in steps until the job is COMPLETED; returns it as DescribeJobs shows it. */
+export async function waitForJob(t: TestDrs, jobID: string, stepSeconds = 60, maxSteps = 500): Promise<Job> {
+  for (let step = 0; step < maxSteps; step++) {
+    const { items = [] } = await t.client.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }));
+    if (items[0]?.status === 'COMPLETED') return items[0];
+    t.drs.advanceBy(stepSeconds);
+  }
+  throw new Error(`job ${jobID} did not complete`);
+}
