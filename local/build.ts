@@ -1,0 +1,109 @@
+// `npm run build`: bundles every Lambda handler in functions/ into .build/functions/<key>.mjs,
+// the same artefacts the local runner invokes, serverless packages and benchmarks measure.
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const DEFAULT_FUNCTIONS_DIR = join(projectRoot, 'functions');
+export const DEFAULT_BUILD_DIR = join(projectRoot, '.build', 'functions');
+
+export interface BuiltFunction {
+  /** The serverless.yml function key, which the state machine's Task resources name. */
+  key: string;
+  /** Absolute path of the bundle. */
+  file: string;
+  bytes: number;
+}
+
+export interface BuildOptions {
+  /** Where the handlers are (default functions/); tests point this at their fixtures. */
+  functionsDir?: string;
+  /** Where the bundles go (default .build/functions/). */
+  outDir?: string;
+}
+
+/** `start-wave` → `startWave`: the function key serverless.yml and the ASL use. */
+export function functionKeyOf(fileName: string): string {
+  return basename(fileName, '.ts').replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** The handler files of a folder: every `*.ts` except tests and type declarations. */
+export async function listHandlerFiles(functionsDir = DEFAULT_FUNCTIONS_DIR): Promise<string[]> {
+  const names = await readdir(functionsDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return names
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts'))
+    .sort()
+    .map((name) => join(functionsDir, name));
+}
+
+// Some AWS SDK and Powertools dependencies are CommonJS and call require(); an ESM bundle has
+// no require of its own, so give it one.
+const REQUIRE_BANNER =
+  "import { createRequire as __drsCreateRequire } from 'node:module'; const require = __drsCreateRequire(import.meta.url);";
+
+/**
+ * Bundles every handler of `functionsDir` into `<outDir>/<functionKey>.mjs` (ESM, Node 22,
+ * minified, with source maps) in one esbuild call. Stale bundles are removed first, so the
+ * folder holds exactly the current handlers.
+ */
+export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltFunction[]> {
+  const functionsDir = resolve(options.functionsDir ?? DEFAULT_FUNCTIONS_DIR);
+  const outDir = resolve(options.outDir ?? DEFAULT_BUILD_DIR);
+  const files = await listHandlerFiles(functionsDir);
+  if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
+
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const entryPoints = Object.fromEntries(files.map((file) => [functionKeyOf(file), file]));
+  await build({
+    entryPoints,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    bundle: true,
+    minify: true,
+    treeShaking: true,
+    sourcemap: true,
+    // Keeps the handler's module-scope names readable in stack traces despite minification.
+    keepNames: true,
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'silent',
+  });
+
+  return Promise.all(
+    Object.keys(entryPoints).map(async (key) => {
+      const file = join(outDir, `${key}.mjs`);
+      return { key, file, bytes: (await stat(file)).size };
+    }),
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+/** One line per bundle, aligned, for the terminal. */
+export function describeBuild(built: readonly BuiltFunction[]): string {
+  const width = Math.max(...built.map((bundle) => bundle.key.length));
+  return built.map((bundle) => `  ${bundle.key.padEnd(width)}  ${formatBytes(bundle.bytes).padStart(10)}`).join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  try {
+    const built = await buildFunctions();
+    console.log(`Built ${built.length} handler(s) into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
+    console.log(describeBuild(built));
+  } catch (error) {
+    console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,207 @@
+// State machine definition → a definition aws-local-stepfunctions runs on this machine.
+//
+// The ASL file stays the one source of truth; these transforms exist only for the local run and
+// change how states are executed, never the flow:
+//  1. Task `Resource: {Fn::GetAtt: [<functionKey>, Arn]}` (resolved by serverless-step-functions
+//     on AWS) → a fake Lambda ARN; the runner overrides each such Task with the built handler.
+//  2. Wait states → a local Task of the same name that sleeps the simulated duration scaled by
+//     the run's speed and passes its input through (ResultPath null). aws-local-stepfunctions
+//     can only override a Wait with a fixed duration, and our waits read `SecondsPath`.
+//  3. Retry intervals (IntervalSeconds, MaxDelaySeconds) divided by the speed, so a retry waits
+//     simulated seconds, with backoff and jitter kept. (The library's retryIntervalOverrides is
+//     one fixed pause per retrier, which would drop the backoff.)
+//  4. `$$.Execution.StartTime` → `$$.Execution.SimulatedStartTime`: aws-local-stepfunctions 3.0
+//     always overwrites Execution.StartTime with the wall clock, and the run lives in the local
+//     DRS service's simulated time.
+//  5. `ResultPath: $` (in states and catchers) → no ResultPath, which means the same (the result
+//     replaces the input): aws-local-stepfunctions 3.0 writes the result under a key named "$".
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+
+export type StateType = 'Task' | 'Parallel' | 'Map' | 'Pass' | 'Wait' | 'Choice' | 'Succeed' | 'Fail';
+
+/** A state as the ASL file declares it; only the fields the transforms touch are typed. */
+export interface AslState {
+  Type: StateType;
+  Resource?: unknown;
+  Next?: string;
+  End?: boolean;
+  Retry?: AslRetrier[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string | null }[];
+  ResultPath?: string | null;
+  Seconds?: number;
+  SecondsPath?: string;
+  Timestamp?: string;
+  TimestampPath?: string;
+  InputPath?: string | null;
+  Iterator?: AslDefinition;
+  ItemProcessor?: AslDefinition;
+  Branches?: AslDefinition[];
+  [field: string]: unknown;
+}
+
+export interface AslRetrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxDelaySeconds?: number;
+  [field: string]: unknown;
+}
+
+export interface AslDefinition {
+  StartAt: string;
+  States: Record<string, AslState>;
+  [field: string]: unknown;
+}
+
+/** How a Wait state waits, in simulated time. */
+export type WaitSpec =
+  | { seconds: number }
+  | { secondsPath: string }
+  | { timestamp: string }
+  | { timestampPath: string };
+
+export interface LocalDefinition {
+  /** The definition to hand to aws-local-stepfunctions. */
+  definition: AslDefinition;
+  /** Lambda Task state name → the function key of the handler it invokes. */
+  lambdaTasks: Record<string, string>;
+  /** Wait state name → its wait, now run by a local Task of the same name. */
+  waits: Record<string, WaitSpec>;
+  /** Every state's type in the ASL file (a Wait stays a Wait here), for the history count. */
+  stateTypes: Record<string, StateType>;
+}
+
+export interface LocalRunSettings {
+  region: string;
+  /** Simulated seconds per real second. */
+  speed: number;
+}
+
+export const SIMULATED_START_TIME_FIELD = 'SimulatedStartTime';
+const SIMULATED_START_TIME_PATH = `$$.Execution.${SIMULATED_START_TIME_FIELD}`;
+const START_TIME_PATH = '$$.Execution.StartTime';
+
+/** Above this, setTimeout overflows; a local Wait task must be allowed to run its whole wait. */
+const LONGEST_LOCAL_TASK_SECONDS = 2_147_483;
+
+/** Reads an ASL definition from YAML (anchors and aliases resolved) or JSON. */
+export async function readStateMachine(path: string): Promise<AslDefinition> {
+  const parsed: unknown = parse(await readFile(path, 'utf8'), { maxAliasCount: -1 });
+  if (typeof parsed !== 'object' || parsed === null || !('States' in parsed) || !('StartAt' in parsed)) {
+    throw new Error(`${path} is not a state machine definition (it needs StartAt and States)`);
+  }
+  return parsed as AslDefinition;
+}
+
+export function fakeLambdaArn(region: string, functionKey: string): string {
+  return `arn:aws:lambda:${region}:000000000000:function:${functionKey}`;
+}
+
+/** `{Fn::GetAtt: [startWave, Arn]}` → `startWave`; any other resource is not one of ours. */
+function functionKeyOf(stateName: string, resource: unknown): string {
+  const getAtt = (resource as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt.length === 2 && typeof getAtt[0] === 'string' && getAtt[1] === 'Arn') {
+    return getAtt[0];
+  }
+  throw new Error(
+    `state ${stateName}: Resource ${JSON.stringify(resource)} is not {Fn::GetAtt: [<functionKey>, Arn]}; the local runner can only run this project's Lambda handlers`,
+  );
+}
+
+function waitSpecOf(stateName: string, state: AslState): WaitSpec {
+  if (state.InputPath !== undefined) {
+    // A Task with ResultPath null outputs its raw input, a Wait its InputPath-filtered one.
+    throw new Error(`Wait state ${stateName}: InputPath is not supported by the local runner`);
+  }
+  if (typeof state.Seconds === 'number') return { seconds: state.Seconds };
+  if (typeof state.SecondsPath === 'string') return { secondsPath: state.SecondsPath };
+  if (typeof state.Timestamp === 'string') return { timestamp: state.Timestamp };
+  if (typeof state.TimestampPath === 'string') return { timestampPath: state.TimestampPath };
+  throw new Error(`Wait state ${stateName} has none of Seconds, SecondsPath, Timestamp, TimestampPath`);
+}
+
+/** Retry pauses in simulated seconds; a frozen clock (speed 0) retries at once. */
+function scaleRetriers(retriers: AslRetrier[], speed: number): AslRetrier[] {
+  const scale = speed > 0 ? 1 / speed : 0;
+  return retriers.map((retrier) => ({
+    ...retrier,
+    IntervalSeconds: (retrier.IntervalSeconds ?? 1) * scale,
+    ...(retrier.MaxDelaySeconds === undefined ? {} : { MaxDelaySeconds: retrier.MaxDelaySeconds * scale }),
+  }));
+}
+
+/** Rewrites `$$.Execution.StartTime` in every `<key>.$` path of a payload template. */
+function useSimulatedStartTime(template: unknown): unknown {
+  if (Array.isArray(template)) return template.map(useSimulatedStartTime);
+  if (typeof template !== 'object' || template === null) return template;
+  return Object.fromEntries(
+    Object.entries(template).map(([key, value]) => [
+      key,
+      key.endsWith('.$') && typeof value === 'string'
+        ? value.replaceAll(START_TIME_PATH, () => SIMULATED_START_TIME_PATH) // a function: `$$` in a replacement string means `$`
+        : useSimulatedStartTime(value),
+    ]),
+  );
+}
+
+/** Applies the local transforms (see the top of this file) to a definition and its nested ones. */
+export function prepareForLocalRun(source: AslDefinition, settings: LocalRunSettings): LocalDefinition {
+  const prepared: LocalDefinition = { definition: source, lambdaTasks: {}, waits: {}, stateTypes: {} };
+
+  const transform = (definition: AslDefinition): AslDefinition => {
+    const states = Object.entries(definition.States).map(([name, original]): [string, AslState] => {
+      if (prepared.stateTypes[name] !== undefined) throw new Error(`state name ${name} is used twice`);
+      prepared.stateTypes[name] = original.Type;
+      let state: AslState = { ...original };
+      for (const field of ['Parameters', 'ResultSelector', 'ItemSelector'] as const) {
+        if (state[field] !== undefined) state[field] = useSimulatedStartTime(state[field]);
+      }
+      if (state.Retry) state.Retry = scaleRetriers(state.Retry, settings.speed);
+      if (state.ResultPath === '$') delete state.ResultPath;
+      if (state.Catch) state.Catch = state.Catch.map(({ ResultPath, ...catcher }) => (ResultPath === '$' ? catcher : { ...catcher, ResultPath }));
+      if (state.Iterator) state.Iterator = transform(state.Iterator);
+      if (state.ItemProcessor) state.ItemProcessor = transform(state.ItemProcessor);
+      if (state.Branches) state.Branches = state.Branches.map(transform);
+
+      if (state.Type === 'Task') {
+        const functionKey = functionKeyOf(name, state.Resource);
+        prepared.lambdaTasks[name] = functionKey;
+        state.Resource = fakeLambdaArn(settings.region, functionKey);
+      } else if (state.Type === 'Wait') {
+        prepared.waits[name] = waitSpecOf(name, state);
+        const { Comment, Next, End, OutputPath } = state;
+        state = {
+          Type: 'Task',
+          ...(Comment === undefined ? {} : { Comment }),
+          Resource: fakeLambdaArn(settings.region, `local-wait-${name.replace(/[^A-Za-z0-9-_]/g, '-')}`),
+          ResultPath: null,
+          // The library's default task timeout (60 s) would cut a long wait at a slow speed.
+          TimeoutSeconds: LONGEST_LOCAL_TASK_SECONDS,
+          ...(OutputPath === undefined ? {} : { OutputPath }),
+          ...(Next === undefined ? {} : { Next }),
+          ...(End === undefined ? {} : { End }),
+        };
+      }
+      return [name, state];
+    });
+    return { ...definition, States: Object.fromEntries(states) };
+  };
+
+  prepared.definition = transform(source);
+  return prepared;
+}
+
+/**
+ * Reads a reference path (`$`, `$.wave.pollSeconds`, `$['wave'].pollSeconds`) from a state's
+ * input: the forms the Wait states of this project use.
+ */
+export function readPath(input: unknown, path: string): unknown {
+  if (!path.startsWith('$')) throw new Error(`${path} is not a reference path`);
+  const keys = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]/g)].map(
+    (match) => match[1] ?? match[3] ?? Number(match[2]),
+  );
+  return keys.reduce<unknown>((value, key) => {
+    if (value === null || typeof value !== 'object') return undefined;
+    return (value as Record<string | number, unknown>)[key];
+  }, input);
+}

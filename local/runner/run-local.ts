@@ -1,0 +1,233 @@
+// One execution of the recovery state machine on this machine: the ASL file run by
+// aws-local-stepfunctions, its Tasks invoking the built handlers, against the local DRS service
+// in simulated time.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { DEFAULT_BUILD_DIR } from '../build.ts';
+import {
+  fakeLambdaArn,
+  prepareForLocalRun,
+  readPath,
+  readStateMachine,
+  SIMULATED_START_TIME_FIELD,
+  type LocalDefinition,
+  type WaitSpec,
+} from './definition.ts';
+import { HistoryCounter } from './history.ts';
+import { createLambdaInvoker, importHandlers, type LambdaFault, type LambdaInvoker } from './lambda.ts';
+import { startLocalDrs, type LocalDrs } from './local-drs.ts';
+import { withEnvironment } from './environment.ts';
+
+export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
+
+/** One entry of aws-local-stepfunctions' event log. */
+export type ExecutionLogEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
+
+/** What an observer of a run (the progress display, a test) learns when it starts. */
+export interface RunInfo {
+  executionName: string;
+  /** Simulated time the execution started ($$.Execution.StartTime). */
+  startTime: string;
+  drs: LocalDrs;
+  reportsDir: string;
+}
+
+export interface RunLocalOptions {
+  /** The execution input: `{plan, mode, ...overrides}`; passed as is, the workflow validates it. */
+  input: Record<string, unknown>;
+  /** Folder of plan files (PLANS_DIR); the workflow finds the plan by its `name`. */
+  plansDir: string;
+  /** Where the workflow writes its reports (REPORTS_DIR). */
+  reportsDir: string;
+  /** A running local DRS service to use (and leave running); otherwise one is started and stopped. */
+  drs?: LocalDrs;
+  /** Scenario (file path or object) of the service started for this run. */
+  scenario?: unknown;
+  /** Simulated seconds per real second of the service started for this run (default 600). */
+  speed?: number;
+  /** Defaults to `<plan>-<mode>-<yyyymmddThhmmss>-<4 random>` in simulated time. */
+  executionName?: string;
+  onEvent?: (event: ExecutionLogEvent, run: RunInfo) => void;
+  /** Lambda service failures to simulate, by Task state name. */
+  lambdaFaults?: Record<string, LambdaFault>;
+  /** Let the handlers' Powertools logs through (pretty-printed). */
+  verbose?: boolean;
+  /** The ASL file (default statemachines/recovery.asl.yaml); tests use fixtures. */
+  stateMachinePath?: string;
+  /** Where the built handlers are (default .build/functions, see `npm run build`). */
+  buildDir?: string;
+}
+
+export interface RunResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  executionName: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** reports/<execution>.json, when the workflow wrote it. */
+  reportPath?: string;
+  /** History events the execution would have on AWS Step Functions (Standard). */
+  historyEvents: number;
+  /** The largest state input or output, in bytes of JSON (quota: 256 KiB). */
+  largestPayloadBytes: number;
+  /** How many times each Task state's handler ran, retries included. */
+  lambdaInvocations: Record<string, number>;
+  /** Simulated time the run took. */
+  simulatedSeconds: number;
+  wallMs: number;
+}
+
+export const DEFAULT_SPEED = 600;
+
+/** `payments-drill-20260301T020000-k3f9`: unique, readable, within the 80-character limit. */
+export function executionNameFor(input: Record<string, unknown>, at: Date): string {
+  const clean = (value: unknown, fallback: string) =>
+    typeof value === 'string' && /^[A-Za-z0-9-]{1,40}$/.test(value) ? value : fallback;
+  const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `${clean(input.plan, 'plan')}-${clean(input.mode, 'run')}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** The simulated seconds a Wait state waits for, given its input and the simulated time. */
+export function waitSeconds(spec: WaitSpec, input: unknown, now: Date): number {
+  if ('seconds' in spec) return spec.seconds;
+  if ('secondsPath' in spec) {
+    const seconds = readPath(input, spec.secondsPath);
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+      throw Object.assign(new Error(`SecondsPath ${spec.secondsPath} is ${JSON.stringify(seconds)}, not a non-negative integer`), {
+        name: 'States.Runtime',
+      });
+    }
+    return seconds;
+  }
+  const timestamp = 'timestamp' in spec ? spec.timestamp : readPath(input, spec.timestampPath);
+  const at = typeof timestamp === 'string' ? Date.parse(timestamp) : Number.NaN;
+  if (Number.isNaN(at)) throw Object.assign(new Error(`Timestamp ${String(timestamp)} is not a time`), { name: 'States.Runtime' });
+  return Math.max(0, (at - now.getTime()) / 1000);
+}
+
+/** Waits `seconds` of simulated time: scaled by the speed, or an instant jump when time is frozen. */
+async function waitSimulated(drs: LocalDrs, seconds: number): Promise<void> {
+  if (drs.speed > 0) await sleep((seconds * 1000) / drs.speed);
+  else drs.advanceBy(seconds);
+}
+
+/** Runs the state machine once, locally. Resolves with the outcome; a failed run does not throw. */
+export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
+  const wallStart = Date.now();
+  const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: options.speed ?? DEFAULT_SPEED }));
+  try {
+    const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? DEFAULT_STATE_MACHINE), {
+      region: drs.region,
+      speed: drs.speed,
+    });
+    const startedAt = drs.now();
+    const executionName = options.executionName ?? executionNameFor(options.input, startedAt);
+    const reportsDir = resolve(options.reportsDir);
+    await mkdir(reportsDir, { recursive: true });
+    const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
+    return await withEnvironment(
+      handlerEnvironment(drs, resolve(options.plansDir), reportsDir, options.verbose ?? false),
+      // Imported once the environment is set: handlers read their configuration at load.
+      () => importHandlers(options.buildDir ?? DEFAULT_BUILD_DIR, Object.values(local.lambdaTasks), executionName),
+      async (handlers) => {
+        const outcome = await execute(local, createLambdaInvoker(handlers, options.lambdaFaults), options, run);
+        const reportFile = join(reportsDir, `${executionName}.json`);
+        return {
+          ...outcome,
+          executionName,
+          ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
+          simulatedSeconds: Math.round((drs.now().getTime() - startedAt.getTime()) / 1000),
+          wallMs: Date.now() - wallStart,
+        };
+      },
+    );
+  } finally {
+    if (!options.drs) await drs.stop();
+  }
+}
+
+type ExecutionOutcome = Omit<RunResult, 'executionName' | 'reportPath' | 'simulatedSeconds' | 'wallMs'>;
+
+/** Runs the prepared definition with every Task overridden by a local handler. */
+async function execute(
+  local: LocalDefinition,
+  lambda: LambdaInvoker,
+  options: RunLocalOptions,
+  run: RunInfo,
+): Promise<ExecutionOutcome> {
+  const { drs } = run;
+  const lambdaTasks = Object.entries(local.lambdaTasks).map(([stateName, functionKey]) => [
+    stateName,
+    (event: unknown) => lambda.invoke(stateName, functionKey, fakeLambdaArn(drs.region, functionKey), event),
+  ]);
+  const waitTasks = Object.entries(local.waits).map(([stateName, spec]) => [
+    stateName,
+    async (input: unknown) => {
+      await waitSimulated(drs, waitSeconds(spec, input, drs.now()));
+      return {}; // discarded: the state's ResultPath is null, so its input passes through
+    },
+  ]);
+
+  const history = new HistoryCounter(local.stateTypes);
+  // The library's types do not model our payloads (plain JSON) nor our extra context field.
+  const execution = new StateMachine(local.definition as never).run(options.input as never, {
+    overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks]) },
+    context: { Execution: { Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime } },
+  });
+  const followEvents = (async () => {
+    for await (const event of execution.eventLogs) {
+      history.record(event);
+      try {
+        options.onEvent?.(event, run);
+      } catch {
+        // A broken observer must not change the run's outcome.
+      }
+    }
+  })();
+
+  const outcome = await execution.result.then(
+    (output) => ({ status: 'SUCCEEDED' as const, output }),
+    (thrown: unknown) => ({ status: 'FAILED' as const, ...failureOf(thrown) }),
+  );
+  await followEvents;
+  return {
+    ...outcome,
+    historyEvents: history.historyEvents,
+    largestPayloadBytes: history.largestPayloadBytes,
+    lambdaInvocations: { ...lambda.invocations },
+  };
+}
+
+/** The execution's Error and Cause, as Step Functions reports a failed execution. */
+function failureOf(thrown: unknown): { error: string; cause?: string } {
+  const failure = thrown instanceof ExecutionError && thrown.cause instanceof Error ? thrown.cause : thrown;
+  if (failure instanceof Error) return { error: failure.name, cause: failure.message };
+  return { error: 'Error', cause: String(failure) };
+}
+
+/** The configuration the handlers read at load, pointing them at this run's local DRS service. */
+function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, verbose: boolean): Record<string, string | undefined> {
+  return {
+    AWS_REGION: drs.region,
+    DRS_ENDPOINT: drs.endpoint,
+    PLANS_DIR: plansDir,
+    REPORTS_DIR: reportsDir,
+    // Dummy credentials: the local DRS service does not check signatures, and real ones from
+    // the shell must never reach it (nor the SDK go looking for a profile or instance role).
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: 'drs-orchestrator',
+    POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'SILENT',
+    POWERTOOLS_DEV: verbose ? 'true' : undefined,
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}
