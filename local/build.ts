@@ -1,6 +1,6 @@
 // `npm run build`: bundles every Lambda handler in functions/ into .build/functions/<key>.mjs,
 // the same artefacts the local runner invokes, serverless packages and benchmarks measure.
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -49,8 +49,8 @@ const REQUIRE_BANNER =
 
 /**
  * Bundles every handler of `functionsDir` into `<outDir>/<functionKey>.mjs` (ESM, Node 22,
- * minified, with source maps) in one esbuild call. Stale bundles are removed first, so the
- * folder holds exactly the current handlers.
+ * minified, with source maps) in one esbuild call. Bundles of removed handlers are deleted, so
+ * the folder holds exactly the current handlers.
  */
 export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltFunction[]> {
   const functionsDir = resolve(options.functionsDir ?? DEFAULT_FUNCTIONS_DIR);
@@ -58,32 +58,44 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   const files = await listHandlerFiles(functionsDir);
   if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
 
-  await rm(outDir, { recursive: true, force: true });
+  // Built aside, then renamed into place file by file (atomic): a run or a test importing the
+  // bundles while another process rebuilds them never sees a missing or half-written file.
   await mkdir(outDir, { recursive: true });
-  const entryPoints = Object.fromEntries(files.map((file) => [functionKeyOf(file), file]));
-  await build({
-    entryPoints,
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    bundle: true,
-    minify: true,
-    treeShaking: true,
-    sourcemap: true,
-    // Keeps the handler's module-scope names readable in stack traces despite minification.
-    keepNames: true,
-    banner: { js: REQUIRE_BANNER },
-    logLevel: 'silent',
-  });
-
-  return Promise.all(
-    Object.keys(entryPoints).map(async (key) => {
-      const file = join(outDir, `${key}.mjs`);
-      return { key, file, bytes: (await stat(file)).size };
-    }),
-  );
+  const stagingDir = await mkdtemp(`${outDir}.building-`);
+  try {
+    const entryPoints = Object.fromEntries(files.map((file) => [functionKeyOf(file), file]));
+    await build({
+      entryPoints,
+      outdir: stagingDir,
+      outExtension: { '.js': '.mjs' },
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      bundle: true,
+      minify: true,
+      treeShaking: true,
+      sourcemap: true,
+      // Keeps the handler's module-scope names readable in stack traces despite minification.
+      keepNames: true,
+      banner: { js: REQUIRE_BANNER },
+      logLevel: 'silent',
+    });
+    const keys = Object.keys(entryPoints);
+    const current = new Set(keys.flatMap((key) => [`${key}.mjs`, `${key}.mjs.map`]));
+    for (const name of current) await rename(join(stagingDir, name), join(outDir, name));
+    // Bundles of handlers that no longer exist would still be importable: remove them.
+    for (const name of await readdir(outDir)) {
+      if (/\.mjs(\.map)?$/.test(name) && !current.has(name)) await rm(join(outDir, name), { force: true });
+    }
+    return await Promise.all(
+      keys.map(async (key) => {
+        const file = join(outDir, `${key}.mjs`);
+        return { key, file, bytes: (await stat(file)).size };
+      }),
+    );
+  } finally {
+    await rm(stagingDir, { recursive: true, force: true });
+  }
 }
 
 function formatBytes(bytes: number): string {

@@ -5,6 +5,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { withHandlerLogs } from './handler-logs.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -114,6 +115,8 @@ export interface LambdaInvoker {
 export function createLambdaInvoker(
   handlers: Map<string, LambdaHandler>,
   faults: Record<string, LambdaFault> = {},
+  /** Where the handlers' output goes (the run's log file); the terminal when undefined. */
+  logSink?: (text: string) => void,
 ): LambdaInvoker {
   const attempts: Record<string, number> = {};
   const invocations: Record<string, number> = {};
@@ -128,13 +131,17 @@ export function createLambdaInvoker(
       const handler = handlers.get(functionKey);
       if (!handler) throw new Error(`no handler loaded for ${functionKey}`);
       invocations[stateName] = (invocations[stateName] ?? 0) + 1;
+      const context = fakeLambdaContext(functionKey, functionArn);
+      logSink?.(`START ${functionKey} (${stateName}) RequestId: ${context.awsRequestId}\n`);
       let result: unknown;
       try {
         // A JSON round trip, as Lambda serialises both ways: no shared objects, no undefined.
-        result = await handler(JSON.parse(JSON.stringify(event ?? null)), fakeLambdaContext(functionKey, functionArn));
+        result = await withHandlerLogs(logSink, () => handler(JSON.parse(JSON.stringify(event ?? null)), context));
       } catch (error) {
+        logSink?.(`END RequestId: ${context.awsRequestId} ${error instanceof Error ? error.name : 'Error'}\n`);
         throw asLambdaError(error);
       }
+      logSink?.(`END RequestId: ${context.awsRequestId}\n`);
       if (fault?.failAfterInvocation === attempt) {
         throw new LambdaServiceException(`simulated: ${functionKey} invocation ${attempt} ran, then its response was lost`);
       }

@@ -1,5 +1,7 @@
 // The runner's view of the local DRS service (local/drs/): only what the runner and the progress
-// display use, declared structurally so the runner does not depend on the service's internals.
+// display use, declared structurally so the runner does not depend on the service's internals
+// (and tests can stand in a clock for it).
+import { startLocalDrs as startLocalDrsService, type Scenario } from '../drs/index.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
 export interface DrsJobServer {
@@ -59,19 +61,11 @@ export interface LocalDrs {
 
 export interface StartLocalDrsOptions {
   /** A scenario file path or a scenario object; the service's default scenario otherwise. */
-  scenario?: unknown;
+  scenario?: string | Scenario;
   speed?: number;
 }
 
-/**
- * Starts the local DRS service on an ephemeral port. Imported lazily so that commands which
- * never start it (validate, build) do not load it.
- */
+/** Starts the local DRS service on an ephemeral port. */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
-  // A computed specifier: the service is being written alongside the runner (local/drs/index.ts).
-  const servicePath = '../drs/index.ts';
-  const service = (await import(servicePath)) as {
-    startLocalDrs(options: { scenario?: unknown; speed?: number; port?: number }): Promise<LocalDrs>;
-  };
-  return service.startLocalDrs({ scenario: options.scenario, speed: options.speed, port: 0 });
+  return startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
 }

@@ -20,8 +20,9 @@ import {
 } from './definition.ts';
 import { HistoryCounter } from './history.ts';
 import { createLambdaInvoker, importHandlers, type LambdaFault, type LambdaInvoker } from './lambda.ts';
-import { startLocalDrs, type LocalDrs } from './local-drs.ts';
+import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
 import { withEnvironment } from './environment.ts';
+import { fileSink, installHandlerLogCapture, withHandlerLogs } from './handler-logs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
 
@@ -47,7 +48,7 @@ export interface RunLocalOptions {
   /** A running local DRS service to use (and leave running); otherwise one is started and stopped. */
   drs?: LocalDrs;
   /** Scenario (file path or object) of the service started for this run. */
-  scenario?: unknown;
+  scenario?: StartLocalDrsOptions['scenario'];
   /** Simulated seconds per real second of the service started for this run (default 600). */
   speed?: number;
   /** Defaults to `<plan>-<mode>-<yyyymmddThhmmss>-<4 random>` in simulated time. */
@@ -55,7 +56,7 @@ export interface RunLocalOptions {
   onEvent?: (event: ExecutionLogEvent, run: RunInfo) => void;
   /** Lambda service failures to simulate, by Task state name. */
   lambdaFaults?: Record<string, LambdaFault>;
-  /** Let the handlers' Powertools logs through (pretty-printed). */
+  /** Handler logs on the terminal (pretty-printed) instead of in reports/<execution>.log. */
   verbose?: boolean;
   /** The ASL file (default statemachines/recovery.asl.yaml); tests use fixtures. */
   stateMachinePath?: string;
@@ -71,6 +72,8 @@ export interface RunResult {
   cause?: string;
   /** reports/<execution>.json, when the workflow wrote it. */
   reportPath?: string;
+  /** reports/<execution>.log: what the handlers printed (unless verbose: then the terminal). */
+  logPath?: string;
   /** History events the execution would have on AWS Step Functions (Standard). */
   historyEvents: number;
   /** The largest state input or output, in bytes of JSON (quota: 256 KiB). */
@@ -125,27 +128,41 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       region: drs.region,
       speed: drs.speed,
     });
-    const startedAt = drs.now();
-    const executionName = options.executionName ?? executionNameFor(options.input, startedAt);
+    // Named when asked for; started (StartTime) once the handlers are loaded: loading takes real
+    // seconds, which are simulated minutes the execution should not be charged for.
+    const executionName = options.executionName ?? executionNameFor(options.input, drs.now());
     const reportsDir = resolve(options.reportsDir);
     await mkdir(reportsDir, { recursive: true });
-    const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
-    return await withEnvironment(
-      handlerEnvironment(drs, resolve(options.plansDir), reportsDir, options.verbose ?? false),
-      // Imported once the environment is set: handlers read their configuration at load.
-      () => importHandlers(options.buildDir ?? DEFAULT_BUILD_DIR, Object.values(local.lambdaTasks), executionName),
-      async (handlers) => {
-        const outcome = await execute(local, createLambdaInvoker(handlers, options.lambdaFaults), options, run);
-        const reportFile = join(reportsDir, `${executionName}.json`);
-        return {
-          ...outcome,
-          executionName,
-          ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
-          simulatedSeconds: Math.round((drs.now().getTime() - startedAt.getTime()) / 1000),
-          wallMs: Date.now() - wallStart,
-        };
-      },
-    );
+    // Without --verbose, handler output goes to the run's log (CloudWatch Logs on AWS).
+    const logPath = options.verbose ? undefined : join(reportsDir, `${executionName}.log`);
+    const logSink = logPath === undefined ? undefined : fileSink(logPath);
+    const releaseCapture = logSink === undefined ? () => {} : installHandlerLogCapture();
+    try {
+      return await withEnvironment(
+        handlerEnvironment(drs, resolve(options.plansDir), reportsDir, eventsFilePath(reportsDir, executionName), options.verbose ?? false),
+        // Imported once the environment is set: handlers read their configuration at load.
+        () =>
+          withHandlerLogs(logSink, () =>
+            importHandlers(options.buildDir ?? DEFAULT_BUILD_DIR, Object.values(local.lambdaTasks), executionName),
+          ),
+        async (handlers) => {
+          const startedAt = drs.now();
+          const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
+          const outcome = await execute(local, createLambdaInvoker(handlers, options.lambdaFaults, logSink), options, run);
+          const reportFile = join(reportsDir, `${executionName}.json`);
+          return {
+            ...outcome,
+            executionName,
+            ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
+            ...(logPath !== undefined && existsSync(logPath) ? { logPath } : {}),
+            simulatedSeconds: Math.round((drs.now().getTime() - startedAt.getTime()) / 1000),
+            wallMs: Date.now() - wallStart,
+          };
+        },
+      );
+    } finally {
+      releaseCapture();
+    }
   } finally {
     if (!options.drs) await drs.stop();
   }
@@ -203,6 +220,11 @@ async function execute(
   };
 }
 
+/** Where the workflow's progress events of a run go locally (EventBridge on AWS). */
+export function eventsFilePath(reportsDir: string, executionName: string): string {
+  return join(reportsDir, `${executionName}.events.jsonl`);
+}
+
 /** The execution's Error and Cause, as Step Functions reports a failed execution. */
 function failureOf(thrown: unknown): { error: string; cause?: string } {
   const failure = thrown instanceof ExecutionError && thrown.cause instanceof Error ? thrown.cause : thrown;
@@ -211,12 +233,16 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
 }
 
 /** The configuration the handlers read at load, pointing them at this run's local DRS service. */
-function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, verbose: boolean): Record<string, string | undefined> {
+function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, eventsFile: string, verbose: boolean): Record<string, string | undefined> {
   return {
     AWS_REGION: drs.region,
     DRS_ENDPOINT: drs.endpoint,
     PLANS_DIR: plansDir,
     REPORTS_DIR: reportsDir,
+    EVENTS_FILE: eventsFile,
+    // Set in a shell for AWS, these would send a local run's reports and events there.
+    REPORTS_BUCKET: undefined,
+    EVENT_BUS_NAME: undefined,
     // Dummy credentials: the local DRS service does not check signatures, and real ones from
     // the shell must never reach it (nor the SDK go looking for a profile or instance role).
     AWS_ACCESS_KEY_ID: 'local',
@@ -225,7 +251,8 @@ function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string,
     AWS_PROFILE: undefined,
     AWS_EC2_METADATA_DISABLED: 'true',
     POWERTOOLS_SERVICE_NAME: 'drs-orchestrator',
-    POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'SILENT',
+    // INFO either way: into the run's log file, or onto the terminal with --verbose.
+    POWERTOOLS_LOG_LEVEL: 'INFO',
     POWERTOOLS_DEV: verbose ? 'true' : undefined,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',

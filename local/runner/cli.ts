@@ -1,0 +1,228 @@
+// `npm start`, `npm run local -- --plan <file> --mode drill|recovery ...` and
+// `npm run validate -- plans/*.yaml`: run a plan locally against the local DRS service, or check
+// plan files. Exit codes: 0 success, 1 the run failed, 2 invalid plan, input or options.
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { InvalidInputError, InvalidPlanError } from '../../shared/errors.ts';
+import { readPlanFile } from '../../shared/plan/load.ts';
+import type { ExecutionInput, Plan } from '../../shared/plan/schema.ts';
+import { parseExecutionInput, prepareRun } from '../../shared/recovery/run.ts';
+import { buildFunctions } from '../build.ts';
+import { startLocalDrs, type LocalDrs } from './local-drs.ts';
+import { RunProgress, useColor } from './progress.ts';
+import { DEFAULT_SPEED, runLocal } from './run-local.ts';
+import { readReportSummary, renderSummary } from './summary.ts';
+
+export const EXIT = { succeeded: 0, failed: 1, invalid: 2 } as const;
+
+/** A problem with what the user asked for: printed as is, exit 2, nothing started. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface RunCommandOptions {
+  plan: string;
+  mode: 'drill' | 'recovery';
+  scenario?: string;
+  speed: number;
+  reportDir: string;
+  waves?: string[];
+  snapshotTime?: string;
+  skipCleanup?: boolean;
+  holdMinutes?: number;
+  input?: string;
+  verbose?: boolean;
+}
+
+const paint = (() => {
+  const color = useColor();
+  const code = (open: number, close: number) => (text: string) => (color ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  return { green: code(32, 39), red: code(31, 39), yellow: code(33, 39), bold: code(1, 22), dim: code(2, 22) };
+})();
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('give a positive number, e.g. 600');
+  return number;
+}
+
+function nonNegativeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new InvalidArgumentError('give a number of minutes, e.g. 30');
+  return number;
+}
+
+function waveList(value: string): string[] {
+  return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+}
+
+/** `--input` file contents: a JSON object, the same document the console or an alarm would send. */
+async function readInputFile(path: string): Promise<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--input ${path}: ${error instanceof SyntaxError ? `not valid JSON: ${error.message}` : (error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--input ${path}: the execution input is a JSON object like {"plan": "payments", "mode": "drill"}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * The execution input of a local run: the --input file, overlaid with the options given on the
+ * command line; `plan` is the name inside the plan file.
+ */
+export async function executionInputFor(options: RunCommandOptions, plan: Plan): Promise<Record<string, unknown>> {
+  const fromFile = options.input === undefined ? {} : await readInputFile(options.input);
+  if (fromFile.plan !== undefined && fromFile.plan !== plan.name) {
+    throw new UsageError(`--input names plan "${String(fromFile.plan)}" but ${options.plan} defines plan "${plan.name}": make them agree or drop "plan" from the input`);
+  }
+  const input: Record<string, unknown> = { trigger: { source: 'local' }, ...fromFile, plan: plan.name, mode: options.mode };
+  if (options.waves !== undefined) input.waves = options.waves;
+  if (options.snapshotTime !== undefined) input.snapshotTime = options.snapshotTime;
+  if (options.skipCleanup) input.skipCleanup = true;
+  if (options.holdMinutes !== undefined) input.holdMinutes = options.holdMinutes;
+  return input;
+}
+
+/** Checks the input exactly as the workflow's ValidateInput will, so a bad one never starts DRS. */
+function checkInput(input: Record<string, unknown>, plan: Plan): ExecutionInput {
+  const parsed = parseExecutionInput(input);
+  prepareRun(parsed, plan, 'local-validation', new Date().toISOString());
+  return parsed;
+}
+
+function printError(message: string): void {
+  process.stderr.write(`${paint.red('error')}: ${message}\n`);
+}
+
+/** `run`: build, validate, start the local DRS service, execute, show progress and the summary. */
+export async function runCommand(options: RunCommandOptions): Promise<number> {
+  const planFile = resolve(options.plan);
+  // Everything the user gave is checked before anything starts.
+  const plan = await readPlanFile(planFile);
+  const input = await executionInputFor(options, plan);
+  checkInput(input, plan);
+
+  const buildStarted = Date.now();
+  const built = await buildFunctions();
+  process.stdout.write(paint.dim(`Built ${built.length} handlers in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
+
+  let drs: LocalDrs;
+  try {
+    drs = await startLocalDrs({ scenario: options.scenario, speed: options.speed });
+  } catch (error) {
+    throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(error as Error).message}`);
+  }
+  try {
+    const mode = options.mode === 'drill' ? 'Drill' : 'Recovery';
+    process.stdout.write(
+      `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
+        `local DRS ${drs.endpoint} at ${drs.speed}× speed\n`,
+    );
+    const progress = new RunProgress();
+    const result = await runLocal({
+      input,
+      plansDir: dirname(planFile),
+      reportsDir: options.reportDir,
+      drs,
+      verbose: options.verbose,
+      onEvent: (event, run) => {
+        if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)\n`));
+        progress.onEvent(event, run);
+      },
+    });
+    progress.stop();
+    const report = await readReportSummary(result.reportPath);
+    const summary = renderSummary({ result, report, timings: progress.waveTimings, endedAt: drs.now().toISOString(), paint });
+    process.stdout.write(`${summary.join('\n')}\n`);
+    return result.status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed;
+  } finally {
+    await drs.stop();
+  }
+}
+
+/** `validate`: every plan file checked; problems name the file, the line, the field and the fix. */
+export async function validateCommand(files: string[]): Promise<number> {
+  let invalid = 0;
+  for (const file of files) {
+    try {
+      const plan = await readPlanFile(file);
+      const servers = plan.waves.map((wave) => wave.name).join(' → ');
+      process.stdout.write(`${paint.green('✓')} ${file}: plan ${paint.bold(plan.name)}, ${plan.waves.length} wave(s): ${servers}\n`);
+    } catch (error) {
+      invalid += 1;
+      const message = error instanceof InvalidPlanError ? error.message : `${file}: ${(error as Error).message}`;
+      process.stderr.write(`${paint.red('✗')} ${message.split('\n').join(`\n  `)}\n`);
+    }
+  }
+  if (files.length > 1) process.stdout.write(`${files.length - invalid} of ${files.length} plan file(s) valid\n`);
+  return invalid === 0 ? EXIT.succeeded : EXIT.invalid;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('drs-local')
+    .description('Run DRS recovery plans locally against the local DRS service, or validate plan files.')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`${paint.red('error')}: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('run')
+    .description('Run a plan as a drill or a recovery through the recovery state machine, against the local DRS service.')
+    .requiredOption('--plan <file>', 'plan file (YAML)')
+    .addOption(new Option('--mode <mode>', 'drill: launch and clean up; recovery: launch and keep').choices(['drill', 'recovery']).makeOptionMandatory())
+    .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')
+    .option('--speed <n>', 'simulated seconds per real second', positiveNumber, DEFAULT_SPEED)
+    .option('--report-dir <dir>', 'where reports go', 'reports')
+    .option('--waves <names>', 'run only these waves, comma-separated', waveList)
+    .option('--snapshot-time <iso>', 'recover from the newest point-in-time snapshot at or before this time')
+    .option('--skip-cleanup', 'drill only: keep the drill instances')
+    .option('--hold-minutes <n>', 'drill only: keep the drill instances up this long before clean-up', nonNegativeNumber)
+    .option('--input <file>', 'execution input JSON; the options above override its fields')
+    .option('--verbose', "print the handlers' logs instead of writing them to reports/<execution>.log")
+    .action(async (options: RunCommandOptions) => {
+      process.exitCode = await runCommand(options);
+    });
+
+  program
+    .command('validate')
+    .description('Check plan files: exit 0 when all are valid, 2 otherwise.')
+    .argument('<files...>', 'plan files (YAML)')
+    .action(async (files: string[]) => {
+      process.exitCode = await validateCommand(files);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  process.exitCode = undefined;
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.succeeded;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? EXIT.succeeded : EXIT.invalid;
+    }
+    if (error instanceof InvalidPlanError || error instanceof InvalidInputError || error instanceof UsageError) {
+      printError(error.message);
+      return EXIT.invalid;
+    }
+    if (error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      printError(`no such file: ${(error as NodeJS.ErrnoException).path ?? error.message}`);
+      return EXIT.invalid;
+    }
+    printError(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return EXIT.failed;
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv);
+}

@@ -1,0 +1,184 @@
+// The end-of-run summary: a table per wave from the report the workflow wrote
+// (reports/<execution>.json), then the outcome, clean-up and what the run would cost on AWS.
+// The report is read defensively: a run that failed early may have written little or nothing.
+import { readFile } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { HISTORY_EVENTS_QUOTA } from './history.ts';
+import { lambdaErrorMessage, STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
+import { formatDuration, type WaveTiming } from './progress.ts';
+import type { RunResult } from './run-local.ts';
+
+/** The parts of the report the summary shows. */
+export interface ReportSummary {
+  status?: string;
+  plan?: string;
+  mode?: string;
+  error?: string;
+  cause?: string;
+  waves: {
+    name: string;
+    status: string;
+    startedAt?: string;
+    servers: { launchStatus: string; postLaunchActions: { status: string; optional: boolean }[] }[];
+  }[];
+  cleanup?: { skipped?: boolean; instancesLaunched?: number; instancesTerminated?: number; instancesLeft?: number; error?: string } | null;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const count = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+/** Reads the report JSON, keeping only well-formed parts; undefined when there is none. */
+export async function readReportSummary(path: string | undefined): Promise<ReportSummary | undefined> {
+  if (path === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed)) return undefined;
+  const waves = (Array.isArray(parsed.waves) ? parsed.waves : []).filter(isRecord).map((wave) => ({
+    name: text(wave.name) ?? '?',
+    status: text(wave.status) ?? '?',
+    startedAt: text(wave.startedAt),
+    servers: (Array.isArray(wave.servers) ? wave.servers : []).filter(isRecord).map((server) => ({
+      launchStatus: text(server.launchStatus) ?? '?',
+      postLaunchActions: (Array.isArray(server.postLaunchActions) ? server.postLaunchActions : []).filter(isRecord).map((action) => ({
+        status: text(action.status) ?? '?',
+        optional: action.optional === true,
+      })),
+    })),
+  }));
+  const cleanup = isRecord(parsed.cleanup)
+    ? {
+        skipped: parsed.cleanup.skipped === true,
+        instancesLaunched: count(parsed.cleanup.instancesLaunched),
+        instancesTerminated: count(parsed.cleanup.instancesTerminated),
+        instancesLeft: count(parsed.cleanup.instancesLeft),
+        error: text(parsed.cleanup.error),
+      }
+    : null;
+  return {
+    status: text(parsed.status),
+    plan: text(parsed.plan),
+    mode: text(parsed.mode),
+    error: text(parsed.error),
+    cause: text(parsed.cause),
+    waves,
+    cleanup,
+  };
+}
+
+interface Column {
+  title: string;
+  align: 'left' | 'right';
+}
+
+/** A plain-text table; `paintRow` may colour a whole row after padding. */
+export function renderTable(columns: Column[], rows: string[][], paintCell: (row: number, column: number, cell: string) => string = (_r, _c, cell) => cell): string[] {
+  const widths = columns.map((column, index) => Math.max(column.title.length, ...rows.map((row) => (row[index] ?? '').length)));
+  const pad = (cell: string, index: number) => (columns[index].align === 'right' ? cell.padStart(widths[index]) : cell.padEnd(widths[index]));
+  const header = columns.map((column, index) => pad(column.title, index)).join('  ');
+  const rule = widths.map((width) => '─'.repeat(width)).join('  ');
+  const body = rows.map((row, rowIndex) => row.map((cell, index) => paintCell(rowIndex, index, pad(cell, index))).join('  '));
+  return [header, rule, ...body];
+}
+
+function actionsCell(servers: ReportSummary['waves'][number]['servers']): string {
+  const actions = servers.flatMap((server) => server.postLaunchActions);
+  if (actions.length === 0) return '–';
+  const succeeded = actions.filter((action) => action.status === 'SUCCEEDED').length;
+  const failedRequired = actions.filter((action) => action.status === 'FAILED' && !action.optional).length;
+  const failedOptional = actions.filter((action) => action.status === 'FAILED' && action.optional).length;
+  const pending = actions.length - succeeded - failedRequired - failedOptional;
+  const parts = [`${succeeded}/${actions.length} succeeded`];
+  if (failedRequired > 0) parts.push(`${failedRequired} failed`);
+  if (failedOptional > 0) parts.push(`${failedOptional} optional failed`);
+  if (pending > 0) parts.push(`${pending} unfinished`);
+  return parts.join(', ');
+}
+
+function waveDuration(report: ReportSummary, index: number, timings: ReadonlyMap<string, WaveTiming>, runEnd: string): string {
+  const wave = report.waves[index];
+  const timing = timings.get(wave.name);
+  const start = timing?.startedAt ?? wave.startedAt;
+  if (start === undefined) return '–';
+  // Without an end seen live, a wave lasted until the next one started (or the run ended).
+  const end = timing?.endedAt ?? report.waves.slice(index + 1).find((next) => next.startedAt)?.startedAt ?? runEnd;
+  return formatDuration((Date.parse(end) - Date.parse(start)) / 1000);
+}
+
+export interface SummaryInput {
+  result: RunResult;
+  report: ReportSummary | undefined;
+  timings: ReadonlyMap<string, WaveTiming>;
+  /** Simulated time the run ended. */
+  endedAt: string;
+  paint: { green(text: string): string; red(text: string): string; yellow(text: string): string; bold(text: string): string; dim(text: string): string };
+}
+
+/** The summary lines printed when a run ends. */
+export function renderSummary({ result, report, timings, endedAt, paint }: SummaryInput): string[] {
+  const lines: string[] = [''];
+  if (report && report.waves.length > 0) {
+    const rows = report.waves.map((wave, index) => {
+      const launched = wave.servers.filter((server) => server.launchStatus === 'LAUNCHED' || server.launchStatus === 'TERMINATED').length;
+      const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED').length;
+      return [wave.name, wave.status, String(wave.servers.length), String(launched), String(failed), actionsCell(wave.servers), waveDuration(report, index, timings, endedAt)];
+    });
+    const columns: Column[] = [
+      { title: 'Wave', align: 'left' },
+      { title: 'Status', align: 'left' },
+      { title: 'Servers', align: 'right' },
+      { title: 'Launched', align: 'right' },
+      { title: 'Failed', align: 'right' },
+      { title: 'Post-launch actions', align: 'left' },
+      { title: 'Duration', align: 'right' },
+    ];
+    const paintCell = (row: number, column: number, cell: string) => {
+      if (column !== 1) return cell;
+      const status = report.waves[row].status;
+      if (status === 'SUCCEEDED') return paint.green(cell);
+      if (status === 'FAILED') return paint.red(cell);
+      return paint.yellow(cell);
+    };
+    lines.push(...renderTable(columns, rows, paintCell).map((line) => `  ${line}`), '');
+  }
+
+  const cleanup = report?.cleanup;
+  if (cleanup) {
+    if (cleanup.skipped) lines.push(paint.yellow(`  Clean-up skipped as asked: ${cleanup.instancesLeft ?? '?'} drill instance(s) left running; terminate them yourself.`));
+    else {
+      const left = cleanup.instancesLeft ?? 0;
+      const line = `  Clean-up: ${cleanup.instancesTerminated ?? '?'} of ${cleanup.instancesLaunched ?? '?'} drill instance(s) terminated, ${left} left (counted from DRS)`;
+      lines.push(left > 0 || cleanup.error ? paint.red(line) : line);
+      if (cleanup.error) lines.push(paint.red(`  Clean-up error: ${cleanup.error}`));
+    }
+  }
+
+  const subject = `${report?.mode === 'recovery' ? 'Recovery' : report?.mode === 'drill' ? 'Drill' : 'Run'} of plan ${report?.plan ?? '?'}`;
+  if (result.status === 'SUCCEEDED') {
+    lines.push(`  ${paint.green(paint.bold(`✓ ${subject} SUCCEEDED`))} in ${formatDuration(result.simulatedSeconds)} of simulated time`);
+  } else {
+    lines.push(`  ${paint.red(paint.bold(`✗ ${subject} FAILED`))}: ${result.error ?? 'error'}`);
+    const cause = lambdaErrorMessage(result.cause);
+    if (cause) lines.push(...cause.split('\n').map((line) => paint.red(`    ${line}`)));
+  }
+  if (result.reportPath) {
+    const shown = relative(process.cwd(), result.reportPath);
+    lines.push(`  Report: ${shown.startsWith('..') ? result.reportPath : shown} (and .md)`);
+  } else {
+    lines.push(paint.yellow('  No report was written.'));
+  }
+  if (result.logPath) lines.push(paint.dim(`  Handler logs: ${relative(process.cwd(), result.logPath)}`));
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+  lines.push(
+    paint.dim(
+      `  ${formatDuration(result.simulatedSeconds)} simulated in ${(result.wallMs / 1000).toFixed(1)} s · ` +
+        `${result.historyEvents.toLocaleString('en-US')} Step Functions history events (quota ${HISTORY_EVENTS_QUOTA.toLocaleString('en-US')}) · ` +
+        `largest state ${kib(result.largestPayloadBytes)} (quota ${kib(STATE_PAYLOAD_LIMIT_BYTES)})`,
+    ),
+  );
+  return lines;
+}

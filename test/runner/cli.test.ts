@@ -1,0 +1,135 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LocalDrs, StartLocalDrsOptions } from '../../local/runner/local-drs.ts';
+import { tempDir } from './helpers.ts';
+
+// Every local DRS service the CLI starts, so a test can tell whether one was started and what it received.
+const started = vi.hoisted(() => [] as LocalDrs[]);
+vi.mock('../../local/runner/local-drs.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../local/runner/local-drs.ts')>();
+  return {
+    ...real,
+    startLocalDrs: async (options: StartLocalDrsOptions) => {
+      const drs = await real.startLocalDrs(options);
+      started.push(drs);
+      return drs;
+    },
+  };
+});
+
+const { main } = await import('../../local/runner/cli.ts');
+
+/** Runs the CLI in this process; returns its exit code and what it printed. */
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    const code = await main(['node', 'cli.ts', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+async function planFile(text: string): Promise<string> {
+  const file = join(await tempDir('plan'), 'plan.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+const TARGETS = 'targets: { rtoMinutes: 60, rpoMinutes: 15 }\n';
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((drs) => drs.stop()));
+});
+
+describe('validate', () => {
+  it('exits 0 and names the plan and its waves when the plan is valid', async () => {
+    const result = await cli('validate', 'plans/example.yaml');
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('plans/example.yaml: plan payments, 3 wave(s): databases → application → web');
+  });
+
+  it('exits 2 on an unknown key, naming the file, the line, the field and the fix', async () => {
+    const file = await planFile(`name: payments\n${TARGETS}waves:\n  - name: db\n    servers: { tags: { Tier: db } }\n    failurBudget: 1\n`);
+
+    const result = await cli('validate', file);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+: waves\\[0\\]\\.failurBudget: unknown key "failurBudget": remove it or check its spelling`));
+  });
+
+  it('exits 2 when a source server is in two waves', async () => {
+    const id = 's-1234567890abcdefg';
+    const file = await planFile(
+      `name: payments\n${TARGETS}waves:\n  - name: db\n    servers: { ids: [${id}] }\n  - name: app\n    servers: { ids: [${id}] }\n`,
+    );
+
+    const result = await cli('validate', file);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:7: waves[1].servers.ids[0]: source server ${id} is already in wave "db"; a server belongs to one wave only`);
+  });
+
+  it('exits 2 when a plan has no waves, and when a wave has no servers', async () => {
+    const noWaves = await planFile(`name: payments\n${TARGETS}waves: []\n`);
+    const emptyWave = await planFile(`name: payments\n${TARGETS}waves:\n  - name: db\n    servers: {}\n`);
+
+    const result = await cli('validate', noWaves, emptyWave);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${noWaves}:3: waves: a plan needs at least one wave`);
+    expect(result.stderr).toContain(`${emptyWave}:5: waves[0].servers: a wave needs servers`);
+    expect(result.stdout).toContain('0 of 2 plan file(s) valid');
+  });
+
+  it('exits 2 when a plan file does not exist', async () => {
+    const result = await cli('validate', 'plans/no-such-plan.yaml');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('plans/no-such-plan.yaml');
+  });
+});
+
+describe('run with an invalid request', () => {
+  it.each([
+    ['a wave the plan does not have', ['--waves', 'databases,caches'], /waves: "caches" not in plan "payments"/],
+    ['a snapshot time that is not a time', ['--snapshot-time', 'yesterday'], /snapshotTime/],
+    ['drill options on a recovery', ['--mode', 'recovery', '--skip-cleanup'], /skipCleanup and holdMinutes apply to drills only/],
+    ['an unknown mode', ['--mode', 'rehearsal'], /--mode <mode>' argument 'rehearsal' is invalid/],
+    ['a speed that is not a number', ['--speed', 'fast'], /give a positive number/],
+  ])('exits 2 on %s before any DRS service starts', async (_case, args, message) => {
+    const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', ...args);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(started.reduce((calls, drs) => calls + drs.countCalls('StartRecovery'), 0)).toBe(0);
+    expect(started).toHaveLength(0);
+  });
+
+  it('exits 2 on an --input file with an unknown field, naming it', async () => {
+    const input = join(await tempDir('input'), 'input.json');
+    await writeFile(input, JSON.stringify({ plan: 'payments', mode: 'drill', holdMinuts: 5 }));
+
+    const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--input', input);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('holdMinuts: unknown key "holdMinuts"');
+    expect(started).toHaveLength(0);
+  });
+
+  it('exits 2 when the plan file is invalid', async () => {
+    const file = await planFile(`name: payments\n${TARGETS}waves: []\n`);
+
+    const result = await cli('run', '--plan', file, '--mode', 'drill');
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('waves: a plan needs at least one wave');
+    expect(started).toHaveLength(0);
+  });
+});
