@@ -1,0 +1,94 @@
+// `tsx deploy/prepare.ts --stage <stage>`: everything `osls package|deploy` needs, checked first.
+// Validates every plan file and the stage configuration (every plan it deploys or triggers
+// exists), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
+// deploy/serverless.cjs turns into functions, IAM roles, schedules and alarm rules.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { extname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildFunctions } from '#local/build.ts';
+import { InvalidPlanError } from '#shared/errors.ts';
+import { readPlanFile } from '#shared/plan/load.ts';
+import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** What serverless.cjs reads: paths are relative to the project root (the service directory). */
+export interface DeployManifest {
+  stage: string;
+  /** The stage configuration file, packaged with the trigger (TRIGGERS_FILE). */
+  configFile: string;
+  config: StageConfig;
+  /** Deployed plan name → its plan file, packaged with every workflow function. */
+  planFiles: Record<string, string>;
+  /** Function keys, one per handler in functions/ (trigger included). */
+  functions: string[];
+}
+
+export function stageConfigPath(stage: string, root = projectRoot): string {
+  return join(root, 'deploy', 'stages', `${stage}.yaml`);
+}
+
+export function manifestPath(stage: string, root = projectRoot): string {
+  return join(root, '.build', 'deploy', `${stage}.json`);
+}
+
+/**
+ * Every plan file in `plansDir` parsed (one broken file fails the package, deployed or not: it
+ * would fail the day someone deploys it) → plan name → file, relative to `root`.
+ */
+export async function readPlanFiles(plansDir: string, root = projectRoot): Promise<Record<string, string>> {
+  const files = (await readdir(plansDir)).filter((name) => ['.yaml', '.yml'].includes(extname(name))).sort();
+  const byName: Record<string, string> = {};
+  for (const file of files) {
+    const path = join(plansDir, file);
+    const plan = await readPlanFile(path);
+    const earlier = byName[plan.name];
+    if (earlier !== undefined) throw new InvalidPlanError(`plan "${plan.name}" is defined by ${earlier} and ${relative(root, path)}: give each plan its own name`);
+    byName[plan.name] = relative(root, path);
+  }
+  return byName;
+}
+
+/** The stage's configuration checked against the plan files: every deployed plan has a file. */
+export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions'>> {
+  const configFile = stageConfigPath(stage, root);
+  const config = await readStageConfig(configFile);
+  const allPlanFiles = await readPlanFiles(join(root, 'plans'), root);
+  const missing = config.plans.filter((name) => allPlanFiles[name] === undefined);
+  if (missing.length > 0) {
+    throw new InvalidPlanError(
+      `${relative(root, configFile)}: plans: no plan file for ${missing.map((name) => `"${name}"`).join(', ')} in plans/ (plans there: ${Object.keys(allPlanFiles).join(', ') || '(none)'})`,
+    );
+  }
+  const planFiles = Object.fromEntries(config.plans.map((name) => [name, allPlanFiles[name]]));
+  return { stage, configFile: relative(root, configFile), config, planFiles };
+}
+
+export async function prepareStage(stage: string, root = projectRoot): Promise<DeployManifest> {
+  const checked = await checkStage(stage, root);
+  const built = await buildFunctions();
+  const manifest: DeployManifest = { ...checked, functions: built.map((bundle) => bundle.key).sort() };
+  const path = manifestPath(stage, root);
+  await mkdir(join(path, '..'), { recursive: true });
+  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { stage: { type: 'string' } } });
+  if (values.stage === undefined || !/^[a-zA-Z0-9-]+$/.test(values.stage)) {
+    console.error('usage: tsx deploy/prepare.ts --stage <stage>   (reads deploy/stages/<stage>.yaml)');
+    process.exit(2);
+  }
+  try {
+    const manifest = await prepareStage(values.stage);
+    console.log(
+      `stage ${manifest.stage}: plans ${Object.entries(manifest.planFiles).map(([name, file]) => `${name} (${file})`).join(', ')}; ` +
+        `${manifest.config.drills.length} drill schedule(s), ${manifest.config.alarms.length} alarm trigger(s); ${manifest.functions.length} functions bundled`,
+    );
+  } catch (error) {
+    console.error(`deploy check failed:\n${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,244 @@
+// `npm run package` once, offline, then the synthesized CloudFormation template is read the way
+// CloudFormation would: what is deployed is what the repository says.
+import { execFile } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import aslValidator from 'asl-validator';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionKeyOf, listHandlerFiles } from '#local/build.ts';
+import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const PACKAGE_TIMEOUT_MS = 300_000;
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, any>;
+}
+let resources: Record<string, Resource>;
+let stage: StageConfig;
+
+/** File names in a zip, with their uncompressed sizes, from its central directory. */
+async function zipEntries(path: string): Promise<Map<string, number>> {
+  const zip = await readFile(path);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let offset = zip.readUInt32LE(end + 16);
+  const entries = new Map<string, number>();
+  for (let index = 0; index < count; index += 1) {
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    entries.set(zip.toString('utf8', offset + 46, offset + 46 + nameLength), zip.readUInt32LE(offset + 24));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function ofType(type: string): Array<[string, Resource]> {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** Every IAM statement in the template, with the resource that holds it. */
+function statements(): Array<{ holder: string; statement: Record<string, any> }> {
+  const found: Array<{ holder: string; statement: Record<string, any> }> = [];
+  const walk = (holder: string, node: unknown) => {
+    if (Array.isArray(node)) node.forEach((child) => walk(holder, child));
+    else if (node !== null && typeof node === 'object') {
+      if ('Effect' in node && 'Action' in node) found.push({ holder, statement: node as Record<string, any> });
+      Object.values(node).forEach((child) => walk(holder, child));
+    }
+  };
+  Object.entries(resources).forEach(([id, resource]) => walk(id, resource));
+  return found;
+}
+
+const actionsOf = (statement: Record<string, any>): string[] => [statement.Action].flat();
+
+function roleActions(roleId: string): string[] {
+  return statements()
+    .filter(({ holder }) => holder === roleId)
+    .flatMap(({ statement }) => actionsOf(statement))
+    .filter((action) => action !== 'sts:AssumeRole');
+}
+
+beforeAll(async () => {
+  await promisify(execFile)('npm', ['run', 'package'], { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+  const template = JSON.parse(await readFile(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  resources = template.Resources;
+  stage = await readStageConfig(join(root, 'deploy', 'stages', 'ci.yaml'));
+}, PACKAGE_TIMEOUT_MS);
+
+describe('the packaged functions', () => {
+  it('has one Lambda function per handler in functions/, arm64 on Node.js 22, with its own role', async () => {
+    const keys = (await listHandlerFiles()).map(functionKeyOf).sort();
+    const lambdas = ofType('AWS::Lambda::Function');
+    expect(lambdas.map(([id]) => id).sort()).toEqual(keys.map((key) => `${key[0].toUpperCase()}${key.slice(1)}LambdaFunction`).sort());
+    for (const [id, lambda] of lambdas) {
+      expect(lambda.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(lambda.Properties.Architectures, id).toEqual(['arm64']);
+      expect(lambda.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(lambda.Properties.Role, id).toEqual({ 'Fn::GetAtt': [id.replace(/LambdaFunction$/, 'Role'), 'Arn'] });
+    }
+  });
+
+  it("ships each handler's bundle in its zip, and the bundle exports `handler`", async () => {
+    const bundles: Record<string, string> = {};
+    for (const [id, lambda] of ofType('AWS::Lambda::Function')) {
+      const key = id.replace(/LambdaFunction$/, '');
+      const functionKey = `${key[0].toLowerCase()}${key.slice(1)}`;
+      const handler: string = lambda.Properties.Handler;
+      expect(handler).toBe(`.build/functions/${functionKey}.handler`);
+      const bundle = `${handler.slice(0, -'.handler'.length)}.mjs`;
+      const entries = await zipEntries(join(root, '.serverless', `${functionKey}.zip`));
+      expect(entries.get(bundle), `${bundle} in ${functionKey}.zip`).toBe((await stat(join(root, bundle))).size);
+      expect([...entries.keys()].every((name) => /^(\.build\/functions|plans|deploy\/stages)\//.test(name))).toBe(true);
+      bundles[functionKey] = pathToFileURL(join(root, bundle)).href;
+    }
+    // Imported by plain Node (as Lambda does, and much faster than through vitest's transform),
+    // in the environment Lambda gets, so the bundles' start-up configuration checks pass.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', `const out = {}; for (const [k, u] of Object.entries(${JSON.stringify(bundles)})) out[k] = typeof (await import(u)).handler; console.log(JSON.stringify(out));`],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          AWS_REGION: 'eu-west-1',
+          PLANS_DIR: 'plans',
+          REPORTS_BUCKET: 'reports-bucket',
+          EVENT_BUS_NAME: 'default',
+          STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:drs-orchestrator-ci-recovery',
+          TRIGGERS_FILE: 'deploy/stages/ci.yaml',
+        },
+      },
+    );
+    const exported = JSON.parse(stdout) as Record<string, string>;
+    expect(exported).toEqual(Object.fromEntries(Object.keys(bundles).map((key) => [key, 'function'])));
+  });
+
+  it('ships the deployed plan files with the workflow functions and the stage configuration with the trigger', async () => {
+    expect([...(await zipEntries(join(root, '.serverless', 'startWave.zip'))).keys()]).toContain('plans/example.yaml');
+    const trigger = [...(await zipEntries(join(root, '.serverless', 'trigger.zip'))).keys()];
+    expect(trigger).toContain('deploy/stages/ci.yaml');
+    expect(resources.TriggerLambdaFunction.Properties.Environment.Variables.TRIGGERS_FILE).toBe('deploy/stages/ci.yaml');
+  });
+});
+
+describe('the state machine', () => {
+  /** The template's definition with each substituted ARN written as `lambda:<LogicalId>`. */
+  function deployedDefinition(): Record<string, any> {
+    const [text, parameters] = resources.RecoveryStateMachine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
+    const substituted = text.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+      const getAtt = parameters[name]?.['Fn::GetAtt'];
+      if (getAtt === undefined) throw new Error(`unexpected substitution \${${name}} in the definition`);
+      return `lambda:${getAtt[0]}`;
+    });
+    return JSON.parse(substituted);
+  }
+
+  it("is statemachines/recovery.asl.yaml, with the function keys' ARNs substituted", async () => {
+    const source = parse(await readFile(join(root, 'statemachines', 'recovery.asl.yaml'), 'utf8'));
+    const expected = JSON.parse(
+      JSON.stringify(source, (key, value) => {
+        const getAtt = value?.['Fn::GetAtt'];
+        return key === 'Resource' && getAtt ? `lambda:${getAtt[0][0].toUpperCase()}${getAtt[0].slice(1)}LambdaFunction` : value;
+      }),
+    );
+    expect(deployedDefinition()).toEqual(expected);
+  });
+
+  it('is valid ASL, and every Task resource is a function of the template', () => {
+    const definition = deployedDefinition();
+    const tasks = Object.values<Record<string, any>>(definition.States).filter((state) => state.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const task of tasks) {
+      const logicalId = String(task.Resource).replace(/^lambda:/, '');
+      expect(resources[logicalId]?.Type, task.Resource).toBe('AWS::Lambda::Function');
+      task.Resource = `arn:aws:lambda:eu-west-1:123456789012:function:${logicalId}`;
+    }
+    const { isValid, errorsText } = aslValidator(definition);
+    expect(isValid, errorsText()).toBe(true);
+  });
+
+  it('logs executions to its log group and traces them with X-Ray', () => {
+    const properties = resources.RecoveryStateMachine.Properties;
+    expect(properties.LoggingConfiguration.Level).toBe('ALL');
+    expect(properties.LoggingConfiguration.Destinations).toEqual([
+      { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['RecoveryStateMachineLogGroup', 'Arn'] } } },
+    ]);
+    expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('has an alarm on failed executions', () => {
+    const alarm = resources.RecoveryExecutionsFailedAlarm.Properties;
+    expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1 });
+    expect(alarm.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'RecoveryStateMachine' } }]);
+  });
+});
+
+describe('the triggers', () => {
+  it("schedules each configured drill with its cron, time zone, retry policy and dead-letter queue", () => {
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(stage.drills.length);
+    const [, schedule] = schedules[0];
+    expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'cron(0 2 ? * SUN *)', ScheduleExpressionTimezone: 'Europe/Berlin', State: 'ENABLED' });
+    const target = schedule.Properties.Target;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } });
+    expect(JSON.parse(target.Input)).toMatchObject({ kind: 'scheduled-drill', plan: 'payments', scheduledTime: '<aws.scheduler.scheduled-time>' });
+  });
+
+  it('routes only the configured alarms going into ALARM to the trigger, with a dead-letter queue', () => {
+    const rule = resources.AlarmTriggerRule.Properties;
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: ['payments-primary-site-down', 'payments-canary-failing'], state: { value: ['ALARM'] } },
+    });
+    expect(rule.Targets).toHaveLength(1);
+    expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
+    expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } });
+    expect(resources.AlarmTriggerPermission.Properties).toMatchObject({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['AlarmTriggerRule', 'Arn'] } });
+  });
+
+  it('sends events the trigger failed on to the same dead-letter queue', () => {
+    expect(ofType('AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties.DestinationConfig)).toEqual([
+      { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } } },
+    ]);
+  });
+});
+
+describe('IAM', () => {
+  it('grants no wildcard action (a Deny may use one: it only takes away)', () => {
+    const wildcards = statements()
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ holder, statement }) => actionsOf(statement).filter((action) => action.includes('*')).map((action) => `${holder}: ${action}`));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('gives DRS write actions only to the functions that need them', () => {
+    const drsWrites = (role: string) => roleActions(role).filter((action) => /^drs:(Start|Terminate|Tag|Create)/.test(action)).sort();
+    expect(drsWrites('StartWaveRole')).toEqual(['drs:CreateRecoveryInstanceForDrs', 'drs:StartRecovery', 'drs:TagResource']);
+    expect(drsWrites('CleanUpDrillRole')).toEqual(['drs:TerminateRecoveryInstances']);
+    for (const role of ['ValidateInputRole', 'PreflightRole', 'CheckLaunchRole', 'CheckPostLaunchActionsRole', 'CompleteWaveRole', 'WriteReportRole', 'TriggerRole']) {
+      expect(drsWrites(role), role).toEqual([]);
+    }
+    expect(roleActions('TriggerRole').filter((action) => action.startsWith('drs:') || action.startsWith('ec2:'))).toEqual([]);
+    expect(roleActions('TriggerRole')).toEqual(expect.arrayContaining(['states:StartExecution', 'states:ListExecutions']));
+    expect(roleActions('WriteReportRole')).toContain('s3:PutObject');
+  });
+});
+
+describe('the reports bucket', () => {
+  it('is encrypted, blocks public access and expires old reports', () => {
+    const bucket = resources.ReportsBucket.Properties;
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: stage.reportRetentionDays });
+  });
+});
