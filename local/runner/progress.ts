@@ -73,8 +73,6 @@ export class RunProgress {
   private readonly servers = new Map<string, ServerSeen>();
   private readonly hostnames = new Map<string, string>();
   private readonly timings = new Map<string, WaveTiming>();
-  /** Servers whose failure reason was printed. */
-  private readonly explained = new Set<string>();
   private currentWave?: string;
   private cleanUpStarted = false;
   private lastFailure?: { state: string; error: string; cause?: string };
@@ -104,6 +102,7 @@ export class RunProgress {
         this.line(this.paint.dim(`↻ ${event.state.name} retried after ${this.lastFailure?.error ?? 'an error'} (attempt ${event.retry.attempt + 1})`));
         return;
       case 'StateCaught': {
+        this.pollDrs(); // what DRS shows at the failure comes before it
         const failure = this.lastFailure;
         const message = lambdaErrorMessage(failure?.cause) ?? '';
         this.line(this.paint.red(`✗ ${event.state.name} failed: ${failure?.error ?? 'error'}${message ? `: ${message}` : ''}`));
@@ -177,19 +176,10 @@ export class RunProgress {
         return;
       }
       case 'CheckLaunch':
-      case 'CheckPostLaunchActions': {
-        // Per-server lines come from DRS; why a server failed, in DRS's words, from the workflow.
+      case 'CheckPostLaunchActions':
+        // Per-server lines come from DRS; bring them up to date before the workflow moves on.
         this.pollDrs();
-        const wave = isRecord(output.wave) ? output.wave : {};
-        const failedServers = Array.isArray(wave.failedServers) ? wave.failedServers.filter(isRecord) : [];
-        for (const problem of failedServers) {
-          const id = stringAt(problem, 'sourceServerID');
-          if (id === undefined || this.explained.has(id)) continue;
-          this.explained.add(id);
-          this.line(this.paint.red(`✗ ${this.nameOf(id)}  failed: ${stringAt(problem, 'reason') ?? 'no reason given'}`), 1);
-        }
         return;
-      }
       case 'CompleteWave': {
         const completed = Array.isArray(output.completed) ? output.completed.filter(isRecord) : [];
         const wave = completed.at(-1);
@@ -276,7 +266,10 @@ export class RunProgress {
         seen.recoveryInstanceID = server.recoveryInstanceID ?? seen.recoveryInstanceID;
         if (server.launchStatus === 'LAUNCHED') {
           this.line(`${this.paint.green('✓')} ${name}  launched ${this.paint.dim(server.recoveryInstanceID ?? '')}`, 1);
-        } else if (first && server.launchStatus !== 'FAILED') {
+        } else if (server.launchStatus === 'FAILED') {
+          // DRS's reason is in the job log; the summary lists it from the report.
+          this.line(this.paint.red(`✗ ${name}  launch failed`), 1);
+        } else if (first) {
           this.line(`◦ ${name}  launching`, 1);
         }
       }

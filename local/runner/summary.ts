@@ -19,7 +19,13 @@ export interface ReportSummary {
     name: string;
     status: string;
     startedAt?: string;
-    servers: { launchStatus: string; postLaunchActions: { status: string; optional: boolean }[] }[];
+    servers: {
+      sourceServerID: string;
+      hostname?: string;
+      launchStatus: string;
+      rawError?: string;
+      postLaunchActions: { name: string; status: string; optional: boolean; failureReason?: string }[];
+    }[];
   }[];
   cleanup?: { skipped?: boolean; instancesLaunched?: number; instancesTerminated?: number; instancesLeft?: number; error?: string } | null;
 }
@@ -43,10 +49,15 @@ export async function readReportSummary(path: string | undefined): Promise<Repor
     status: text(wave.status) ?? '?',
     startedAt: text(wave.startedAt),
     servers: (Array.isArray(wave.servers) ? wave.servers : []).filter(isRecord).map((server) => ({
+      sourceServerID: text(server.sourceServerID) ?? '?',
+      hostname: text(server.hostname),
       launchStatus: text(server.launchStatus) ?? '?',
+      rawError: text(server.rawError),
       postLaunchActions: (Array.isArray(server.postLaunchActions) ? server.postLaunchActions : []).filter(isRecord).map((action) => ({
+        name: text(action.name) ?? '?',
         status: text(action.status) ?? '?',
         optional: action.optional === true,
+        failureReason: text(action.failureReason),
       })),
     })),
   }));
@@ -109,6 +120,31 @@ function waveDuration(report: ReportSummary, index: number, timings: ReadonlyMap
   return formatDuration((Date.parse(end) - Date.parse(start)) / 1000);
 }
 
+/** Each failed launch and each failed post-launch action, in DRS's words. */
+function serverProblems(report: ReportSummary): ['failed' | 'warning', string][] {
+  return report.waves.flatMap((wave) =>
+    wave.servers.flatMap((server) => {
+      const name = server.hostname === undefined ? server.sourceServerID : `${server.hostname} (${server.sourceServerID})`;
+      const problems: ['failed' | 'warning', string][] = [];
+      if (server.launchStatus === 'FAILED') problems.push(['failed', `✗ ${wave.name}: ${name}: launch failed${server.rawError ? `: ${server.rawError}` : ''}`]);
+      for (const action of server.postLaunchActions.filter((candidate) => candidate.status === 'FAILED')) {
+        const reason = action.failureReason ? `: ${action.failureReason}` : '';
+        problems.push([
+          action.optional ? 'warning' : 'failed',
+          `${action.optional ? '!' : '✗'} ${wave.name}: ${name}: post-launch action ${action.name}${action.optional ? ' (optional)' : ''} failed${reason}`,
+        ]);
+      }
+      return problems;
+    }),
+  );
+}
+
+/** A path as short as it can be shown: relative below the working folder, absolute elsewhere. */
+function displayPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown.startsWith('..') ? path : shown;
+}
+
 export interface SummaryInput {
   result: RunResult;
   report: ReportSummary | undefined;
@@ -144,6 +180,8 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
       return paint.yellow(cell);
     };
     lines.push(...renderTable(columns, rows, paintCell).map((line) => `  ${line}`), '');
+    const problems = serverProblems(report);
+    if (problems.length > 0) lines.push('  Servers that failed or warned:', ...problems.map(([severity, line]) => `    ${severity === 'failed' ? paint.red(line) : paint.yellow(line)}`), '');
   }
 
   const cleanup = report?.cleanup;
@@ -166,12 +204,11 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
     if (cause) lines.push(...cause.split('\n').map((line) => paint.red(`    ${line}`)));
   }
   if (result.reportPath) {
-    const shown = relative(process.cwd(), result.reportPath);
-    lines.push(`  Report: ${shown.startsWith('..') ? result.reportPath : shown} (and .md)`);
+    lines.push(`  Report: ${displayPath(result.reportPath)} (and .md)`);
   } else {
     lines.push(paint.yellow('  No report was written.'));
   }
-  if (result.logPath) lines.push(paint.dim(`  Handler logs: ${relative(process.cwd(), result.logPath)}`));
+  if (result.logPath) lines.push(paint.dim(`  Handler logs: ${displayPath(result.logPath)}`));
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
   lines.push(
     paint.dim(

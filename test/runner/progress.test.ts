@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { DrsJob, DrsStateView } from '../../local/runner/local-drs.ts';
+import { formatDuration, formatElapsed, RunProgress } from '../../local/runner/progress.ts';
+import type { ExecutionLogEvent, RunInfo } from '../../local/runner/run-local.ts';
+import { TAG } from '../../shared/recovery/tags.ts';
+import { clockOnlyDrs } from './helpers.ts';
+
+const EXECUTION = 'payments-drill-20260301T020000-ab12';
+
+function launchJob(servers: DrsJob['participatingServers']): DrsJob {
+  return { jobID: 'drsjob-1', type: 'LAUNCH', status: 'STARTED', participatingServers: servers, tags: { [TAG.execution]: EXECUTION, [TAG.wave]: 'databases' } };
+}
+
+/** A run whose DRS records the test changes between events. */
+function watchedRun() {
+  const drs = clockOnlyDrs(0);
+  let view: DrsStateView = {
+    sourceServers: [{ sourceServerID: 's-db1', sourceProperties: { identificationHints: { hostname: 'payments-db-1' } } }],
+    jobs: [],
+    recoveryInstances: [],
+  };
+  drs.state = () => view;
+  const run: RunInfo = { executionName: EXECUTION, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp' };
+  const lines: string[] = [];
+  const progress = new RunProgress({ write: (line) => lines.push(line), color: false, pollMs: 60_000 });
+  const exited = (name: string, output: unknown) =>
+    progress.onEvent({ type: 'StateExited', timestamp: 0, state: { name, type: 'Task', input: {}, output } } as ExecutionLogEvent, run);
+  return { drs, lines, progress, exited, setDrs: (next: Partial<DrsStateView>) => (view = { ...view, ...next }) };
+}
+
+describe('RunProgress', () => {
+  it('shows a wave and each of its servers launching, launched, running post-launch actions and cleaned up', () => {
+    const { drs, lines, progress, exited, setDrs } = watchedRun();
+
+    setDrs({ jobs: [launchJob([{ sourceServerID: 's-db1', launchStatus: 'PENDING' }])] });
+    exited('StartWave', { wave: { name: 'databases', serverCount: 1, jobIDs: ['drsjob-1'], notStarted: 0 } });
+    drs.advanceBy(300);
+    setDrs({
+      jobs: [
+        launchJob([
+          {
+            sourceServerID: 's-db1',
+            launchStatus: 'LAUNCHED',
+            recoveryInstanceID: 'i-0123456789abcdef0',
+            launchActionsStatus: { runs: [{ action: { name: 'verify-database', optional: false }, status: 'IN_PROGRESS' }] },
+          },
+        ]),
+      ],
+      recoveryInstances: [{ recoveryInstanceID: 'i-0123456789abcdef0', sourceServerID: 's-db1' }],
+    });
+    exited('CheckLaunch', { wave: { name: 'databases' } });
+    drs.advanceBy(120);
+    exited('CompleteWave', { completed: [{ name: 'databases', launched: 1, failed: 0, warnings: [] }] });
+    exited('CleanUpDrill', { cleanup: { done: false, instancesLaunched: 1 } });
+    setDrs({ recoveryInstances: [] });
+    exited('CleanUpDrill', { cleanup: { done: true, instancesLaunched: 1, instancesTerminated: 1, instancesLeft: 0 } });
+    progress.stop();
+
+    expect(lines).toEqual([
+      '  00:00  ▶ Wave databases: 1 server(s) in 1 job(s)',
+      '  00:00    ◦ payments-db-1  launching',
+      '  05:00    ✓ payments-db-1  launched i-0123456789abcdef0',
+      '  05:00    ◦ payments-db-1  post-launch action verify-database running',
+      '  07:00  ✓ Wave databases complete in 7m 00s: 1 launched, 0 failed',
+      '  07:00  ▶ Drill clean-up: terminating 1 drill instance(s)',
+      '  07:00    ✓ payments-db-1  cleaned up (i-0123456789abcdef0 terminated)',
+      '  07:00  ✓ Clean-up done: 1 terminated, 0 left',
+    ]);
+    expect(progress.waveTimings.get('databases')).toEqual({ startedAt: '2026-03-01T02:00:00.000Z', endedAt: '2026-03-01T02:07:00.000Z' });
+  });
+
+  it('shows a failed step with the message of the Lambda error, not its JSON', () => {
+    const { lines, progress, drs } = watchedRun();
+    const run: RunInfo = { executionName: EXECUTION, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp' };
+    const cause = JSON.stringify({ errorType: 'WaveTimedOutError', errorMessage: 'wave "web" timed out after 90 minutes', trace: [] });
+
+    progress.onEvent({ type: 'StateFailed', timestamp: 0, state: { name: 'CheckLaunch', type: 'Task', input: {} }, Error: 'WaveTimedOutError', Cause: cause } as ExecutionLogEvent, run);
+    progress.onEvent({ type: 'StateCaught', timestamp: 0, state: { name: 'CheckLaunch', type: 'Task', input: {} }, catch: { catcher: { ErrorEquals: ['States.ALL'], Next: 'IsDrillToCleanUp' } } } as ExecutionLogEvent, run);
+    progress.stop();
+
+    expect(lines).toEqual(['  00:00  ✗ CheckLaunch failed: WaveTimedOutError: wave "web" timed out after 90 minutes']);
+  });
+});
+
+describe('time formats', () => {
+  it('shows elapsed simulated time and durations the way people read them', () => {
+    expect(formatElapsed(75)).toBe('01:15');
+    expect(formatElapsed(3 * 3600 + 62)).toBe('3:01:02');
+    expect(formatDuration(45)).toBe('45s');
+    expect(formatDuration(605)).toBe('10m 05s');
+    expect(formatDuration(2 * 3600 + 300)).toBe('2h 05m');
+  });
+});
