@@ -1,12 +1,12 @@
-// `tsx deploy/prepare.ts --stage <stage>`: everything `osls package|deploy` needs, checked first.
+// `tsx deploy/prepare.ts --stage <stage> [--reuse-build]`: everything `osls package|deploy` needs, checked first.
 // Validates every plan file and the stage configuration (every plan it deploys or triggers
 // exists), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
 // deploy/serverless.cjs turns into functions, IAM roles, schedules and alarm rules.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildFunctions } from '#local/build.ts';
+import { buildFunctions, functionKeyOf, listHandlerFiles } from '#local/build.ts';
 import { InvalidPlanError } from '#shared/errors.ts';
 import { readPlanFile } from '#shared/plan/load.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
@@ -65,10 +65,27 @@ export async function checkStage(stage: string, root = projectRoot): Promise<Omi
   return { stage, configFile: relative(root, configFile), config, planFiles };
 }
 
-export async function prepareStage(stage: string, root = projectRoot): Promise<DeployManifest> {
+/** The bundles already in .build/functions, one per handler; a missing one fails with its name. */
+async function existingBundles(root: string): Promise<string[]> {
+  const keys = (await listHandlerFiles(join(root, 'functions'))).map(functionKeyOf);
+  for (const key of keys) {
+    const bundle = join(root, '.build', 'functions', `${key}.mjs`);
+    await stat(bundle).catch(() => {
+      throw new Error(`${relative(root, bundle)} is missing: build the handlers (npm run build) or drop --reuse-build`);
+    });
+  }
+  return keys;
+}
+
+/**
+ * Checks the stage, bundles the handlers (or, with `reuseBuild`, takes the bundles already built:
+ * the test run builds them once for every suite, and rebuilding would pull them from under the
+ * suites running alongside) and writes the manifest.
+ */
+export async function prepareStage(stage: string, root = projectRoot, reuseBuild = false): Promise<DeployManifest> {
   const checked = await checkStage(stage, root);
-  const built = await buildFunctions();
-  const manifest: DeployManifest = { ...checked, functions: built.map((bundle) => bundle.key).sort() };
+  const keys = reuseBuild ? await existingBundles(root) : (await buildFunctions()).map((bundle) => bundle.key);
+  const manifest: DeployManifest = { ...checked, functions: keys.sort() };
   const path = manifestPath(stage, root);
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -76,13 +93,13 @@ export async function prepareStage(stage: string, root = projectRoot): Promise<D
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { stage: { type: 'string' } } });
+  const { values } = parseArgs({ options: { stage: { type: 'string' }, 'reuse-build': { type: 'boolean', default: false } } });
   if (values.stage === undefined || !/^[a-zA-Z0-9-]+$/.test(values.stage)) {
-    console.error('usage: tsx deploy/prepare.ts --stage <stage>   (reads deploy/stages/<stage>.yaml)');
+    console.error('usage: tsx deploy/prepare.ts --stage <stage> [--reuse-build]   (reads deploy/stages/<stage>.yaml)');
     process.exit(2);
   }
   try {
-    const manifest = await prepareStage(values.stage);
+    const manifest = await prepareStage(values.stage, projectRoot, values['reuse-build']);
     console.log(
       `stage ${manifest.stage}: plans ${Object.entries(manifest.planFiles).map(([name, file]) => `${name} (${file})`).join(', ')}; ` +
         `${manifest.config.drills.length} drill schedule(s), ${manifest.config.alarms.length} alarm trigger(s); ${manifest.functions.length} functions bundled`,

@@ -65,8 +65,18 @@ function roleActions(roleId: string): string[] {
     .filter((action) => action !== 'sts:AssumeRole');
 }
 
+function withoutAwsCredentials(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)));
+}
+
 beforeAll(async () => {
-  await promisify(execFile)('npm', ['run', 'package'], { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
+  // `npm run package`, but with the bundles test/global-setup.ts built for this run: rebuilding
+  // would delete them under the end-to-end suites running alongside. No AWS credentials: the
+  // template must synthesize offline.
+  const run = promisify(execFile);
+  const options = { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: withoutAwsCredentials() };
+  await run(process.execPath, ['--import', 'tsx', 'deploy/prepare.ts', '--stage', 'ci', '--reuse-build'], options);
+  await run(join(root, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'ci', '--region', 'eu-west-1'], options);
   const template = JSON.parse(await readFile(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
   stage = await readStageConfig(join(root, 'deploy', 'stages', 'ci.yaml'));
