@@ -1,0 +1,189 @@
+// `npm run aws -- start|follow`: start a run of the deployed workflow on AWS and follow it wave by
+// wave (StartExecution, then DescribeExecution and GetExecutionHistory), with your AWS profile.
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { MODES } from '#shared/plan/schema.ts';
+import { parseExecutionInput } from '#shared/recovery/run.ts';
+
+const SERVICE = 'drs-orchestrator';
+const POLL_MS = 10_000;
+
+/** `payments-drill-cli-20260301T020000-a1b2`: readable, unique, within the 80-character limit. */
+export function cliExecutionName(plan: string, mode: string, at: Date, suffix = randomBytes(2).toString('hex')): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `${plan}-${mode}-cli-${stamp}-${suffix}`.slice(0, 80);
+}
+
+/** The Region an execution or state machine ARN is in. */
+export function regionOfArn(arn: string): string | undefined {
+  return /^arn:[^:]+:states:([^:]+):/.exec(arn)?.[1];
+}
+
+function parseJson(text: string | undefined): any {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One line of progress for a history event, in the users' words, or undefined for the events
+ * that say nothing new (waits, choices, task scheduling).
+ */
+export function describeHistoryEvent(event: HistoryEvent): string | undefined {
+  switch (event.type) {
+    case 'ExecutionStarted': {
+      const input = parseJson(event.executionStartedEventDetails?.input);
+      return `run started: ${input?.mode ?? '?'} of plan ${input?.plan ?? '?'}${input?.reason ? ` (${input.reason})` : ''}`;
+    }
+    case 'TaskStateExited': {
+      const name = event.stateExitedEventDetails?.name;
+      const state = parseJson(event.stateExitedEventDetails?.output);
+      const wave = state?.wave;
+      if (name === 'ValidateInput') return `input valid: waves ${state?.run?.waves?.join(', ')}`;
+      if (name === 'Preflight') return `preflight passed: ${state?.preflight?.serverCount} servers, ${state?.preflight?.warnings?.length ?? 0} warning(s)`;
+      if (name === 'StartWave') return `wave ${wave?.name}: ${wave?.serverCount - wave?.notStarted}/${wave?.serverCount} servers in ${wave?.jobIDs?.length} job(s)`;
+      if (name === 'CheckLaunch') return `wave ${wave?.name}: ${wave?.launched} launched, ${wave?.failed} failed of ${wave?.serverCount}`;
+      if (name === 'CheckPostLaunchActions') {
+        return `wave ${wave?.name}: post-launch actions ${wave?.actionsSucceeded} succeeded, ${wave?.actionsFailed} failed, ${wave?.actionsPending} pending`;
+      }
+      if (name === 'CompleteWave') return `wave ${wave?.name} completed: ${wave?.launched}/${wave?.serverCount} launched`;
+      if (name === 'CleanUpDrill') return `clean-up: ${state?.cleanup?.instancesTerminated} terminated, ${state?.cleanup?.instancesLeft} left`;
+      if (name === 'WriteReport') return `report: ${state?.report?.json}`;
+      return undefined;
+    }
+    case 'TaskFailed':
+    case 'LambdaFunctionFailed': {
+      const details = event.taskFailedEventDetails ?? event.lambdaFunctionFailedEventDetails;
+      return `task failed: ${details?.error}: ${details?.cause?.slice(0, 500)}`;
+    }
+    case 'ExecutionSucceeded':
+      return 'run SUCCEEDED';
+    case 'ExecutionFailed':
+      return `run FAILED: ${event.executionFailedEventDetails?.error}: ${event.executionFailedEventDetails?.cause}`;
+    case 'ExecutionTimedOut':
+      return 'run TIMED OUT';
+    case 'ExecutionAborted':
+      return 'run ABORTED';
+    default:
+      return undefined;
+  }
+}
+
+interface AwsOptions {
+  profile?: string;
+  region?: string;
+}
+
+function client(options: AwsOptions): SFNClient {
+  return new SFNClient({ profile: options.profile, region: options.region });
+}
+
+/** The recovery state machine of a stage, by the name serverless.yml gives it. */
+async function stateMachineOfStage(sfn: SFNClient, stage: string): Promise<string> {
+  const name = `${SERVICE}-${stage}-recovery`;
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+    const found = page.stateMachines?.find((machine) => machine.name === name);
+    if (found?.stateMachineArn) return found.stateMachineArn;
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  throw new Error(`no state machine named ${name} in this account and Region: is stage ${stage} deployed here (osls deploy --stage ${stage})?`);
+}
+
+/** Events after `afterId`, oldest first: newest pages are read until an event already seen. */
+async function newEvents(sfn: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
+  const collected: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken }));
+    for (const event of page.events ?? []) {
+      if ((event.id ?? 0) <= afterId) return collected.reverse();
+      collected.push(event);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return collected.reverse();
+}
+
+/** Prints the run's progress until it ends; returns its final status. */
+export async function follow(sfn: SFNClient, executionArn: string, print: (line: string) => void = console.log, pollMs = POLL_MS): Promise<string> {
+  let lastId = 0;
+  let lastLine: string | undefined;
+  for (;;) {
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    for (const event of await newEvents(sfn, executionArn, lastId)) {
+      lastId = Math.max(lastId, event.id ?? 0);
+      const line = describeHistoryEvent(event);
+      // Poll rounds repeat themselves until something changes: print changes only.
+      if (line !== undefined && line !== lastLine) print(`${event.timestamp?.toISOString() ?? ''}  ${line}`);
+      if (line !== undefined) lastLine = line;
+    }
+    if (described.status !== 'RUNNING') return described.status ?? 'UNKNOWN';
+    await sleep(pollMs);
+  }
+}
+
+const program = new Command('aws').description('Start and follow recovery runs of the deployed orchestrator on AWS');
+
+const withAws = (command: Command) =>
+  command.option('--profile <profile>', 'AWS profile (default: the usual credential chain)').option('--region <region>', 'AWS Region');
+
+withAws(
+  program
+    .command('start')
+    .description('start a drill or a recovery of a plan (StartExecution), then follow it')
+    .requiredOption('--plan <name>', 'plan name')
+    .addOption(new Option('--mode <mode>', 'drill or recovery').choices(MODES).makeOptionMandatory())
+    .option('--waves <names>', 'only these waves, comma-separated', (value) => value.split(',').map((name) => name.trim()))
+    .option('--snapshot-time <iso>', 'recover from the newest snapshot at or before this time')
+    .option('--hold-minutes <minutes>', 'drill: keep instances up this long before clean-up', (value) => {
+      const minutes = Number(value);
+      if (!Number.isFinite(minutes)) throw new InvalidArgumentError('a number of minutes');
+      return minutes;
+    })
+    .option('--reason <text>', 'why (shown in the report)')
+    .option('--state-machine-arn <arn>', 'the recovery state machine')
+    .option('--stage <stage>', 'find the state machine of this stage instead', 'dev')
+    .option('--no-follow', 'print the execution ARN and return'),
+).action(async (options) => {
+  const input = parseExecutionInput({
+    plan: options.plan,
+    mode: options.mode,
+    waves: options.waves,
+    snapshotTime: options.snapshotTime,
+    holdMinutes: options.holdMinutes,
+    reason: options.reason,
+    trigger: { source: 'cli', id: process.env.USER },
+  });
+  const sfn = client({ profile: options.profile, region: options.region ?? (options.stateMachineArn && regionOfArn(options.stateMachineArn)) });
+  const stateMachineArn: string = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage));
+  const name = cliExecutionName(input.plan, input.mode, new Date());
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  console.log(`started ${name}\n  ${executionArn}`);
+  if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+});
+
+withAws(program.command('follow').description('follow a run until it ends').argument('<executionArn>')).action(async (executionArn: string, options) => {
+  const sfn = client({ profile: options.profile, region: options.region ?? regionOfArn(executionArn) });
+  process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+});
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  program.parseAsync().catch((error: unknown) => {
+    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    process.exitCode = 1;
+  });
+}

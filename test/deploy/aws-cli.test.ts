@@ -1,0 +1,50 @@
+// `npm run aws -- follow`: a run's history, as Step Functions returns it newest first, printed
+// once per change, oldest first.
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { cliExecutionName, follow, regionOfArn } from '../../cli/aws.ts';
+
+const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:drs-orchestrator-dev-recovery:payments-drill-cli-x';
+const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 2, 0, second));
+const wave = (fields: Record<string, unknown>) => JSON.stringify({ wave: { name: 'databases', serverCount: 2, notStarted: 0, jobIDs: ['drsjob-1'], launched: 0, failed: 0, ...fields } });
+const exited = (id: number, name: string, output: string): HistoryEvent => ({ id, type: 'TaskStateExited', timestamp: at(id), stateExitedEventDetails: { name, output } });
+
+describe('following a run', () => {
+  it('prints wave progress as it changes and returns the final status', async () => {
+    const history: HistoryEvent[] = [
+      { id: 1, type: 'ExecutionStarted', timestamp: at(1), executionStartedEventDetails: { input: JSON.stringify({ plan: 'payments', mode: 'drill' }) } },
+      exited(2, 'StartWave', wave({})),
+      exited(3, 'CheckLaunch', wave({})),
+      exited(4, 'CheckLaunch', wave({})),
+      exited(5, 'CheckLaunch', wave({ launched: 2 })),
+      { id: 6, type: 'ExecutionSucceeded', timestamp: at(6) },
+    ];
+    const sfn = mockClient(SFNClient);
+    let visible = 3;
+    sfn.on(DescribeExecutionCommand).callsFake(() => ({ status: visible >= history.length ? 'SUCCEEDED' : 'RUNNING' }));
+    sfn.on(GetExecutionHistoryCommand).callsFake(() => {
+      const events = history.slice(0, visible).reverse();
+      visible = history.length;
+      return { events };
+    });
+    const lines: string[] = [];
+
+    const status = await follow(new SFNClient({ region: 'eu-west-1' }), ARN, (line) => lines.push(line), 1);
+
+    expect(status).toBe('SUCCEEDED');
+    expect(lines.map((line) => line.split('  ')[1])).toEqual([
+      'run started: drill of plan payments',
+      'wave databases: 2/2 servers in 1 job(s)',
+      'wave databases: 0 launched, 0 failed of 2',
+      'wave databases: 2 launched, 0 failed of 2',
+      'run SUCCEEDED',
+    ]);
+    sfn.restore();
+  });
+
+  it('names CLI executions validly and reads the Region from an ARN', () => {
+    expect(cliExecutionName('payments', 'recovery', at(0), 'a1b2')).toBe('payments-recovery-cli-20260301T020000-a1b2');
+    expect(regionOfArn(ARN)).toBe('eu-west-1');
+  });
+});
