@@ -9,6 +9,7 @@ import { InvalidInputError, InvalidPlanError } from '../../shared/errors.ts';
 import { readPlanFile } from '../../shared/plan/load.ts';
 import type { ExecutionInput, Plan } from '../../shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from '../../shared/recovery/run.ts';
+import { localRunForEvent } from '../../shared/trigger/local.ts';
 import { buildFunctions } from '../build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { RunProgress, useColor } from './progress.ts';
@@ -25,6 +26,8 @@ class UsageError extends Error {
 export interface RunCommandOptions {
   plan: string;
   mode: 'drill' | 'recovery';
+  /** A schedule payload or alarm event: plan, mode and input come from the trigger's mapping. */
+  event?: string;
   scenario?: string;
   speed: number;
   reportDir: string;
@@ -102,10 +105,18 @@ function printError(message: string): void {
 
 /** `run`: build, validate, start the local DRS service, execute, show progress and the summary. */
 export async function runCommand(options: RunCommandOptions): Promise<number> {
-  const planFile = resolve(options.plan);
+  const fromEvent = options.event === undefined ? undefined : await localRunForEvent(options.event);
+  if (fromEvent?.action === 'ignored') {
+    process.stdout.write(`${fromEvent.reason}: nothing to run\n`);
+    return EXIT.succeeded;
+  }
+  if (fromEvent === undefined && (options.plan === undefined || options.mode === undefined)) {
+    throw new UsageError('give --plan <file> and --mode drill|recovery, or --event <file>');
+  }
+  const planFile = resolve(fromEvent?.planFile ?? options.plan);
   // Everything the user gave is checked before anything starts.
   const plan = await readPlanFile(planFile);
-  const input = await executionInputFor(options, plan);
+  const input = fromEvent?.input ?? (await executionInputFor(options, plan));
   checkInput(input, plan);
 
   const buildStarted = Date.now();
@@ -119,7 +130,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(error as Error).message}`);
   }
   try {
-    const mode = options.mode === 'drill' ? 'Drill' : 'Recovery';
+    const mode = input.mode === 'drill' ? 'Drill' : 'Recovery';
     process.stdout.write(
       `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
         `local DRS ${drs.endpoint} at ${drs.speed}× speed\n`,
@@ -130,6 +141,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       plansDir: dirname(planFile),
       reportsDir: options.reportDir,
       drs,
+      executionName: fromEvent?.executionName,
       verbose: options.verbose,
       onEvent: (event, run) => {
         if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)\n`));
@@ -173,8 +185,9 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('Run a plan as a drill or a recovery through the recovery state machine, against the local DRS service.')
-    .requiredOption('--plan <file>', 'plan file (YAML)')
-    .addOption(new Option('--mode <mode>', 'drill: launch and clean up; recovery: launch and keep').choices(['drill', 'recovery']).makeOptionMandatory())
+    .option('--plan <file>', 'plan file (YAML); required unless --event')
+    .addOption(new Option('--mode <mode>', 'drill: launch and clean up; recovery: launch and keep; required unless --event').choices(['drill', 'recovery']))
+    .option('--event <file>', 'a drill schedule payload or CloudWatch alarm event (JSON): run what the trigger maps it to (deploy/stages/dev.yaml, or TRIGGERS_FILE)')
     .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')
     .option('--speed <n>', 'simulated seconds per real second', positiveNumber, DEFAULT_SPEED)
     .option('--report-dir <dir>', 'where reports go', 'reports')
