@@ -45,9 +45,9 @@ const paint = (() => {
   return { green: code(32, 39), red: code(31, 39), yellow: code(33, 39), bold: code(1, 22), dim: code(2, 22) };
 })();
 
-function positiveNumber(value: string): number {
+function speedNumber(value: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('give a positive number, e.g. 600');
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError('give a number of simulated seconds per real second, e.g. 600 (0: as fast as possible)');
   return number;
 }
 
@@ -133,7 +133,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     const mode = input.mode === 'drill' ? 'Drill' : 'Recovery';
     process.stdout.write(
       `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
-        `local DRS ${drs.endpoint} at ${drs.speed}× speed\n`,
+        `local DRS ${drs.endpoint} ${drs.speed > 0 ? `at ${drs.speed}× speed` : 'with its clock moved by the waits only'}\n`,
     );
     const progress = new RunProgress();
     const result = await runLocal({
@@ -189,7 +189,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--mode <mode>', 'drill: launch and clean up; recovery: launch and keep; required unless --event').choices(['drill', 'recovery']))
     .option('--event <file>', 'a drill schedule payload or CloudWatch alarm event (JSON): run what the trigger maps it to (deploy/stages/dev.yaml, or TRIGGERS_FILE)')
     .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')
-    .option('--speed <n>', 'simulated seconds per real second', positiveNumber, DEFAULT_SPEED)
+    .option('--speed <n>', 'simulated seconds per real second; 0: time moves only through the workflow\'s waits, as fast as the handlers run', speedNumber, DEFAULT_SPEED)
     .option('--report-dir <dir>', 'where reports go', 'reports')
     .option('--waves <names>', 'run only these waves, comma-separated', waveList)
     .option('--snapshot-time <iso>', 'recover from the newest point-in-time snapshot at or before this time')

@@ -1,13 +1,10 @@
-// The built handlers (.build/functions/<key>.mjs) invoked as Lambda would invoke them, and
-// Lambda's own failures simulated around them.
+// The built handlers (.build/functions/<key>.mjs) invoked as Lambda would invoke them, in a
+// worker thread of their own (lambda-host.mjs), and Lambda's own failures simulated around them.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
-import { withHandlerLogs } from './handler-logs.ts';
-
-export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
+import { Worker } from 'node:worker_threads';
 
 /** Lambda faults for one Task state, by invocation number (1 = the first time the state runs it). */
 export interface LambdaFault {
@@ -33,64 +30,13 @@ export class DataLimitExceededError extends Error {
 }
 
 /**
- * Imports the built handler of each function key. The `?run=` query gives every run its own
- * module instance, so module-scope clients and configuration read the environment of this run.
- */
-export async function importHandlers(
-  buildDir: string,
-  functionKeys: Iterable<string>,
-  runId: string,
-): Promise<Map<string, LambdaHandler>> {
-  const handlers = new Map<string, LambdaHandler>();
-  for (const key of new Set(functionKeys)) {
-    const file = join(buildDir, `${key}.mjs`);
-    await access(file).catch(() => {
-      throw new Error(`no built handler for "${key}": ${file} is missing; run \`npm run build\` (functions/ needs a handler file for it)`);
-    });
-    const module = (await import(`${pathToFileURL(file).href}?run=${runId}`)) as { handler?: unknown };
-    if (typeof module.handler !== 'function') throw new Error(`${file} does not export a handler function`);
-    handlers.set(key, module.handler as LambdaHandler);
-  }
-  return handlers;
-}
-
-/** The Lambda context object a handler receives; Powertools reads its names and request ID. */
-export function fakeLambdaContext(functionKey: string, functionArn: string, timeoutMs = 900_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  const unsupported = () => {
-    throw new Error('callback-style Lambda handlers are not supported');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: functionKey,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionKey}`,
-    logStreamName: `local/${functionKey}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
-/**
  * The error Step Functions sees when a Lambda function throws: `Error` is the error's name and
  * `Cause` the JSON document the Node.js runtime writes (errorType, errorMessage, trace), as on
  * AWS, so Catch paths and reports are exercised with the real shape.
  */
-export function asLambdaError(thrown: unknown): Error {
-  const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-  const cause = JSON.stringify({
-    errorType: error.name,
-    errorMessage: error.message,
-    trace: (error.stack ?? '').split('\n'),
-  });
-  const reported = new Error(cause);
-  reported.name = error.name;
-  return reported;
+export function lambdaError(thrown: { name: string; message: string; stack: string }): Error {
+  const cause = JSON.stringify({ errorType: thrown.name, errorMessage: thrown.message, trace: thrown.stack.split('\n') });
+  return Object.assign(new Error(cause), { name: thrown.name });
 }
 
 /** Parses a Lambda error cause back into its message; other causes are returned as they are. */
@@ -105,6 +51,97 @@ export function lambdaErrorMessage(cause: string | undefined): string | undefine
   return cause;
 }
 
+/** The Lambda execution environment of a run: the built handlers loaded in a worker thread. */
+export interface LambdaHost {
+  /** Invokes a handler with an event (JSON); resolves with its result (JSON) or rejects with its error. */
+  invoke(functionKey: string, functionArn: string, eventJson: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface LambdaHostOptions {
+  buildDir: string;
+  functionKeys: Iterable<string>;
+  /** The handlers' whole environment (process.env inside the worker). */
+  env: Record<string, string>;
+  /** Where the handlers' stdout and stderr go. */
+  output: (text: string) => void;
+  /** The Lambda timeout the context reports (getRemainingTimeInMillis). */
+  timeoutMs?: number;
+}
+
+const HOST_SCRIPT = new URL('./lambda-host.mjs', import.meta.url);
+
+interface HostReply {
+  id?: number;
+  ready?: boolean;
+  resultJson?: string;
+  error?: { name: string; message: string; stack: string };
+}
+
+/**
+ * Starts a worker thread that loads the bundles with the given environment; resolves once every
+ * handler's module has loaded, or failed to: that error is then what each invocation of the
+ * handler reports, as a failed Lambda init does.
+ */
+export async function startLambdaHost(options: LambdaHostOptions): Promise<LambdaHost> {
+  const bundles: Record<string, string> = {};
+  for (const key of new Set(options.functionKeys)) {
+    const file = join(options.buildDir, `${key}.mjs`);
+    await access(file).catch(() => {
+      throw new Error(`no built handler for "${key}": ${file} is missing; run \`npm run build\` (functions/ needs a handler file for it)`);
+    });
+    bundles[key] = file;
+  }
+  // execArgv []: none of the parent's loaders (tsx, vitest) in the worker, which would
+  // re-transform megabytes of bundled code on every run; the bundles are plain ESM.
+  const worker = new Worker(HOST_SCRIPT, { workerData: { bundles }, env: options.env, execArgv: [], stdout: true, stderr: true });
+  worker.stdout.on('data', (chunk: Buffer) => options.output(chunk.toString('utf8')));
+  worker.stderr.on('data', (chunk: Buffer) => options.output(chunk.toString('utf8')));
+
+  const pending = new Map<number, { resolve: (json: string) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let crashed: Error | undefined;
+  await new Promise<void>((resolve, reject) => {
+    worker.on('message', (reply: HostReply) => {
+      if (reply.ready) return resolve();
+      const call = reply.id === undefined ? undefined : pending.get(reply.id);
+      if (call === undefined || reply.id === undefined) return;
+      pending.delete(reply.id);
+      if (reply.error) call.reject(lambdaError(reply.error));
+      else call.resolve(reply.resultJson ?? 'null');
+    });
+    // An uncaught exception ends the execution environment, as it ends a Lambda runtime.
+    const crash = (error: Error) => {
+      crashed = Object.assign(new Error(`the local Lambda runtime stopped: ${error.message}`), { name: 'Runtime.ExitError' });
+      for (const call of pending.values()) call.reject(crashed);
+      pending.clear();
+      reject(crashed);
+    };
+    worker.on('error', crash);
+    worker.on('exit', (code) => crash(new Error(`exit code ${code}`)));
+  });
+
+  return {
+    invoke(functionKey, functionArn, eventJson) {
+      if (crashed) return Promise.reject(crashed);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, functionKey, functionArn, eventJson, requestId: randomUUID(), timeoutMs: options.timeoutMs ?? 900_000 });
+      });
+    },
+    async stop() {
+      worker.removeAllListeners('exit');
+      worker.removeAllListeners('error');
+      // A graceful end, so the last lines the handlers printed are not lost; terminate if it hangs.
+      const ended = Promise.all([once(worker, 'exit'), once(worker.stdout, 'end'), once(worker.stderr, 'end')]);
+      worker.postMessage({ stop: true });
+      const timer = setTimeout(() => void worker.terminate(), 5000);
+      await ended.finally(() => clearTimeout(timer));
+    },
+  };
+}
+
 export interface LambdaInvoker {
   /** Invokes a Task state's handler the way Step Functions invokes a Lambda function. */
   invoke(stateName: string, functionKey: string, functionArn: string, event: unknown): Promise<unknown>;
@@ -112,12 +149,8 @@ export interface LambdaInvoker {
   invocations: Record<string, number>;
 }
 
-export function createLambdaInvoker(
-  handlers: Map<string, LambdaHandler>,
-  faults: Record<string, LambdaFault> = {},
-  /** Where the handlers' output goes (the run's log file); the terminal when undefined. */
-  logSink?: (text: string) => void,
-): LambdaInvoker {
+/** Step Functions' side of a Lambda invocation: simulated Lambda faults and the payload quota. */
+export function createLambdaInvoker(host: LambdaHost, faults: Record<string, LambdaFault> = {}): LambdaInvoker {
   const attempts: Record<string, number> = {};
   const invocations: Record<string, number> = {};
   return {
@@ -128,30 +161,16 @@ export function createLambdaInvoker(
       if (fault?.failBeforeInvocation === attempt) {
         throw new LambdaServiceException(`simulated: ${functionKey} invocation ${attempt} failed before the handler ran`);
       }
-      const handler = handlers.get(functionKey);
-      if (!handler) throw new Error(`no handler loaded for ${functionKey}`);
       invocations[stateName] = (invocations[stateName] ?? 0) + 1;
-      const context = fakeLambdaContext(functionKey, functionArn);
-      logSink?.(`START ${functionKey} (${stateName}) RequestId: ${context.awsRequestId}\n`);
-      let result: unknown;
-      try {
-        // A JSON round trip, as Lambda serialises both ways: no shared objects, no undefined.
-        result = await withHandlerLogs(logSink, () => handler(JSON.parse(JSON.stringify(event ?? null)), context));
-      } catch (error) {
-        logSink?.(`END RequestId: ${context.awsRequestId} ${error instanceof Error ? error.name : 'Error'}\n`);
-        throw asLambdaError(error);
-      }
-      logSink?.(`END RequestId: ${context.awsRequestId}\n`);
+      const resultJson = await host.invoke(functionKey, functionArn, JSON.stringify(event ?? null));
       if (fault?.failAfterInvocation === attempt) {
         throw new LambdaServiceException(`simulated: ${functionKey} invocation ${attempt} ran, then its response was lost`);
       }
-      const payload = JSON.stringify(result ?? null);
-      if (Buffer.byteLength(payload) > STATE_PAYLOAD_LIMIT_BYTES) {
-        throw new DataLimitExceededError(
-          `${functionKey} returned ${Buffer.byteLength(payload)} bytes; a state's payload is limited to ${STATE_PAYLOAD_LIMIT_BYTES}`,
-        );
+      const bytes = Buffer.byteLength(resultJson);
+      if (bytes > STATE_PAYLOAD_LIMIT_BYTES) {
+        throw new DataLimitExceededError(`${functionKey} returned ${bytes} bytes; a state's payload is limited to ${STATE_PAYLOAD_LIMIT_BYTES}`);
       }
-      return JSON.parse(payload) as unknown;
+      return JSON.parse(resultJson) as unknown;
     },
   };
 }

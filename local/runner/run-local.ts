@@ -2,7 +2,7 @@
 // aws-local-stepfunctions, its Tasks invoking the built handlers, against the local DRS service
 // in simulated time.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
@@ -19,10 +19,8 @@ import {
   type WaitSpec,
 } from './definition.ts';
 import { HistoryCounter } from './history.ts';
-import { createLambdaInvoker, importHandlers, type LambdaFault, type LambdaInvoker } from './lambda.ts';
+import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
 import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
-import { withEnvironment } from './environment.ts';
-import { fileSink, installHandlerLogCapture, withHandlerLogs } from './handler-logs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
 
@@ -133,35 +131,31 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     const executionName = options.executionName ?? executionNameFor(options.input, drs.now());
     const reportsDir = resolve(options.reportsDir);
     await mkdir(reportsDir, { recursive: true });
-    // Without --verbose, handler output goes to the run's log (CloudWatch Logs on AWS).
+    // Without --verbose, handler output goes to the run's log, as to CloudWatch Logs on AWS.
     const logPath = options.verbose ? undefined : join(reportsDir, `${executionName}.log`);
-    const logSink = logPath === undefined ? undefined : fileSink(logPath);
-    const releaseCapture = logSink === undefined ? () => {} : installHandlerLogCapture();
+    const log = logPath === undefined ? undefined : createWriteStream(logPath, { flags: 'a' });
+    const host = await startLambdaHost({
+      buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
+      functionKeys: Object.values(local.lambdaTasks),
+      env: handlerEnvironment(drs, resolve(options.plansDir), reportsDir, eventsFilePath(reportsDir, executionName), options.verbose ?? false),
+      output: log === undefined ? (text) => process.stdout.write(text) : (text) => log.write(text),
+    });
     try {
-      return await withEnvironment(
-        handlerEnvironment(drs, resolve(options.plansDir), reportsDir, eventsFilePath(reportsDir, executionName), options.verbose ?? false),
-        // Imported once the environment is set: handlers read their configuration at load.
-        () =>
-          withHandlerLogs(logSink, () =>
-            importHandlers(options.buildDir ?? DEFAULT_BUILD_DIR, Object.values(local.lambdaTasks), executionName),
-          ),
-        async (handlers) => {
-          const startedAt = drs.now();
-          const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
-          const outcome = await execute(local, createLambdaInvoker(handlers, options.lambdaFaults, logSink), options, run);
-          const reportFile = join(reportsDir, `${executionName}.json`);
-          return {
-            ...outcome,
-            executionName,
-            ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
-            ...(logPath !== undefined && existsSync(logPath) ? { logPath } : {}),
-            simulatedSeconds: Math.round((drs.now().getTime() - startedAt.getTime()) / 1000),
-            wallMs: Date.now() - wallStart,
-          };
-        },
-      );
+      const startedAt = drs.now();
+      const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
+      const outcome = await execute(local, createLambdaInvoker(host, options.lambdaFaults), options, run);
+      const reportFile = join(reportsDir, `${executionName}.json`);
+      return {
+        ...outcome,
+        executionName,
+        ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
+        ...(logPath === undefined ? {} : { logPath }),
+        simulatedSeconds: Math.round((drs.now().getTime() - startedAt.getTime()) / 1000),
+        wallMs: Date.now() - wallStart,
+      };
     } finally {
-      releaseCapture();
+      await host.stop();
+      if (log !== undefined) await new Promise((done) => log.end(done));
     }
   } finally {
     if (!options.drs) await drs.stop();
@@ -232,9 +226,12 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
   return { error: 'Error', cause: String(failure) };
 }
 
-/** The configuration the handlers read at load, pointing them at this run's local DRS service. */
-function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, eventsFile: string, verbose: boolean): Record<string, string | undefined> {
-  return {
+/**
+ * The handlers' environment: this process's, plus the configuration they read at load, pointing
+ * them at this run's local DRS service, plans and report folder.
+ */
+function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, eventsFile: string, verbose: boolean): Record<string, string> {
+  const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
     DRS_ENDPOINT: drs.endpoint,
     PLANS_DIR: plansDir,
@@ -257,4 +254,9 @@ function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string,
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries({ ...process.env, ...settings })) {
+    if (value !== undefined) environment[name] = value;
+  }
+  return environment;
 }

@@ -102,7 +102,7 @@ describe('run with an invalid request', () => {
     ['a snapshot time that is not a time', ['--snapshot-time', 'yesterday'], /snapshotTime/],
     ['drill options on a recovery', ['--mode', 'recovery', '--skip-cleanup'], /skipCleanup and holdMinutes apply to drills only/],
     ['an unknown mode', ['--mode', 'rehearsal'], /--mode <mode>' argument 'rehearsal' is invalid/],
-    ['a speed that is not a number', ['--speed', 'fast'], /give a positive number/],
+    ['a speed that is not a number', ['--speed', 'fast'], /give a number of simulated seconds per real second/],
   ])('exits 2 on %s before any DRS service starts', async (_case, args, message) => {
     const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', ...args);
 

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '../../local/build.ts';
 import { runLocal, type RunLocalOptions } from '../../local/runner/run-local.ts';
@@ -107,11 +108,14 @@ describe('runLocal on a fixture workflow', () => {
     expect(seen.at(-1)).toBe('ExecutionSucceeded');
   });
 
-  it('restores the environment after the run', async () => {
-    const before = process.env.DRS_ENDPOINT;
+  it("writes the handlers' output to the run's log, not to this process's output or environment", async () => {
+    const endpointBefore = process.env.DRS_ENDPOINT;
 
-    await countdown({ count: 1 });
+    const result = await countdown({ count: 1 });
 
-    expect(process.env.DRS_ENDPOINT).toBe(before);
+    const log = await readFile(result.logPath ?? '', 'utf8');
+    expect(log).toMatch(/^START countDown RequestId: [0-9a-f-]{36}$/m);
+    expect(log).toContain('tick: 0 to go');
+    expect(process.env.DRS_ENDPOINT).toBe(endpointBefore);
   });
 });
