@@ -134,6 +134,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // Without --verbose, handler output goes to the run's log, as to CloudWatch Logs on AWS.
     const logPath = options.verbose ? undefined : join(reportsDir, `${executionName}.log`);
     const log = logPath === undefined ? undefined : createWriteStream(logPath, { flags: 'a' });
+    // Validated (asl-validator) before the clock counts: it takes a real second, a simulated ten minutes.
+    const machine = new StateMachine(local.definition as never);
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
       functionKeys: Object.values(local.lambdaTasks),
@@ -143,7 +145,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     try {
       const startedAt = drs.now();
       const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
-      const outcome = await execute(local, createLambdaInvoker(host, options.lambdaFaults), options, run);
+      const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
@@ -166,6 +168,7 @@ type ExecutionOutcome = Omit<RunResult, 'executionName' | 'reportPath' | 'simula
 
 /** Runs the prepared definition with every Task overridden by a local handler. */
 async function execute(
+  machine: StateMachine,
   local: LocalDefinition,
   lambda: LambdaInvoker,
   options: RunLocalOptions,
@@ -186,7 +189,7 @@ async function execute(
 
   const history = new HistoryCounter(local.stateTypes);
   // The library's types do not model our payloads (plain JSON) nor our extra context field.
-  const execution = new StateMachine(local.definition as never).run(options.input as never, {
+  const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks]) },
     context: { Execution: { Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime } },
   });
