@@ -70,12 +70,13 @@ function withoutAwsCredentials(): NodeJS.ProcessEnv {
 }
 
 beforeAll(async () => {
-  // `npm run package`, but with the bundles test/global-setup.ts built for this run: rebuilding
-  // would delete them under the end-to-end suites running alongside. No AWS credentials: the
+  // `npm run package`, but with the bundles test/global-setup.ts built for this run when they
+  // are there: rebuilding would delete them under the end-to-end suites running alongside. No AWS credentials: the
   // template must synthesize offline.
   const run = promisify(execFile);
   const options = { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: withoutAwsCredentials() };
-  await run(process.execPath, ['--import', 'tsx', 'deploy/prepare.ts', '--stage', 'ci', '--reuse-build'], options);
+  const built = await stat(join(root, '.build', 'functions')).then(() => true, () => false);
+  await run(process.execPath, ['--import', 'tsx', 'deploy/prepare.ts', '--stage', 'ci', ...(built ? ['--reuse-build'] : [])], options);
   await run(join(root, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'ci', '--region', 'eu-west-1'], options);
   const template = JSON.parse(await readFile(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
