@@ -24,8 +24,10 @@ class UsageError extends Error {
 }
 
 export interface RunCommandOptions {
-  plan: string;
-  mode: 'drill' | 'recovery';
+  /** Required unless `event` is given. */
+  plan?: string;
+  /** Required unless `event` is given. */
+  mode?: 'drill' | 'recovery';
   /** A schedule payload or alarm event: plan, mode and input come from the trigger's mapping. */
   event?: string;
   scenario?: string;
@@ -110,10 +112,11 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     process.stdout.write(`${fromEvent.reason}: nothing to run\n`);
     return EXIT.succeeded;
   }
-  if (fromEvent === undefined && (options.plan === undefined || options.mode === undefined)) {
+  const planPath = fromEvent?.planFile ?? options.plan;
+  if (planPath === undefined || (fromEvent === undefined && options.mode === undefined)) {
     throw new UsageError('give --plan <file> and --mode drill|recovery, or --event <file>');
   }
-  const planFile = resolve(fromEvent?.planFile ?? options.plan);
+  const planFile = resolve(planPath);
   // Everything the user gave is checked before anything starts.
   const plan = await readPlanFile(planFile);
   const input = fromEvent?.input ?? (await executionInputFor(options, plan));
