@@ -44,6 +44,15 @@ export class CleanUpIncompleteError extends Error {
   override name = 'CleanUpIncompleteError';
 }
 
+/**
+ * An AWS service answered 429 or 5xx (or the connection failed) even after the SDK's own
+ * retries. Unmodeled errors (a 503 without a DRS error type) would otherwise reach the state
+ * machine under names its Retry cannot know.
+ */
+export class ServiceUnavailableError extends Error {
+  override name = 'ServiceUnavailableError';
+}
+
 /** A required setting (environment variable) is missing or malformed: a misconfigured deploy. */
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';

@@ -2,12 +2,47 @@
 // step's input parsed with its schema before the domain function sees it.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { ServiceUnavailableError } from './errors.ts';
 import { logger, metrics, tracer } from './powertools.ts';
+
+/** Errors the state machine's Retry already matches by their own name. */
+const NAMED_RETRYABLE = new Set(['ThrottlingException', 'InternalServerException']);
+const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/** Whether an error is a service or network fault that a later attempt may not meet. */
+export function isTransientServiceError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as { code?: string }).code;
+  return status === 429 || (status !== undefined && status >= 500) || error.name === 'TimeoutError' || (code !== undefined && NETWORK_ERROR_CODES.has(code));
+}
+
+/** Gives transient faults one name the state machine retries; the rest keep their own. */
+const nameTransientFaults: middy.MiddlewareObj = {
+  onError: (request) => {
+    const error = request.error;
+    if (error && !NAMED_RETRYABLE.has(error.name) && isTransientServiceError(error)) {
+      request.error = new ServiceUnavailableError(`${error.name}: ${error.message}`, { cause: error });
+    }
+  },
+};
+
+/**
+ * Publishes the metrics a step recorded, after it succeeded or failed. Powertools' logMetrics
+ * would warn on every poll step, which records none.
+ */
+const publishMetrics: middy.MiddlewareObj = {
+  after: () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  },
+  onError: () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  },
+};
 
 /**
  * A Step Functions task handler: `step` gets the parsed input and its result becomes the task's
@@ -20,6 +55,7 @@ export function stepHandler<Schema extends z.ZodType, Result>(
   return middy(async (input: z.infer<Schema>) => step(input))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
+    .use(publishMetrics)
+    .use(nameTransientFaults)
     .use(parser({ schema })) as unknown as (event: unknown, context: Context) => Promise<Result>;
 }

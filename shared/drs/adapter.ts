@@ -6,11 +6,12 @@ import {
   paginateDescribeRecoveryInstances,
   paginateDescribeRecoverySnapshots,
   paginateDescribeSourceServers,
+  paginateListLaunchActions,
   StartRecoveryCommand,
   TerminateRecoveryInstancesCommand,
 } from '@aws-sdk/client-drs';
 import { chunk, DRS_LIMITS } from './limits.ts';
-import type { DrsPort, Job, JobLog, RecoveryInstance, SourceServer } from './port.ts';
+import type { DrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceServer } from './port.ts';
 
 /** DRS answers 1000 items a page at most; fewer pages mean fewer throttling chances. */
 const PAGE_SIZE = 1000;
@@ -84,6 +85,10 @@ export function createDrsAdapter(client: DrsClient): DrsPort {
 
     async listJobLogItems(jobID) {
       return collect(paginateDescribeJobLogItems(paging, { jobID }), (page) => page.items) as Promise<JobLog[]>;
+    },
+
+    async listLaunchActions(resourceId) {
+      return collect(paginateListLaunchActions(paging, { resourceId }), (page) => page.items) as Promise<LaunchAction[]>;
     },
   };
 }

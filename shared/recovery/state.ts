@@ -55,6 +55,11 @@ export const WaveState = z.object({
   actionsSucceeded: z.number().int(),
   actionsFailed: z.number().int(),
   actionsPending: z.number().int(),
+  /**
+   * Servers with active post-launch actions: the wave waits for their runs. A server without any
+   * gets no runs from DRS, so waiting for them would only wait out the timeout.
+   */
+  serversWithActions: z.array(z.string()),
   /** Servers that failed: launch FAILED, or a required post-launch action FAILED. */
   failedServers: z.array(ServerProblem),
   /** Optional post-launch actions that failed: reported, never fatal. */

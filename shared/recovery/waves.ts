@@ -30,6 +30,21 @@ function participantIDs(jobs: readonly Job[]): Set<string> {
   return new Set(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => server.sourceServerID ?? '')));
 }
 
+/** Post-launch action look-ups at once: one call per server, once per wave start. */
+const ACTION_LOOKUP_CONCURRENCY = 8;
+
+/** The servers among these that have at least one active post-launch action. */
+async function withActiveActions(sourceServerIDs: readonly string[], drs: DrsPort): Promise<string[]> {
+  const found: string[] = [];
+  for (const batch of chunk(sourceServerIDs, ACTION_LOOKUP_CONCURRENCY)) {
+    const actions = await Promise.all(batch.map((id) => drs.listLaunchActions(id)));
+    batch.forEach((id, index) => {
+      if (actions[index].some((action) => action.active !== false)) found.push(id);
+    });
+  }
+  return found;
+}
+
 /**
  * Starts the wave that comes next, or more of the wave in progress when quotas held servers back.
  * Idempotent: it reads back the jobs this run already started for the wave (by their tags) and
@@ -77,8 +92,11 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
     }
   }
   const notStarted = toStart.length - started;
+  const startedNow = new Set(toStart.slice(0, started));
+  const inJobs = sourceServerIDs.filter((id) => alreadyStarted.has(id) || startedNow.has(id));
+  const serversWithActions = settings.waitForPostLaunchActions ? await withActiveActions(inJobs, drs) : [];
   if (continuing && state.wave !== undefined) {
-    return { ...state.wave, jobIDs, notStarted, serverCount: sourceServerIDs.length };
+    return { ...state.wave, jobIDs, notStarted, serverCount: sourceServerIDs.length, serversWithActions };
   }
   return {
     index,
@@ -104,6 +122,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
     actionsSucceeded: 0,
     actionsFailed: 0,
     actionsPending: 0,
+    serversWithActions,
     failedServers: [],
     warnings: [],
   };
@@ -182,8 +201,8 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort): Promise<WaveSt
 }
 
 /**
- * One poll of the post-launch actions of the wave's launched servers. A server is done when DRS
- * has discovered its SSM agent and every run of its actions SUCCEEDED or FAILED. A failed
+ * One poll of the post-launch actions of the wave's launched servers. A server with actions is
+ * done when DRS has discovered its SSM agent and every run SUCCEEDED or FAILED. A failed
  * required action fails the server; a failed optional one is a warning.
  */
 export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Promise<WaveState> {
@@ -195,13 +214,15 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
   let succeeded = 0;
   let failed = 0;
   let pending = 0;
+  const expectingRuns = new Set(wave.serversWithActions);
   for (const job of jobs) {
     for (const server of job.participatingServers ?? []) {
       if (server.launchStatus !== 'LAUNCHED') continue;
       const id = server.sourceServerID ?? '?';
       const status = server.launchActionsStatus;
       const runs = status?.runs ?? [];
-      let serverPending = status?.ssmAgentDiscoveryDatetime === undefined && runs.length === 0;
+      // Runs appear once DRS discovers the instance's SSM agent.
+      let serverPending = expectingRuns.has(id) && runs.length === 0;
       for (const actionRun of runs) {
         const name = actionRun.action?.name ?? actionRun.action?.actionId ?? 'unnamed action';
         if (actionRun.status === 'SUCCEEDED') succeeded += 1;

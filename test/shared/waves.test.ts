@@ -60,6 +60,9 @@ function fakeDrs(servers: SourceServer[], jobs: Job[] = []): DrsPort & { started
     async listJobLogItems() {
       return [];
     },
+    async listLaunchActions() {
+      return [];
+    },
   };
 }
 
@@ -90,7 +93,7 @@ function waveOf(jobIDs: string[], overrides: Partial<WaveState> = {}): WaveState
     index: 0, name: 'db', isLast: false, snapshot: 'latest', failureBudget: 0, timeoutSeconds: 3600,
     waitForPostLaunchActions: true, pauseAfterSeconds: 0, startedAt: run.startedAt, serverCount: 2, notStarted: 0,
     jobIDs, pollSeconds: 15, waitedSeconds: 0, progressSignature: '', launched: 0, failed: 0, launchDone: false,
-    postLaunchActionsDone: false, actionsSucceeded: 0, actionsFailed: 0, actionsPending: 0, failedServers: [], warnings: [],
+    postLaunchActionsDone: false, actionsSucceeded: 0, actionsFailed: 0, actionsPending: 0, serversWithActions: [], failedServers: [], warnings: [],
     ...overrides,
   };
 }
@@ -161,9 +164,11 @@ describe('watching a wave', () => {
     expect(lenient.warnings).toEqual([`${id(2)}: optional post-launch action "verify" FAILED: exit 1`]);
   });
 
-  it('a launched server whose SSM agent is not discovered yet is still pending', async () => {
+  it('a launched server with actions whose SSM agent is not discovered yet is pending; one without actions is done', async () => {
     const drs = fakeDrs([], [job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }])]);
-    expect((await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).postLaunchActionsDone).toBe(false);
+    const expecting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1)] });
+    expect((await checkPostLaunchActions(expecting, drs)).postLaunchActionsDone).toBe(false);
+    expect((await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).postLaunchActionsDone).toBe(true);
   });
 });
 
@@ -187,17 +192,18 @@ describe('preflight and clean-up', () => {
     expect(durationSeconds('P1DT2H3M4.5S')).toBe(93784.5);
   });
 
-  it('clean-up terminates, in calls of at most 200, every instance the run launched and waits for in-flight launches', async () => {
+  it('clean-up terminates, in jobs of at most 100, the instances of completed jobs and waits for jobs still running', async () => {
     const participants = Array.from({ length: 250 }, (_, n) => ({ sourceServerID: id(n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: `i-${String(n).padStart(17, '0')}` }));
     const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
     const drs = fakeDrs([], [
       { jobID: 'drsjob-a', type: 'LAUNCH', status: 'COMPLETED', tags, participatingServers: participants },
-      { jobID: 'drsjob-b', type: 'LAUNCH', status: 'STARTED', tags, participatingServers: [{ sourceServerID: id(999), launchStatus: 'IN_PROGRESS' }] },
+      { jobID: 'drsjob-b', type: 'LAUNCH', status: 'STARTED', tags, participatingServers: [{ sourceServerID: id(999), launchStatus: 'LAUNCHED', recoveryInstanceID: 'i-00000000000000999' }] },
       { jobID: 'drsjob-c', type: 'LAUNCH', status: 'COMPLETED', tags: { [TAG.execution]: 'someone-else' }, participatingServers: [{ recoveryInstanceID: 'i-99999999', launchStatus: 'LAUNCHED' }] },
     ]);
     const cleanup = await cleanUpDrill(run, undefined, drs);
-    expect(drs.terminated.map((batch) => batch.length)).toEqual([200, 50]);
+    expect(drs.terminated.map((batch) => batch.length)).toEqual([100, 100, 50]);
     expect(drs.terminated.flat()).not.toContain('i-99999999');
-    expect(cleanup).toMatchObject({ done: false, launchesInFlight: 1, instancesLaunched: 250, terminateJobIDs: ['drsjob-t1', 'drsjob-t2'] });
+    expect(drs.terminated.flat()).not.toContain('i-00000000000000999');
+    expect(cleanup).toMatchObject({ done: false, launchesInFlight: 1, instancesLaunched: 251, instancesLeft: 251, terminateJobIDs: ['drsjob-t1', 'drsjob-t2', 'drsjob-t3'] });
   });
 });

@@ -1,0 +1,236 @@
+// The recovery state machine, executed end to end: ASL → built handlers → AWS SDK → HTTP →
+// local DRS service. Each test asserts what a DR engineer would look at: the run's outcome, its
+// report, and what DRS itself holds afterwards.
+import { describe, expect, it } from 'vitest';
+import { generateScenario } from '#local/drs/index.ts';
+import { causeOf, instancesInDrs, runPlan } from './harness.ts';
+
+describe('a drill of the example plan', () => {
+  it('recovers the three waves in order, runs their post-launch actions and leaves no instance behind', async () => {
+    const { result, report, drs, events } = await runPlan({ input: { plan: 'payments', mode: 'drill' } });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(report.status).toBe('SUCCEEDED');
+    expect(report.waves.map((wave) => [wave.name, wave.status, wave.servers.length])).toEqual([
+      ['databases', 'SUCCEEDED', 3],
+      ['application', 'SUCCEEDED', 4],
+      ['web', 'SUCCEEDED', 4],
+    ]);
+    for (const server of report.waves.flatMap((wave) => wave.servers)) {
+      expect(server.launchStatus).toBe('LAUNCHED');
+      expect(server.recoveryInstanceID).toMatch(/^i-[0-9a-f]{8,17}$/);
+    }
+    const database = report.waves[0].servers[0];
+    expect(database.postLaunchActions.map((action) => [action.name, action.status])).toContainEqual(['payments-verify-database', 'SUCCEEDED']);
+
+    // Waves in order: each wave's jobs start after the previous wave's servers were all ready.
+    const launchJobs = drs.state().jobs.filter((job) => job.type === 'LAUNCH').sort((a, b) => (a.creationDateTime ?? '').localeCompare(b.creationDateTime ?? ''));
+    expect(launchJobs.map((job) => job.tags?.['drs-orchestrator:wave'])).toEqual(['databases', 'application', 'web']);
+    expect(launchJobs.every((job) => job.initiatedBy === 'START_DRILL')).toBe(true);
+    const dbActionsDone = Math.max(
+      ...drs.timeline().filter((job) => job.jobID === launchJobs[0].jobID).flatMap((job) => job.servers.flatMap((server) => server.actions.map((action) => Date.parse(action.end ?? '')))),
+    );
+    expect(Date.parse(launchJobs[1].creationDateTime ?? '')).toBeGreaterThanOrEqual(dbActionsDone);
+
+    expect(report.cleanup).toMatchObject({ instancesLaunched: 11, instancesTerminated: 11, instancesLeft: 0 });
+    expect(instancesInDrs(drs, true)).toBe(0);
+    expect(events.map((event) => event['detail-type'])).toEqual([
+      'Run Started',
+      'Wave Started', 'Wave Completed',
+      'Wave Started', 'Wave Completed',
+      'Wave Started', 'Wave Completed',
+      'Clean-up Completed',
+      'Run Succeeded',
+    ]);
+    await drs.stop();
+  });
+});
+
+describe('a recovery', () => {
+  it('keeps its recovery instances running and never calls TerminateRecoveryInstances', async () => {
+    const { result, report, drs } = await runPlan({ input: { plan: 'payments', mode: 'recovery' } });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(report.cleanup).toBeNull();
+    expect(instancesInDrs(drs, false)).toBe(11);
+    expect(drs.state().jobs.filter((job) => job.type === 'LAUNCH').every((job) => job.initiatedBy === 'START_RECOVERY')).toBe(true);
+    expect(drs.countCalls('TerminateRecoveryInstances')).toBe(0);
+    await drs.stop();
+  });
+});
+
+describe('failures', () => {
+  it('a failed launch within the wave budget continues, and the report shows DRS raw error', async () => {
+    const { result, report, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      faults: [{ type: 'launchFailure', hostname: 'payments-web-2', rawError: 'InsufficientInstanceCapacity in us-east-1a' }],
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const web = report.waves[2];
+    expect(web.status).toBe('SUCCEEDED_WITH_FAILURES');
+    const failed = web.servers.find((server) => server.hostname === 'payments-web-2');
+    expect(failed).toMatchObject({ launchStatus: 'FAILED', rawError: expect.stringContaining('InsufficientInstanceCapacity') });
+    expect(instancesInDrs(drs, true)).toBe(0);
+    await drs.stop();
+  });
+
+  it('a failed launch beyond the budget stops the plan, names the wave and server, and still cleans up the drill', async () => {
+    const { result, report, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      faults: [{ type: 'launchFailure', hostname: 'payments-db-2' }],
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('WaveFailedError');
+    expect(causeOf(result)).toMatch(/wave "databases": 1 of 3 server\(s\) failed, failure budget 0: s-\w+ \(payments-db-2\): launch FAILED/);
+    expect(report.waves.map((wave) => wave.status)).toEqual(['FAILED', 'NOT_STARTED', 'NOT_STARTED']);
+    const startedWaves = drs.state().jobs.filter((job) => job.type === 'LAUNCH').map((job) => job.tags?.['drs-orchestrator:wave']);
+    expect(startedWaves).toEqual(['databases']);
+    expect(report.cleanup).toMatchObject({ instancesLaunched: 2, instancesLeft: 0 });
+    expect(instancesInDrs(drs, true)).toBe(0);
+    await drs.stop();
+  });
+
+  it('a failed required post-launch action stops the plan; the drill is cleaned up', async () => {
+    const { result, report, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      faults: [{ type: 'actionFailure', hostname: 'payments-db-3', actionName: 'payments-verify-database', failureReason: 'database did not accept connections' }],
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(causeOf(result)).toMatch(/\(payments-db-3\): post-launch action "payments-verify-database" FAILED: database did not accept connections/);
+    expect(report.waves[1].status).toBe('NOT_STARTED');
+    expect(instancesInDrs(drs, true)).toBe(0);
+    await drs.stop();
+  });
+
+  it('a failed optional post-launch action only warns', async () => {
+    const { result, report, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      faults: [{ type: 'actionFailure', hostname: 'payments-db-1', actionName: 'AWSMigration-VerifyMountedVolumes' }],
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(report.warnings).toEqual([expect.stringMatching(/optional post-launch action "AWSMigration-VerifyMountedVolumes" FAILED/)]);
+    await drs.stop();
+  });
+
+  it('a wave that does not finish within its timeout fails, names the servers, and clean-up waits for the launches in flight', async () => {
+    const plan = `name: slow
+targets: { rtoMinutes: 30, rpoMinutes: 15 }
+waves:
+  - name: databases
+    servers: { tags: { Application: payments, Tier: db } }
+    timeoutMinutes: 3
+`;
+    const { result, report, drs } = await runPlan({ input: { plan: 'slow', mode: 'drill' }, plan });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('WaveTimedOutError');
+    expect(causeOf(result)).toMatch(/wave "databases" timed out after \d+ minutes \(timeout 3\): 3 of 3 server\(s\) not launched: s-/);
+    expect(report.cleanup?.instancesLeft).toBe(0);
+    expect(instancesInDrs(drs, true)).toBe(0);
+    expect(drs.state().jobs.filter((job) => job.type === 'LAUNCH').every((job) => job.status === 'COMPLETED')).toBe(true);
+    await drs.stop();
+  });
+});
+
+describe('faults of the platform', () => {
+  it('a throttling storm and 5xx bursts are survived with no duplicate job', async () => {
+    const { result, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      faults: [
+        { type: 'throttle', operations: ['DescribeJobs', 'StartRecovery', 'DescribeSourceServers'], count: 12 },
+        { type: 'serverError', operations: ['DescribeJobs', 'TerminateRecoveryInstances'], count: 5, status: 503 },
+      ],
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(drs.calls().filter((call) => call.status === 429).length).toBe(12);
+    expect(drs.state().jobs.filter((job) => job.type === 'LAUNCH')).toHaveLength(3);
+    expect(instancesInDrs(drs, true)).toBe(0);
+    await drs.stop();
+  });
+
+  it('a Lambda failure after StartRecovery is retried without a second StartRecovery', async () => {
+    const { result, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'recovery' },
+      lambdaFaults: { StartWave: { failAfterInvocation: 1 } },
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.lambdaInvocations.StartWave).toBe(4);
+    expect(drs.calls().filter((call) => call.operation === 'StartRecovery' && call.status < 300)).toHaveLength(3);
+    expect(instancesInDrs(drs, false)).toBe(11);
+    await drs.stop();
+  });
+});
+
+describe('scale and quotas', () => {
+  it('a wave of 250 servers is split into jobs of at most 100, within the active-server quota', async () => {
+    const scenario = generateScenario({ servers: 250, applications: 1, tiers: ['web'] });
+    const plan = `name: big
+targets: { rtoMinutes: 120, rpoMinutes: 60 }
+waves:
+  - name: web
+    servers: { tags: { Tier: web } }
+    waitForPostLaunchActions: false
+`;
+    const { result, report, drs } = await runPlan({ input: { plan: 'big', mode: 'drill' }, plan, scenario });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const sizes = drs.state().jobs.filter((job) => job.type === 'LAUNCH').map((job) => job.participatingServers?.length);
+    expect(sizes.sort()).toEqual([100, 100, 50]);
+    expect(report.waves[0].servers).toHaveLength(250);
+    expect(report.cleanup).toMatchObject({ instancesLaunched: 250, instancesLeft: 0 });
+    expect(drs.countCalls('TerminateRecoveryInstances')).toBe(3);
+    await drs.stop();
+  });
+});
+
+describe('bad input is refused before anything is launched', () => {
+  it('an invalid mode fails the execution naming the field and the fix; DRS receives no StartRecovery', async () => {
+    const { result, report, drs } = await runPlan({ input: { plan: 'payments', mode: 'test' } });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('InvalidInputError');
+    expect(causeOf(result)).toMatch(/input: mode: Invalid option: expected one of "drill"\|"recovery"/);
+    expect(report).toBeUndefined();
+    expect(drs.countCalls('StartRecovery')).toBe(0);
+    await drs.stop();
+  });
+
+  it('an unknown plan is named with the known ones', async () => {
+    const { result, drs } = await runPlan({ input: { plan: 'payroll', mode: 'drill' } });
+
+    expect(result.error).toBe('PlanNotFoundError');
+    expect(causeOf(result)).toMatch(/no plan named "payroll" .* known plans: payments/);
+    expect(drs.countCalls('StartRecovery')).toBe(0);
+    await drs.stop();
+  });
+
+  it('preflight lists every problem at once (selector matching nothing, stalled replication) and launches nothing', async () => {
+    const plan = `name: broken
+targets: { rtoMinutes: 60, rpoMinutes: 15 }
+waves:
+  - name: databases
+    servers: { tags: { Application: payments, Tier: db } }
+  - name: queues
+    servers: { tags: { Application: payments, Tier: queue } }
+`;
+    const { result, report, drs } = await runPlan({
+      input: { plan: 'broken', mode: 'drill' },
+      plan,
+      faults: [{ type: 'stallReplication', hostname: 'payments-db-1' }],
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PreflightFailedError');
+    expect(causeOf(result)).toMatch(/\(payments-db-1\) is not replicating continuously \(data replication state STALLED\)/);
+    expect(causeOf(result)).toMatch(/wave "queues": tag selector \{"Application":"payments","Tier":"queue"\} matches no source server/);
+    expect(report.waves.map((wave) => wave.status)).toEqual(['NOT_STARTED', 'NOT_STARTED']);
+    expect(drs.countCalls('StartRecovery')).toBe(0);
+    await drs.stop();
+  });
+});
