@@ -128,7 +128,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   let drs: LocalDrs;
   try {
-    drs = await startLocalDrs({ scenario: options.scenario, speed: options.speed });
+    // Frozen clock: the run's waits move it, paced at --speed (see runLocal's `speed`).
+    drs = await startLocalDrs({ scenario: options.scenario, speed: 0 });
   } catch (error) {
     throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(error as Error).message}`);
   }
@@ -136,7 +137,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     const mode = input.mode === 'drill' ? 'Drill' : 'Recovery';
     process.stdout.write(
       `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
-        `local DRS ${drs.endpoint} ${drs.speed > 0 ? `at ${drs.speed}× speed` : 'with its clock moved by the waits only'}\n`,
+        `local DRS ${drs.endpoint} ${options.speed > 0 ? `at ${options.speed}× speed` : 'as fast as the handlers run'}\n`,
     );
     const progress = new RunProgress();
     const result = await runLocal({
@@ -144,6 +145,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       plansDir: dirname(planFile),
       reportsDir: options.reportDir,
       drs,
+      speed: options.speed,
       executionName: fromEvent?.executionName,
       verbose: options.verbose,
       onEvent: (event, run) => {

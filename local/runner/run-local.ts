@@ -34,6 +34,8 @@ export interface RunInfo {
   startTime: string;
   drs: LocalDrs;
   reportsDir: string;
+  /** Simulated seconds per real second the waits are paced at (0: not paced). */
+  speed: number;
 }
 
 export interface RunLocalOptions {
@@ -47,7 +49,13 @@ export interface RunLocalOptions {
   drs?: LocalDrs;
   /** Scenario (file path or object) of the service started for this run. */
   scenario?: StartLocalDrsOptions['scenario'];
-  /** Simulated seconds per real second of the service started for this run (default 600). */
+  /**
+   * Simulated seconds per real second (default 600). The service this run starts keeps its clock
+   * frozen and the workflow's waits move it: each wait sleeps its time divided by the speed, then
+   * advances the clock by exactly its time. So handler work costs no simulated time, as a
+   * Lambda's milliseconds cost a DRS job nothing, and timings are exact and repeatable.
+   * 0 runs the waits without pausing. A service passed in with a running clock keeps it.
+   */
   speed?: number;
   /** Defaults to `<plan>-<mode>-<yyyymmddThhmmss>-<4 random>` in simulated time. */
   executionName?: string;
@@ -111,20 +119,28 @@ export function waitSeconds(spec: WaitSpec, input: unknown, now: Date): number {
   return Math.max(0, (at - now.getTime()) / 1000);
 }
 
-/** Waits `seconds` of simulated time: scaled by the speed, or an instant jump when time is frozen. */
-async function waitSimulated(drs: LocalDrs, seconds: number): Promise<void> {
-  if (drs.speed > 0) await sleep((seconds * 1000) / drs.speed);
-  else drs.advanceBy(seconds);
+/**
+ * Waits `seconds` of simulated time: with a running service clock, the scaled real time; with a
+ * frozen one, a paced pause (none at speed 0) and then the clock moved by exactly that much.
+ */
+async function waitSimulated(drs: LocalDrs, seconds: number, speed: number): Promise<void> {
+  if (drs.speed > 0) {
+    await sleep((seconds * 1000) / drs.speed);
+    return;
+  }
+  if (speed > 0) await sleep((seconds * 1000) / speed);
+  drs.advanceBy(seconds);
 }
 
 /** Runs the state machine once, locally. Resolves with the outcome; a failed run does not throw. */
 export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const wallStart = Date.now();
-  const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: options.speed ?? DEFAULT_SPEED }));
+  const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
+  const speed = drs.speed > 0 ? drs.speed : (options.speed ?? (options.drs ? 0 : DEFAULT_SPEED));
   try {
     const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? DEFAULT_STATE_MACHINE), {
       region: drs.region,
-      speed: drs.speed,
+      speed,
     });
     // Named when asked for; started (StartTime) once the handlers are loaded: loading takes real
     // seconds, which are simulated minutes the execution should not be charged for.
@@ -144,7 +160,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     });
     try {
       const startedAt = drs.now();
-      const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir };
+      const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir, speed };
       const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
@@ -182,7 +198,7 @@ async function execute(
   const waitTasks = Object.entries(local.waits).map(([stateName, spec]) => [
     stateName,
     async (input: unknown) => {
-      await waitSimulated(drs, waitSeconds(spec, input, drs.now()));
+      await waitSimulated(drs, waitSeconds(spec, input, drs.now()), run.speed);
       return {}; // discarded: the state's ResultPath is null, so its input passes through
     },
   ]);

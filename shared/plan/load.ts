@@ -9,6 +9,8 @@ import { Plan } from './schema.ts';
 /** One problem in a plan or an input: where it is and what to do about it. */
 export interface FieldProblem {
   field: string;
+  /** Where in the document: the keys and indexes leading to the field. */
+  path?: readonly PropertyKey[];
   line?: number;
   message: string;
 }
@@ -27,6 +29,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): FieldProble
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         field: fieldName([...issue.path, key]),
+        path: [...issue.path, key],
         message: `unknown key "${key}": remove it or check its spelling`,
       }));
     }
@@ -78,7 +81,7 @@ export function parsePlan(text: string, source: string): Plan {
   const parsed = Plan.safeParse(document.toJS());
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) =>
-      describeIssues([issue]).map((problem) => ({ ...problem, line: lineOf(document, lineCounter, issue.path) })),
+      describeIssues([issue]).map((problem) => ({ ...problem, line: lineOf(document, lineCounter, problem.path ?? issue.path) })),
     );
     throw new InvalidPlanError(formatProblems(source, problems));
   }

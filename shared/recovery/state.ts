@@ -103,7 +103,7 @@ export const Cleanup = z.object({
 });
 export type Cleanup = z.infer<typeof Cleanup>;
 
-/** A Step Functions Catch result: `Cause` is the Lambda error (JSON on AWS, text locally). */
+/** A Step Functions Catch result: for a Task, `Cause` is the Lambda runtime's JSON error document. */
 export const Failure = z.object({ Error: z.string(), Cause: z.string().optional() });
 export type Failure = z.infer<typeof Failure>;
 
