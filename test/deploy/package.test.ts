@@ -13,6 +13,8 @@ import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const PACKAGE_TIMEOUT_MS = 300_000;
+/** Where this test packages to (what `npm run package` writes to .serverless/). */
+const OUTPUT = join(root, '.build', 'package-test');
 
 interface Resource {
   Type: string;
@@ -77,8 +79,9 @@ beforeAll(async () => {
   const options = { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: withoutAwsCredentials() };
   const built = await stat(join(root, '.build', 'functions')).then(() => true, () => false);
   await run(process.execPath, ['--import', 'tsx', 'deploy/prepare.ts', '--stage', 'ci', ...(built ? ['--reuse-build'] : [])], options);
-  await run(join(root, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'ci', '--region', 'eu-west-1'], options);
-  const template = JSON.parse(await readFile(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
+  // Its own output folder: a concurrent `npm run package` in the same tree writes .serverless/.
+  await run(join(root, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'ci', '--region', 'eu-west-1', '--package', OUTPUT], options);
+  const template = JSON.parse(await readFile(join(OUTPUT, 'cloudformation-template-update-stack.json'), 'utf8'));
   resources = template.Resources;
   stage = await readStageConfig(join(root, 'deploy', 'stages', 'ci.yaml'));
 }, PACKAGE_TIMEOUT_MS);
@@ -104,7 +107,7 @@ describe('the packaged functions', () => {
       const handler: string = lambda.Properties.Handler;
       expect(handler).toBe(`.build/functions/${functionKey}.handler`);
       const bundle = `${handler.slice(0, -'.handler'.length)}.mjs`;
-      const entries = await zipEntries(join(root, '.serverless', `${functionKey}.zip`));
+      const entries = await zipEntries(join(OUTPUT, `${functionKey}.zip`));
       expect(entries.get(bundle), `${bundle} in ${functionKey}.zip`).toBe((await stat(join(root, bundle))).size);
       expect([...entries.keys()].every((name) => /^(\.build\/functions|plans|deploy\/stages)\//.test(name))).toBe(true);
       bundles[functionKey] = pathToFileURL(join(root, bundle)).href;
@@ -132,8 +135,8 @@ describe('the packaged functions', () => {
   });
 
   it('ships the deployed plan files with the workflow functions and the stage configuration with the trigger', async () => {
-    expect([...(await zipEntries(join(root, '.serverless', 'startWave.zip'))).keys()]).toContain('plans/example.yaml');
-    const trigger = [...(await zipEntries(join(root, '.serverless', 'trigger.zip'))).keys()];
+    expect([...(await zipEntries(join(OUTPUT, 'startWave.zip'))).keys()]).toContain('plans/example.yaml');
+    const trigger = [...(await zipEntries(join(OUTPUT, 'trigger.zip'))).keys()];
     expect(trigger).toContain('deploy/stages/ci.yaml');
     expect(resources.TriggerLambdaFunction.Properties.Environment.Variables.TRIGGERS_FILE).toBe('deploy/stages/ci.yaml');
   });
