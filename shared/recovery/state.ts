@@ -64,6 +64,16 @@ export const WaveState = z.object({
   failedServers: z.array(ServerProblem),
   /** Optional post-launch actions that failed: reported, never fatal. */
   warnings: z.array(z.string()),
+  /**
+   * When the workflow first saw each server's launch end (LAUNCHED or FAILED) and each server
+   * ready (launched and, when the wave waits for them, every post-launch action run finished): the
+   * wave's `waitedSeconds` at that poll, null until seen. DRS records neither moment (its job log
+   * has no LAUNCH_END, its action runs have no timestamps), so the report's per-server RTO is
+   * built from these. Numbers only, indexed by `sightingOrder` (jobs in `jobIDs` order, each
+   * job's servers sorted by ID): a few bytes a server.
+   */
+  launchSeenSeconds: z.array(z.number().nullable()).optional(),
+  readySeenSeconds: z.array(z.number().nullable()).optional(),
 });
 export type WaveState = z.infer<typeof WaveState>;
 
@@ -77,6 +87,10 @@ export const CompletedWave = z.object({
   jobIDs: z.array(z.string()),
   startedAt: z.string(),
   warnings: z.array(z.string()),
+  /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
+  waitedSeconds: z.number().optional(),
+  launchSeenSeconds: z.array(z.number().nullable()).optional(),
+  readySeenSeconds: z.array(z.number().nullable()).optional(),
 });
 export type CompletedWave = z.infer<typeof CompletedWave>;
 

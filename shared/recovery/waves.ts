@@ -128,6 +128,42 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   };
 }
 
+/**
+ * The order of a wave's servers in its sighting arrays: jobs in `jobIDs` order (a wave held back
+ * by quotas appends jobs, so earlier indexes never move), each job's servers sorted by ID (DRS
+ * promises no order of participatingServers).
+ */
+export function sightingOrder(jobs: readonly Job[], jobIDs: readonly string[]): string[] {
+  const byID = new Map(jobs.map((job) => [job.jobID ?? '', job]));
+  return jobIDs.flatMap((jobID) => (byID.get(jobID)?.participatingServers ?? []).map((server) => server.sourceServerID ?? '?').sort());
+}
+
+const LAUNCH_ENDED = new Set(['LAUNCHED', 'FAILED', 'TERMINATED']);
+
+/**
+ * Records, at this poll, which servers the workflow sees launched (or failed) and ready for the
+ * first time. A server waiting for post-launch actions is ready once DRS lists runs for it and
+ * every run SUCCEEDED or FAILED (a failed required action makes it failed, not ready: the report
+ * tells them apart from the runs).
+ */
+function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSeconds: number): Pick<WaveState, 'launchSeenSeconds' | 'readySeenSeconds'> {
+  const participants = new Map(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => [server.sourceServerID ?? '?', server] as const)));
+  const order = sightingOrder(jobs, wave.jobIDs);
+  const expectingRuns = new Set(wave.serversWithActions);
+  const launchSeen = order.map((_id, index) => wave.launchSeenSeconds?.[index] ?? null);
+  const readySeen = order.map((_id, index) => wave.readySeenSeconds?.[index] ?? null);
+  order.forEach((id, index) => {
+    const server = participants.get(id);
+    if (server === undefined || !LAUNCH_ENDED.has(server.launchStatus ?? '')) return;
+    launchSeen[index] ??= waitedSeconds;
+    if (server.launchStatus !== 'LAUNCHED') return;
+    const runs = server.launchActionsStatus?.runs ?? [];
+    const actionsDone = !expectingRuns.has(id) || (runs.length > 0 && runs.every((actionRun) => actionRun.status === 'SUCCEEDED' || actionRun.status === 'FAILED'));
+    if (actionsDone) readySeen[index] ??= waitedSeconds;
+  });
+  return { launchSeenSeconds: launchSeen, readySeenSeconds: readySeen };
+}
+
 interface LaunchCount {
   launched: number;
   inFlight: number;
@@ -182,6 +218,7 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort): Promise<WaveSt
     failed: count.failedServers.length,
     failedServers: count.failedServers.slice(0, MAX_LISTED_PROBLEMS),
     launchDone,
+    ...recordSightings(wave, jobs, waitedSeconds),
     progressSignature: launchDone ? '' : signature,
     // The post-launch phase starts polling briskly again.
     pollSeconds: launchDone ? POLL.minSeconds : nextPollSeconds(wave.pollSeconds, signature !== wave.progressSignature),
@@ -257,6 +294,7 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
     failedServers: failedServers.slice(0, MAX_LISTED_PROBLEMS),
     warnings: warnings.slice(0, MAX_LISTED_PROBLEMS),
     postLaunchActionsDone: pendingServers.length === 0,
+    ...recordSightings(wave, jobs, waitedSeconds),
     progressSignature: signature,
     pollSeconds: nextPollSeconds(wave.pollSeconds, signature !== wave.progressSignature),
   };
@@ -283,6 +321,9 @@ export async function completeWave(state: RunState, drs: DrsPort): Promise<Compl
     jobIDs: wave.jobIDs,
     startedAt: wave.startedAt,
     warnings: wave.warnings,
+    waitedSeconds: wave.waitedSeconds,
+    launchSeenSeconds: wave.launchSeenSeconds,
+    readySeenSeconds: wave.readySeenSeconds,
   };
   return [...(state.completed ?? []), summary];
 }
