@@ -1,9 +1,29 @@
 // The report as a Markdown summary: what a person reads first.
+import type { Phase } from './measure.ts';
 import type { RunReport } from './report.ts';
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
+
+/** 1973 → "32m 53s"; short and exact to the second, as the phases are. */
+export function formatSeconds(seconds: number | undefined): string {
+  if (seconds === undefined) return '–';
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = Math.round(seconds % 60);
+  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+  if (minutes > 0) return `${minutes}m ${String(rest).padStart(2, '0')}s`;
+  return `${rest}s`;
+}
+
+/** "32m 53s of 60m ✅", or "not achieved ❌". */
+export function againstTarget(result: { achievedSeconds?: number; targetSeconds: number; met: boolean }): string {
+  if (result.achievedSeconds === undefined) return `not achieved (target ${formatSeconds(result.targetSeconds)}) ❌`;
+  return `${formatSeconds(result.achievedSeconds)} (target ${formatSeconds(result.targetSeconds)}) ${result.met ? '✅' : '❌'}`;
+}
+
+const phaseCell = (phase: Phase | undefined): string => (phase === undefined ? '–' : formatSeconds(phase.seconds));
 
 export function renderMarkdown(report: RunReport): string {
   const lines: string[] = [];
@@ -13,13 +33,15 @@ export function renderMarkdown(report: RunReport): string {
   if (report.trigger !== undefined) lines.push(`- Started by: ${report.trigger.source}${report.trigger.id ? ` (${report.trigger.id})` : ''}`);
   if (report.reason !== undefined) lines.push(`- Reason: ${report.reason}`);
   lines.push(`- Targets: RTO ${report.targets.rtoMinutes} min, RPO ${report.targets.rpoMinutes} min`);
+  if (report.rto !== undefined) lines.push(`- Achieved RTO (run start → last server ready): ${againstTarget(report.rto)}`);
+  if (report.rpo !== undefined) lines.push(`- Achieved RPO (worst server: run start − data point in time): ${report.rpo.achievedSeconds === undefined ? 'unknown (no conversion finished)' : againstTarget(report.rpo)}`);
   if (report.cause !== undefined) lines.push('', `**${report.error ?? 'Failure'}**: ${report.cause}`);
-  lines.push('', '| Wave | Status | Servers | Launched | Failed | Post-launch actions failed |', '|---|---|---|---|---|---|');
+  lines.push('', '| Wave | Status | Servers | Launched | Failed | Post-launch actions failed | RTO (run start → wave ready) |', '|---|---|---|---|---|---|---|');
   for (const wave of report.waves) {
     const launched = wave.servers.filter((server) => server.launchStatus === 'LAUNCHED').length;
     const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED').length;
     const actionsFailed = wave.servers.flatMap((server) => server.postLaunchActions).filter((action) => action.status === 'FAILED').length;
-    lines.push(`| ${cell(wave.name)} | ${wave.status} | ${wave.servers.length} | ${launched} | ${failed} | ${actionsFailed} |`);
+    lines.push(`| ${cell(wave.name)} | ${wave.status} | ${wave.servers.length} | ${launched} | ${failed} | ${actionsFailed} | ${wave.rto === undefined ? '–' : againstTarget(wave.rto)} |`);
   }
   for (const wave of report.waves.filter((candidate) => candidate.servers.length > 0)) {
     lines.push('', `## Wave \`${wave.name}\``, '', '| Source server | Hostname | Launch | Recovery instance | Post-launch actions |', '|---|---|---|---|---|');
@@ -30,6 +52,21 @@ export function renderMarkdown(report: RunReport): string {
       const launch = server.rawError === undefined ? server.launchStatus : `${server.launchStatus}: ${server.rawError}`;
       lines.push(`| ${server.sourceServerID} | ${cell(server.hostname ?? '')} | ${cell(launch)} | ${server.recoveryInstanceID ?? ''} | ${cell(actions)} |`);
     }
+    if (wave.servers.some((server) => server.phases !== undefined)) {
+      lines.push(
+        '',
+        '| Hostname | Snapshot | Conversion | Launch | Post-launch actions | Ready (RTO) | Data point in time (RPO) |',
+        '|---|---|---|---|---|---|---|',
+      );
+      for (const server of wave.servers) {
+        const phases = server.phases ?? {};
+        const snapshot = phases.snapshot !== undefined ? phaseCell(phases.snapshot) : server.recoveryPoint === 'point-in-time-snapshot' ? 'point in time' : '–';
+        const rpo = server.dataTimestamp === undefined ? '–' : `${server.dataTimestamp} (${formatSeconds(server.rpoSeconds)})`;
+        lines.push(
+          `| ${cell(server.hostname ?? server.sourceServerID)} | ${snapshot} | ${phaseCell(phases.conversion)} | ${phaseCell(phases.launch)} | ${phaseCell(phases.postLaunchActions)} | ${formatSeconds(server.rtoSeconds)} | ${rpo} |`,
+        );
+      }
+    }
   }
   if (report.cleanup !== null) {
     const cleanup = report.cleanup;
@@ -38,6 +75,17 @@ export function renderMarkdown(report: RunReport): string {
     else lines.push(`Terminated ${cleanup.instancesTerminated} of ${cleanup.instancesLaunched} drill instance(s); ${cleanup.instancesLeft} left (counted from DRS).`);
     if (cleanup.error !== undefined) lines.push('', `Clean-up error: ${cleanup.error}`);
   }
+  if ((report.failures ?? []).length > 0) {
+    lines.push('', '## Failures (DRS raw errors)', '');
+    for (const failure of report.failures) {
+      const what = failure.what === 'launch' ? 'launch' : `${failure.optional ? 'optional ' : ''}post-launch action ${failure.action ?? ''}`;
+      lines.push(`- \`${failure.wave}\` ${failure.hostname ?? failure.sourceServerID} (${failure.sourceServerID}): ${what}: ${failure.error}`);
+    }
+  }
+  lines.push(
+    '',
+    '_Launch ends and post-launch action ends are upper bounds: DRS records no LAUNCH_END and no action run times, so they are the workflow poll that saw them (or the SSM agent discovery, or JOB_END, whichever came first)._',
+  );
   if (report.warnings.length > 0) lines.push('', '## Warnings', '', ...report.warnings.map((warning) => `- ${warning}`));
   return `${lines.join('\n')}\n`;
 }

@@ -1,18 +1,28 @@
 // The run report: what happened to every server, read back from DRS after the run (the workflow
-// state is compact by design), plus the run's outcome and its clean-up counts.
-import type { DrsPort, Job } from '../drs/port.ts';
+// state is compact by design), measured into phases, RTO and RPO, plus the run's outcome and its
+// clean-up counts. Version 2 extends version 1: every v1 field keeps its name and meaning.
+import { chunk } from '../drs/limits.ts';
+import type { DrsPort, Job, JobLog } from '../drs/port.ts';
 import { activeJobsSince } from '../recovery/preflight.ts';
 import { hostnameOf } from '../recovery/servers.ts';
-import type { Failure, RunState } from '../recovery/state.ts';
+import type { CompletedWave, Failure, RunState, WaveState } from '../recovery/state.ts';
 import { isJobOfRun, TAG } from '../recovery/tags.ts';
+import { sightingOrder } from '../recovery/waves.ts';
+import { addSeconds, groupRto, measureServer, worstRpo, type RecoveryPoint, type ServerPhases, type TargetResult } from './measure.ts';
 
-export const REPORT_VERSION = 1;
+/** 1: outcome, waves, servers, clean-up. 2: adds phases, RTO and RPO (server, wave, plan), failures. */
+export const REPORT_VERSION = 2;
 
 export interface PostLaunchActionResult {
   name: string;
   optional: boolean;
   status: string;
   failureReason?: string;
+  /**
+   * v2. DRS's action runs carry no timestamps: the run had finished by this time, when the
+   * workflow's poll saw every run of the server finished (an upper bound).
+   */
+  finishedBy?: string;
 }
 
 export interface ServerResult {
@@ -21,9 +31,23 @@ export interface ServerResult {
   jobID: string;
   launchStatus: string;
   recoveryInstanceID?: string;
-  /** DRS's own words when the launch failed (job log LAUNCH_FAILED rawError). */
+  /** DRS's own words when the server failed (the job log's SNAPSHOT_FAIL, CONVERSION_FAIL or LAUNCH_FAILED rawError). */
   rawError?: string;
   postLaunchActions: PostLaunchActionResult[];
+  /** v2: the phases of its recovery, from the job log and the workflow's polls. */
+  phases: ServerPhases;
+  /** v2: an on-demand snapshot (the newest data) or a point-in-time snapshot. */
+  recoveryPoint?: RecoveryPoint;
+  /** v2: the data's point in time (CONVERSION_END conversionProperties.dataTimestamp). */
+  dataTimestamp?: string;
+  /** v2: achieved RPO, run start − dataTimestamp (0 when the data is newer than the run start). */
+  rpoSeconds?: number;
+  /** v2: when the instance was launched (an upper bound: see phases.launch.endedBy). */
+  launchedAt?: string;
+  /** v2: launched and its post-launch actions finished, no required one failed. */
+  readyAt?: string;
+  /** v2: achieved RTO, run start → readyAt. */
+  rtoSeconds?: number;
 }
 
 export interface WaveResult {
@@ -32,6 +56,23 @@ export interface WaveResult {
   startedAt?: string;
   servers: ServerResult[];
   warnings: string[];
+  /** v2: the last of its servers ready; only when the wave completed. */
+  readyAt?: string;
+  /** v2: run start → the wave ready, against the plan's RTO target. */
+  rto: TargetResult;
+}
+
+/** v2: a server that failed, or a post-launch action that did, in DRS's words. */
+export interface ServerFailure {
+  wave: string;
+  sourceServerID: string;
+  hostname?: string;
+  what: 'launch' | 'post-launch action';
+  /** The post-launch action's name. */
+  action?: string;
+  /** An optional action's failure is a warning, not a failed server. */
+  optional: boolean;
+  error: string;
 }
 
 export interface RunReport {
@@ -48,6 +89,10 @@ export interface RunReport {
   reason?: string;
   trigger?: { source: string; id?: string };
   targets: { rtoMinutes: number; rpoMinutes: number };
+  /** v2: run start → the last server of the last wave ready; achieved only when every wave completed. */
+  rto: TargetResult & { readyAt?: string };
+  /** v2: the worst server RPO, against the target; `server` names it. */
+  rpo: TargetResult & { server?: string };
   waves: WaveResult[];
   cleanup: null | {
     skipped: boolean;
@@ -57,6 +102,8 @@ export interface RunReport {
     error?: string;
   };
   warnings: string[];
+  /** v2: every failed launch and failed post-launch action, with DRS's raw error. */
+  failures: ServerFailure[];
 }
 
 /** The message of a Catch result: Lambda's JSON error on AWS, plain text locally. */
@@ -71,16 +118,45 @@ export function failureMessage(failure: Failure): string {
   return cause === '' ? failure.Error : cause;
 }
 
-async function launchErrors(jobs: readonly Job[], drs: DrsPort): Promise<Map<string, string>> {
-  const errors = new Map<string, string>();
-  const failedJobs = jobs.filter((job) => (job.participatingServers ?? []).some((server) => server.launchStatus === 'FAILED'));
-  for (const job of failedJobs) {
-    for (const item of await drs.listJobLogItems(job.jobID ?? '')) {
-      const id = item.eventData?.sourceServerID;
-      if (item.event === 'LAUNCH_FAILED' && id !== undefined) errors.set(id, item.eventData?.rawError ?? 'launch failed');
-    }
+/** Job log look-ups at once: one paginated DescribeJobLogItems per job of the run. */
+const JOB_LOG_CONCURRENCY = 8;
+
+async function jobLogs(jobs: readonly Job[], drs: DrsPort): Promise<Map<string, JobLog[]>> {
+  const logs = new Map<string, JobLog[]>();
+  for (const batch of chunk(jobs, JOB_LOG_CONCURRENCY)) {
+    const items = await Promise.all(batch.map((job) => drs.listJobLogItems(job.jobID ?? '')));
+    batch.forEach((job, index) => logs.set(job.jobID ?? '', items[index]));
   }
-  return errors;
+  return logs;
+}
+
+type Sightings = Pick<CompletedWave | WaveState, 'jobIDs' | 'startedAt' | 'launchSeenSeconds' | 'readySeenSeconds'>;
+
+/** When the workflow saw each server of a wave launched and ready, as times on DRS's clock. */
+function sightingTimes(waveJobs: readonly Job[], sightings: Sightings | undefined): Map<string, { launchSeenAt?: string; readySeenAt?: string }> {
+  const times = new Map<string, { launchSeenAt?: string; readySeenAt?: string }>();
+  if (sightings === undefined) return times;
+  const at = (seconds: number | null | undefined) => (seconds === null || seconds === undefined ? undefined : addSeconds(sightings.startedAt, seconds));
+  sightingOrder(waveJobs, sightings.jobIDs).forEach((id, index) => {
+    times.set(id, { launchSeenAt: at(sightings.launchSeenSeconds?.[index]), readySeenAt: at(sightings.readySeenSeconds?.[index]) });
+  });
+  return times;
+}
+
+function failuresOf(waves: readonly WaveResult[]): ServerFailure[] {
+  return waves.flatMap((wave) =>
+    wave.servers.flatMap((server) => {
+      const who = { wave: wave.name, sourceServerID: server.sourceServerID, hostname: server.hostname };
+      const failures: ServerFailure[] = [];
+      if (server.launchStatus === 'FAILED' || (server.rawError !== undefined && server.launchStatus !== 'LAUNCHED')) {
+        failures.push({ ...who, what: 'launch', optional: false, error: server.rawError ?? `launch ${server.launchStatus}` });
+      }
+      for (const action of server.postLaunchActions.filter((candidate) => candidate.status === 'FAILED')) {
+        failures.push({ ...who, what: 'post-launch action', action: action.name, optional: action.optional, error: action.failureReason ?? 'FAILED' });
+      }
+      return failures;
+    }),
+  );
 }
 
 /** Builds the report of a finished run from its state and from DRS. */
@@ -90,41 +166,80 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     .filter((job) => job.type === 'LAUNCH' && isJobOfRun(job, run))
     .reverse();
   const serverIDs = [...new Set(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => server.sourceServerID ?? '')))];
-  const [servers, rawErrors] = await Promise.all([
+  const [servers, logs] = await Promise.all([
     serverIDs.length === 0 ? [] : drs.listSourceServers({ sourceServerIDs: serverIDs }),
-    launchErrors(jobs, drs),
+    jobLogs(jobs, drs),
   ]);
   const hostnames = new Map(servers.map((server) => [server.sourceServerID ?? '', hostnameOf(server)]));
   const completed = new Map((state.completed ?? []).map((wave) => [wave.name, wave]));
   const failed = state.failure !== undefined;
 
+  const rtoTargetSeconds = run.targets.rtoMinutes * 60;
+
   const waves: WaveResult[] = run.waves.map((name) => {
     const waveJobs = jobs.filter((job) => job.tags?.[TAG.wave] === name);
     const done = completed.get(name);
     const status: WaveResult['status'] = done?.status ?? (waveJobs.length > 0 || state.wave?.name === name ? 'FAILED' : 'NOT_STARTED');
+    const seen = sightingTimes(waveJobs, done ?? (state.wave?.name === name ? state.wave : undefined));
+    const servers = waveJobs.flatMap((job) => {
+      const log = logs.get(job.jobID ?? '') ?? [];
+      const jobEndedAt = log.find((item) => item.event === 'JOB_END')?.logDateTime;
+      return (job.participatingServers ?? []).map((server): ServerResult => {
+        const id = server.sourceServerID ?? '?';
+        const runs = server.launchActionsStatus?.runs ?? [];
+        const sighting = seen.get(id);
+        const measured = measureServer({
+          runStartedAt: run.startedAt,
+          jobCreatedAt: job.creationDateTime,
+          jobEndedAt,
+          log: log.filter((item) => item.eventData?.sourceServerID === id),
+          launchStatus: server.launchStatus ?? 'PENDING',
+          ssmAgentDiscoveredAt: server.launchActionsStatus?.ssmAgentDiscoveryDatetime,
+          actionRuns: runs.length,
+          requiredActionFailed: runs.some((actionRun) => actionRun.status === 'FAILED' && actionRun.action?.optional !== true),
+          launchSeenAt: sighting?.launchSeenAt,
+          readySeenAt: sighting?.readySeenAt,
+        });
+        const finished = (status: string | undefined) => status === 'SUCCEEDED' || status === 'FAILED';
+        return {
+          sourceServerID: id,
+          hostname: hostnames.get(id),
+          jobID: job.jobID ?? '?',
+          launchStatus: server.launchStatus ?? 'PENDING',
+          recoveryInstanceID: server.recoveryInstanceID,
+          rawError: measured.rawError,
+          postLaunchActions: runs.map((actionRun) => ({
+            name: actionRun.action?.name ?? actionRun.action?.actionId ?? 'unnamed action',
+            optional: actionRun.action?.optional === true,
+            status: actionRun.status ?? 'UNKNOWN',
+            failureReason: actionRun.failureReason,
+            finishedBy: finished(actionRun.status) ? sighting?.readySeenAt : undefined,
+          })),
+          phases: measured.phases,
+          recoveryPoint: measured.recoveryPoint,
+          dataTimestamp: measured.dataTimestamp,
+          rpoSeconds: measured.rpoSeconds,
+          launchedAt: measured.launchedAt,
+          readyAt: measured.readyAt,
+          rtoSeconds: measured.rtoSeconds,
+        };
+      });
+    });
+    const { readyAt, ...rto } = groupRto(run.startedAt, servers.map((server) => server.readyAt), done !== undefined, rtoTargetSeconds);
     return {
       name,
       status: failed && status !== 'NOT_STARTED' && done === undefined ? 'FAILED' : status,
       startedAt: waveJobs[0]?.creationDateTime,
       warnings: done?.warnings ?? (state.wave?.name === name ? state.wave.warnings : []),
-      servers: waveJobs.flatMap((job) =>
-        (job.participatingServers ?? []).map((server) => ({
-          sourceServerID: server.sourceServerID ?? '?',
-          hostname: hostnames.get(server.sourceServerID ?? ''),
-          jobID: job.jobID ?? '?',
-          launchStatus: server.launchStatus ?? 'PENDING',
-          recoveryInstanceID: server.recoveryInstanceID,
-          rawError: rawErrors.get(server.sourceServerID ?? ''),
-          postLaunchActions: (server.launchActionsStatus?.runs ?? []).map((actionRun) => ({
-            name: actionRun.action?.name ?? actionRun.action?.actionId ?? 'unnamed action',
-            optional: actionRun.action?.optional === true,
-            status: actionRun.status ?? 'UNKNOWN',
-            failureReason: actionRun.failureReason,
-          })),
-        })),
-      ),
+      servers,
+      readyAt,
+      rto,
     };
   });
+  const allServers = waves.flatMap((wave) => wave.servers);
+  const planRto = groupRto(run.startedAt, waves.map((wave) => wave.readyAt), waves.every((wave) => completed.has(wave.name)), rtoTargetSeconds);
+  const rpo = worstRpo(allServers.map((server) => server.rpoSeconds), run.targets.rpoMinutes * 60);
+  const worstServer = rpo.achievedSeconds === undefined ? undefined : allServers.find((server) => server.rpoSeconds === rpo.achievedSeconds);
 
   const cleanupFailed = state.cleanupFailure !== undefined;
   const cleanup: RunReport['cleanup'] = !run.isDrill
@@ -161,8 +276,11 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     reason: run.reason,
     trigger: run.trigger,
     targets: run.targets,
+    rto: planRto,
+    rpo: { ...rpo, server: worstServer?.sourceServerID },
     waves,
     cleanup,
     warnings: [...(state.preflight?.warnings ?? []), ...waves.flatMap((wave) => wave.warnings)],
+    failures: failuresOf(waves),
   };
 }
