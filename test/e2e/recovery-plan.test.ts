@@ -46,6 +46,27 @@ describe('a drill of the example plan', () => {
   });
 });
 
+describe('drill options', () => {
+  it('holdMinutes keeps the drill instances up that long before clean-up; skipCleanup keeps them', async () => {
+    const held = await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases'], holdMinutes: 45 } });
+    const lastCheck = held.drs.calls().filter((call) => call.operation === 'DescribeJobs').map((call) => Date.parse(call.at));
+    const firstTerminate = Date.parse(held.drs.calls().find((call) => call.operation === 'TerminateRecoveryInstances')?.at ?? '');
+    const waveDone = Math.max(...held.drs.timeline().flatMap((job) => job.servers.flatMap((server) => server.actions.map((action) => Date.parse(action.end ?? '')))));
+    expect(held.result.status).toBe('SUCCEEDED');
+    expect(lastCheck.length).toBeGreaterThan(0);
+    expect(firstTerminate - waveDone).toBeGreaterThanOrEqual(45 * 60_000);
+    expect(instancesInDrs(held.drs, true)).toBe(0);
+    await held.drs.stop();
+
+    const kept = await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases'], skipCleanup: true } });
+    expect(kept.result.status).toBe('SUCCEEDED');
+    expect(kept.report.cleanup).toMatchObject({ skipped: true });
+    expect(instancesInDrs(kept.drs, true)).toBe(3);
+    expect(kept.drs.countCalls('TerminateRecoveryInstances')).toBe(0);
+    await kept.drs.stop();
+  });
+});
+
 describe('a recovery', () => {
   it('keeps its recovery instances running and never calls TerminateRecoveryInstances', async () => {
     const { result, report, drs } = await runPlan({ input: { plan: 'payments', mode: 'recovery' } });
