@@ -13,6 +13,8 @@ export const handler = stepHandler(RunState, async ({ run, cleanup }) => {
   if (next.done) {
     metrics.addDimensions({ plan: run.plan, mode: run.mode });
     metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);
+    // Drill instances cost money until terminated: what is left is worth an alarm.
+    metrics.addMetric('InstancesLeft', MetricUnit.Count, next.instancesLeft);
     await publishProgress('Clean-up Completed', runDetail(run, { instancesTerminated: next.instancesTerminated, instancesLeft: next.instancesLeft }));
   }
   return next;

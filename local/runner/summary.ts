@@ -1,7 +1,7 @@
 // The end-of-run summary: a table per wave from the report the workflow wrote
 // (reports/<execution>.json), then the outcome, clean-up and what the run would cost on AWS.
 // The report is read defensively: a run that failed early may have written little or nothing.
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { HISTORY_EVENTS_QUOTA } from './history.ts';
 import { lambdaErrorMessage, STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
@@ -28,6 +28,17 @@ export interface ReportSummary {
     }[];
   }[];
   cleanup?: { skipped?: boolean; instancesLaunched?: number; instancesTerminated?: number; instancesLeft?: number; error?: string } | null;
+  /** Report v2: achieved RTO and worst RPO against the plan's targets. */
+  rto?: TargetSummary;
+  rpo?: TargetSummary;
+  /** Report v2: the self-contained HTML report beside the JSON, when it was written. */
+  htmlPath?: string;
+}
+
+export interface TargetSummary {
+  targetSeconds: number;
+  achievedSeconds?: number;
+  met: boolean;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -70,7 +81,16 @@ export async function readReportSummary(path: string | undefined): Promise<Repor
         error: text(parsed.cleanup.error),
       }
     : null;
+  const target = (value: unknown): TargetSummary | undefined =>
+    isRecord(value) && typeof value.targetSeconds === 'number'
+      ? { targetSeconds: value.targetSeconds, achievedSeconds: count(value.achievedSeconds), met: value.met === true }
+      : undefined;
+  const htmlPath = path.replace(/\.json$/, '.html');
+  const htmlWritten = htmlPath !== path && (await access(htmlPath).then(() => true, () => false));
   return {
+    rto: target(parsed.rto),
+    rpo: target(parsed.rpo),
+    htmlPath: htmlWritten ? htmlPath : undefined,
     status: text(parsed.status),
     plan: text(parsed.plan),
     mode: text(parsed.mode),
@@ -195,6 +215,17 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
     }
   }
 
+  const targetLine = (label: string, result: TargetSummary | undefined, what: string): string | undefined => {
+    if (result === undefined) return undefined;
+    const target = formatDuration(result.targetSeconds);
+    if (result.achievedSeconds === undefined) return paint.red(`  ${label}: not achieved (target ${target})`);
+    const line = `  ${label}: ${formatDuration(result.achievedSeconds)} ${what} (target ${target}) ${result.met ? '✓ met' : '✗ missed'}`;
+    return result.met ? line : paint.red(line);
+  };
+  for (const line of [targetLine('RTO', report?.rto, 'run start → last server ready'), targetLine('RPO', report?.rpo, 'worst server data age at the run start')]) {
+    if (line !== undefined) lines.push(line);
+  }
+
   const subject = `${report?.mode === 'recovery' ? 'Recovery' : report?.mode === 'drill' ? 'Drill' : 'Run'} of plan ${report?.plan ?? '?'}`;
   if (result.status === 'SUCCEEDED') {
     lines.push(`  ${paint.green(paint.bold(`✓ ${subject} SUCCEEDED`))} in ${formatDuration(result.simulatedSeconds)} of simulated time`);
@@ -205,6 +236,7 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
   }
   if (result.reportPath) {
     lines.push(`  Report: ${displayPath(result.reportPath)} (and .md)`);
+    if (report?.htmlPath) lines.push(`  ${paint.bold(`Open the HTML report: ${displayPath(report.htmlPath)}`)}`);
   } else {
     lines.push(paint.yellow('  No report was written.'));
   }
