@@ -7,11 +7,16 @@ import {
   paginateDescribeRecoverySnapshots,
   paginateDescribeSourceServers,
   paginateListLaunchActions,
+  ReverseReplicationCommand,
+  StartFailbackLaunchCommand,
   StartRecoveryCommand,
+  StartReplicationCommand,
+  StartSourceNetworkRecoveryCommand,
+  StopFailbackCommand,
   TerminateRecoveryInstancesCommand,
 } from '@aws-sdk/client-drs';
 import { chunk, DRS_LIMITS } from './limits.ts';
-import type { DrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceServer } from './port.ts';
+import type { FullDrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceServer } from './port.ts';
 
 /** DRS answers 1000 items a page at most; fewer pages mean fewer throttling chances. */
 const PAGE_SIZE = 1000;
@@ -22,7 +27,7 @@ async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Pag
   return all;
 }
 
-export function createDrsAdapter(client: DrsClient): DrsPort {
+export function createDrsAdapter(client: DrsClient): FullDrsPort {
   const paging = { client, pageSize: PAGE_SIZE };
   return {
     async listSourceServers(filter) {
@@ -89,6 +94,33 @@ export function createDrsAdapter(client: DrsClient): DrsPort {
 
     async listLaunchActions(resourceId) {
       return collect(paginateListLaunchActions(paging, { resourceId }), (page) => page.items) as Promise<LaunchAction[]>;
+    },
+
+    async startSourceNetworkRecovery(request) {
+      const response = await client.send(new StartSourceNetworkRecoveryCommand(request));
+      if (response.job === undefined) throw new Error('DRS StartSourceNetworkRecovery answered without a job');
+      return response.job;
+    },
+
+    async startFailbackLaunch(recoveryInstanceIDs, tags) {
+      const response = await client.send(new StartFailbackLaunchCommand({ recoveryInstanceIDs, tags }));
+      if (response.job === undefined) throw new Error('DRS StartFailbackLaunch answered without a job');
+      return response.job;
+    },
+
+    async stopFailback(recoveryInstanceID) {
+      await client.send(new StopFailbackCommand({ recoveryInstanceID }));
+    },
+
+    async reverseReplication(recoveryInstanceID) {
+      const response = await client.send(new ReverseReplicationCommand({ recoveryInstanceID }));
+      if (response.reversedDirectionSourceServerArn === undefined) throw new Error('DRS ReverseReplication answered without the reversed source server');
+      return response.reversedDirectionSourceServerArn;
+    },
+
+    async startReplication(sourceServerID) {
+      const response = await client.send(new StartReplicationCommand({ sourceServerID }));
+      return response.sourceServer ?? { sourceServerID };
     },
   };
 }

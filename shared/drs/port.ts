@@ -24,3 +24,29 @@ export interface DrsPort {
   /** The post-launch actions configured for a source server (all pages). */
   listLaunchActions(sourceServerID: string): Promise<LaunchAction[]>;
 }
+
+export interface StartSourceNetworkRecoveryRequest {
+  sourceNetworks: Array<{ sourceNetworkID: string; cfnStackName?: string }>;
+  deployAsNew: boolean;
+  tags: Record<string, string>;
+}
+
+/** Source network (VPC) recovery: kept apart from DrsPort so fakes of the wave logic stay small. */
+export interface DrsNetworkPort {
+  startSourceNetworkRecovery(request: StartSourceNetworkRecoveryRequest): Promise<Job>;
+}
+
+/** Failback and re-protection operations. */
+export interface DrsFailbackPort {
+  /** StartFailbackLaunch of at most 200 recovery instances ready for it. */
+  startFailbackLaunch(recoveryInstanceIDs: string[], tags: Record<string, string>): Promise<Job>;
+  /** Returns the instance to FAILBACK_NOT_STARTED. */
+  stopFailback(recoveryInstanceID: string): Promise<void>;
+  /** Starts replication back to the origin (EC2 origins); answers the reversed source server's ARN. */
+  reverseReplication(recoveryInstanceID: string): Promise<string>;
+  /** Restarts a stopped source server's replication. */
+  startReplication(sourceServerID: string): Promise<SourceServer>;
+}
+
+/** Everything the adapter offers. */
+export type FullDrsPort = DrsPort & DrsNetworkPort & DrsFailbackPort;

@@ -18,7 +18,7 @@ export type ProgressEventType =
 /** The detail every event carries, plus what is particular to it (wave, counts, report). */
 export interface ProgressDetail {
   plan: string;
-  mode: 'drill' | 'recovery';
+  mode: 'drill' | 'recovery' | 'failback';
   execution: string;
   wave?: string;
   [more: string]: unknown;

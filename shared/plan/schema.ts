@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
+const SOURCE_NETWORK_ID = /^sn-[0-9a-zA-Z]{17}$/;
 /** DRS tag keys and values: 1..128 / 0..256 characters. */
 const tagKey = z.string().min(1).max(128);
 const tagValue = z.string().max(256);
@@ -75,6 +76,22 @@ export const Wave = z.strictObject({
 });
 export type Wave = z.infer<typeof Wave>;
 
+/** A source network (VPC) recovered through its CloudFormation stack before the first wave. */
+export const SourceNetwork = z.strictObject({
+  id: z
+    .string()
+    .regex(SOURCE_NETWORK_ID, 'a source network ID looks like sn-1234567890abcdefg (sn- and 17 letters or digits)')
+    .describe('The DRS source network ID.'),
+  cfnStackName: z
+    .string()
+    .max(128)
+    .regex(/^[a-zA-Z][-a-zA-Z0-9]*$/, 'a CloudFormation stack name starts with a letter and holds letters, digits and dashes')
+    .optional()
+    .describe('The CloudFormation stack DRS deploys the recovered network with (default: the one DRS knows).'),
+  deployAsNew: z.boolean().optional().describe('Deploy a new copy of the network even when one was deployed before (default false).'),
+});
+export type SourceNetwork = z.infer<typeof SourceNetwork>;
+
 export const Plan = z
   .strictObject({
     name: z
@@ -88,9 +105,20 @@ export const Plan = z
       })
       .describe('The recovery objectives the plan is measured against.'),
     defaults: z.strictObject(waveSettings).optional().describe('Settings every wave takes unless it sets its own.'),
+    sourceNetworks: z
+      .array(SourceNetwork)
+      .optional()
+      .describe('Source networks (VPCs) to recover before the first wave; a failure stops the plan.'),
     waves: z.array(Wave).min(1, 'a plan needs at least one wave'),
   })
   .superRefine((plan, ctx) => {
+    const seenNetwork = new Set<string>();
+    plan.sourceNetworks?.forEach((network, index) => {
+      if (seenNetwork.has(network.id)) {
+        ctx.addIssue({ code: 'custom', path: ['sourceNetworks', index, 'id'], message: `source network ${network.id} is listed twice; list each network once` });
+      }
+      seenNetwork.add(network.id);
+    });
     const seenWave = new Map<string, number>();
     const seenServer = new Map<string, number>();
     plan.waves.forEach((wave, index) => {
@@ -118,12 +146,20 @@ export const Plan = z
   });
 export type Plan = z.infer<typeof Plan>;
 
+/** The modes of the recovery workflow. */
 export const MODES = ['drill', 'recovery'] as const;
+/** Every mode a run may ask for: failback runs on the failback workflow. */
+export const RUN_MODES = [...MODES, 'failback'] as const;
+
+/** Fields only a failback run takes (checked against the mode below). */
+const FAILBACK_FIELDS = ['recoveryExecution', 'check', 'terminateRecoveryInstances', 'confirmTermination'] as const;
 
 /** What the console, the schedule, an alarm and the CLI send to start a run. */
 export const ExecutionInput = z.strictObject({
   plan: z.string().min(1).describe('The plan name (the `name` in its plan file).'),
-  mode: z.enum(MODES).describe('drill: launch drill instances and terminate them afterwards; recovery: launch for real and keep them.'),
+  mode: z
+    .enum(RUN_MODES)
+    .describe('drill: launch drill instances and terminate them afterwards; recovery: launch for real and keep them; failback: return a recovery to its origin (the failback workflow).'),
   waves: z
     .array(z.string().min(1))
     .min(1)
@@ -148,6 +184,28 @@ export const ExecutionInput = z.strictObject({
     })
     .optional()
     .describe('Who started the run; set by the triggers.'),
+  recoveryExecution: z
+    .string()
+    .min(1)
+    .max(80)
+    .optional()
+    .describe('Failback only: the recovery execution to fail back (default: the plan\'s latest recovery).'),
+  check: z.literal(true).optional().describe('Failback only: report which recovery instances are ready to fail back, and change nothing.'),
+  terminateRecoveryInstances: z
+    .boolean()
+    .optional()
+    .describe('Failback only: terminate the recovery instances of each wave once it failed back and is re-protected (needs confirmTermination).'),
+  confirmTermination: z
+    .string()
+    .optional()
+    .describe('Failback only: the plan name again, confirming terminateRecoveryInstances.'),
+}).superRefine((input, ctx) => {
+  if (input.mode === 'failback') return;
+  for (const field of FAILBACK_FIELDS) {
+    if (input[field] !== undefined) {
+      ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to failback only: remove it or use "mode": "failback"` });
+    }
+  }
 });
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 

@@ -15,6 +15,10 @@ export function parseExecutionInput(raw: unknown): ExecutionInput {
 
 /** The run: the input applied to its plan (waves picked, drill options checked). */
 export function prepareRun(input: ExecutionInput, plan: Plan, execution: string, startedAt: string): Run {
+  // One input schema serves both workflows; a failback started here would recover instead.
+  if (input.mode === 'failback') {
+    throw new InvalidInputError('invalid execution input: mode "failback" runs on the failback state machine, not on the recovery one; start it there');
+  }
   const planWaves = plan.waves.map((wave) => wave.name);
   const unknown = (input.waves ?? []).filter((name) => !planWaves.includes(name));
   if (unknown.length > 0) {
