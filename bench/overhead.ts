@@ -49,6 +49,10 @@ export interface OverheadFigures {
   criticalPathSeconds: number;
   overheadRatio: number;
   handoffsSeconds: number[];
+  /** Per hand-off: whether the next wave started at the first poll after the wave was ready. */
+  handoffAtFirstPoll: boolean[];
+  /** Per hand-off: the poll interval in force then (seconds since the poll before). */
+  handoffPollIntervalSeconds: number[];
   lastWaveDetectionSeconds: number;
   runStartToFirstStartSeconds: number;
 }
@@ -59,6 +63,16 @@ export async function measureOverhead(waves: number, servers: number): Promise<O
     const times = waveTimes(drs.timeline(), waveOfServer, waveNames);
     const criticalMs = times.reduce((total, wave) => total + (wave.lastReadyMs - wave.firstStartMs), 0);
     const handoffs = times.slice(1).map((wave, index) => (wave.firstStartMs - times[index]!.lastReadyMs) / 1000);
+    // The polls: CheckLaunch and CheckPostLaunchActions, the only steps describing jobs by ID.
+    const pollInstants = [
+      ...new Set(
+        drs
+          .calls()
+          .filter((call) => call.operation === 'DescribeJobs' && Array.isArray((call.input as { filters?: { jobIDs?: unknown } }).filters?.jobIDs))
+          .map((call) => ms(call.at)),
+      ),
+    ].sort((a, b) => a - b);
+    const firstPollAfter = times.slice(0, -1).map((wave) => pollInstants.findIndex((at) => at >= wave.lastReadyMs));
     const runEndMs = drs.now().getTime();
     const runStartMs = runEndMs - result.simulatedSeconds * 1000;
     return {
@@ -68,6 +82,8 @@ export async function measureOverhead(waves: number, servers: number): Promise<O
       criticalPathSeconds: criticalMs / 1000,
       overheadRatio: (result.simulatedSeconds * 1000) / criticalMs - 1,
       handoffsSeconds: handoffs,
+      handoffAtFirstPoll: firstPollAfter.map((index, wave) => pollInstants[index] === times[wave + 1]!.firstStartMs),
+      handoffPollIntervalSeconds: firstPollAfter.map((index) => (pollInstants[index]! - (pollInstants[index - 1] ?? 0)) / 1000),
       lastWaveDetectionSeconds: (runEndMs - times.at(-1)!.lastReadyMs) / 1000,
       runStartToFirstStartSeconds: (times[0]!.firstStartMs - runStartMs) / 1000,
     };
@@ -81,10 +97,12 @@ export async function benchOverhead(): Promise<OverheadFigures[]> {
   for (const plan of PLANS) figures.push(await measureOverhead(plan.waves, plan.servers));
   printTable(
     `1. Orchestration overhead (recovery of a generated plan, simulated time, default polling ${POLL.minSeconds} s ×${POLL.growth} → ${POLL.maxSeconds} s)`,
-    ['plan', 'run', 'critical path', 'run / critical path', 'overhead (≤ 2%)', 'hand-off mean', 'hand-off max (≤ 1 poll)', 'last wave seen after'],
+    ['plan', 'run', 'critical path', 'run / critical path', 'overhead (≤ 2%)', 'hand-off mean', 'hand-off max', 'its poll interval', 'at the first poll after ready', 'last wave seen after'],
     figures.map((f) => {
       const mean = f.handoffsSeconds.reduce((a, b) => a + b, 0) / f.handoffsSeconds.length;
       const max = Math.max(...f.handoffsSeconds);
+      const slowest = f.handoffsSeconds.indexOf(max);
+      const atFirstPoll = f.handoffAtFirstPoll.filter(Boolean).length;
       return [
         `${f.waves} waves, ${f.servers} servers`,
         `${f.simulatedSeconds} s`,
@@ -92,7 +110,9 @@ export async function benchOverhead(): Promise<OverheadFigures[]> {
         `${(1 + f.overheadRatio).toFixed(4)}×`,
         `${pct(f.overheadRatio)} ${met(f.overheadRatio <= 0.02)}`,
         `${mean.toFixed(1)} s`,
-        `${max.toFixed(0)} s ${met(max <= POLL.minSeconds)}`,
+        `${max.toFixed(0)} s`,
+        `${f.handoffPollIntervalSeconds[slowest]!.toFixed(0)} s`,
+        `${atFirstPoll}/${f.handoffAtFirstPoll.length} ${met(atFirstPoll === f.handoffAtFirstPoll.length)}`,
         `${f.lastWaveDetectionSeconds.toFixed(0)} s`,
       ];
     }),

@@ -202,6 +202,16 @@ function checkTimeout(wave: WaveState, pendingIDs: readonly string[], what: stri
 }
 
 /**
+ * The wait before the first post-launch action poll. The actions of the servers launched last
+ * have only just begun: poll briskly. When no server of the wave has actions there is nothing
+ * to wait for: a full poll interval here would be pure hand-off delay on every such wave
+ * (bench/overhead.ts measured it: 2.5-4.4% of the critical path, over the 2% target).
+ */
+function postLaunchFirstPollSeconds(wave: WaveState): number {
+  return wave.serversWithActions.length === 0 ? 0 : POLL.minSeconds;
+}
+
+/**
  * One poll of the wave's launch: a single DescribeJobs over its jobs, whatever its size. Fails
  * the wave as soon as its failures exceed the budget (a drill then cleans up at once).
  */
@@ -220,8 +230,7 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort): Promise<WaveSt
     launchDone,
     ...recordSightings(wave, jobs, waitedSeconds),
     progressSignature: launchDone ? '' : signature,
-    // The post-launch phase starts polling briskly again.
-    pollSeconds: launchDone ? POLL.minSeconds : nextPollSeconds(wave.pollSeconds, signature !== wave.progressSignature),
+    pollSeconds: launchDone ? postLaunchFirstPollSeconds(wave) : nextPollSeconds(wave.pollSeconds, signature !== wave.progressSignature),
   };
   if (count.failedServers.length > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
