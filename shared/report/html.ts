@@ -193,11 +193,11 @@ svg .wave-ready{stroke:#9aa3b5;stroke-dasharray:2 3}
 svg .rto-target{stroke:var(--bad);stroke-width:2;stroke-dasharray:6 4}svg .rto-target-label{fill:var(--bad);font-weight:600;font-size:11px}
 svg .rto-achieved{stroke:var(--ink);stroke-width:1.5}svg .rto-achieved-label{fill:var(--ink);font-weight:600;font-size:11px}
 svg .pit{fill:var(--ink)}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:6px 7px;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600;font-size:12px;white-space:nowrap}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7f7}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}.muted{color:var(--muted)}
-.id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;white-space:nowrap}td.instance{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}td.runs{min-width:230px}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace}
+.id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;white-space:nowrap}td.instance{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}td.runs{min-width:210px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;max-width:230px;overflow-wrap:anywhere}
 .action{display:block;font-size:12px}
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 `;
@@ -255,7 +255,7 @@ ${report.cause ? `<p class="bad"><strong>${escapeHtml(report.error ?? 'Failure')
 <div class="panel"><div class="legend">${legend}</div>${renderTimeline(report)}
 <p class="note">Phase ends from the DRS job log are exact. DRS logs no end of launch and no times for post-launch action runs: those ends are the first of the workflow poll that saw them, the SSM agent discovery and the job's end — upper bounds, late by at most one poll interval (15–120 s).</p></div>
 <h2>RTO and RPO per server</h2>
-<div class="panel"><table><thead><tr><th>Server</th><th>Recovery instance</th><th>Outcome</th><th class="num">Snapshot</th><th class="num">Conversion</th><th class="num">Launch</th><th class="num">Post-launch actions</th><th class="num">RTO (ready)</th><th class="num">RPO</th><th>Post-launch action runs</th></tr></thead>
+<div class="panel"><table><thead><tr><th>Server</th><th>Recovery instance</th><th>Outcome</th><th class="num">Snapshot</th><th class="num">Conversion</th><th class="num">Launch</th><th class="num">Post-launch actions</th><th class="num">RTO (ready)</th><th class="num">RPO</th><th>Action runs</th></tr></thead>
 <tbody>${tableRows}</tbody></table>
 <p class="note">RTO: run start → server ready (launched, post-launch actions finished); a wave's and the plan's RTO is their last server's, against the plan's ${formatSeconds(report.targets.rtoMinutes * 60)} target. RPO: run start − the data's point in time (CONVERSION_END dataTimestamp); 0 when the data is newer than the run start (an on-demand snapshot).</p></div>
 ${failures || warnings ? `<h2>Failures and warnings</h2><div class="panel"><ul class="failures">${failures}${warnings}</ul></div>` : ''}

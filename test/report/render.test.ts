@@ -1,0 +1,119 @@
+// The report's renderings and metrics on plain data: what each shows for a run with a failed
+// server, with no DRS and no browser involved.
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, renderHtml } from '#shared/report/html.ts';
+import { renderMarkdown } from '#shared/report/markdown.ts';
+import { runMetrics } from '#shared/report/metrics.ts';
+import type { RunReport, ServerResult } from '#shared/report/report.ts';
+
+function server(hostname: string, overrides: Partial<ServerResult> = {}): ServerResult {
+  return {
+    sourceServerID: `s-${hostname.padEnd(17, '0').slice(0, 17)}`,
+    hostname,
+    jobID: 'drsjob-00000000000000001',
+    launchStatus: 'LAUNCHED',
+    recoveryInstanceID: 'i-0123456789abcdef0',
+    postLaunchActions: [],
+    phases: {
+      snapshot: { start: '2026-01-05T02:01:00Z', end: '2026-01-05T02:02:00Z', seconds: 60 },
+      conversion: { start: '2026-01-05T02:02:00Z', end: '2026-01-05T02:06:00Z', seconds: 240 },
+      launch: { start: '2026-01-05T02:06:00Z', end: '2026-01-05T02:08:00Z', seconds: 120, endedBy: 'poll' },
+    },
+    recoveryPoint: 'on-demand-snapshot',
+    dataTimestamp: '2026-01-05T02:01:00Z',
+    rpoSeconds: 0,
+    launchedAt: '2026-01-05T02:08:00Z',
+    readyAt: '2026-01-05T02:08:00Z',
+    rtoSeconds: 480,
+    ...overrides,
+  };
+}
+
+const failedServer = server('web<2>', {
+  launchStatus: 'FAILED',
+  rawError: 'InsufficientInstanceCapacity',
+  phases: { launch: { start: '2026-01-05T02:06:00Z', end: '2026-01-05T02:07:00Z', seconds: 60, endedBy: 'LAUNCH_FAILED' } },
+  launchedAt: undefined,
+  readyAt: undefined,
+  rtoSeconds: undefined,
+  postLaunchActions: [{ name: 'healthcheck', optional: true, status: 'FAILED', failureReason: 'exit 1' }],
+});
+
+const report: RunReport = {
+  reportVersion: 2,
+  status: 'SUCCEEDED',
+  plan: 'shop',
+  mode: 'drill',
+  execution: 'shop-drill-20260105T020000-abcd',
+  startedAt: '2026-01-05T02:00:00Z',
+  targets: { rtoMinutes: 30, rpoMinutes: 15 },
+  rto: { targetSeconds: 1800, achievedSeconds: 480, met: true, readyAt: '2026-01-05T02:08:00Z' },
+  rpo: { targetSeconds: 900, achievedSeconds: 0, met: true },
+  waves: [
+    {
+      name: 'web',
+      status: 'SUCCEEDED_WITH_FAILURES',
+      startedAt: '2026-01-05T02:01:00Z',
+      servers: [server('web-1'), failedServer],
+      warnings: [],
+      readyAt: '2026-01-05T02:08:00Z',
+      rto: { targetSeconds: 1800, achievedSeconds: 480, met: true },
+    },
+  ],
+  cleanup: { skipped: false, instancesLaunched: 1, instancesTerminated: 1, instancesLeft: 0 },
+  warnings: [],
+  failures: [
+    { wave: 'web', sourceServerID: failedServer.sourceServerID, hostname: 'web<2>', what: 'launch', optional: false, error: 'InsufficientInstanceCapacity' },
+  ],
+};
+
+describe('the HTML report', () => {
+  it('draws one bar per server with its phases and the RTO target, and escapes what DRS and plans say', () => {
+    const html = renderHtml(report);
+
+    expect(html.match(/<g class="server-bar"/g)).toHaveLength(2);
+    expect(html.match(/class="phase phase-/g)).toHaveLength(4);
+    expect(html).toContain('class="rto-target"');
+    expect(html).toContain('web&lt;2&gt;');
+    expect(html).not.toContain('web<2>');
+    expect(html).toContain('✗ InsufficientInstanceCapacity');
+  });
+
+  it('escapes the five HTML-special characters', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('the Markdown summary', () => {
+  it('states the achieved RTO and RPO against the targets and lists the failure in DRS words', () => {
+    const markdown = renderMarkdown(report);
+
+    expect(markdown).toContain('Achieved RTO (run start → last server ready): 8m 00s (target 30m 00s) ✅');
+    expect(markdown).toContain('Achieved RPO (worst server: run start − data point in time): 0s (target 15m 00s) ✅');
+    expect(markdown).toContain('launch: InsufficientInstanceCapacity');
+  });
+});
+
+describe('the run metrics', () => {
+  it('give RTO and RPO per plan and mode, RTO per wave, and the counts of launches and failures', () => {
+    const points = runMetrics(report);
+    const value = (name: string) => points.find((point) => point.name === name)?.value;
+
+    expect(value('PlanRtoSeconds')).toBe(480);
+    expect(value('RtoTargetMissed')).toBe(0);
+    expect(value('WorstRpoSeconds')).toBe(0);
+    expect(value('ServersLaunched')).toBe(1);
+    expect(value('ServersFailed')).toBe(1);
+    expect(value('PostLaunchActionFailures')).toBe(1);
+    expect(value('RunSucceeded')).toBe(1);
+    expect(points.find((point) => point.name === 'WaveRtoSeconds')).toEqual({ name: 'WaveRtoSeconds', unit: 'Seconds', value: 480, dimensions: { plan: 'shop', mode: 'drill', wave: 'web' } });
+    expect(points.filter((point) => point.name !== 'WaveRtoSeconds').every((point) => JSON.stringify(point.dimensions) === '{"plan":"shop","mode":"drill"}')).toBe(true);
+  });
+
+  it('leave the RTO out and count a miss when the plan never became ready', () => {
+    const points = runMetrics({ ...report, status: 'FAILED', rto: { targetSeconds: 1800, met: false } });
+
+    expect(points.some((point) => point.name === 'PlanRtoSeconds')).toBe(false);
+    expect(points.find((point) => point.name === 'RtoTargetMissed')?.value).toBe(1);
+  });
+});
