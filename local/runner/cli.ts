@@ -14,7 +14,9 @@ import { buildFunctions } from '../build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { RunProgress, useColor } from './progress.ts';
 import { DEFAULT_SPEED, runLocal } from './run-local.ts';
-import { readReportSummary, renderSummary } from './summary.ts';
+import { readReportSummary, renderSummary, renderTable } from './summary.ts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '../history/history.ts';
 
 export const EXIT = { succeeded: 0, failed: 1, invalid: 2 } as const;
 
@@ -181,6 +183,63 @@ export async function validateCommand(files: string[]): Promise<number> {
   return invalid === 0 ? EXIT.succeeded : EXIT.invalid;
 }
 
+export interface HistoryCommandOptions {
+  reportDir: string;
+  bucket?: string;
+  plan?: string;
+  limit?: number;
+}
+
+/** `history`: past runs per plan from their reports, with status and the RTO trend. */
+export async function historyCommand(options: HistoryCommandOptions): Promise<number> {
+  // On AWS: the reports bucket, with the SDK's usual credentials and region (AWS_REGION / profile).
+  const source = options.bucket === undefined ? folderSource(options.reportDir) : bucketSource(new S3Client({}), options.bucket, options.plan);
+  const history = await readHistory(source, { plan: options.plan, limit: options.limit });
+  if (history.size === 0) {
+    process.stdout.write(`No run reports${options.plan ? ` of plan ${options.plan}` : ''} in ${source.describe()}\n`);
+    return EXIT.succeeded;
+  }
+  for (const [plan, records] of history) {
+    const target = records.at(-1)?.rtoTargetSeconds;
+    process.stdout.write(
+      `${paint.bold(`Plan ${plan}`)} · ${records.length} run(s) in ${source.describe()} · RTO target ${formatMinutes(target)} · trend ${rtoSparkline(records)} (${rtoTrend(records)})\n`,
+    );
+    const rows = records.map((record) => [
+      record.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
+      record.mode,
+      record.status,
+      formatMinutes(record.rtoSeconds),
+      record.rtoMet === undefined ? '–' : record.rtoMet ? 'met' : 'missed',
+      formatMinutes(record.rpoSeconds),
+      `${record.serversFailed}/${record.servers}`,
+      record.execution,
+    ]);
+    const columns = [
+      { title: 'Started (UTC)', align: 'left' as const },
+      { title: 'Mode', align: 'left' as const },
+      { title: 'Status', align: 'left' as const },
+      { title: 'RTO', align: 'right' as const },
+      { title: 'vs target', align: 'left' as const },
+      { title: 'RPO', align: 'right' as const },
+      { title: 'Failed', align: 'right' as const },
+      { title: 'Execution', align: 'left' as const },
+    ];
+    const paintCell = (row: number, column: number, cell: string) => {
+      if (column === 2) return records[row].status === 'SUCCEEDED' ? paint.green(cell) : paint.red(cell);
+      if (column === 4 && records[row].rtoMet === false) return paint.red(cell);
+      return cell;
+    };
+    process.stdout.write(`${renderTable(columns, rows, paintCell).map((line) => `  ${line}`).join('\n')}\n\n`);
+  }
+  return EXIT.succeeded;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('give a whole number of runs, e.g. 10');
+  return number;
+}
+
 export function buildProgram(): Command {
   const program = new Command('drs-local')
     .description('Run DRS recovery plans locally against the local DRS service, or validate plan files.')
@@ -204,6 +263,17 @@ export function buildProgram(): Command {
     .option('--verbose', "print the handlers' logs instead of writing them to reports/<execution>.log")
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options);
+    });
+
+  program
+    .command('history')
+    .description('List past runs per plan from their reports, with status and the RTO trend.')
+    .option('--report-dir <dir>', 'the local reports folder', 'reports')
+    .option('--bucket <name>', 'read the reports bucket on AWS instead (objects reports/<execution>.json)')
+    .option('--plan <name>', 'only this plan')
+    .option('--limit <n>', 'the latest n runs per plan', positiveInteger)
+    .action(async (options: HistoryCommandOptions) => {
+      process.exitCode = await historyCommand(options);
     });
 
   program

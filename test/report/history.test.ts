@@ -1,0 +1,50 @@
+// Run history from report files: per plan, oldest first, with the RTO trend; v1 reports and
+// unrelated JSON files are tolerated.
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { folderSource, readHistory, rtoSparkline, rtoTrend } from '#local/history/history.ts';
+
+function report(plan: string, startedAt: string, rtoSeconds: number | undefined, status = 'SUCCEEDED'): string {
+  return JSON.stringify({
+    reportVersion: 2,
+    plan,
+    mode: 'drill',
+    execution: `${plan}-drill-${startedAt}`,
+    startedAt,
+    status,
+    targets: { rtoMinutes: 60, rpoMinutes: 15 },
+    rto: { targetSeconds: 3600, achievedSeconds: rtoSeconds, met: rtoSeconds !== undefined && rtoSeconds <= 3600 },
+    rpo: { targetSeconds: 900, achievedSeconds: 0, met: true },
+    waves: [{ servers: [{ launchStatus: 'LAUNCHED' }, { launchStatus: status === 'SUCCEEDED' ? 'LAUNCHED' : 'FAILED' }] }],
+  });
+}
+
+describe('run history', () => {
+  it('lists the runs of each plan oldest first, with status, RTO and failed servers, and says how the RTO moved', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'history-'));
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'b.json'), report('payments', '2026-01-12T02:00:00Z', 1800));
+    await writeFile(join(folder, 'a.json'), report('payments', '2026-01-05T02:00:00Z', 2100));
+    await writeFile(join(folder, 'c.json'), report('payments', '2026-01-19T02:00:00Z', undefined, 'FAILED'));
+    await writeFile(join(folder, 'd.json'), report('shop', '2026-01-05T03:00:00Z', 4000));
+    await writeFile(join(folder, 'not-a-report.json'), '{"hello": 1}');
+    await writeFile(join(folder, 'x.events.jsonl'), '{}');
+
+    const history = await readHistory(folderSource(folder));
+
+    const payments = history.get('payments') ?? [];
+    expect(payments.map((run) => [run.startedAt, run.status, run.rtoSeconds, run.serversFailed])).toEqual([
+      ['2026-01-05T02:00:00Z', 'SUCCEEDED', 2100, 0],
+      ['2026-01-12T02:00:00Z', 'SUCCEEDED', 1800, 0],
+      ['2026-01-19T02:00:00Z', 'FAILED', undefined, 1],
+    ]);
+    expect(rtoTrend(payments)).toBe('RTO down 5m 00s since the previous run');
+    expect(rtoSparkline(payments)).toBe('▅▅·');
+    expect(history.get('shop')?.[0]).toMatchObject({ rtoMet: false });
+    expect(rtoSparkline(history.get('shop') ?? [])).toBe('█');
+    expect([...(await readHistory(folderSource(folder), { plan: 'shop' })).keys()]).toEqual(['shop']);
+    expect((await readHistory(folderSource(folder), { limit: 1 })).get('payments')).toHaveLength(1);
+  });
+});
