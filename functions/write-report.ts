@@ -16,7 +16,20 @@ export const handler = stepHandler(RunState, async (state) => {
   const json = await reportStore.put(`${report.execution}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
   const markdown = await reportStore.put(`${report.execution}.md`, renderMarkdown(report), 'text/markdown');
   const html = await reportStore.put(`${report.execution}.html`, renderHtml(report), 'text/html; charset=utf-8');
-  logger.info('report written', { status: report.status, json, markdown, html, rtoSeconds: report.rto.achievedSeconds, rpoSeconds: report.rpo.achievedSeconds });
+  // The dashboard's "latest run of each plan" reads this line (deploy/dashboard.cjs).
+  logger.info('report written', {
+    plan: report.plan,
+    mode: report.mode,
+    execution: report.execution,
+    status: report.status,
+    rtoSeconds: report.rto.achievedSeconds,
+    rtoMet: report.rto.met,
+    rpoSeconds: report.rpo.achievedSeconds,
+    rpoMet: report.rpo.met,
+    json,
+    markdown,
+    html,
+  });
   publishRunMetrics(metrics, runMetrics(report));
   for (const wave of report.waves.filter((candidate) => candidate.status === 'FAILED')) {
     const failed = wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED').length;
