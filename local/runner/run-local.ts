@@ -23,6 +23,13 @@ import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvo
 import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
+/** The state machine of `"mode": "failback"` runs. */
+export const FAILBACK_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/failback.asl.yaml', import.meta.url));
+
+/** The state machine a run's input asks for: failback runs on its own. */
+export function stateMachineFor(input: Record<string, unknown>): string {
+  return input.mode === 'failback' ? FAILBACK_STATE_MACHINE : DEFAULT_STATE_MACHINE;
+}
 
 /** One entry of aws-local-stepfunctions' event log. */
 export type ExecutionLogEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
@@ -64,7 +71,7 @@ export interface RunLocalOptions {
   lambdaFaults?: Record<string, LambdaFault>;
   /** Handler logs on the terminal (pretty-printed) instead of in reports/<execution>.log. */
   verbose?: boolean;
-  /** The ASL file (default statemachines/recovery.asl.yaml); tests use fixtures. */
+  /** The ASL file (default: statemachines/failback.asl.yaml for mode failback, else recovery.asl.yaml); tests use fixtures. */
   stateMachinePath?: string;
   /** Where the built handlers are (default .build/functions, see `npm run build`). */
   buildDir?: string;
@@ -138,7 +145,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   const speed = drs.speed > 0 ? drs.speed : (options.speed ?? (options.drs ? 0 : DEFAULT_SPEED));
   try {
-    const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? DEFAULT_STATE_MACHINE), {
+    const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? stateMachineFor(options.input)), {
       region: drs.region,
       speed,
     });

@@ -1,0 +1,7 @@
+// CheckFailbackPostLaunchActions: post-launch actions of the launches in origin Regions.
+import { regionalDrs } from '#shared/failback/regional.ts';
+import { FailbackState } from '#shared/failback/state.ts';
+import { checkFailbackPostLaunchActions } from '#shared/failback/waves.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(FailbackState.required({ wave: true }), async ({ wave }) => checkFailbackPostLaunchActions(wave, regionalDrs));

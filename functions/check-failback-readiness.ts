@@ -1,0 +1,16 @@
+// CheckFailbackReadiness: the readiness table (JSON and Markdown), and counts in the state.
+import { drs } from '#shared/drs/default.ts';
+import { checkReadiness, renderReadinessMarkdown } from '#shared/failback/readiness.ts';
+import { regionalDrs } from '#shared/failback/regional.ts';
+import { FailbackState } from '#shared/failback/state.ts';
+import { logger } from '#shared/powertools.ts';
+import { reportStore } from '#shared/report/default.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(FailbackState, async ({ run }) => {
+  const readiness = await checkReadiness(run, drs, regionalDrs);
+  const json = await reportStore.put(`${run.execution}.json`, `${JSON.stringify(readiness, null, 2)}\n`, 'application/json');
+  const markdown = await reportStore.put(`${run.execution}.md`, renderReadinessMarkdown(readiness), 'text/markdown');
+  logger.info('failback readiness reported', { ready: readiness.ready, notReady: readiness.notReady, json });
+  return { ready: readiness.ready, notReady: readiness.notReady, json, markdown };
+});

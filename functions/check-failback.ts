@@ -1,0 +1,9 @@
+// CheckFailback: one poll of the wave; launches what became ready; FAILBACK_ERROR or time-out stop it.
+import { drs } from '#shared/drs/default.ts';
+import { regionalDrs } from '#shared/failback/regional.ts';
+import { FailbackState } from '#shared/failback/state.ts';
+import { checkFailback } from '#shared/failback/waves.ts';
+import { loadDeployedPlan } from '#shared/plan/deployed.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(FailbackState.required({ wave: true }), async (state) => checkFailback(state, await loadDeployedPlan(state.run.plan), drs, regionalDrs));

@@ -1,0 +1,16 @@
+// ReprotectWave: protect the failed-back wave again in the original direction; terminate its
+// recovery instances only when the input asked and confirmed it.
+import { drs } from '#shared/drs/default.ts';
+import { publishProgress } from '#shared/events/default.ts';
+import { failbackDetail } from '#shared/failback/events.ts';
+import { regionalDrs } from '#shared/failback/regional.ts';
+import { FailbackState } from '#shared/failback/state.ts';
+import { reprotectWave } from '#shared/failback/waves.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(FailbackState.required({ wave: true }), async (state) => {
+  const completed = await reprotectWave(state, drs, regionalDrs);
+  const wave = completed[completed.length - 1];
+  await publishProgress('Wave Completed', failbackDetail(state.run, { wave: wave.name, failedBack: wave.failedBack, reprotected: wave.reprotected, terminated: wave.terminated }));
+  return completed;
+});

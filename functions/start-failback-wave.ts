@@ -1,0 +1,15 @@
+// StartFailbackWave: the next wave in reverse plan order; starts what can start now.
+import { drs } from '#shared/drs/default.ts';
+import { publishProgress } from '#shared/events/default.ts';
+import { failbackDetail } from '#shared/failback/events.ts';
+import { regionalDrs } from '#shared/failback/regional.ts';
+import { FailbackState } from '#shared/failback/state.ts';
+import { startFailbackWave } from '#shared/failback/waves.ts';
+import { loadDeployedPlan } from '#shared/plan/deployed.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(FailbackState, async (state) => {
+  const wave = await startFailbackWave(state, await loadDeployedPlan(state.run.plan), drs, regionalDrs);
+  await publishProgress('Wave Started', failbackDetail(state.run, { wave: wave.name, onPremises: wave.onPremises, aws: wave.aws }));
+  return wave;
+});

@@ -1,0 +1,7 @@
+// StopStartedFailbacks: a failed failback stops the failback launches it started (StopFailback).
+import { drs } from '#shared/drs/default.ts';
+import { FailbackState } from '#shared/failback/state.ts';
+import { stopStartedFailbacks } from '#shared/failback/waves.ts';
+import { stepHandler } from '#shared/step.ts';
+
+export const handler = stepHandler(FailbackState, async ({ run }) => stopStartedFailbacks(run, drs));

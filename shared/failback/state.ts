@@ -1,0 +1,84 @@
+// The failback workflow's state between steps: IDs and counts, never DRS documents (256 KiB per
+// state). Per-server detail is read back from DRS by the report.
+import { z } from 'zod';
+import { ExecutionInput } from '../plan/schema.ts';
+import { Failure } from '../recovery/state.ts';
+
+/** A wave to fail back: the recovery jobs that launched its instances. */
+export const FailbackWavePlan = z.object({ name: z.string(), recoveryJobIDs: z.array(z.string()) });
+
+/** The failback run, fixed by ValidateFailbackInput. */
+export const FailbackRun = z.object({
+  plan: z.string(),
+  mode: z.literal('failback'),
+  execution: z.string(),
+  startedAt: z.string(),
+  /** The recovery execution whose instances this run fails back. */
+  recoveryExecution: z.string(),
+  /** Waves in failback order: the recovery's, reversed. */
+  waves: z.array(FailbackWavePlan).min(1),
+  check: z.boolean(),
+  terminateRecoveryInstances: z.boolean(),
+  reason: z.string().optional(),
+  trigger: ExecutionInput.shape.trigger,
+});
+export type FailbackRun = z.infer<typeof FailbackRun>;
+
+/** A job started in the origin Region of EC2-origin servers. */
+export const OriginJob = z.object({ region: z.string(), jobID: z.string() });
+export type OriginJob = z.infer<typeof OriginJob>;
+
+/** The wave failing back. */
+export const FailbackWave = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  isLast: z.boolean(),
+  timeoutSeconds: z.number(),
+  startedAt: z.string(),
+  /** Recovery instances of the wave, by origin. */
+  onPremises: z.number().int(),
+  aws: z.number().int(),
+  /** StartFailbackLaunch jobs (recovery Region) and StartRecovery jobs in origin Regions. */
+  failbackJobIDs: z.array(z.string()),
+  originJobs: z.array(OriginJob),
+  /** Counts from the last poll. */
+  failedBack: z.number().int(),
+  waitingForReadiness: z.number().int(),
+  replicatingBack: z.number().int(),
+  launching: z.number().int(),
+  launchDone: z.boolean(),
+  /** Launches in origin Regions whose post-launch actions the wave waits for. */
+  checkPostLaunchActions: z.boolean(),
+  /** Reversed source servers (origin Region) with active post-launch actions. */
+  serversWithActions: z.array(z.string()),
+  postLaunchActionsDone: z.boolean(),
+  actionsSucceeded: z.number().int(),
+  actionsFailed: z.number().int(),
+  pollSeconds: z.number().int(),
+  waitedSeconds: z.number(),
+  progressSignature: z.string(),
+});
+export type FailbackWave = z.infer<typeof FailbackWave>;
+
+/** A wave failed back and re-protected, as ReprotectWave records it. */
+export const FailedBackWave = z.object({
+  name: z.string(),
+  startedAt: z.string(),
+  failedBack: z.number().int(),
+  reprotected: z.number().int(),
+  terminated: z.number().int(),
+  failbackJobIDs: z.array(z.string()),
+  originJobs: z.array(OriginJob),
+  terminateJobIDs: z.array(z.string()),
+});
+export type FailedBackWave = z.infer<typeof FailedBackWave>;
+
+export const FailbackState = z.object({
+  run: FailbackRun,
+  wave: FailbackWave.optional(),
+  completed: z.array(FailedBackWave).optional(),
+  failure: Failure.optional(),
+  stopped: z.object({ stopped: z.number().int() }).optional(),
+  stopFailure: Failure.optional(),
+});
+export type FailbackState = z.infer<typeof FailbackState>;
