@@ -55,7 +55,12 @@ export interface GeneratedRun {
   /** Wave name by source server ID. */
   waveOfServer: Map<string, string>;
   waveNames: string[];
+  /** DescribeJobs calls each poll step (CheckLaunch, CheckPostLaunchActions) made, in order. */
+  describeJobsPerPoll: number[];
 }
+
+/** The poll steps of a wave: the only steps that describe its jobs while it runs. */
+export const POLL_STEPS = new Set(['CheckLaunch', 'CheckPostLaunchActions']);
 
 /**
  * A generated scenario of `servers` servers spread over `waves` tiers, a plan of one wave per
@@ -83,12 +88,27 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
   await writeFile(join(plansDir, 'bench.yaml'), stringify(plan));
   const drs = await startLocalDrs({ scenario, speed: 0 });
   try {
-    const result = await runLocal({ input: { plan: 'bench', mode: options.mode }, plansDir, reportsDir: join(folder, 'reports'), drs, buildDir: BENCH_BUILD_DIR });
+    // States run one at a time and a poll's handler calls DRS between its Entered and Exited
+    // events: the DescribeJobs count's difference across them is that poll's calls.
+    const describeJobsPerPoll: number[] = [];
+    let atPollEntry = 0;
+    const result = await runLocal({
+      input: { plan: 'bench', mode: options.mode },
+      plansDir,
+      reportsDir: join(folder, 'reports'),
+      drs,
+      buildDir: BENCH_BUILD_DIR,
+      onEvent: (event) => {
+        if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
+        if (event.type === 'StateEntered') atPollEntry = drs.countCalls('DescribeJobs');
+        else if (event.type === 'StateExited') describeJobsPerPoll.push(drs.countCalls('DescribeJobs') - atPollEntry);
+      },
+    });
     if (result.status !== 'SUCCEEDED' && !options.allowFailure) throw new Error(`bench run failed: ${result.error}: ${result.cause}`);
     const waveOfServer = new Map(
       drs.state().sourceServers.map((server) => [server.sourceServerID ?? '', `wave-${server.tags?.Tier ?? '?'}`]),
     );
-    return { result, drs, waveOfServer, waveNames: plan.waves.map((wave) => wave.name) };
+    return { result, drs, waveOfServer, waveNames: plan.waves.map((wave) => wave.name), describeJobsPerPoll };
   } finally {
     if (!options.keepDrs) await drs.stop();
     await rm(folder, { recursive: true, force: true });
