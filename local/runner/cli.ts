@@ -6,6 +6,10 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { InvalidInputError, InvalidPlanError } from '../../shared/errors.ts';
+import { InvalidFailbackInputError } from '../../shared/failback/errors.ts';
+import type { ReadinessReport } from '../../shared/failback/readiness.ts';
+import type { FailbackReport } from '../../shared/failback/report.ts';
+import { checkFailbackInput } from '../../shared/failback/run.ts';
 import { readPlanFile } from '../../shared/plan/load.ts';
 import type { ExecutionInput, Plan } from '../../shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from '../../shared/recovery/run.ts';
@@ -29,7 +33,11 @@ export interface RunCommandOptions {
   /** Required unless `event` is given. */
   plan?: string;
   /** Required unless `event` is given. */
-  mode?: 'drill' | 'recovery';
+  mode?: 'drill' | 'recovery' | 'failback';
+  /** After a successful recovery, fail it back on the same local DRS service. */
+  then?: 'failback';
+  /** Failback only: report readiness, change nothing. */
+  check?: boolean;
   /** A schedule payload or alarm event: plan, mode and input come from the trigger's mapping. */
   event?: string;
   scenario?: string;
@@ -93,14 +101,47 @@ export async function executionInputFor(options: RunCommandOptions, plan: Plan):
   if (options.snapshotTime !== undefined) input.snapshotTime = options.snapshotTime;
   if (options.skipCleanup) input.skipCleanup = true;
   if (options.holdMinutes !== undefined) input.holdMinutes = options.holdMinutes;
+  if (options.check && options.mode === 'failback') input.check = true;
   return input;
+}
+
+/** The failback that follows a recovery (`--then failback`), on the same local DRS state. */
+export function failbackInputAfter(options: RunCommandOptions, plan: Plan, recoveryExecution: string): Record<string, unknown> {
+  return { trigger: { source: 'local' }, plan: plan.name, mode: 'failback', recoveryExecution, ...(options.check ? { check: true } : {}) };
 }
 
 /** Checks the input exactly as the workflow's ValidateInput will, so a bad one never starts DRS. */
 function checkInput(input: Record<string, unknown>, plan: Plan): ExecutionInput {
   const parsed = parseExecutionInput(input);
-  prepareRun(parsed, plan, 'local-validation', new Date().toISOString());
+  if (parsed.mode === 'failback') checkFailbackInput(parsed, plan);
+  else prepareRun(parsed, plan, 'local-validation', new Date().toISOString());
   return parsed;
+}
+
+/** The end of a failback run: per wave and server, the path back and each phase's duration. */
+async function renderFailbackSummary(reportPath: string | undefined): Promise<string[]> {
+  if (reportPath === undefined) return [];
+  const report = JSON.parse(await readFile(reportPath, 'utf8')) as FailbackReport | ReadinessReport;
+  const minutes = (seconds?: number) => (seconds === undefined ? '–' : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, '0')}s`);
+  const lines = [''];
+  if (report.kind === 'failback-readiness') {
+    lines.push(`Failback readiness of ${report.plan} (recovery ${report.recoveryExecution}): ${report.ready} ready, ${report.notReady} not ready`, '');
+    for (const row of report.servers) {
+      lines.push(`  ${row.ready ? paint.green('✓ ready    ') : paint.yellow('… not ready')}  ${row.wave.padEnd(12)} ${(row.hostname ?? row.sourceServerID).padEnd(16)} ${row.origin.padEnd(11)} ${row.reason}`);
+    }
+    return lines;
+  }
+  lines.push(`Failback of ${report.plan} (recovery ${report.recoveryExecution}): ${report.status === 'SUCCEEDED' ? paint.green(report.status) : paint.red(report.status)}`);
+  if (report.cause !== undefined) lines.push(paint.red(`  ${report.error}: ${report.cause}`));
+  for (const wave of report.waves) {
+    lines.push('', `  ${paint.bold(wave.name)}  ${wave.status}${wave.reprotected === undefined ? '' : `  re-protected ${wave.reprotected}, terminated ${wave.terminated ?? 0}`}`);
+    for (const server of wave.servers) {
+      const path = server.path === 'failback-launch' ? 'failback launch' : `reverse replication → ${server.originRegion ?? '?'}`;
+      const phases = server.phases.map((phase) => minutes(phase.seconds)).join(' + ');
+      lines.push(`    ${(server.hostname ?? server.sourceServerID).padEnd(16)} ${server.status.padEnd(12)} ${path.padEnd(34)} ${phases}`);
+    }
+  }
+  return lines;
 }
 
 function printError(message: string): void {
@@ -116,13 +157,15 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   const planPath = fromEvent?.planFile ?? options.plan;
   if (planPath === undefined || (fromEvent === undefined && options.mode === undefined)) {
-    throw new UsageError('give --plan <file> and --mode drill|recovery, or --event <file>');
+    throw new UsageError('give --plan <file> and --mode drill|recovery|failback, or --event <file>');
   }
   const planFile = resolve(planPath);
   // Everything the user gave is checked before anything starts.
   const plan = await readPlanFile(planFile);
   const input = fromEvent?.input ?? (await executionInputFor(options, plan));
   checkInput(input, plan);
+  if (options.then !== undefined && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
+  if (options.check && options.mode !== 'failback' && options.then !== 'failback') throw new UsageError('--check is a failback readiness check: use it with --mode failback or --then failback');
 
   const buildStarted = Date.now();
   const built = await buildFunctions();
@@ -136,7 +179,27 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(error as Error).message}`);
   }
   try {
-    const mode = input.mode === 'drill' ? 'Drill' : 'Recovery';
+    const first = await executeOne(input, plan, planFile, drs, options, fromEvent?.executionName);
+    if (first.status !== 'SUCCEEDED' || options.then !== 'failback') return first.status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed;
+    process.stdout.write(`\n${paint.bold('Then failback')} of the recovery ${first.executionName}, on the same local DRS state\n`);
+    const second = await executeOne(failbackInputAfter(options, plan, first.executionName), plan, planFile, drs, options, undefined);
+    return second.status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed;
+  } finally {
+    await drs.stop();
+  }
+}
+
+/** One execution on the running local DRS service, with its progress and summary. */
+async function executeOne(
+  input: Record<string, unknown>,
+  plan: Plan,
+  planFile: string,
+  drs: LocalDrs,
+  options: RunCommandOptions,
+  executionName: string | undefined,
+): Promise<{ status: 'SUCCEEDED' | 'FAILED'; executionName: string }> {
+  {
+    const mode = input.mode === 'drill' ? 'Drill' : input.mode === 'failback' ? (input.check === true ? 'Failback readiness check' : 'Failback') : 'Recovery';
     process.stdout.write(
       `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
         `local DRS ${drs.endpoint} ${options.speed > 0 ? `at ${options.speed}× speed` : 'as fast as the handlers run'}\n`,
@@ -148,7 +211,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       reportsDir: options.reportDir,
       drs,
       speed: options.speed,
-      executionName: fromEvent?.executionName,
+      executionName,
       verbose: options.verbose,
       onEvent: (event, run) => {
         if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)\n`));
@@ -156,12 +219,26 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
       },
     });
     progress.stop();
+    if (input.mode === 'failback') {
+      const lines = await renderFailbackSummary(result.reportPath);
+      if (result.status === 'FAILED' && result.reportPath === undefined) lines.push(paint.red(`✗ ${result.error}: ${lambdaMessage(result.cause)}`));
+      lines.push(paint.dim(`${Math.round(result.simulatedSeconds / 60)} min simulated · ${result.historyEvents} Step Functions history events · report ${result.reportPath ?? 'not written'}`));
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return { status: result.status, executionName: result.executionName };
+    }
     const report = await readReportSummary(result.reportPath);
     const summary = renderSummary({ result, report, timings: progress.waveTimings, endedAt: drs.now().toISOString(), paint });
     process.stdout.write(`${summary.join('\n')}\n`);
-    return result.status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed;
-  } finally {
-    await drs.stop();
+    return { status: result.status, executionName: result.executionName };
+  }
+}
+
+/** Lambda's JSON error document → its message. */
+function lambdaMessage(cause: string | undefined): string {
+  try {
+    return (JSON.parse(cause ?? '') as { errorMessage?: string }).errorMessage ?? cause ?? '';
+  } catch {
+    return cause ?? '';
   }
 }
 
@@ -250,7 +327,15 @@ export function buildProgram(): Command {
     .command('run')
     .description('Run a plan as a drill or a recovery through the recovery state machine, against the local DRS service.')
     .option('--plan <file>', 'plan file (YAML); required unless --event')
-    .addOption(new Option('--mode <mode>', 'drill: launch and clean up; recovery: launch and keep; required unless --event').choices(['drill', 'recovery']))
+    .addOption(
+      new Option('--mode <mode>', 'drill: launch and clean up; recovery: launch and keep; failback: return the latest recovery to its origin; required unless --event').choices([
+        'drill',
+        'recovery',
+        'failback',
+      ]),
+    )
+    .addOption(new Option('--then <mode>', 'after a successful --mode recovery, fail it back on the same local DRS state').choices(['failback']))
+    .option('--check', 'failback only: report which recovery instances are ready to fail back, change nothing')
     .option('--event <file>', 'a drill schedule payload or CloudWatch alarm event (JSON): run what the trigger maps it to (deploy/stages/dev.yaml, or TRIGGERS_FILE)')
     .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')
     .option('--speed <n>', 'simulated seconds per real second; 0: time moves only through the workflow\'s waits, as fast as the handlers run', speedNumber, DEFAULT_SPEED)
@@ -298,7 +383,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? EXIT.succeeded : EXIT.invalid;
     }
-    if (error instanceof InvalidPlanError || error instanceof InvalidInputError || error instanceof UsageError) {
+    if (error instanceof InvalidPlanError || error instanceof InvalidInputError || error instanceof InvalidFailbackInputError || error instanceof UsageError) {
       printError(error.message);
       return EXIT.invalid;
     }
