@@ -197,7 +197,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;p
 th{color:var(--muted);font-weight:600;font-size:12px;white-space:nowrap}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7f7}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}.muted{color:var(--muted)}
-.id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;white-space:nowrap}td.instance{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}td.runs{min-width:210px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;max-width:230px;overflow-wrap:anywhere}
+.id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;white-space:nowrap}td.instance{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}td.runs{min-width:210px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;min-width:170px;max-width:260px;overflow-wrap:break-word}
 .action{display:block;font-size:12px}
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 `;
