@@ -18,6 +18,8 @@ const TRIGGER = 'trigger';
 // resources of the type they act on.
 const DRS_ANY = '*';
 const drsArn = (type) => sub(`arn:\${AWS::Partition}:drs:\${AWS::Region}:\${AWS::AccountId}:${type}/*`);
+/** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
+const drsArnAnyRegion = (type) => sub(`arn:\${AWS::Partition}:drs:*:\${AWS::AccountId}:${type}/*`);
 
 /**
  * StartRecovery runs the launch with the caller's credentials (forward access): its dependent
@@ -48,9 +50,42 @@ const DEFAULT_PASS_ROLES = [
 
 const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
 
+/**
+ * StartSourceNetworkRecovery deploys the recovered VPC with a CloudFormation stack under the
+ * caller's credentials. Its dependent actions could not be confirmed offline (no Service
+ * Authorization Reference entry at hand): this is the VPC stack's set, to be checked on a first
+ * deploy (README, IAM).
+ */
+const SOURCE_NETWORK_STACK = [
+  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate',
+  'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateRoute',
+  'ec2:AssociateRouteTable', 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateNetworkAcl',
+  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags', 'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeSecurityGroups',
+  'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones', 'ec2:CreateLaunchTemplateVersion',
+  'ec2:ModifyLaunchTemplate', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions',
+];
+
+/** What a function that launches recovery instances (StartRecovery) needs besides DRS. */
+function launchStatements(manifest) {
+  return [
+    allow(['drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource'], sub('arn:${AWS::Partition}:drs:*:${AWS::AccountId}:*')),
+    allow(START_RECOVERY_EC2, '*'),
+    {
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: (manifest.config.launch.passRoleArns ?? DEFAULT_PASS_ROLES).map(sub),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    },
+  ];
+}
+
 /** What each workflow function does in DRS and beyond; everything else is denied. */
 function workflowStatements(key, manifest) {
   const read = (...actions) => allow(actions.map((action) => `drs:${action}`), DRS_ANY);
+  const reports = (...suffixes) => allow(['s3:PutObject'], suffixes.map((suffix) => sub(`\${ReportsBucket.Arn}/reports/*${suffix}`)));
   switch (key) {
     case 'validateInput':
       return [];
@@ -59,17 +94,11 @@ function workflowStatements(key, manifest) {
     case 'startWave':
       return [
         read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots'),
+        read('ListLaunchActions'),
         allow(['drs:StartRecovery'], drsArn('source-server')),
         // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
         allow(['drs:TagResource'], drsArn('job')),
-        allow(['drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource'], sub('arn:${AWS::Partition}:drs:${AWS::Region}:${AWS::AccountId}:*')),
-        allow(START_RECOVERY_EC2, '*'),
-        {
-          Effect: 'Allow',
-          Action: ['iam:PassRole'],
-          Resource: (manifest.config.launch.passRoleArns ?? DEFAULT_PASS_ROLES).map(sub),
-          Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-        },
+        ...launchStatements(manifest),
       ];
     case 'checkLaunch':
     case 'checkPostLaunchActions':
@@ -82,10 +111,43 @@ function workflowStatements(key, manifest) {
         allow(TERMINATE_EC2, '*'),
       ];
     case 'writeReport':
+      return [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'), reports('.json', '.md', '.html')];
+    case 'recoverSourceNetworks':
       return [
-        read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'),
-        allow(['s3:PutObject'], sub('${ReportsBucket.Arn}/reports/*')),
+        read('DescribeJobs', 'DescribeSourceNetworks'),
+        allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
+        allow(['drs:TagResource'], drsArn('job')),
+        allow(SOURCE_NETWORK_STACK, '*'),
       ];
+    case 'checkSourceNetworks':
+      return [read('DescribeJobs', 'DescribeJobLogItems')];
+    case 'validateFailbackInput':
+      return [read('DescribeJobs')];
+    case 'checkFailbackReadiness':
+      return [read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md')];
+    case 'startFailbackWave':
+    case 'checkFailback':
+      return [
+        read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions'),
+        allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
+        // EC2 origins: the reversed source server is recovered in the origin Region.
+        allow(['drs:StartRecovery'], drsArnAnyRegion('source-server')),
+        allow(['drs:TagResource'], drsArnAnyRegion('job')),
+        ...launchStatements(manifest),
+      ];
+    case 'checkFailbackPostLaunchActions':
+      return [read('DescribeJobs', 'DescribeSourceServers')];
+    case 'reprotectFailbackWave':
+      return [
+        read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
+        allow(['drs:StartReplication'], drsArnAnyRegion('source-server')),
+        allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
+        allow(TERMINATE_EC2, '*'),
+      ];
+    case 'stopStartedFailbacks':
+      return [read('DescribeJobs', 'DescribeRecoveryInstances'), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))];
+    case 'writeFailbackReport':
+      return [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md', '.html')];
     default:
       throw new Error(`functions/${key}: no IAM statements defined for it in deploy/serverless.cjs; add what it calls`);
   }
@@ -150,7 +212,7 @@ function functionsOf(stage, manifest) {
         handler: `${bundle}.handler`,
         role: `${pascal(key)}Role`,
         package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, ...(key === TRIGGER ? [manifest.configFile] : planFiles)] },
-        timeout: key === 'writeReport' || key === 'cleanUpDrill' ? 120 : 60,
+        timeout: ['writeReport', 'writeFailbackReport', 'cleanUpDrill'].includes(key) ? 120 : 60,
       };
       if (key === TRIGGER) {
         Object.assign(definition, {

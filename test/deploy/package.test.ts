@@ -142,10 +142,13 @@ describe('the packaged functions', () => {
   });
 });
 
-describe('the state machine', () => {
+describe.each([
+  { name: 'recovery', id: 'RecoveryStateMachine' },
+  { name: 'failback', id: 'FailbackStateMachine' },
+])('the $name state machine', ({ name, id }) => {
   /** The template's definition with each substituted ARN written as `lambda:<LogicalId>`. */
   function deployedDefinition(): Record<string, any> {
-    const [text, parameters] = resources.RecoveryStateMachine.Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
+    const [text, parameters] = resources[id].Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
     const substituted = text.replace(/\$\{(\w+)\}/g, (_, name: string) => {
       const getAtt = parameters[name]?.['Fn::GetAtt'];
       if (getAtt === undefined) throw new Error(`unexpected substitution \${${name}} in the definition`);
@@ -154,8 +157,8 @@ describe('the state machine', () => {
     return JSON.parse(substituted);
   }
 
-  it("is statemachines/recovery.asl.yaml, with the function keys' ARNs substituted", async () => {
-    const source = parse(await readFile(join(root, 'statemachines', 'recovery.asl.yaml'), 'utf8'));
+  it(`is statemachines/${name}.asl.yaml, with the function keys' ARNs substituted`, async () => {
+    const source = parse(await readFile(join(root, 'statemachines', `${name}.asl.yaml`), 'utf8'));
     const expected = JSON.parse(
       JSON.stringify(source, (key, value) => {
         const getAtt = value?.['Fn::GetAtt'];
@@ -179,12 +182,18 @@ describe('the state machine', () => {
   });
 
   it('logs executions to its log group and traces them with X-Ray', () => {
-    const properties = resources.RecoveryStateMachine.Properties;
+    const properties = resources[id].Properties;
     expect(properties.LoggingConfiguration.Level).toBe('ALL');
     expect(properties.LoggingConfiguration.Destinations).toEqual([
-      { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['RecoveryStateMachineLogGroup', 'Arn'] } } },
+      { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [`${id}LogGroup`, 'Arn'] } } },
     ]);
     expect(properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+});
+
+describe('the recovery state machine alarm and the drills dashboard', () => {
+  it('has a dashboard of the drills', () => {
+    expect(resources.DrillDashboard.Type).toBe('AWS::CloudWatch::Dashboard');
   });
 
   it('has an alarm on failed executions', () => {
@@ -245,6 +254,9 @@ describe('IAM', () => {
     expect(roleActions('TriggerRole').filter((action) => action.startsWith('drs:') || action.startsWith('ec2:'))).toEqual([]);
     expect(roleActions('TriggerRole')).toEqual(expect.arrayContaining(['states:StartExecution', 'states:ListExecutions']));
     expect(roleActions('WriteReportRole')).toContain('s3:PutObject');
+    expect(drsWrites('StopStartedFailbacksRole')).toEqual([]);
+    expect(roleActions('StopStartedFailbacksRole')).toContain('drs:StopFailback');
+    expect(drsWrites('StartFailbackWaveRole')).toEqual(['drs:CreateRecoveryInstanceForDrs', 'drs:StartFailbackLaunch', 'drs:StartRecovery', 'drs:TagResource']);
   });
 });
 
