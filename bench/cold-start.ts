@@ -11,16 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { HANDLER_BUNDLE_OPTIONS } from '#local/build.ts';
 import { ensureBuilt, kib, met, printTable } from './support.ts';
 
 const run = promisify(execFile);
 const ROUNDS = 9;
 const BARE = 'bare DRS client';
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-// As local/build.ts (not exported there): an ESM bundle of CommonJS dependencies needs a require.
-const REQUIRE_BANNER =
-  "import { createRequire as __drsCreateRequire } from 'node:module'; const require = __drsCreateRequire(import.meta.url);";
 
 /** A handler that only creates a DRS client at module scope: the floor a DRS function starts from. */
 async function buildBareDrsBundle(folder: string): Promise<string> {
@@ -29,22 +26,7 @@ async function buildBareDrsBundle(folder: string): Promise<string> {
     entry,
     "import { DrsClient } from '@aws-sdk/client-drs';\nconst drs = new DrsClient({ region: process.env.AWS_REGION });\nexport const handler = async () => drs.config.serviceId;\n",
   );
-  await build({
-    entryPoints: { bareDrs: entry },
-    outdir: folder,
-    outExtension: { '.js': '.mjs' },
-    nodePaths: [join(projectRoot, 'node_modules')],
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    bundle: true,
-    minify: true,
-    treeShaking: true,
-    sourcemap: true,
-    keepNames: true,
-    banner: { js: REQUIRE_BANNER },
-    logLevel: 'silent',
-  });
+  await build({ ...HANDLER_BUNDLE_OPTIONS, entryPoints: { bareDrs: entry }, outdir: folder, nodePaths: [join(projectRoot, 'node_modules')] });
   return join(folder, 'bareDrs.mjs');
 }
 
