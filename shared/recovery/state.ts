@@ -13,6 +13,8 @@ export const Run = z.object({
   /** The waves this run recovers, in plan order (all of them unless the input picked some). */
   waves: z.array(z.string()).min(1),
   targets: z.object({ rtoMinutes: z.number(), rpoMinutes: z.number() }),
+  /** How many source networks the plan recovers before its first wave (0: that step is skipped). */
+  sourceNetworks: z.number().int().min(0),
   /** Input override: recover every wave from the newest snapshot at or before this time. */
   snapshotTime: z.string().optional(),
   skipCleanup: z.boolean(),

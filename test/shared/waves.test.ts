@@ -76,6 +76,7 @@ const run: Run = {
   targets: { rtoMinutes: 60, rpoMinutes: 15 },
   skipCleanup: false,
   holdSeconds: 0,
+  sourceNetworks: 0,
 };
 
 const plan = parsePlan(
