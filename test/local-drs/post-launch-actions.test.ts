@@ -30,7 +30,7 @@ describe('post-launch actions', () => {
 
     const done = await waitForJob(t, job!.jobID!);
 
-    expect(done.participatingServers![0]!.launchActionsStatus?.ssmAgentDiscoveryDatetime).toBeTruthy();
+    expect(done.participatingServers![0]!.launchActionsStatus?.ssmAgentDiscoveryDatetime).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(runsOf(done)).toEqual([
       { name: 'payments-verify-database', optional: false, status: 'SUCCEEDED', failureReason: undefined },
       { name: 'AWSMigration-VerifyMountedVolumes', optional: true, status: 'SUCCEEDED', failureReason: undefined },

@@ -44,7 +44,7 @@ describe('the wire protocol as the AWS SDK speaks it', () => {
     );
 
     expect($metadata.httpStatusCode).toBe(202);
-    expect($metadata.requestId).toBeTruthy();
+    expect($metadata.requestId).toMatch(/^[0-9a-f-]{8,}$/i);
     expect(job).toMatchObject({ status: 'PENDING', type: 'LAUNCH', initiatedBy: 'START_DRILL', tags: { 'orchestrator:run': 'run-1' } });
     expect(job?.jobID).toMatch(/^drsjob-[0-9a-zA-Z]{17}$/);
   });
@@ -72,7 +72,7 @@ describe('the wire protocol as the AWS SDK speaks it', () => {
 
     expect(response.status).toBe(400);
     expect(response.errorType).toBe('ValidationException');
-    expect(response.requestId).toBeTruthy();
+    expect(response.requestId).toMatch(/^[0-9a-f-]{8,}$/i);
     expect(response.body).toMatchObject({ code: 'VALIDATION_ERROR', reason: 'fieldValidationFailed' });
     expect(response.body!.fieldList.map((f: { name: string }) => f.name).sort()).toEqual(['isDrill', 'sourceServers']);
   });
