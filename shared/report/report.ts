@@ -8,7 +8,7 @@ import { hostnameOf } from '../recovery/servers.ts';
 import type { CompletedWave, Failure, RunState, WaveState } from '../recovery/state.ts';
 import { isJobOfRun, TAG } from '../recovery/tags.ts';
 import { sightingOrder } from '../recovery/waves.ts';
-import { addSeconds, groupRto, measureServer, worstRpo, type RecoveryPoint, type ServerPhases, type TargetResult } from './measure.ts';
+import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
 /** 1: outcome, waves, servers, clean-up. 2: adds phases, RTO and RPO (server, wave, plan), failures. */
 export const REPORT_VERSION = 2;
@@ -25,29 +25,18 @@ export interface PostLaunchActionResult {
   finishedBy?: string;
 }
 
-export interface ServerResult {
+/**
+ * One server in the report: what DRS says of it, and (v2) what was measured: `phases`,
+ * `recoveryPoint`, `dataTimestamp`, `rpoSeconds`, `launchedAt`, `readyAt`, `rtoSeconds`, and
+ * `rawError`, DRS's own words when it failed (see ServerMeasurement).
+ */
+export interface ServerResult extends ServerMeasurement {
   sourceServerID: string;
   hostname?: string;
   jobID: string;
   launchStatus: string;
   recoveryInstanceID?: string;
-  /** DRS's own words when the server failed (the job log's SNAPSHOT_FAIL, CONVERSION_FAIL or LAUNCH_FAILED rawError). */
-  rawError?: string;
   postLaunchActions: PostLaunchActionResult[];
-  /** v2: the phases of its recovery, from the job log and the workflow's polls. */
-  phases: ServerPhases;
-  /** v2: an on-demand snapshot (the newest data) or a point-in-time snapshot. */
-  recoveryPoint?: RecoveryPoint;
-  /** v2: the data's point in time (CONVERSION_END conversionProperties.dataTimestamp). */
-  dataTimestamp?: string;
-  /** v2: achieved RPO, run start − dataTimestamp (0 when the data is newer than the run start). */
-  rpoSeconds?: number;
-  /** v2: when the instance was launched (an upper bound: see phases.launch.endedBy). */
-  launchedAt?: string;
-  /** v2: launched and its post-launch actions finished, no required one failed. */
-  readyAt?: string;
-  /** v2: achieved RTO, run start → readyAt. */
-  rtoSeconds?: number;
 }
 
 export interface WaveResult {
