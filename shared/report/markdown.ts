@@ -36,6 +36,10 @@ export function renderMarkdown(report: RunReport): string {
   if (report.rto !== undefined) lines.push(`- Achieved RTO (run start → last server ready): ${againstTarget(report.rto)}`);
   if (report.rpo !== undefined) lines.push(`- Achieved RPO (worst server: run start − data point in time): ${report.rpo.achievedSeconds === undefined ? 'unknown (no conversion finished)' : againstTarget(report.rpo)}`);
   if (report.cause !== undefined) lines.push('', `**${report.error ?? 'Failure'}**: ${report.cause}`);
+  if (report.sourceNetworks.length > 0) {
+    lines.push('', '| Source network | Recovery | Job |', '|---|---|---|');
+    for (const network of report.sourceNetworks) lines.push(`| ${network.sourceNetworkID} | ${network.launchStatus} | ${network.jobID} |`);
+  }
   lines.push('', '| Wave | Status | Servers | Launched | Failed | Post-launch actions failed | RTO (run start → wave ready) |', '|---|---|---|---|---|---|---|');
   for (const wave of report.waves) {
     const launched = wave.servers.filter((server) => server.launchStatus === 'LAUNCHED').length;

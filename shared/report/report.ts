@@ -7,6 +7,7 @@ import { activeJobsSince } from '../recovery/preflight.ts';
 import { hostnameOf } from '../recovery/servers.ts';
 import type { CompletedWave, Failure, RunState, WaveState } from '../recovery/state.ts';
 import { isJobOfRun, TAG } from '../recovery/tags.ts';
+import { NETWORK_JOB_WAVE } from '../network/recovery.ts';
 import { sightingOrder } from '../recovery/waves.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
@@ -82,6 +83,8 @@ export interface RunReport {
   rto: TargetResult & { readyAt?: string };
   /** v2: the worst server RPO, against the target; `server` names it. */
   rpo: TargetResult & { server?: string };
+  /** v2: the source networks (VPCs) recovered before the first wave, as DRS's jobs report them. */
+  sourceNetworks: Array<{ sourceNetworkID: string; jobID: string; launchStatus: string }>;
   waves: WaveResult[];
   cleanup: null | {
     skipped: boolean;
@@ -151,9 +154,17 @@ function failuresOf(waves: readonly WaveResult[]): ServerFailure[] {
 /** Builds the report of a finished run from its state and from DRS. */
 export async function buildReport(state: RunState, drs: DrsPort): Promise<RunReport> {
   const { run } = state;
-  const jobs = (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) }))
-    .filter((job) => job.type === 'LAUNCH' && isJobOfRun(job, run))
-    .reverse();
+  const runJobs = (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
+  const jobs = runJobs.filter((job) => job.type === 'LAUNCH' && job.tags?.[TAG.wave] !== NETWORK_JOB_WAVE);
+  const sourceNetworks = runJobs
+    .filter((job) => job.tags?.[TAG.wave] === NETWORK_JOB_WAVE)
+    .flatMap((job) =>
+      (job.participatingResources ?? []).map((resource) => ({
+        sourceNetworkID: resource.participatingResourceID?.sourceNetworkID ?? '?',
+        jobID: job.jobID ?? '?',
+        launchStatus: resource.launchStatus ?? 'PENDING',
+      })),
+    );
   const serverIDs = [...new Set(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => server.sourceServerID ?? '')))];
   const [servers, logs] = await Promise.all([
     serverIDs.length === 0 ? [] : drs.listSourceServers({ sourceServerIDs: serverIDs }),
@@ -267,6 +278,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     targets: run.targets,
     rto: planRto,
     rpo: { ...rpo, server: worstServer?.sourceServerID },
+    sourceNetworks,
     waves,
     cleanup,
     warnings: [...(state.preflight?.warnings ?? []), ...waves.flatMap((wave) => wave.warnings)],

@@ -14,12 +14,14 @@ const planWithNetwork = readFileSync('plans/example.yaml', 'utf8').replace(
 
 describe('source network recovery', () => {
   it('deploys the plan\'s source network before the first wave starts, tagged with the plan and the execution', async () => {
-    const { result, drs } = await runPlan({ input: { plan: 'payments', mode: 'recovery' }, plan: planWithNetwork });
+    const { result, report, drs } = await runPlan({ input: { plan: 'payments', mode: 'recovery' }, plan: planWithNetwork });
 
     expect(result.status).toBe('SUCCEEDED');
     const jobs = drs.state().jobs;
     const networkJobs = jobs.filter((job) => (job.participatingResources ?? []).length > 0);
     expect(networkJobs).toHaveLength(1);
+    expect(report.sourceNetworks).toEqual([{ sourceNetworkID: PAYMENTS_NETWORK, jobID: networkJobs[0].jobID, launchStatus: 'LAUNCHED' }]);
+    expect(report.waves.flatMap((wave) => wave.servers)).toHaveLength(11);
     expect(networkJobs[0].participatingResources).toEqual([{ participatingResourceID: { sourceNetworkID: PAYMENTS_NETWORK }, launchStatus: 'LAUNCHED' }]);
     expect(networkJobs[0].tags).toMatchObject({ 'drs-orchestrator:plan': 'payments', 'drs-orchestrator:execution': result.executionName });
     const network = drs.state().sourceNetworks.find((candidate) => candidate.sourceNetworkID === PAYMENTS_NETWORK);
@@ -44,6 +46,7 @@ describe('source network recovery', () => {
     expect(causeOf(result)).toContain('subnet CIDR overlaps');
     expect(report.status).toBe('FAILED');
     expect(report.waves.every((wave) => wave.status === 'NOT_STARTED')).toBe(true);
+    expect(report.sourceNetworks).toEqual([expect.objectContaining({ sourceNetworkID: PAYMENTS_NETWORK, launchStatus: 'FAILED' })]);
     expect(drs.countCalls('StartRecovery')).toBe(0);
     // The drill went through its clean-up (nothing to terminate) and reported it.
     expect(report.cleanup).toMatchObject({ instancesLaunched: 0, instancesLeft: 0 });

@@ -41,6 +41,7 @@ const failedServer = server('web<2>', {
 
 const report: RunReport = {
   reportVersion: 2,
+  sourceNetworks: [],
   status: 'SUCCEEDED',
   plan: 'shop',
   mode: 'drill',
