@@ -3,5 +3,6 @@ import { regionalDrs } from '#shared/failback/regional.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { checkFailbackPostLaunchActions } from '#shared/failback/waves.ts';
 import { stepHandler } from '#shared/step.ts';
+import * as z from 'zod/mini';
 
-export const handler = stepHandler(FailbackState.required({ wave: true }), async ({ wave }) => checkFailbackPostLaunchActions(wave, regionalDrs));
+export const handler = stepHandler(z.required(FailbackState, { wave: true }), async ({ wave }) => checkFailbackPostLaunchActions(wave, regionalDrs));

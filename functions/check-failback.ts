@@ -5,5 +5,6 @@ import { FailbackState } from '#shared/failback/state.ts';
 import { checkFailback } from '#shared/failback/waves.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { stepHandler } from '#shared/step.ts';
+import * as z from 'zod/mini';
 
-export const handler = stepHandler(FailbackState.required({ wave: true }), async (state) => checkFailback(state, await loadDeployedPlan(state.run.plan), drs, regionalDrs));
+export const handler = stepHandler(z.required(FailbackState, { wave: true }), async (state) => checkFailback(state, await loadDeployedPlan(state.run.plan), drs, regionalDrs));

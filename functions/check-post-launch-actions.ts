@@ -3,5 +3,6 @@ import { drs } from '#shared/drs/default.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { checkPostLaunchActions } from '#shared/recovery/waves.ts';
 import { stepHandler } from '#shared/step.ts';
+import * as z from 'zod/mini';
 
-export const handler = stepHandler(RunState.required({ wave: true }), async ({ wave }) => checkPostLaunchActions(wave, drs));
+export const handler = stepHandler(z.required(RunState, { wave: true }), async ({ wave }) => checkPostLaunchActions(wave, drs));

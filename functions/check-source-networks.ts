@@ -3,5 +3,6 @@ import { drs } from '#shared/drs/default.ts';
 import { checkSourceNetworks } from '#shared/network/recovery.ts';
 import { NetworkRunState } from '#shared/network/state.ts';
 import { stepHandler } from '#shared/step.ts';
+import * as z from 'zod/mini';
 
-export const handler = stepHandler(NetworkRunState.required({ networks: true }), async ({ networks }) => checkSourceNetworks(networks, drs));
+export const handler = stepHandler(z.required(NetworkRunState, { networks: true }), async ({ networks }) => checkSourceNetworks(networks, drs));

@@ -7,8 +7,9 @@ import { runDetail } from '#shared/events/progress.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { completeWave } from '#shared/recovery/waves.ts';
 import { stepHandler } from '#shared/step.ts';
+import * as z from 'zod/mini';
 
-export const handler = stepHandler(RunState.required({ wave: true }), async (state) => {
+export const handler = stepHandler(z.required(RunState, { wave: true }), async (state) => {
   const completed = await completeWave(state, drs);
   const wave = state.wave;
   await publishProgress('Wave Completed', runDetail(state.run, { wave: wave.name, servers: wave.serverCount, launched: wave.launched, failed: wave.failed, warnings: wave.warnings.length }));

@@ -7,8 +7,9 @@ import { regionalDrs } from '#shared/failback/regional.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { reprotectWave } from '#shared/failback/waves.ts';
 import { stepHandler } from '#shared/step.ts';
+import * as z from 'zod/mini';
 
-export const handler = stepHandler(FailbackState.required({ wave: true }), async (state) => {
+export const handler = stepHandler(z.required(FailbackState, { wave: true }), async (state) => {
   const completed = await reprotectWave(state, drs, regionalDrs);
   const wave = completed[completed.length - 1];
   await publishProgress('Wave Completed', failbackDetail(state.run, { wave: wave.name, failedBack: wave.failedBack, reprotected: wave.reprotected, terminated: wave.terminated }));

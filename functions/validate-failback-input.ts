@@ -1,5 +1,5 @@
 // ValidateFailbackInput: execution input + plan + the recovery to fail back → the failback run.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { drs } from '#shared/drs/default.ts';
 import { publishProgress } from '#shared/events/default.ts';
 import { failbackDetail } from '#shared/failback/events.ts';

@@ -1,5 +1,5 @@
 // ValidateInput: execution input + its plan → the run. Fails before anything changes in DRS.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 import { publishProgress } from '#shared/events/default.ts';

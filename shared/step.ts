@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ServiceUnavailableError } from './errors.ts';
 import { logger, metrics, tracer } from './powertools.ts';
 
@@ -48,7 +48,7 @@ const publishMetrics: middy.MiddlewareObj = {
  * A Step Functions task handler: `step` gets the parsed input and its result becomes the task's
  * output. Errors are thrown, never returned, so the state machine's Retry and Catch see them by name.
  */
-export function stepHandler<Schema extends z.ZodType, Result>(
+export function stepHandler<Schema extends z.ZodMiniType, Result>(
   schema: Schema,
   step: (input: z.infer<Schema>) => Promise<Result>,
 ): (event: unknown, context: Context) => Promise<Result> {

@@ -1,6 +1,6 @@
 // The failback workflow's state between steps: IDs and counts, never DRS documents (256 KiB per
 // state). Per-server detail is read back from DRS by the report.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ExecutionInput } from '../plan/schema.ts';
 import { Failure } from '../recovery/state.ts';
 
@@ -16,10 +16,10 @@ export const FailbackRun = z.object({
   /** The recovery execution whose instances this run fails back. */
   recoveryExecution: z.string(),
   /** Waves in failback order: the recovery's, reversed. */
-  waves: z.array(FailbackWavePlan).min(1),
+  waves: z.array(FailbackWavePlan).check(z.minLength(1)),
   check: z.boolean(),
   terminateRecoveryInstances: z.boolean(),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   trigger: ExecutionInput.shape.trigger,
 });
 export type FailbackRun = z.infer<typeof FailbackRun>;
@@ -30,31 +30,31 @@ export type OriginJob = z.infer<typeof OriginJob>;
 
 /** The wave failing back. */
 export const FailbackWave = z.object({
-  index: z.number().int(),
+  index: z.int(),
   name: z.string(),
   isLast: z.boolean(),
   timeoutSeconds: z.number(),
   startedAt: z.string(),
   /** Recovery instances of the wave, by origin. */
-  onPremises: z.number().int(),
-  aws: z.number().int(),
+  onPremises: z.int(),
+  aws: z.int(),
   /** StartFailbackLaunch jobs (recovery Region) and StartRecovery jobs in origin Regions. */
   failbackJobIDs: z.array(z.string()),
   originJobs: z.array(OriginJob),
   /** Counts from the last poll. */
-  failedBack: z.number().int(),
-  waitingForReadiness: z.number().int(),
-  replicatingBack: z.number().int(),
-  launching: z.number().int(),
+  failedBack: z.int(),
+  waitingForReadiness: z.int(),
+  replicatingBack: z.int(),
+  launching: z.int(),
   launchDone: z.boolean(),
   /** Launches in origin Regions whose post-launch actions the wave waits for. */
   checkPostLaunchActions: z.boolean(),
   /** Reversed source servers (origin Region) with active post-launch actions. */
   serversWithActions: z.array(z.string()),
   postLaunchActionsDone: z.boolean(),
-  actionsSucceeded: z.number().int(),
-  actionsFailed: z.number().int(),
-  pollSeconds: z.number().int(),
+  actionsSucceeded: z.int(),
+  actionsFailed: z.int(),
+  pollSeconds: z.int(),
   waitedSeconds: z.number(),
   progressSignature: z.string(),
 });
@@ -64,9 +64,9 @@ export type FailbackWave = z.infer<typeof FailbackWave>;
 export const FailedBackWave = z.object({
   name: z.string(),
   startedAt: z.string(),
-  failedBack: z.number().int(),
-  reprotected: z.number().int(),
-  terminated: z.number().int(),
+  failedBack: z.int(),
+  reprotected: z.int(),
+  terminated: z.int(),
   failbackJobIDs: z.array(z.string()),
   originJobs: z.array(OriginJob),
   terminateJobIDs: z.array(z.string()),
@@ -75,10 +75,10 @@ export type FailedBackWave = z.infer<typeof FailedBackWave>;
 
 export const FailbackState = z.object({
   run: FailbackRun,
-  wave: FailbackWave.optional(),
-  completed: z.array(FailedBackWave).optional(),
-  failure: Failure.optional(),
-  stopped: z.object({ stopped: z.number().int() }).optional(),
-  stopFailure: Failure.optional(),
+  wave: z.optional(FailbackWave),
+  completed: z.optional(z.array(FailedBackWave)),
+  failure: z.optional(Failure),
+  stopped: z.optional(z.object({ stopped: z.int() })),
+  stopFailure: z.optional(Failure),
 });
 export type FailbackState = z.infer<typeof FailbackState>;

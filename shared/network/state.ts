@@ -1,20 +1,20 @@
 // $.networks in the recovery workflow: the network jobs and counts, never DRS documents.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { RunState } from '../recovery/state.ts';
 
 export const SourceNetworksState = z.object({
   /** Networks the plan lists. */
-  networkCount: z.number().int(),
+  networkCount: z.int(),
   jobIDs: z.array(z.string()),
-  launched: z.number().int(),
-  failed: z.number().int(),
+  launched: z.int(),
+  failed: z.int(),
   /** Every network LAUNCHED (or the plan lists none). */
   done: z.boolean(),
-  pollSeconds: z.number().int(),
+  pollSeconds: z.int(),
   waitedSeconds: z.number(),
   progressSignature: z.string(),
 });
 export type SourceNetworksState = z.infer<typeof SourceNetworksState>;
 
 /** The recovery workflow's state with its network recovery. */
-export const NetworkRunState = RunState.extend({ networks: SourceNetworksState.optional() });
+export const NetworkRunState = z.extend(RunState, { networks: z.optional(SourceNetworksState) });

@@ -1,76 +1,77 @@
 // Recovery plan and execution input schemas: the one definition of what a plan file and a run
-// request may hold. Everything inward uses the inferred types.
-import { z } from 'zod';
+// request may hold. Everything inward uses the inferred types. zod/mini (tree-shakable: a handler
+// bundles only the checks it uses); the English locale gives the messages users see.
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
+
+z.config(en());
 
 const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 const SOURCE_NETWORK_ID = /^sn-[0-9a-zA-Z]{17}$/;
 /** DRS tag keys and values: 1..128 / 0..256 characters. */
-const tagKey = z.string().min(1).max(128);
-const tagValue = z.string().max(256);
+const tagKey = z.string().check(z.minLength(1), z.maxLength(128));
+const tagValue = z.string().check(z.maxLength(256));
 
 /** Which data a wave recovers from. */
 export const SnapshotChoice = z.union([
-  z.literal('latest').describe('On-demand snapshot taken at launch: the newest data (DRS default).'),
-  z.literal('newest-point-in-time').describe('The newest existing point-in-time snapshot of each server.'),
+  z.literal('latest').check(z.describe('On-demand snapshot taken at launch: the newest data (DRS default).')),
+  z.literal('newest-point-in-time').check(z.describe('The newest existing point-in-time snapshot of each server.')),
   z
     .strictObject({
       atOrBefore: z.iso
         .datetime({ offset: true })
-        .describe('The newest point-in-time snapshot taken at or before this instant (ISO-8601).'),
+        .check(z.describe('The newest point-in-time snapshot taken at or before this instant (ISO-8601).')),
     })
-    .describe('Recover the data as it was at a given time, e.g. before a ransomware infection.'),
+    .check(z.describe('Recover the data as it was at a given time, e.g. before a ransomware infection.')),
 ]);
 export type SnapshotChoice = z.infer<typeof SnapshotChoice>;
 
 /** Settings a wave may set for itself and a plan may set for all its waves. */
 const waveSettings = {
-  snapshot: SnapshotChoice.optional(),
+  snapshot: z.optional(SnapshotChoice),
   waitForPostLaunchActions: z
-    .boolean()
-    .optional()
-    .describe('Wait until every required post-launch action SUCCEEDED before the next wave (default true).'),
+    .optional(z.boolean())
+    .check(z.describe('Wait until every required post-launch action SUCCEEDED before the next wave (default true).')),
   failureBudget: z
-    .int()
-    .min(0)
-    .optional()
-    .describe('Servers of the wave that may fail (launch or required action) before the plan stops (default 0).'),
+    .optional(z.int().check(z.minimum(0)))
+    .check(z.describe('Servers of the wave that may fail (launch or required action) before the plan stops (default 0).')),
   timeoutMinutes: z
-    .number()
-    .positive()
-    .max(24 * 60 * 7)
-    .optional()
-    .describe('How long the wave may take, launch and post-launch actions included (default 120).'),
+    .optional(z.number().check(z.positive(), z.maximum(24 * 60 * 7)))
+    .check(z.describe('How long the wave may take, launch and post-launch actions included (default 120).')),
   pauseAfterMinutes: z
-    .number()
-    .min(0)
-    .max(24 * 60)
-    .optional()
-    .describe('Wait this long after the wave before starting the next one (default 0).'),
+    .optional(z.number().check(z.minimum(0), z.maximum(24 * 60)))
+    .check(z.describe('Wait this long after the wave before starting the next one (default 0).')),
 };
 
 export const ServerSelector = z
   .strictObject({
     ids: z
-      .array(z.string().regex(SOURCE_SERVER_ID, 'a source server ID looks like s-1234567890abcdefg (s- and 17 letters or digits)'))
-      .min(1)
-      .optional()
-      .describe('Explicit DRS source server IDs.'),
+      .optional(
+        z
+          .array(z.string().check(z.regex(SOURCE_SERVER_ID, 'a source server ID looks like s-1234567890abcdefg (s- and 17 letters or digits)')))
+          .check(z.minLength(1)),
+      )
+      .check(z.describe('Explicit DRS source server IDs.')),
     tags: z
-      .record(tagKey, tagValue)
-      .refine((tags) => Object.keys(tags).length > 0, 'give at least one tag, e.g. {Application: payments, Tier: db}')
-      .optional()
-      .describe('Every DRS source server carrying all of these tags.'),
+      .optional(
+        z
+          .record(tagKey, tagValue)
+          .check(z.refine((tags) => Object.keys(tags).length > 0, 'give at least one tag, e.g. {Application: payments, Tier: db}')),
+      )
+      .check(z.describe('Every DRS source server carrying all of these tags.')),
   })
-  .refine((selector) => selector.ids !== undefined || selector.tags !== undefined, {
-    message: 'a wave needs servers: give `ids` (source server IDs) and/or `tags` (a tag selector)',
-  });
+  .check(
+    z.refine((selector) => selector.ids !== undefined || selector.tags !== undefined, {
+      message: 'a wave needs servers: give `ids` (source server IDs) and/or `tags` (a tag selector)',
+    }),
+  );
 export type ServerSelector = z.infer<typeof ServerSelector>;
 
 export const Wave = z.strictObject({
   name: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'a wave name is 1-64 letters, digits, spaces, dots, dashes or underscores'),
-  description: z.string().max(1024).optional(),
+    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'a wave name is 1-64 letters, digits, spaces, dots, dashes or underscores')),
+  description: z.optional(z.string().check(z.maxLength(1024))),
   servers: ServerSelector,
   ...waveSettings,
 });
@@ -80,15 +81,23 @@ export type Wave = z.infer<typeof Wave>;
 export const SourceNetwork = z.strictObject({
   id: z
     .string()
-    .regex(SOURCE_NETWORK_ID, 'a source network ID looks like sn-1234567890abcdefg (sn- and 17 letters or digits)')
-    .describe('The DRS source network ID.'),
+    .check(
+      z.regex(SOURCE_NETWORK_ID, 'a source network ID looks like sn-1234567890abcdefg (sn- and 17 letters or digits)'),
+      z.describe('The DRS source network ID.'),
+    ),
   cfnStackName: z
-    .string()
-    .max(128)
-    .regex(/^[a-zA-Z][-a-zA-Z0-9]*$/, 'a CloudFormation stack name starts with a letter and holds letters, digits and dashes')
-    .optional()
-    .describe('The CloudFormation stack DRS deploys the recovered network with (default: the one DRS knows).'),
-  deployAsNew: z.boolean().optional().describe('Deploy a new copy of the network even when one was deployed before (default false).'),
+    .optional(
+      z
+        .string()
+        .check(
+          z.maxLength(128),
+          z.regex(/^[a-zA-Z][-a-zA-Z0-9]*$/, 'a CloudFormation stack name starts with a letter and holds letters, digits and dashes'),
+        ),
+    )
+    .check(z.describe('The CloudFormation stack DRS deploys the recovered network with (default: the one DRS knows).')),
+  deployAsNew: z
+    .optional(z.boolean())
+    .check(z.describe('Deploy a new copy of the network even when one was deployed before (default false).')),
 });
 export type SourceNetwork = z.infer<typeof SourceNetwork>;
 
@@ -96,54 +105,55 @@ export const Plan = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes (it is part of execution names)'),
-    description: z.string().max(1024).optional(),
+      .check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes (it is part of execution names)')),
+    description: z.optional(z.string().check(z.maxLength(1024))),
     targets: z
       .strictObject({
-        rtoMinutes: z.number().positive().describe('Recovery time objective: run start to last server ready.'),
-        rpoMinutes: z.number().positive().describe('Recovery point objective: the most data loss accepted (replication lag).'),
+        rtoMinutes: z.number().check(z.positive(), z.describe('Recovery time objective: run start to last server ready.')),
+        rpoMinutes: z.number().check(z.positive(), z.describe('Recovery point objective: the most data loss accepted (replication lag).')),
       })
-      .describe('The recovery objectives the plan is measured against.'),
-    defaults: z.strictObject(waveSettings).optional().describe('Settings every wave takes unless it sets its own.'),
+      .check(z.describe('The recovery objectives the plan is measured against.')),
+    defaults: z.optional(z.strictObject(waveSettings)).check(z.describe('Settings every wave takes unless it sets its own.')),
     sourceNetworks: z
-      .array(SourceNetwork)
-      .optional()
-      .describe('Source networks (VPCs) to recover before the first wave; a failure stops the plan.'),
-    waves: z.array(Wave).min(1, 'a plan needs at least one wave'),
+      .optional(z.array(SourceNetwork))
+      .check(z.describe('Source networks (VPCs) to recover before the first wave; a failure stops the plan.')),
+    waves: z.array(Wave).check(z.minLength(1, 'a plan needs at least one wave')),
   })
-  .superRefine((plan, ctx) => {
-    const seenNetwork = new Set<string>();
-    plan.sourceNetworks?.forEach((network, index) => {
-      if (seenNetwork.has(network.id)) {
-        ctx.addIssue({ code: 'custom', path: ['sourceNetworks', index, 'id'], message: `source network ${network.id} is listed twice; list each network once` });
-      }
-      seenNetwork.add(network.id);
-    });
-    const seenWave = new Map<string, number>();
-    const seenServer = new Map<string, number>();
-    plan.waves.forEach((wave, index) => {
-      const earlier = seenWave.get(wave.name);
-      if (earlier !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['waves', index, 'name'],
-          message: `wave name "${wave.name}" is already used by waves[${earlier}]; give each wave its own name`,
-        });
-      }
-      seenWave.set(wave.name, index);
-      wave.servers.ids?.forEach((id, idIndex) => {
-        const other = seenServer.get(id);
-        if (other !== undefined) {
+  .check(
+    z.superRefine((plan, ctx) => {
+      const seenNetwork = new Set<string>();
+      plan.sourceNetworks?.forEach((network, index) => {
+        if (seenNetwork.has(network.id)) {
+          ctx.addIssue({ code: 'custom', path: ['sourceNetworks', index, 'id'], message: `source network ${network.id} is listed twice; list each network once` });
+        }
+        seenNetwork.add(network.id);
+      });
+      const seenWave = new Map<string, number>();
+      const seenServer = new Map<string, number>();
+      plan.waves.forEach((wave, index) => {
+        const earlier = seenWave.get(wave.name);
+        if (earlier !== undefined) {
           ctx.addIssue({
             code: 'custom',
-            path: ['waves', index, 'servers', 'ids', idIndex],
-            message: `source server ${id} is already in wave "${plan.waves[other].name}"; a server belongs to one wave only`,
+            path: ['waves', index, 'name'],
+            message: `wave name "${wave.name}" is already used by waves[${earlier}]; give each wave its own name`,
           });
         }
-        seenServer.set(id, index);
+        seenWave.set(wave.name, index);
+        wave.servers.ids?.forEach((id, idIndex) => {
+          const other = seenServer.get(id);
+          if (other !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['waves', index, 'servers', 'ids', idIndex],
+              message: `source server ${id} is already in wave "${plan.waves[other].name}"; a server belongs to one wave only`,
+            });
+          }
+          seenServer.set(id, index);
+        });
       });
-    });
-  });
+    }),
+  );
 export type Plan = z.infer<typeof Plan>;
 
 /** The modes of the recovery workflow. */
@@ -155,58 +165,54 @@ export const RUN_MODES = [...MODES, 'failback'] as const;
 const FAILBACK_FIELDS = ['recoveryExecution', 'check', 'terminateRecoveryInstances', 'confirmTermination'] as const;
 
 /** What the console, the schedule, an alarm and the CLI send to start a run. */
-export const ExecutionInput = z.strictObject({
-  plan: z.string().min(1).describe('The plan name (the `name` in its plan file).'),
-  mode: z
-    .enum(RUN_MODES)
-    .describe('drill: launch drill instances and terminate them afterwards; recovery: launch for real and keep them; failback: return a recovery to its origin (the failback workflow).'),
-  waves: z
-    .array(z.string().min(1))
-    .min(1)
-    .optional()
-    .describe('Run only these waves (by name), in the plan order.'),
-  snapshotTime: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe('Recover every wave from the newest point-in-time snapshot at or before this instant.'),
-  skipCleanup: z.boolean().optional().describe('Drill only: keep the drill instances (terminate them yourself later).'),
-  holdMinutes: z
-    .number()
-    .min(0)
-    .max(24 * 60)
-    .optional()
-    .describe('Drill only: keep the drill instances up this long before clean-up, e.g. for manual tests.'),
-  reason: z.string().max(512).optional().describe('Why this run was started (shown in the report).'),
-  trigger: z
-    .strictObject({
-      source: z.enum(['console', 'cli', 'schedule', 'alarm', 'local']),
-      id: z.string().max(512).optional(),
-    })
-    .optional()
-    .describe('Who started the run; set by the triggers.'),
-  recoveryExecution: z
-    .string()
-    .min(1)
-    .max(80)
-    .optional()
-    .describe('Failback only: the recovery execution to fail back (default: the plan\'s latest recovery).'),
-  check: z.literal(true).optional().describe('Failback only: report which recovery instances are ready to fail back, and change nothing.'),
-  terminateRecoveryInstances: z
-    .boolean()
-    .optional()
-    .describe('Failback only: terminate the recovery instances of each wave once it failed back and is re-protected (needs confirmTermination).'),
-  confirmTermination: z
-    .string()
-    .optional()
-    .describe('Failback only: the plan name again, confirming terminateRecoveryInstances.'),
-}).superRefine((input, ctx) => {
-  if (input.mode === 'failback') return;
-  for (const field of FAILBACK_FIELDS) {
-    if (input[field] !== undefined) {
-      ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to failback only: remove it or use "mode": "failback"` });
-    }
-  }
-});
+export const ExecutionInput = z
+  .strictObject({
+    plan: z.string().check(z.minLength(1), z.describe('The plan name (the `name` in its plan file).')),
+    mode: z
+      .enum(RUN_MODES)
+      .check(z.describe('drill: launch drill instances and terminate them afterwards; recovery: launch for real and keep them; failback: return a recovery to its origin (the failback workflow).')),
+    waves: z
+      .optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))
+      .check(z.describe('Run only these waves (by name), in the plan order.')),
+    snapshotTime: z
+      .optional(z.iso.datetime({ offset: true }))
+      .check(z.describe('Recover every wave from the newest point-in-time snapshot at or before this instant.')),
+    skipCleanup: z.optional(z.boolean()).check(z.describe('Drill only: keep the drill instances (terminate them yourself later).')),
+    holdMinutes: z
+      .optional(z.number().check(z.minimum(0), z.maximum(24 * 60)))
+      .check(z.describe('Drill only: keep the drill instances up this long before clean-up, e.g. for manual tests.')),
+    reason: z.optional(z.string().check(z.maxLength(512))).check(z.describe('Why this run was started (shown in the report).')),
+    trigger: z
+      .optional(
+        z.strictObject({
+          source: z.enum(['console', 'cli', 'schedule', 'alarm', 'local']),
+          id: z.optional(z.string().check(z.maxLength(512))),
+        }),
+      )
+      .check(z.describe('Who started the run; set by the triggers.')),
+    recoveryExecution: z
+      .optional(z.string().check(z.minLength(1), z.maxLength(80)))
+      .check(z.describe('Failback only: the recovery execution to fail back (default: the plan\'s latest recovery).')),
+    check: z
+      .optional(z.literal(true))
+      .check(z.describe('Failback only: report which recovery instances are ready to fail back, and change nothing.')),
+    terminateRecoveryInstances: z
+      .optional(z.boolean())
+      .check(z.describe('Failback only: terminate the recovery instances of each wave once it failed back and is re-protected (needs confirmTermination).')),
+    confirmTermination: z
+      .optional(z.string())
+      .check(z.describe('Failback only: the plan name again, confirming terminateRecoveryInstances.')),
+  })
+  .check(
+    z.superRefine((input, ctx) => {
+      if (input.mode === 'failback') return;
+      for (const field of FAILBACK_FIELDS) {
+        if (input[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to failback only: remove it or use "mode": "failback"` });
+        }
+      }
+    }),
+  );
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
 
 /** The settings of one wave once plan defaults and built-in defaults are applied. */

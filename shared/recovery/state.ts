@@ -1,6 +1,6 @@
 // The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
 // Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ExecutionInput, MODES, SnapshotChoice } from '../plan/schema.ts';
 
 /** The run, fixed by ValidateInput. */
@@ -11,15 +11,15 @@ export const Run = z.object({
   execution: z.string(),
   startedAt: z.string(),
   /** The waves this run recovers, in plan order (all of them unless the input picked some). */
-  waves: z.array(z.string()).min(1),
+  waves: z.array(z.string()).check(z.minLength(1)),
   targets: z.object({ rtoMinutes: z.number(), rpoMinutes: z.number() }),
   /** How many source networks the plan recovers before its first wave (0: that step is skipped). */
-  sourceNetworks: z.number().int().min(0),
+  sourceNetworks: z.int().check(z.minimum(0)),
   /** Input override: recover every wave from the newest snapshot at or before this time. */
-  snapshotTime: z.string().optional(),
+  snapshotTime: z.optional(z.string()),
   skipCleanup: z.boolean(),
   holdSeconds: z.number(),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   trigger: ExecutionInput.shape.trigger,
 });
 export type Run = z.infer<typeof Run>;
@@ -33,30 +33,30 @@ export const MAX_LISTED_PROBLEMS = 25;
 
 /** The wave in progress. */
 export const WaveState = z.object({
-  index: z.number().int(),
+  index: z.int(),
   name: z.string(),
   isLast: z.boolean(),
   snapshot: SnapshotChoice,
-  failureBudget: z.number().int(),
+  failureBudget: z.int(),
   timeoutSeconds: z.number(),
   waitForPostLaunchActions: z.boolean(),
   pauseAfterSeconds: z.number(),
   startedAt: z.string(),
   /** Servers the wave recovers, and how many of them are not in a job yet (quota-limited). */
-  serverCount: z.number().int(),
-  notStarted: z.number().int(),
+  serverCount: z.int(),
+  notStarted: z.int(),
   jobIDs: z.array(z.string()),
   /** Poll loop: the next wait, the waiting done so far, and what the last poll saw. */
-  pollSeconds: z.number().int(),
+  pollSeconds: z.int(),
   waitedSeconds: z.number(),
   progressSignature: z.string(),
-  launched: z.number().int(),
-  failed: z.number().int(),
+  launched: z.int(),
+  failed: z.int(),
   launchDone: z.boolean(),
   postLaunchActionsDone: z.boolean(),
-  actionsSucceeded: z.number().int(),
-  actionsFailed: z.number().int(),
-  actionsPending: z.number().int(),
+  actionsSucceeded: z.int(),
+  actionsFailed: z.int(),
+  actionsPending: z.int(),
   /**
    * Servers with active post-launch actions: the wave waits for their runs. A server without any
    * gets no runs from DRS, so waiting for them would only wait out the timeout.
@@ -74,8 +74,8 @@ export const WaveState = z.object({
    * built from these. Numbers only, indexed by `sightingOrder` (jobs in `jobIDs` order, each
    * job's servers sorted by ID): a few bytes a server.
    */
-  launchSeenSeconds: z.array(z.number().nullable()).optional(),
-  readySeenSeconds: z.array(z.number().nullable()).optional(),
+  launchSeenSeconds: z.optional(z.array(z.nullable(z.number()))),
+  readySeenSeconds: z.optional(z.array(z.nullable(z.number()))),
 });
 export type WaveState = z.infer<typeof WaveState>;
 
@@ -83,54 +83,54 @@ export type WaveState = z.infer<typeof WaveState>;
 export const CompletedWave = z.object({
   name: z.string(),
   status: z.enum(['SUCCEEDED', 'SUCCEEDED_WITH_FAILURES']),
-  serverCount: z.number().int(),
-  launched: z.number().int(),
-  failed: z.number().int(),
+  serverCount: z.int(),
+  launched: z.int(),
+  failed: z.int(),
   jobIDs: z.array(z.string()),
   startedAt: z.string(),
   warnings: z.array(z.string()),
   /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
-  waitedSeconds: z.number().optional(),
-  launchSeenSeconds: z.array(z.number().nullable()).optional(),
-  readySeenSeconds: z.array(z.number().nullable()).optional(),
+  waitedSeconds: z.optional(z.number()),
+  launchSeenSeconds: z.optional(z.array(z.nullable(z.number()))),
+  readySeenSeconds: z.optional(z.array(z.nullable(z.number()))),
 });
 export type CompletedWave = z.infer<typeof CompletedWave>;
 
 export const Preflight = z.object({
-  serverCount: z.number().int(),
-  waves: z.array(z.object({ name: z.string(), serverCount: z.number().int() })),
+  serverCount: z.int(),
+  waves: z.array(z.object({ name: z.string(), serverCount: z.int() })),
   warnings: z.array(z.string()),
 });
 export type Preflight = z.infer<typeof Preflight>;
 
 export const Cleanup = z.object({
   done: z.boolean(),
-  pollSeconds: z.number().int(),
+  pollSeconds: z.int(),
   waitedSeconds: z.number(),
   terminateJobIDs: z.array(z.string()),
   /** Instances this execution launched (counted from its jobs). */
-  instancesLaunched: z.number().int(),
+  instancesLaunched: z.int(),
   /** Of those, DRS no longer lists them: terminated. */
-  instancesTerminated: z.number().int(),
+  instancesTerminated: z.int(),
   /** Of those, DRS still lists them (counted from DRS, never assumed). */
-  instancesLeft: z.number().int(),
+  instancesLeft: z.int(),
   /** Launches of this execution still in flight (clean-up waits for them). */
-  launchesInFlight: z.number().int(),
+  launchesInFlight: z.int(),
 });
 export type Cleanup = z.infer<typeof Cleanup>;
 
 /** A Step Functions Catch result: for a Task, `Cause` is the Lambda runtime's JSON error document. */
-export const Failure = z.object({ Error: z.string(), Cause: z.string().optional() });
+export const Failure = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 export type Failure = z.infer<typeof Failure>;
 
 /** The whole state as the tasks after ValidateInput see it. */
 export const RunState = z.object({
   run: Run,
-  preflight: Preflight.optional(),
-  wave: WaveState.optional(),
-  completed: z.array(CompletedWave).optional(),
-  failure: Failure.optional(),
-  cleanup: Cleanup.optional(),
-  cleanupFailure: Failure.optional(),
+  preflight: z.optional(Preflight),
+  wave: z.optional(WaveState),
+  completed: z.optional(z.array(CompletedWave)),
+  failure: z.optional(Failure),
+  cleanup: z.optional(Cleanup),
+  cleanupFailure: z.optional(Failure),
 });
 export type RunState = z.infer<typeof RunState>;

@@ -1,25 +1,41 @@
 // What starts a run without a person: an EventBridge Scheduler invocation carrying our documented
 // payload, or a CloudWatch "Alarm State Change" event routed by an EventBridge rule.
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { describeIssues, formatProblems } from '../plan/load.ts';
 import { InvalidTriggerEventError } from './errors.ts';
+
+/**
+ * Powertools' EventBridgeSchema, in zod/mini: the Powertools one is built with classic zod, whose
+ * whole API would load with it at every cold start of the trigger function.
+ */
+const EventBridgeEnvelope = z.object({
+  version: z.string(),
+  id: z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  'detail-type': z.string(),
+  detail: z.unknown(),
+  'replay-name': z.optional(z.string()),
+});
 
 const AlarmStateValue = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 
 // CloudWatch writes state timestamps as `2026-03-01T02:00:00.123+0000` (no colon in the offset),
 // which is not ISO-8601 as zod checks it: kept as a string and only read for digits.
-const AlarmState = z.object({ value: AlarmStateValue, reason: z.string().optional(), timestamp: z.string().min(1) });
+const AlarmState = z.object({ value: AlarmStateValue, reason: z.optional(z.string()), timestamp: z.string().check(z.minLength(1)) });
 
 /** A "CloudWatch Alarm State Change" event (source aws.cloudwatch), as EventBridge delivers it. */
-export const AlarmStateChangeEvent = EventBridgeSchema.extend({
+export const AlarmStateChangeEvent = z.extend(EventBridgeEnvelope, {
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal('CloudWatch Alarm State Change'),
   detail: z.object({
-    alarmName: z.string().min(1),
+    alarmName: z.string().check(z.minLength(1)),
     state: AlarmState,
     // Absent on the first evaluation of a new alarm.
-    previousState: AlarmState.partial().optional(),
+    previousState: z.optional(z.partial(AlarmState)),
   }),
 });
 export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;
@@ -31,11 +47,11 @@ export type AlarmStateChangeEvent = z.infer<typeof AlarmStateChangeEvent>;
  */
 export const ScheduledDrillEvent = z.strictObject({
   kind: z.literal('scheduled-drill'),
-  plan: z.string().min(1),
+  plan: z.string().check(z.minLength(1)),
   scheduledTime: z.iso.datetime({ offset: true }),
-  scheduleArn: z.string().min(1).optional(),
-  holdMinutes: z.number().min(0).max(24 * 60).optional(),
-  waves: z.array(z.string().min(1)).min(1).optional(),
+  scheduleArn: z.optional(z.string().check(z.minLength(1))),
+  holdMinutes: z.optional(z.number().check(z.minimum(0), z.maximum(24 * 60))),
+  waves: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
 });
 export type ScheduledDrillEvent = z.infer<typeof ScheduledDrillEvent>;
 
