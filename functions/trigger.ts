@@ -2,9 +2,8 @@
 // per plan at a time. Invoked asynchronously by EventBridge Scheduler and an EventBridge rule.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
-import { logger, tracer } from '#shared/powertools.ts';
+import { logger, traceLambdaHandler } from '#shared/powertools.ts';
 import { sfn, stageConfig, stateMachineArn } from '#shared/trigger/default.ts';
 import { parseTriggerEvent } from '#shared/trigger/events.ts';
 import { decideTrigger } from '#shared/trigger/mapping.ts';
@@ -26,4 +25,4 @@ async function trigger(event: unknown): Promise<TriggerResult> {
 
 export const handler = middy(trigger)
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer)) as unknown as (event: unknown, context: Context) => Promise<TriggerResult>;
+  .use(traceLambdaHandler) as unknown as (event: unknown, context: Context) => Promise<TriggerResult>;

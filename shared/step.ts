@@ -3,11 +3,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { ServiceUnavailableError } from './errors.ts';
-import { logger, metrics, tracer } from './powertools.ts';
+import { logger, metrics, traceLambdaHandler } from './powertools.ts';
 
 /** Errors the state machine's Retry already matches by their own name. */
 const NAMED_RETRYABLE = new Set(['ThrottlingException', 'InternalServerException']);
@@ -54,7 +53,7 @@ export function stepHandler<Schema extends z.ZodMiniType, Result>(
 ): (event: unknown, context: Context) => Promise<Result> {
   return middy(async (input: z.infer<Schema>) => step(input))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(traceLambdaHandler)
     .use(publishMetrics)
     .use(nameTransientFaults)
     .use(parser({ schema })) as unknown as (event: unknown, context: Context) => Promise<Result>;

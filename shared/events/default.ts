@@ -6,13 +6,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { region } from '../clients.ts';
 import { optionalEnv } from '../config.ts';
 import { ConfigurationError } from '../errors.ts';
-import { logger, metrics, tracer } from '../powertools.ts';
+import { logger, metrics, traced } from '../powertools.ts';
 import { eventBridgeEvents, fileEvents, type ProgressDetail, type ProgressEvents, type ProgressEventType } from './progress.ts';
 
 function configuredEvents(): ProgressEvents {
   const bus = optionalEnv('EVENT_BUS_NAME');
   const file = optionalEnv('EVENTS_FILE');
-  if (bus !== undefined) return eventBridgeEvents(tracer.captureAWSv3Client(new EventBridgeClient({ region })), bus);
+  if (bus !== undefined) return eventBridgeEvents(traced(new EventBridgeClient({ region })), bus);
   if (file !== undefined) return fileEvents(file);
   throw new ConfigurationError('set EVENT_BUS_NAME (on AWS) or EVENTS_FILE (locally): where progress events go');
 }

@@ -7,7 +7,7 @@ import { optionalEnv } from '../config.ts';
 import { createDrsAdapter } from '../drs/adapter.ts';
 import { drs as homeDrs } from '../drs/default.ts';
 import type { FullDrsPort } from '../drs/port.ts';
-import { tracer } from '../powertools.ts';
+import { traced } from '../powertools.ts';
 
 /** DRS in a given Region. */
 export type RegionalDrs = (region: string) => FullDrsPort;
@@ -19,7 +19,7 @@ const ports = new Map<string, FullDrsPort>([[homeRegion, homeDrs]]);
 export const regionalDrs: RegionalDrs = (region) => {
   let port = ports.get(region);
   if (port === undefined) {
-    port = createDrsAdapter(tracer.captureAWSv3Client(new DrsClient({ region, endpoint, maxAttempts: 3, retryMode: 'standard' })));
+    port = createDrsAdapter(traced(new DrsClient({ region, endpoint, maxAttempts: 3, retryMode: 'standard' })));
     ports.set(region, port);
   }
   return port;

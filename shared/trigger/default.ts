@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { requiredEnv } from '../config.ts';
-import { tracer } from '../powertools.ts';
+import { traced } from '../powertools.ts';
 import { readStageConfig } from './config.ts';
 
 // Not shared/clients.ts: that module creates the DRS client, which the trigger never uses.
@@ -14,4 +14,4 @@ export const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 /** The stage configuration packaged with the function (deploy/stages/<stage>.yaml). */
 export const stageConfig = await readStageConfig(resolve(requiredEnv('TRIGGERS_FILE')));
 
-export const sfn = tracer.captureAWSv3Client(new SFNClient({ region, maxAttempts: 3, retryMode: 'standard' }));
+export const sfn = traced(new SFNClient({ region, maxAttempts: 3, retryMode: 'standard' }));
