@@ -1,15 +1,16 @@
 // DRS API limits and service quotas that shape how the orchestrator batches its calls
 // (drs-facts.md: API members' constraints; service quotas page as audited in Jan 2026).
 export const DRS_LIMITS = {
-  /** StartRecovery, TerminateRecoveryInstances: 1..200 IDs a call. */
-  idsPerRecoveryCall: 200,
   /** DescribeSourceServers filters.sourceServerIDs: up to 200. */
   sourceServerIdsPerDescribe: 200,
   /** DescribeRecoveryInstances filters.recoveryInstanceIDs: up to 200. */
   recoveryInstanceIdsPerDescribe: 200,
   /** DescribeJobs filters.jobIDs: up to 1000. */
   jobIdsPerDescribe: 1000,
-  /** Quota: source servers in a single job. */
+  /**
+   * Quota: source servers in a single job. Tighter than the 200 IDs StartRecovery,
+   * StartFailbackLaunch and TerminateRecoveryInstances accept a call, so it sets the batch size.
+   */
   serversPerJob: 100,
   /** Quota: concurrent (not COMPLETED) jobs in an account. */
   concurrentJobs: 20,

@@ -50,8 +50,3 @@ export function resolveServers(selector: ServerSelector, servers: readonly Sourc
   }
   return { sourceServerIDs: [...chosen].sort(), missingIDs, tagsMatchedNothing };
 }
-
-/** Whether a wave needs every server listed, or only those named by ID (cheaper at scale). */
-export function needsFullScan(selectors: readonly ServerSelector[]): boolean {
-  return selectors.some((selector) => selector.tags !== undefined);
-}
