@@ -211,7 +211,7 @@ function functionsOf(stage, manifest) {
       const definition = {
         handler: `${bundle}.handler`,
         role: `${pascal(key)}Role`,
-        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, ...(key === TRIGGER ? [manifest.configFile] : planFiles)] },
+        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...(key === TRIGGER ? [manifest.configFile] : planFiles)] },
         timeout: ['writeReport', 'writeFailbackReport', 'cleanUpDrill'].includes(key) ? 120 : 60,
       };
       if (key === TRIGGER) {

@@ -1,9 +1,9 @@
 // `npm run build`: bundles every Lambda handler in functions/ into .build/functions/<key>.mjs,
 // the same artefacts the local runner invokes, serverless packages and benchmarks measure.
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions as BuildOptions_ } from 'esbuild';
+import { build, type BuildOptions as BuildOptions_, type Metafile } from 'esbuild';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -15,6 +15,7 @@ export interface BuiltFunction {
   key: string;
   /** Absolute path of the bundle. */
   file: string;
+  /** What Node reads at init: the bundle and the chunks it imports statically, not the lazy ones. */
   bytes: number;
 }
 
@@ -49,7 +50,9 @@ const REQUIRE_BANNER =
 
 /**
  * The esbuild options of a Lambda bundle: ESM for Node 22, minified, tree-shaken, with source
- * maps. The cold-start benchmark builds its baseline bundle with the same options.
+ * maps, and code split so that what a handler imports only dynamically (the Tracer and the X-Ray
+ * SDK when tracing is off) sits in a chunk of its own that Node neither reads nor compiles at
+ * init. The cold-start benchmark builds its baseline bundle with the same options.
  */
 export const HANDLER_BUNDLE_OPTIONS = {
   outExtension: { '.js': '.mjs' },
@@ -57,6 +60,7 @@ export const HANDLER_BUNDLE_OPTIONS = {
   platform: 'node',
   target: 'node22',
   bundle: true,
+  splitting: true,
   minify: true,
   treeShaking: true,
   sourcemap: true,
@@ -66,10 +70,16 @@ export const HANDLER_BUNDLE_OPTIONS = {
   logLevel: 'silent',
 } as const satisfies BuildOptions_;
 
+/** Where a handler's lazily loaded chunks go, beside its bundle: `<outDir>/<key>.chunks/`. */
+export function chunkDirOf(key: string): string {
+  return `${key}.chunks`;
+}
+
 /**
  * Bundles every handler of `functionsDir` into `<outDir>/<functionKey>.mjs` (ESM, Node 22,
- * minified, with source maps) in one esbuild call. Bundles of removed handlers are deleted, so
- * the folder holds exactly the current handlers.
+ * minified, with source maps), its lazy chunks in `<outDir>/<functionKey>.chunks/`. One esbuild
+ * call per handler, so each function's files are its own and its package holds nothing else.
+ * Bundles of removed handlers are deleted, so the folder holds exactly the current handlers.
  */
 export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltFunction[]> {
   const functionsDir = resolve(options.functionsDir ?? DEFAULT_FUNCTIONS_DIR);
@@ -82,24 +92,55 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   await mkdir(outDir, { recursive: true });
   const stagingDir = await mkdtemp(`${outDir}.building-`);
   try {
-    const entryPoints = Object.fromEntries(files.map((file) => [functionKeyOf(file), file]));
-    await build({ ...HANDLER_BUNDLE_OPTIONS, entryPoints, outdir: stagingDir });
-    const keys = Object.keys(entryPoints);
-    const current = new Set(keys.flatMap((key) => [`${key}.mjs`, `${key}.mjs.map`]));
-    for (const name of current) await rename(join(stagingDir, name), join(outDir, name));
-    // Bundles of handlers that no longer exist would still be importable: remove them.
-    for (const name of await readdir(outDir)) {
-      if (/\.mjs(\.map)?$/.test(name) && !current.has(name)) await rm(join(outDir, name), { force: true });
-    }
-    return await Promise.all(
-      keys.map(async (key) => {
-        const file = join(outDir, `${key}.mjs`);
-        return { key, file, bytes: (await stat(file)).size };
-      }),
+    const keys = files.map(functionKeyOf);
+    const builds = await Promise.all(
+      files.map((file, index) =>
+        build({
+          ...HANDLER_BUNDLE_OPTIONS,
+          entryPoints: { [keys[index]]: file },
+          chunkNames: `${chunkDirOf(keys[index])}/[name]-[hash]`,
+          outdir: stagingDir,
+          metafile: true,
+        }),
+      ),
     );
+    // Chunks first, so an entry never lands before the chunks it imports.
+    const current = new Set<string>();
+    for (const key of keys) {
+      const chunks = await readdir(join(stagingDir, chunkDirOf(key))).catch(() => []);
+      if (chunks.length > 0) await mkdir(join(outDir, chunkDirOf(key)), { recursive: true });
+      for (const chunk of chunks) {
+        await rename(join(stagingDir, chunkDirOf(key), chunk), join(outDir, chunkDirOf(key), chunk));
+        current.add(join(chunkDirOf(key), chunk));
+      }
+    }
+    for (const name of keys.flatMap((key) => [`${key}.mjs`, `${key}.mjs.map`])) {
+      await rename(join(stagingDir, name), join(outDir, name));
+      current.add(name);
+    }
+    // Bundles and chunks of an earlier build would still be importable: remove them. Chunk
+    // names carry a content hash, so a run importing the previous entry keeps its chunks until now.
+    for (const entry of await readdir(outDir, { recursive: true, withFileTypes: true })) {
+      const name = relative(outDir, join(entry.parentPath, entry.name));
+      if (entry.isFile() && /\.mjs(\.map)?$/.test(name) && !current.has(name)) await rm(join(outDir, name), { force: true });
+    }
+    return keys.map((key, index) => ({ key, file: join(outDir, `${key}.mjs`), bytes: initBytes(builds[index].metafile, `${key}.mjs`) }));
   } finally {
     await rm(stagingDir, { recursive: true, force: true });
   }
+}
+
+/** The bytes of an output and of every chunk it imports statically, transitively. */
+function initBytes(metafile: Metafile, entry: string): number {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [basename(path) === entry ? entry : path, output]));
+  const seen = new Set<string>();
+  const visit = (path: string): number => {
+    const output = outputs.get(path);
+    if (output === undefined || seen.has(path)) return 0;
+    seen.add(path);
+    return output.bytes + output.imports.filter((imported) => imported.kind === 'import-statement' && !imported.external).reduce((sum, imported) => sum + visit(imported.path), 0);
+  };
+  return visit(entry);
 }
 
 function formatBytes(bytes: number): string {

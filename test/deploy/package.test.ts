@@ -1,9 +1,11 @@
 // `npm run package` once, offline, then the synthesized CloudFormation template is read the way
 // CloudFormation would: what is deployed is what the repository says.
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import aslValidator from 'asl-validator';
 import { parse } from 'yaml';
@@ -22,6 +24,30 @@ interface Resource {
 }
 let resources: Record<string, Resource>;
 let stage: StageConfig;
+
+/** Unpacks a zip (stored or deflated entries) into `folder`; returns the file names. */
+async function unzip(path: string, folder: string): Promise<string[]> {
+  const zip = await readFile(path);
+  const names: string[] = [];
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let offset = zip.readUInt32LE(end + 16);
+  for (let index = 0; index < zip.readUInt16LE(end + 10); index += 1) {
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const local = zip.readUInt32LE(offset + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + compressedSize);
+    if (!name.endsWith('/')) {
+      await mkdir(dirname(join(folder, name)), { recursive: true });
+      await writeFile(join(folder, name), method === 8 ? inflateRawSync(data) : data);
+      names.push(name);
+    }
+    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
+  }
+  return names;
+}
 
 /** File names in a zip, with their uncompressed sizes, from its central directory. */
 async function zipEntries(path: string): Promise<Map<string, number>> {
@@ -99,39 +125,40 @@ describe('the packaged functions', () => {
     }
   });
 
-  it("ships each handler's bundle in its zip, and the bundle exports `handler`", async () => {
-    const bundles: Record<string, string> = {};
+  it("ships in each function's zip everything its handler loads: the bundle exports `handler` when run from the unpacked zip", async () => {
+    const functions = new Map<string, NodeJS.ProcessEnv>();
     for (const [id, lambda] of ofType('AWS::Lambda::Function')) {
       const key = id.replace(/LambdaFunction$/, '');
       const functionKey = `${key[0].toLowerCase()}${key.slice(1)}`;
-      const handler: string = lambda.Properties.Handler;
-      expect(handler).toBe(`.build/functions/${functionKey}.handler`);
-      const bundle = `${handler.slice(0, -'.handler'.length)}.mjs`;
-      const entries = await zipEntries(join(OUTPUT, `${functionKey}.zip`));
-      expect(entries.get(bundle), `${bundle} in ${functionKey}.zip`).toBe((await stat(join(root, bundle))).size);
-      expect([...entries.keys()].every((name) => /^(\.build\/functions|plans|deploy\/stages)\//.test(name))).toBe(true);
-      bundles[functionKey] = pathToFileURL(join(root, bundle)).href;
+      expect(lambda.Properties.Handler).toBe(`.build/functions/${functionKey}.handler`);
+      // The function's environment as the template sets it, CloudFormation references made up.
+      const variables = Object.entries(lambda.Properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : name.endsWith('_ARN') ? 'arn:aws:states:eu-west-1:123456789012:stateMachine:ci' : `${name.toLowerCase()}-ref`,
+      ]);
+      functions.set(functionKey, { PATH: process.env.PATH, AWS_REGION: 'eu-west-1', ...Object.fromEntries(variables), POWERTOOLS_TRACE_ENABLED: 'true' });
     }
-    // Imported by plain Node (as Lambda does, and much faster than through vitest's transform),
-    // in the environment Lambda gets, so the bundles' start-up configuration checks pass.
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--input-type=module', '-e', `const out = {}; for (const [k, u] of Object.entries(${JSON.stringify(bundles)})) out[k] = typeof (await import(u)).handler; console.log(JSON.stringify(out));`],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          AWS_REGION: 'eu-west-1',
-          PLANS_DIR: 'plans',
-          REPORTS_BUCKET: 'reports-bucket',
-          EVENT_BUS_NAME: 'default',
-          STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:drs-orchestrator-ci-recovery',
-          TRIGGERS_FILE: 'deploy/stages/ci.yaml',
-        },
-      },
+    // Each zip unpacked on its own, as Lambda unpacks it into /var/task, and its bundle imported
+    // there by plain Node in the environment Lambda gives it, with tracing on so that the lazily
+    // loaded Tracer chunk is loaded too.
+    const exported = await Promise.all(
+      [...functions].map(async ([functionKey, environment]) => {
+        const task = await mkdtemp(join(tmpdir(), `drs-${functionKey}-`));
+        try {
+          const files = await unzip(join(OUTPUT, `${functionKey}.zip`), task);
+          expect(files.every((name) => /^(\.build\/functions|plans|deploy\/stages)\//.test(name)), files.join(', ')).toBe(true);
+          const { stdout } = await promisify(execFile)(
+            process.execPath,
+            ['--input-type=module', '-e', `console.log(typeof (await import('./.build/functions/${functionKey}.mjs')).handler)`],
+            { cwd: task, env: environment },
+          );
+          return [functionKey, stdout.trim()];
+        } finally {
+          await rm(task, { recursive: true, force: true });
+        }
+      }),
     );
-    const exported = JSON.parse(stdout) as Record<string, string>;
-    expect(exported).toEqual(Object.fromEntries(Object.keys(bundles).map((key) => [key, 'function'])));
+    expect(Object.fromEntries(exported)).toEqual(Object.fromEntries([...functions.keys()].map((key) => [key, 'function'])));
   });
 
   it('ships the deployed plan files with the workflow functions and the stage configuration with the trigger', async () => {

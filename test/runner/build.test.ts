@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -25,6 +25,30 @@ describe('buildFunctions', () => {
     }
     // CommonJS dependencies need a require() inside the ESM bundle.
     expect(await readFile(built[0].file, 'utf8')).toContain('createRequire');
+  });
+
+  it("puts what a handler imports only lazily in its own chunk, loaded when needed, and drops an earlier build's chunks", async () => {
+    const functionsDir = await tempDir('lazy-functions');
+    const outDir = await tempDir('lazy-build');
+    const writeLazy = (marker: string) => writeFile(join(functionsDir, 'lazy.txt.ts'), `export const marker = '${marker}';\n`);
+    await writeLazy('first lazy module');
+    await writeFile(
+      join(functionsDir, 'maybe-lazy.ts'),
+      "export const handler = async () => (process.env.LAZY === 'on' ? (await import('./lazy.txt.ts')).marker : 'eager only');\n",
+    );
+
+    const [first] = (await buildFunctions({ functionsDir, outDir })).filter((bundle) => bundle.key === 'maybeLazy');
+    await writeLazy('second lazy module');
+    const [second] = (await buildFunctions({ functionsDir, outDir })).filter((bundle) => bundle.key === 'maybeLazy');
+
+    expect(first.bytes).toBe(second.bytes); // the lazy chunk is not read at init
+    expect(await readFile(second.file, 'utf8')).not.toContain('lazy module');
+    const chunks = await readdir(join(outDir, 'maybeLazy.chunks'));
+    const chunkTexts = await Promise.all(chunks.filter((name) => name.endsWith('.mjs')).map((name) => readFile(join(outDir, 'maybeLazy.chunks', name), 'utf8')));
+    expect(chunkTexts.filter((text) => text.includes('lazy module'))).toEqual([expect.stringContaining('second lazy module')]);
+    vi.stubEnv('LAZY', 'on');
+    const module = (await import(pathToFileURL(second.file).href)) as { handler: () => Promise<string> };
+    expect(await module.handler()).toBe('second lazy module');
   });
 
   it('names functions the way serverless.yml and the state machine do', () => {
