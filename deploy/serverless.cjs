@@ -366,6 +366,8 @@ module.exports = async ({ resolveVariable }) => {
     resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...alarmResources(manifest) } },
     eventBusName: manifest.config.eventBusName,
     logRetentionDays: manifest.config.logRetentionDays,
+    // Powertools reads the string; false keeps the Tracer and the X-Ray SDK unloaded.
+    traceAwsCalls: String(manifest.config.traceAwsCalls),
     reportRetentionDays: manifest.config.reportRetentionDays,
     stateMachineName: stateMachineName(stage),
   };

@@ -45,6 +45,13 @@ export const StageConfig = z
       ._default(z.string().check(z.minLength(1)), 'default')
       .check(z.describe('The EventBridge bus progress events go to.')),
     logRetentionDays: z._default(z.int().check(z.positive()), 30),
+    traceAwsCalls: z
+      ._default(z.boolean(), false)
+      .check(
+        z.describe(
+          'Record each DRS, S3, EventBridge and Step Functions call as an X-Ray subsegment (Powertools Tracer). Lambda and Step Functions trace each step either way; this loads the X-Ray SDK at every cold start.',
+        ),
+      ),
     reportRetentionDays: z
       ._default(z.int().check(z.positive()), 400)
       .check(z.describe('Reports are evidence: keep them beyond a yearly audit.')),

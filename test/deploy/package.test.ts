@@ -113,7 +113,7 @@ beforeAll(async () => {
 }, PACKAGE_TIMEOUT_MS);
 
 describe('the packaged functions', () => {
-  it('has one Lambda function per handler in functions/, arm64 on Node.js 22, with its own role', async () => {
+  it('has one Lambda function per handler in functions/, arm64 on Node.js 22, traced, with its own role', async () => {
     const keys = (await listHandlerFiles()).map(functionKeyOf).sort();
     const lambdas = ofType('AWS::Lambda::Function');
     expect(lambdas.map(([id]) => id).sort()).toEqual(keys.map((key) => `${key[0].toUpperCase()}${key.slice(1)}LambdaFunction`).sort());
@@ -121,6 +121,9 @@ describe('the packaged functions', () => {
       expect(lambda.Properties.Runtime, id).toBe('nodejs22.x');
       expect(lambda.Properties.Architectures, id).toEqual(['arm64']);
       expect(lambda.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      // The stage leaves traceAwsCalls at its default: no X-Ray SDK loaded at init.
+      expect(lambda.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED, id).toBe(String(stage.traceAwsCalls));
+      expect(stage.traceAwsCalls).toBe(false);
       expect(lambda.Properties.Role, id).toEqual({ 'Fn::GetAtt': [id.replace(/LambdaFunction$/, 'Role'), 'Arn'] });
     }
   });
