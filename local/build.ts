@@ -61,6 +61,7 @@ export const HANDLER_BUNDLE_OPTIONS = {
   target: 'node22',
   bundle: true,
   splitting: true,
+  mainFields: ['module', 'main'],
   minify: true,
   treeShaking: true,
   sourcemap: true,
