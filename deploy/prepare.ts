@@ -2,25 +2,33 @@
 // Validates every plan file and the stage configuration (every plan it deploys or triggers
 // exists), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
 // deploy/serverless.cjs turns into functions, IAM roles, schedules and alarm rules.
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFunctions, functionKeyOf, listHandlerFiles } from '#local/build.ts';
 import { InvalidPlanError } from '#shared/errors.ts';
-import { readPlanFile } from '#shared/plan/load.ts';
+import { compilePlanFile, readPlanFile } from '#shared/plan/load.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
+import { stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** What serverless.cjs reads: paths are relative to the project root (the service directory). */
 export interface DeployManifest {
   stage: string;
-  /** The stage configuration file, packaged with the trigger (TRIGGERS_FILE). */
+  /** The stage configuration file (deploy/stages/<stage>.yaml). */
   configFile: string;
   config: StageConfig;
-  /** Deployed plan name → its plan file, packaged with every workflow function. */
+  /** Deployed plan name → its plan file in plans/. */
   planFiles: Record<string, string>;
+  /** What the package ships: the plans and the stage configuration compiled to JSON (no YAML parser at cold start). */
+  compiled: {
+    /** PLANS_DIR of the workflow functions: `<plan name>.json` per deployed plan. */
+    plansDir: string;
+    /** TRIGGERS_FILE of the trigger function. */
+    configFile: string;
+  };
   /** Function keys, one per handler in functions/ (trigger included). */
   functions: string[];
 }
@@ -31,6 +39,11 @@ export function stageConfigPath(stage: string, root = projectRoot): string {
 
 export function manifestPath(stage: string, root = projectRoot): string {
   return join(root, '.build', 'deploy', `${stage}.json`);
+}
+
+/** Where the stage's compiled plans and configuration go: .build/deploy/<stage>/. */
+function compiledDir(stage: string, root = projectRoot): string {
+  return join(root, '.build', 'deploy', stage);
 }
 
 /**
@@ -51,7 +64,7 @@ export async function readPlanFiles(plansDir: string, root = projectRoot): Promi
 }
 
 /** The stage's configuration checked against the plan files: every deployed plan has a file. */
-export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions'>> {
+export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled'>> {
   const configFile = stageConfigPath(stage, root);
   const config = await readStageConfig(configFile);
   const allPlanFiles = await readPlanFiles(join(root, 'plans'), root);
@@ -63,6 +76,23 @@ export async function checkStage(stage: string, root = projectRoot): Promise<Omi
   }
   const planFiles = Object.fromEntries(config.plans.map((name) => [name, allPlanFiles[name]]));
   return { stage, configFile: relative(root, configFile), config, planFiles };
+}
+
+/**
+ * Writes the deployed plans and the stage configuration as JSON, the documents as written (the
+ * functions check them again when they read them), replacing an earlier compilation's files.
+ */
+async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled'>, root: string): Promise<DeployManifest['compiled']> {
+  const folder = compiledDir(checked.stage, root);
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(join(folder, 'plans'), { recursive: true });
+  for (const [name, file] of Object.entries(checked.planFiles)) {
+    const { json } = await compilePlanFile(join(root, file));
+    await writeFile(join(folder, 'plans', `${name}.json`), json);
+  }
+  const configFile = join(folder, 'stage.json');
+  await writeFile(configFile, `${JSON.stringify(stageConfigDocument(await readFile(join(root, checked.configFile), 'utf8'), checked.configFile), null, 2)}\n`);
+  return { plansDir: relative(root, join(folder, 'plans')), configFile: relative(root, configFile) };
 }
 
 /** The bundles already in .build/functions, one per handler; a missing one fails with its name. */
@@ -84,8 +114,9 @@ async function existingBundles(root: string): Promise<string[]> {
  */
 export async function prepareStage(stage: string, root = projectRoot, reuseBuild = false): Promise<DeployManifest> {
   const checked = await checkStage(stage, root);
+  const compiled = await compileStage(checked, root);
   const keys = reuseBuild ? await existingBundles(root) : (await buildFunctions()).map((bundle) => bundle.key);
-  const manifest: DeployManifest = { ...checked, functions: keys.sort() };
+  const manifest: DeployManifest = { ...checked, compiled, functions: keys.sort() };
   const path = manifestPath(stage, root);
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -204,14 +204,14 @@ function roleFor(key, stage, manifest) {
 }
 
 function functionsOf(stage, manifest) {
-  const planFiles = Object.values(manifest.planFiles);
+  const planFiles = Object.keys(manifest.planFiles).map((name) => `${manifest.compiled.plansDir}/${name}.json`);
   return Object.fromEntries(
     manifest.functions.map((key) => {
       const bundle = `.build/functions/${key}`;
       const definition = {
         handler: `${bundle}.handler`,
         role: `${pascal(key)}Role`,
-        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...(key === TRIGGER ? [manifest.configFile] : planFiles)] },
+        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...(key === TRIGGER ? [manifest.compiled.configFile] : planFiles)] },
         timeout: ['writeReport', 'writeFailbackReport', 'cleanUpDrill'].includes(key) ? 120 : 60,
       };
       if (key === TRIGGER) {
@@ -223,7 +223,7 @@ function functionsOf(stage, manifest) {
           reservedConcurrency: 1,
           maximumRetryAttempts: 2,
           destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } } },
-          environment: { STATE_MACHINE_ARN: stateMachineArn(stage), TRIGGERS_FILE: manifest.configFile },
+          environment: { STATE_MACHINE_ARN: stateMachineArn(stage), TRIGGERS_FILE: manifest.compiled.configFile },
         });
       }
       return [key, definition];
@@ -366,6 +366,7 @@ module.exports = async ({ resolveVariable }) => {
     resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...alarmResources(manifest) } },
     eventBusName: manifest.config.eventBusName,
     logRetentionDays: manifest.config.logRetentionDays,
+    plansDir: manifest.compiled.plansDir,
     // Powertools reads the string; false keeps the Tracer and the X-Ray SDK unloaded.
     traceAwsCalls: String(manifest.config.traceAwsCalls),
     reportRetentionDays: manifest.config.reportRetentionDays,

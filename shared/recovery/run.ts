@@ -1,6 +1,6 @@
 // ValidateInput: the execution input and its plan, checked before anything changes in DRS.
 import { InvalidInputError } from '../errors.ts';
-import { describeIssues, formatProblems } from '../plan/load.ts';
+import { describeIssues, formatProblems } from '../problems.ts';
 import { ExecutionInput, type Plan } from '../plan/schema.ts';
 import type { Run } from './state.ts';
 

@@ -2,9 +2,9 @@
 // drilled, and which CloudWatch alarms start which plan in which mode. One schema for the package
 // check, the resource generator's input and the trigger function.
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { extname } from 'node:path';
 import * as z from 'zod/mini';
-import { describeIssues, formatProblems } from '../plan/load.ts';
+import { describeIssues, formatProblems } from '../problems.ts';
 import { MODES } from '../plan/schema.ts';
 
 /** Thrown when a stage configuration does not parse or does not match the schema. */
@@ -96,17 +96,19 @@ export const StageConfig = z
   );
 export type StageConfig = z.infer<typeof StageConfig>;
 
-/** Parses and validates a stage configuration; the error names every wrong field. */
-export function parseStageConfig(text: string, source: string): StageConfig {
-  const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new InvalidStageConfigError(`${source}: not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
-  }
-  const parsed = StageConfig.safeParse(document.toJS());
+/** Validates a stage configuration's document; the error names every wrong field. */
+export function checkStageConfig(document: unknown, source: string): StageConfig {
+  const parsed = StageConfig.safeParse(document);
   if (!parsed.success) throw new InvalidStageConfigError(formatProblems(source, describeIssues(parsed.error.issues)));
   return parsed.data;
 }
 
+/**
+ * A stage configuration file: the YAML one in deploy/stages/, or the JSON deploy/prepare.ts
+ * compiles from it for the trigger function, read without loading the YAML parser.
+ */
 export async function readStageConfig(path: string): Promise<StageConfig> {
-  return parseStageConfig(await readFile(path, 'utf8'), path);
+  const text = await readFile(path, 'utf8');
+  if (extname(path) === '.json') return checkStageConfig(JSON.parse(text), path);
+  return (await import('./stage-yaml.ts')).parseStageConfig(text, path);
 }

@@ -149,7 +149,7 @@ describe('the packaged functions', () => {
         const task = await mkdtemp(join(tmpdir(), `drs-${functionKey}-`));
         try {
           const files = await unzip(join(OUTPUT, `${functionKey}.zip`), task);
-          expect(files.every((name) => /^(\.build\/functions|plans|deploy\/stages)\//.test(name)), files.join(', ')).toBe(true);
+          expect(files.every((name) => /^\.build\/(functions|deploy\/ci)\//.test(name)), files.join(', ')).toBe(true);
           const { stdout } = await promisify(execFile)(
             process.execPath,
             ['--input-type=module', '-e', `console.log(typeof (await import('./.build/functions/${functionKey}.mjs')).handler)`],
@@ -164,11 +164,16 @@ describe('the packaged functions', () => {
     expect(Object.fromEntries(exported)).toEqual(Object.fromEntries([...functions.keys()].map((key) => [key, 'function'])));
   });
 
-  it('ships the deployed plan files with the workflow functions and the stage configuration with the trigger', async () => {
-    expect([...(await zipEntries(join(OUTPUT, 'startWave.zip'))).keys()]).toContain('plans/example.yaml');
-    const trigger = [...(await zipEntries(join(OUTPUT, 'trigger.zip'))).keys()];
-    expect(trigger).toContain('deploy/stages/ci.yaml');
-    expect(resources.TriggerLambdaFunction.Properties.Environment.Variables.TRIGGERS_FILE).toBe('deploy/stages/ci.yaml');
+  it('ships the deployed plans, compiled to JSON, with the workflow functions and the stage configuration with the trigger', async () => {
+    const plansDir = resources.StartWaveLambdaFunction.Properties.Environment.Variables.PLANS_DIR;
+    expect(plansDir).toBe('.build/deploy/ci/plans');
+    expect([...(await zipEntries(join(OUTPUT, 'startWave.zip'))).keys()]).toContain(`${plansDir}/payments.json`);
+    const compiledPlan = JSON.parse(await readFile(join(root, plansDir, 'payments.json'), 'utf8'));
+    expect(compiledPlan).toEqual(parse(await readFile(join(root, 'plans', 'example.yaml'), 'utf8')));
+    const triggersFile = resources.TriggerLambdaFunction.Properties.Environment.Variables.TRIGGERS_FILE;
+    expect(triggersFile).toBe('.build/deploy/ci/stage.json');
+    expect([...(await zipEntries(join(OUTPUT, 'trigger.zip'))).keys()]).toContain(triggersFile);
+    expect(JSON.parse(await readFile(join(root, triggersFile), 'utf8'))).toEqual(parse(await readFile(join(root, 'deploy', 'stages', 'ci.yaml'), 'utf8')));
   });
 });
 

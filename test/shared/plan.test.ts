@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadPlanByName, parsePlan, readPlanFile } from '#shared/plan/load.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { compilePlanFile, loadPlanByName, parsePlan, readPlanFile } from '#shared/plan/load.ts';
 import { planJsonSchema } from '#shared/plan/json-schema.ts';
 import { resolveWaveSettings } from '#shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
@@ -59,6 +59,24 @@ describe('plan files', () => {
     await writeFile(join(folder, 'broken.yaml'), 'name: other\nwaves: 3\n');
     expect((await loadPlanByName(folder, 'shop')).name).toBe('shop');
     await expect(loadPlanByName(folder, 'nope')).rejects.toThrow(/no plan named "nope" .*known plans: shop, other|known plans: other, shop/);
+  });
+
+  it('a deployed plan is read from its compiled JSON, checked again, and an unknown name lists the deployed plans', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'compiled-plans-'));
+    const source = join(folder, 'shop.yaml');
+    await writeFile(source, validPlan);
+    const { plan, json } = await compilePlanFile(source);
+    await mkdir(join(folder, 'deployed'));
+    await writeFile(join(folder, 'deployed', 'shop.json'), json);
+    await writeFile(join(folder, 'deployed', 'edited.json'), JSON.stringify({ ...JSON.parse(json), name: 'edited', waves: [] }));
+    vi.stubEnv('PLANS_DIR', join(folder, 'deployed'));
+    vi.resetModules();
+    const { loadDeployedPlan } = await import('#shared/plan/deployed.ts');
+
+    expect(await loadDeployedPlan('shop')).toEqual(plan);
+    await expect(loadDeployedPlan('nope')).rejects.toThrow(/no plan named "nope" is deployed; deployed plans: edited, shop/);
+    await expect(loadDeployedPlan('edited')).rejects.toThrow(/edited\.json: waves: a plan needs at least one wave/);
+    vi.unstubAllEnvs();
   });
 
   it('the committed JSON Schema for editors is the one the plan schema generates', () => {

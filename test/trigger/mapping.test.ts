@@ -1,7 +1,11 @@
 // The pure mapping from a trigger event and the stage configuration to the run to start.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseStageConfig, StageConfig } from '#shared/trigger/config.ts';
+import { readStageConfig, StageConfig } from '#shared/trigger/config.ts';
+import { parseStageConfig, stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 import { UnknownAlarmError, UnknownPlanError } from '#shared/trigger/errors.ts';
 import { parseTriggerEvent, type AlarmStateChangeEvent } from '#shared/trigger/events.ts';
 import { decideTrigger, EXECUTION_NAME } from '#shared/trigger/mapping.ts';
@@ -95,5 +99,15 @@ describe('the stage configuration', () => {
   it('refuses a schedule that is not a Scheduler cron expression', () => {
     const text = 'plans: [payments]\ndrills:\n  - { plan: payments, schedule: "0 2 * * 0", timezone: UTC }\n';
     expect(() => parseStageConfig(text, 'dev.yaml')).toThrowError(/drills\[0\]\.schedule: a schedule is an EventBridge Scheduler cron expression/);
+  });
+
+  it('reads the same from the JSON the package ships as from its YAML, and checks the JSON again', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'stage-json-'));
+    const yamlFile = fileURLToPath(new URL('fixtures/stage.yaml', import.meta.url));
+    await writeFile(join(folder, 'stage.json'), JSON.stringify(stageConfigDocument(await readFile(yamlFile, 'utf8'), yamlFile)));
+    await writeFile(join(folder, 'edited.json'), JSON.stringify({ plans: [] }));
+
+    expect(await readStageConfig(join(folder, 'stage.json'))).toEqual(await readStageConfig(yamlFile));
+    await expect(readStageConfig(join(folder, 'edited.json'))).rejects.toThrowError(/edited\.json: plans: deploy at least one plan/);
   });
 });
