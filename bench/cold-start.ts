@@ -1,33 +1,43 @@
-// Lambda cold start: each function's bundle size (the `npm run build` bundles) and its cold
-// import time (a fresh `node` process importing the bundle, as the Lambda runtime does at init),
-// side by side with a bundle holding only a bare @aws-sdk/client-drs client, built with the same
-// esbuild options. Processes interleave bundle by bundle, round by round, so machine load falls
-// on all alike; the figure is the median of ROUNDS. Prints figures; asserts nothing.
+// Lambda cold start: each function's init size (its bundle and the chunks it imports statically,
+// as `npm run build` makes them) and its cold import time (a fresh `node` process importing the
+// bundle, as the Lambda runtime does at init), side by side with a bundle holding only a bare
+// @aws-sdk/client-drs client, built by the same build. Processes interleave bundle by bundle,
+// round by round, so machine load falls on all alike; each function's ratio is the median of its
+// per-round ratios to the bare bundle of the same round. Prints figures; asserts nothing.
 // Run: npx tsx bench/cold-start.ts
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { HANDLER_BUNDLE_OPTIONS } from '#local/build.ts';
+import { buildFunctions, type BuiltFunction } from '#local/build.ts';
 import { ensureBuilt, kib, met, printTable } from './support.ts';
 
 const run = promisify(execFile);
-const ROUNDS = 9;
+const ROUNDS = 15;
 const BARE = 'bare DRS client';
+/** The function measured a second time as deployed with `traceAwsCalls: true`. */
+const TRACED = 'checkLaunch';
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** A handler that only creates a DRS client at module scope: the floor a DRS function starts from. */
-async function buildBareDrsBundle(folder: string): Promise<string> {
-  const entry = join(folder, 'bare-drs.ts');
-  await writeFile(
-    entry,
-    "import { DrsClient } from '@aws-sdk/client-drs';\nconst drs = new DrsClient({ region: process.env.AWS_REGION });\nexport const handler = async () => drs.config.serviceId;\n",
-  );
-  await build({ ...HANDLER_BUNDLE_OPTIONS, entryPoints: { bareDrs: entry }, outdir: folder, nodePaths: [join(projectRoot, 'node_modules')] });
-  return join(folder, 'bareDrs.mjs');
+/**
+ * A handler that only creates a DRS client at module scope, the floor a DRS function starts from,
+ * built by the same build as the functions (same esbuild options, same code splitting).
+ */
+async function buildBareDrsBundle(folder: string): Promise<BuiltFunction> {
+  // Inside the project, so that it resolves the project's node_modules as the handlers do.
+  const functionsDir = await mkdtemp(join(projectRoot, '.build', 'bench-bare-'));
+  try {
+    await writeFile(
+      join(functionsDir, 'bare-drs.ts'),
+      "import { DrsClient } from '@aws-sdk/client-drs';\nconst drs = new DrsClient({ region: process.env.AWS_REGION });\nexport const handler = async () => drs.config.serviceId;\n",
+    );
+    const [bare] = await buildFunctions({ functionsDir, outDir: folder });
+    return bare;
+  } finally {
+    await rm(functionsDir, { recursive: true, force: true });
+  }
 }
 
 /** Milliseconds a fresh node process takes to import the bundle (init), measured inside it. */
@@ -44,9 +54,18 @@ const median = (values: readonly number[]) => {
 
 export interface ColdStartFigures {
   name: string;
+  /** Bytes Node reads at init: the bundle and its statically imported chunks. */
   bytes: number;
   medianMs: number;
+  /** Median over the rounds of this bundle's time / the bare bundle's time in the same round. */
   ratioToBare: number;
+}
+
+interface Measured {
+  name: string;
+  file: string;
+  bytes: number;
+  env: NodeJS.ProcessEnv;
 }
 
 export async function measureColdStarts(): Promise<ColdStartFigures[]> {
@@ -54,8 +73,8 @@ export async function measureColdStarts(): Promise<ColdStartFigures[]> {
   const folder = await mkdtemp(join(tmpdir(), 'drs-bench-bare-'));
   try {
     const bare = await buildBareDrsBundle(folder);
-    const bundles = [{ name: BARE, file: bare, bytes: (await stat(bare)).size }, ...functions.map((f) => ({ name: f.key, file: f.file, bytes: f.bytes }))];
-    // What the deployed functions read at init (serverless.yml sets the source-map flag).
+    // What the deployed functions get at init: serverless.yml sets the source-map flag, and the
+    // stage's default traceAwsCalls: false sets POWERTOOLS_TRACE_ENABLED=false.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_OPTIONS: '--enable-source-maps',
@@ -72,26 +91,33 @@ export async function measureColdStarts(): Promise<ColdStartFigures[]> {
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
+    const traced = functions.find((f) => f.key === TRACED)!;
+    const bundles: Measured[] = [
+      { name: BARE, file: bare.file, bytes: bare.bytes, env },
+      ...functions.map((f) => ({ name: f.key, file: f.file, bytes: f.bytes, env })),
+      { name: `${TRACED}, traceAwsCalls: true`, file: traced.file, bytes: traced.bytes, env: { ...env, POWERTOOLS_TRACE_ENABLED: 'true' } },
+    ];
     const samples = new Map(bundles.map((bundle) => [bundle.name, [] as number[]]));
+    const ratios = new Map(bundles.map((bundle) => [bundle.name, [] as number[]]));
     const failures = new Map<string, string>();
     for (let round = 0; round < ROUNDS; round++) {
+      let bareMs = Number.NaN;
       for (const bundle of bundles) {
         if (failures.has(bundle.name)) continue;
         try {
-          samples.get(bundle.name)!.push(await coldImportMs(bundle.file, env));
+          const ms = await coldImportMs(bundle.file, bundle.env);
+          if (bundle.name === BARE) bareMs = ms;
+          samples.get(bundle.name)!.push(ms);
+          ratios.get(bundle.name)!.push(ms / bareMs);
         } catch (error) {
           failures.set(bundle.name, (error as Error).message.split('\n').slice(0, 3).join(' '));
         }
       }
     }
     for (const [name, message] of failures) console.log(`  ${name}: import failed: ${message}`);
-    const bareMs = median(samples.get(BARE)!);
     return bundles
       .filter((bundle) => !failures.has(bundle.name))
-      .map((bundle) => {
-        const medianMs = median(samples.get(bundle.name)!);
-        return { name: bundle.name, bytes: bundle.bytes, medianMs, ratioToBare: medianMs / bareMs };
-      });
+      .map((bundle) => ({ name: bundle.name, bytes: bundle.bytes, medianMs: median(samples.get(bundle.name)!), ratioToBare: median(ratios.get(bundle.name)!) }));
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
@@ -101,8 +127,8 @@ export async function benchColdStart(): Promise<ColdStartFigures[]> {
   const figures = await measureColdStarts();
   const bare = figures.find((f) => f.name === BARE)!;
   printTable(
-    `4. Lambda cold start: bundle size and cold import (fresh node, --enable-source-maps, median of ${ROUNDS}, interleaved)`,
-    ['bundle', 'size', 'size / bare', 'cold import', 'import / bare (≤ 1.2×)', ''],
+    `4. Lambda cold start: init size and cold import (fresh node, --enable-source-maps, median of ${ROUNDS}, interleaved)`,
+    ['bundle', 'init size', 'size / bare', 'cold import', 'import / bare (≤ 1.2×)', ''],
     figures.map((f) => [
       f.name,
       kib(f.bytes),

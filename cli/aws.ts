@@ -12,7 +12,7 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MODES } from '#shared/plan/schema.ts';
+import { MODES } from '#shared/plan/common.ts';
 import { parseExecutionInput } from '#shared/recovery/run.ts';
 
 const SERVICE = 'drs-orchestrator';

@@ -6,6 +6,7 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { ServiceUnavailableError } from './errors.ts';
+import './zod-locale.ts';
 import { logger, metrics, traceLambdaHandler } from './powertools.ts';
 
 /** Errors the state machine's Retry already matches by their own name. */

@@ -1,7 +1,8 @@
 // ValidateFailbackInput: the input, its plan and the recovery to fail back, resolved before
 // anything changes in DRS.
 import type { DrsPort, Job } from '../drs/port.ts';
-import type { ExecutionInput, Plan } from '../plan/schema.ts';
+import type { ExecutionInput } from '../plan/input.ts';
+import type { Plan } from '../plan/schema.ts';
 import { TAG } from '../recovery/tags.ts';
 import { InvalidFailbackInputError, RecoveryExecutionNotFoundError } from './errors.ts';
 import type { FailbackRun } from './state.ts';

@@ -1,7 +1,7 @@
 // The failback workflow's state between steps: IDs and counts, never DRS documents (256 KiB per
 // state). Per-server detail is read back from DRS by the report.
 import * as z from 'zod/mini';
-import { ExecutionInput } from '../plan/schema.ts';
+import { RunTrigger } from '../plan/common.ts';
 import { Failure } from '../recovery/state.ts';
 
 /** A wave to fail back: the recovery jobs that launched its instances. */
@@ -20,7 +20,7 @@ export const FailbackRun = z.object({
   check: z.boolean(),
   terminateRecoveryInstances: z.boolean(),
   reason: z.optional(z.string()),
-  trigger: ExecutionInput.shape.trigger,
+  trigger: z.optional(RunTrigger),
 });
 export type FailbackRun = z.infer<typeof FailbackRun>;
 

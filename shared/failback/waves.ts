@@ -8,7 +8,8 @@
 // never starts a second failback launch, reverse replication or origin launch for an instance.
 import { ConflictException, ResourceNotFoundException, ServiceQuotaExceededException } from '@aws-sdk/client-drs';
 import type { DrsPort, FullDrsPort, Job } from '../drs/port.ts';
-import { resolveWaveSettings, type Plan } from '../plan/schema.ts';
+import type { Plan } from '../plan/schema.ts';
+import { resolveWaveSettings } from '../plan/settings.ts';
 import { nextPollSeconds, POLL } from '../recovery/polling.ts';
 import { activeJobsSince, isActiveJob } from '../recovery/preflight.ts';
 import { MAX_LISTED_PROBLEMS, type WaveState } from '../recovery/state.ts';

@@ -1,30 +1,14 @@
-// Recovery plan and execution input schemas: the one definition of what a plan file and a run
-// request may hold. Everything inward uses the inferred types. zod/mini (tree-shakable: a handler
-// bundles only the checks it uses); the English locale gives the messages users see.
+// The recovery plan schema: the one definition of what a plan file may hold. Everything inward
+// uses the inferred types. zod/mini (tree-shakable: a handler bundles only the checks it uses).
+// The execution input is in input.ts, what both share in common.ts, wave settings in settings.ts.
 import * as z from 'zod/mini';
-import { en } from 'zod/v4/locales';
-
-z.config(en());
+import { SnapshotChoice } from './common.ts';
 
 const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 const SOURCE_NETWORK_ID = /^sn-[0-9a-zA-Z]{17}$/;
 /** DRS tag keys and values: 1..128 / 0..256 characters. */
 const tagKey = z.string().check(z.minLength(1), z.maxLength(128));
 const tagValue = z.string().check(z.maxLength(256));
-
-/** Which data a wave recovers from. */
-export const SnapshotChoice = z.union([
-  z.literal('latest').check(z.describe('On-demand snapshot taken at launch: the newest data (DRS default).')),
-  z.literal('newest-point-in-time').check(z.describe('The newest existing point-in-time snapshot of each server.')),
-  z
-    .strictObject({
-      atOrBefore: z.iso
-        .datetime({ offset: true })
-        .check(z.describe('The newest point-in-time snapshot taken at or before this instant (ISO-8601).')),
-    })
-    .check(z.describe('Recover the data as it was at a given time, e.g. before a ransomware infection.')),
-]);
-export type SnapshotChoice = z.infer<typeof SnapshotChoice>;
 
 /** Settings a wave may set for itself and a plan may set for all its waves. */
 const waveSettings = {
@@ -155,92 +139,3 @@ export const Plan = z
     }),
   );
 export type Plan = z.infer<typeof Plan>;
-
-/** The modes of the recovery workflow. */
-export const MODES = ['drill', 'recovery'] as const;
-/** Every mode a run may ask for: failback runs on the failback workflow. */
-export const RUN_MODES = [...MODES, 'failback'] as const;
-
-/** Fields only a failback run takes (checked against the mode below). */
-const FAILBACK_FIELDS = ['recoveryExecution', 'check', 'terminateRecoveryInstances', 'confirmTermination'] as const;
-
-/** What the console, the schedule, an alarm and the CLI send to start a run. */
-export const ExecutionInput = z
-  .strictObject({
-    plan: z.string().check(z.minLength(1), z.describe('The plan name (the `name` in its plan file).')),
-    mode: z
-      .enum(RUN_MODES)
-      .check(z.describe('drill: launch drill instances and terminate them afterwards; recovery: launch for real and keep them; failback: return a recovery to its origin (the failback workflow).')),
-    waves: z
-      .optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))
-      .check(z.describe('Run only these waves (by name), in the plan order.')),
-    snapshotTime: z
-      .optional(z.iso.datetime({ offset: true }))
-      .check(z.describe('Recover every wave from the newest point-in-time snapshot at or before this instant.')),
-    skipCleanup: z.optional(z.boolean()).check(z.describe('Drill only: keep the drill instances (terminate them yourself later).')),
-    holdMinutes: z
-      .optional(z.number().check(z.minimum(0), z.maximum(24 * 60)))
-      .check(z.describe('Drill only: keep the drill instances up this long before clean-up, e.g. for manual tests.')),
-    reason: z.optional(z.string().check(z.maxLength(512))).check(z.describe('Why this run was started (shown in the report).')),
-    trigger: z
-      .optional(
-        z.strictObject({
-          source: z.enum(['console', 'cli', 'schedule', 'alarm', 'local']),
-          id: z.optional(z.string().check(z.maxLength(512))),
-        }),
-      )
-      .check(z.describe('Who started the run; set by the triggers.')),
-    recoveryExecution: z
-      .optional(z.string().check(z.minLength(1), z.maxLength(80)))
-      .check(z.describe('Failback only: the recovery execution to fail back (default: the plan\'s latest recovery).')),
-    check: z
-      .optional(z.literal(true))
-      .check(z.describe('Failback only: report which recovery instances are ready to fail back, and change nothing.')),
-    terminateRecoveryInstances: z
-      .optional(z.boolean())
-      .check(z.describe('Failback only: terminate the recovery instances of each wave once it failed back and is re-protected (needs confirmTermination).')),
-    confirmTermination: z
-      .optional(z.string())
-      .check(z.describe('Failback only: the plan name again, confirming terminateRecoveryInstances.')),
-  })
-  .check(
-    z.superRefine((input, ctx) => {
-      if (input.mode === 'failback') return;
-      for (const field of FAILBACK_FIELDS) {
-        if (input[field] !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to failback only: remove it or use "mode": "failback"` });
-        }
-      }
-    }),
-  );
-export type ExecutionInput = z.infer<typeof ExecutionInput>;
-
-/** The settings of one wave once plan defaults and built-in defaults are applied. */
-export interface ResolvedWaveSettings {
-  snapshot: SnapshotChoice;
-  waitForPostLaunchActions: boolean;
-  failureBudget: number;
-  timeoutMinutes: number;
-  pauseAfterMinutes: number;
-}
-
-export const BUILT_IN_WAVE_DEFAULTS: ResolvedWaveSettings = {
-  snapshot: 'latest',
-  waitForPostLaunchActions: true,
-  failureBudget: 0,
-  timeoutMinutes: 120,
-  pauseAfterMinutes: 0,
-};
-
-/** A wave's settings: its own, else the plan's defaults, else the built-in ones. */
-export function resolveWaveSettings(plan: Plan, wave: Wave): ResolvedWaveSettings {
-  const pick = <K extends keyof ResolvedWaveSettings>(key: K): ResolvedWaveSettings[K] =>
-    (wave[key] ?? plan.defaults?.[key] ?? BUILT_IN_WAVE_DEFAULTS[key]) as ResolvedWaveSettings[K];
-  return {
-    snapshot: pick('snapshot'),
-    waitForPostLaunchActions: pick('waitForPostLaunchActions'),
-    failureBudget: pick('failureBudget'),
-    timeoutMinutes: pick('timeoutMinutes'),
-    pauseAfterMinutes: pick('pauseAfterMinutes'),
-  };
-}

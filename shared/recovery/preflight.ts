@@ -1,7 +1,9 @@
 // Preflight: every problem that would stop the run, found before anything is launched.
 import { PreflightFailedError } from '../errors.ts';
 import type { DrsPort, Job, SourceServer } from '../drs/port.ts';
-import { resolveWaveSettings, type Plan, type SnapshotChoice } from '../plan/schema.ts';
+import type { SnapshotChoice } from '../plan/common.ts';
+import type { Plan } from '../plan/schema.ts';
+import { resolveWaveSettings } from '../plan/settings.ts';
 import { describeServer, hostnameOf, resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
 

@@ -1,7 +1,8 @@
 // ValidateInput: the execution input and its plan, checked before anything changes in DRS.
 import { InvalidInputError } from '../errors.ts';
 import { describeIssues, formatProblems } from '../problems.ts';
-import { ExecutionInput, type Plan } from '../plan/schema.ts';
+import { ExecutionInput } from '../plan/input.ts';
+import type { Plan } from '../plan/schema.ts';
 import type { Run } from './state.ts';
 
 /** Parses the raw execution input; the error names every wrong field and how to fix it. */

@@ -1,7 +1,7 @@
 // The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
 // Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
 import * as z from 'zod/mini';
-import { ExecutionInput, MODES, SnapshotChoice } from '../plan/schema.ts';
+import { MODES, RunTrigger, SnapshotChoice } from '../plan/common.ts';
 
 /** The run, fixed by ValidateInput. */
 export const Run = z.object({
@@ -20,7 +20,7 @@ export const Run = z.object({
   skipCleanup: z.boolean(),
   holdSeconds: z.number(),
   reason: z.optional(z.string()),
-  trigger: ExecutionInput.shape.trigger,
+  trigger: z.optional(RunTrigger),
 });
 export type Run = z.infer<typeof Run>;
 

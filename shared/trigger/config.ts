@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import * as z from 'zod/mini';
 import { describeIssues, formatProblems } from '../problems.ts';
-import { MODES } from '../plan/schema.ts';
+import { MODES } from '../plan/common.ts';
 
 /** Thrown when a stage configuration does not parse or does not match the schema. */
 export class InvalidStageConfigError extends Error {

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { InvalidInputError } from '../errors.ts';
 import { readPlanFile } from '../plan/load.ts';
-import type { ExecutionInput } from '../plan/schema.ts';
+import type { ExecutionInput } from '../plan/input.ts';
 import { readStageConfig } from './config.ts';
 import { parseTriggerEvent } from './events.ts';
 import { decideTrigger } from './mapping.ts';

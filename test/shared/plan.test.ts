@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { compilePlanFile, loadPlanByName, parsePlan, readPlanFile } from '#shared/plan/load.ts';
 import { planJsonSchema } from '#shared/plan/json-schema.ts';
-import { resolveWaveSettings } from '#shared/plan/schema.ts';
+import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 
 const validPlan = `name: shop
