@@ -6,12 +6,13 @@
 // per-round ratios to the bare bundle of the same round. Prints figures; asserts nothing.
 // Run: npx tsx bench/cold-start.ts
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { buildFunctions, type BuiltFunction } from '#local/build.ts';
+import { stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 import { ensureBuilt, kib, met, printTable } from './support.ts';
 
 const run = promisify(execFile);
@@ -73,8 +74,13 @@ export async function measureColdStarts(): Promise<ColdStartFigures[]> {
   const folder = await mkdtemp(join(tmpdir(), 'drs-bench-bare-'));
   try {
     const bare = await buildBareDrsBundle(folder);
+    // The trigger reads its stage configuration at init, as the package ships it: compiled JSON.
+    const stageFile = join(projectRoot, 'deploy', 'stages', 'dev.yaml');
+    const triggersFile = join(folder, 'stage.json');
+    await writeFile(triggersFile, JSON.stringify(stageConfigDocument(await readFile(stageFile, 'utf8'), stageFile)));
     // What the deployed functions get at init: serverless.yml sets the source-map flag, and the
-    // stage's default traceAwsCalls: false sets POWERTOOLS_TRACE_ENABLED=false.
+    // stage's default traceAwsCalls: false sets POWERTOOLS_TRACE_ENABLED=false. (PLANS_DIR is
+    // read per invocation, not at init.)
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_OPTIONS: '--enable-source-maps',
@@ -86,7 +92,7 @@ export async function measureColdStarts(): Promise<ColdStartFigures[]> {
       REPORTS_DIR: folder,
       EVENTS_FILE: join(folder, 'events.jsonl'),
       STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:bench',
-      TRIGGERS_FILE: join(projectRoot, 'deploy', 'stages', 'dev.yaml'),
+      TRIGGERS_FILE: triggersFile,
       POWERTOOLS_SERVICE_NAME: 'drs-orchestrator',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_METRICS_DISABLED: 'true',
