@@ -95,7 +95,18 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   const notStarted = toStart.length - started;
   const startedNow = new Set(toStart.slice(0, started));
   const inJobs = sourceServerIDs.filter((id) => alreadyStarted.has(id) || startedNow.has(id));
-  const serversWithActions = settings.waitForPostLaunchActions ? await withActiveActions(inJobs, drs) : [];
+  // More of a wave that quotas held back: the servers of the jobs it started before were looked
+  // up then, and those with actions are in its state. Only the others cost a ListLaunchActions.
+  const lookedUp = continuing && state.wave !== undefined ? participantIDs(waveJobs.filter((job) => state.wave?.jobIDs.includes(job.jobID ?? ''))) : new Set<string>();
+  const serversWithActions = settings.waitForPostLaunchActions
+    ? [
+        ...(continuing && state.wave !== undefined ? state.wave.serversWithActions : []),
+        ...(await withActiveActions(
+          inJobs.filter((id) => !lookedUp.has(id)),
+          drs,
+        )),
+      ]
+    : [];
   if (continuing && state.wave !== undefined) {
     return { ...state.wave, jobIDs, notStarted, serverCount: sourceServerIDs.length, serversWithActions };
   }

@@ -120,6 +120,28 @@ describe('starting a wave', () => {
     expect(retried.jobIDs).toEqual(first.jobIDs);
     expect(retried.notStarted).toBe(0);
   });
+
+  it('more of a wave that quotas held back looks up post-launch actions only for the servers it adds', async () => {
+    const servers = Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' }));
+    const jobs: Job[] = [];
+    const drs = fakeDrs(servers, jobs);
+    const lookedUp: string[] = [];
+    drs.listLaunchActions = async (sourceServerID) => {
+      lookedUp.push(sourceServerID);
+      return Number(sourceServerID.slice(2)) % 2 === 0 ? [{ actionId: 'a', active: true }] : [];
+    };
+
+    const first = await startWave({ run }, plan, drs);
+    for (const job of jobs) job.status = 'COMPLETED'; // capacity is free again
+    const more = await startWave({ run, wave: first }, plan, drs);
+
+    expect(first.notStarted).toBe(100); // 500 servers in active jobs at most
+    expect(more.notStarted).toBe(0);
+    expect(lookedUp).toHaveLength(600);
+    expect(new Set(lookedUp).size).toBe(600);
+    expect(more.serversWithActions).toHaveLength(300);
+    expect(new Set(more.serversWithActions)).toEqual(new Set(servers.map((s) => s.sourceServerID!).filter((_, n) => n % 2 === 0)));
+  });
 });
 
 describe('watching a wave', () => {
