@@ -75,6 +75,8 @@ export class RunProgress {
   private readonly timings = new Map<string, WaveTiming>();
   private currentWave?: string;
   private cleanUpStarted = false;
+  /** Launched/failed/done of the source networks as last printed: a line only when it changes. */
+  private networkSignature?: string;
   private lastFailure?: { state: string; error: string; cause?: string };
 
   constructor(options: ProgressOptions = {}) {
@@ -157,6 +159,21 @@ export class RunProgress {
         this.line(`${this.paint.green('✓')} Preflight: ${numberAt(preflight, 'serverCount') ?? '?'} source server(s) replicating and ready`);
         const warnings = Array.isArray(preflight.warnings) ? preflight.warnings : [];
         for (const warning of warnings) this.line(this.paint.yellow(`! ${String(warning)}`), 1);
+        return;
+      }
+      case 'RecoverSourceNetworks':
+      case 'CheckSourceNetworks': {
+        const networks = isRecord(output.networks) ? output.networks : {};
+        const count = numberAt(networks, 'networkCount') ?? 0;
+        const launched = numberAt(networks, 'launched') ?? 0;
+        const failed = numberAt(networks, 'failed') ?? 0;
+        const signature = `${launched}/${failed}/${networks.done === true}`;
+        if (stateName === 'RecoverSourceNetworks') this.line(this.paint.cyan(`▶ Source networks: recovering ${count} network(s) before the first wave`));
+        if (signature === this.networkSignature) return;
+        this.networkSignature = signature;
+        if (failed > 0) this.line(this.paint.red(`✗ Source networks: ${failed} of ${count} failed`));
+        else if (networks.done === true) this.line(`${this.paint.green('✓')} Source networks recovered: ${launched} of ${count}`);
+        else if (launched > 0) this.line(`source networks: ${launched} of ${count} recovered`, 1);
         return;
       }
       case 'StartWave': {

@@ -83,6 +83,26 @@ describe('RunProgress', () => {
 });
 
 describe('time formats', () => {
+  it('shows the source networks recovered before the first wave, one line per change', () => {
+    const { drs, lines, progress, exited } = watchedRun();
+    const networks = (launched: number, done: boolean) => ({ networks: { networkCount: 2, jobIDs: ['drsjob-n'], launched, failed: 0, done } });
+
+    exited('RecoverSourceNetworks', networks(0, false));
+    drs.advanceBy(60);
+    exited('CheckSourceNetworks', networks(0, false));
+    drs.advanceBy(60);
+    exited('CheckSourceNetworks', networks(1, false));
+    drs.advanceBy(90);
+    exited('CheckSourceNetworks', networks(2, true));
+    progress.stop();
+
+    expect(lines).toEqual([
+      '  00:00  ▶ Source networks: recovering 2 network(s) before the first wave',
+      '  02:00    source networks: 1 of 2 recovered',
+      '  03:30  ✓ Source networks recovered: 2 of 2',
+    ]);
+  });
+
   it('shows elapsed simulated time and durations the way people read them', () => {
     expect(formatElapsed(75)).toBe('01:15');
     expect(formatElapsed(3 * 3600 + 62)).toBe('3:01:02');
