@@ -16,6 +16,8 @@ export interface DrsJobServer {
 export interface DrsJob {
   jobID: string;
   type: string;
+  /** FAILBACK for a failback launch (StartFailbackLaunch), START_DRILL, START_RECOVERY, ... */
+  initiatedBy?: string;
   status: string;
   participatingServers: DrsJobServer[];
   tags?: Record<string, string>;

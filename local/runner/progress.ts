@@ -77,6 +77,8 @@ export class RunProgress {
   private cleanUpStarted = false;
   /** Launched/failed/done of the source networks as last printed: a line only when it changes. */
   private networkSignature?: string;
+  /** The failback wave's counts as last printed. */
+  private failbackSignature?: string;
   private lastFailure?: { state: string; error: string; cause?: string };
 
   constructor(options: ProgressOptions = {}) {
@@ -227,6 +229,62 @@ export class RunProgress {
         }
         return;
       }
+      // ---- the failback workflow ----
+      case 'ValidateFailbackInput': {
+        const run = isRecord(output.run) ? output.run : {};
+        const waves = Array.isArray(run.waves) ? run.waves.filter(isRecord).map((wave) => stringAt(wave, 'name') ?? '?') : [];
+        const what = run.check === true ? 'Readiness check' : 'Failback';
+        this.line(`${this.paint.green('✓')} ${what} of plan ${this.paint.bold(stringAt(run, 'plan') ?? '?')} (recovery ${stringAt(run, 'recoveryExecution') ?? '?'}): ${waves.length} wave(s): ${waves.join(' → ')}`);
+        return;
+      }
+      case 'CheckFailbackReadiness': {
+        const readiness = isRecord(output.readiness) ? output.readiness : {};
+        const notReady = numberAt(readiness, 'notReady') ?? 0;
+        this.line(`${notReady > 0 ? this.paint.yellow('!') : this.paint.green('✓')} Readiness: ${numberAt(readiness, 'ready') ?? '?'} ready to fail back, ${notReady} not ready`);
+        return;
+      }
+      case 'StartFailbackWave': {
+        const wave = isRecord(output.wave) ? output.wave : {};
+        const name = stringAt(wave, 'name') ?? '?';
+        this.currentWave = name;
+        this.failbackSignature = undefined;
+        this.timings.set(name, { startedAt: now });
+        const onPremises = numberAt(wave, 'onPremises') ?? 0;
+        const aws = numberAt(wave, 'aws') ?? 0;
+        this.line(this.paint.cyan(`▶ Failback wave ${this.paint.bold(name)}: ${onPremises} on-premises (failback launch), ${aws} EC2 origin (reverse replication)`));
+        return;
+      }
+      case 'CheckFailback': {
+        this.pollDrs(); // per-server lines first, as for CheckLaunch
+        const wave = isRecord(output.wave) ? output.wave : {};
+        const counts = ['waitingForReadiness', 'replicatingBack', 'launching', 'failedBack'].map((key) => numberAt(wave, key) ?? 0);
+        const signature = counts.join('/');
+        if (signature === this.failbackSignature) return;
+        this.failbackSignature = signature;
+        const [waiting, replicating, launching, failedBack] = counts;
+        this.line(`waiting for readiness ${waiting} · replicating back ${replicating} · launching ${launching} · failed back ${failedBack}`, 1);
+        return;
+      }
+      case 'ReprotectWave': {
+        this.pollDrs();
+        const completed = Array.isArray(output.completed) ? output.completed.filter(isRecord) : [];
+        const wave = completed.at(-1);
+        if (!wave) return;
+        const name = stringAt(wave, 'name') ?? '?';
+        const timing = this.timings.get(name);
+        if (timing) timing.endedAt = now;
+        const took = timing ? ` in ${formatDuration((Date.parse(now) - Date.parse(timing.startedAt)) / 1000)}` : '';
+        const terminated = numberAt(wave, 'terminated') ?? 0;
+        this.line(
+          `${this.paint.green('✓')} Wave ${this.paint.bold(name)} failed back${took}: ${numberAt(wave, 'failedBack') ?? '?'} failed back, ${numberAt(wave, 'reprotected') ?? '?'} re-protected${terminated > 0 ? `, ${terminated} recovery instance(s) terminated` : ''}`,
+        );
+        return;
+      }
+      case 'StopStartedFailbacks': {
+        const stopped = isRecord(output.stopped) ? numberAt(output.stopped, 'stopped') : undefined;
+        this.line(this.paint.yellow(`! Stopped ${stopped ?? '?'} failback launch(es) this run had started`));
+        return;
+      }
       case 'WriteReport': {
         this.closeOpenWave(now);
         const report = isRecord(output.report) ? output.report : {};
@@ -281,13 +339,17 @@ export class RunProgress {
         const first = seen.launch === undefined;
         seen.launch = server.launchStatus;
         seen.recoveryInstanceID = server.recoveryInstanceID ?? seen.recoveryInstanceID;
+        // A failback launch (back to the on-premises origin) names the recovery instance it
+        // came from; any other launch names the instance it launched.
+        const failback = job.initiatedBy === 'FAILBACK';
         if (server.launchStatus === 'LAUNCHED') {
-          this.line(`${this.paint.green('✓')} ${name}  launched ${this.paint.dim(server.recoveryInstanceID ?? '')}`, 1);
+          const text = failback ? `failed back ${this.paint.dim(`(from ${server.recoveryInstanceID ?? '?'})`)}` : `launched ${this.paint.dim(server.recoveryInstanceID ?? '')}`;
+          this.line(`${this.paint.green('✓')} ${name}  ${text}`, 1);
         } else if (server.launchStatus === 'FAILED') {
           // DRS's reason is in the job log; the summary lists it from the report.
-          this.line(this.paint.red(`✗ ${name}  launch failed`), 1);
+          this.line(this.paint.red(`✗ ${name}  ${failback ? 'failback launch' : 'launch'} failed`), 1);
         } else if (first) {
-          this.line(`◦ ${name}  launching`, 1);
+          this.line(`◦ ${name}  ${failback ? 'failback launch running' : 'launching'}`, 1);
         }
       }
       for (const actionRun of server.launchActionsStatus?.runs ?? []) {

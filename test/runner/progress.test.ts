@@ -103,6 +103,42 @@ describe('time formats', () => {
     ]);
   });
 
+  it('shows a failback wave: its servers failing back, the counts of each poll that changed, and re-protection', () => {
+    const { drs, lines, progress, exited, setDrs } = watchedRun();
+    const failbackJob = (launchStatus: string): DrsJob => ({
+      ...launchJob([{ sourceServerID: 's-db1', launchStatus, recoveryInstanceID: 'i-0123456789abcdef0' }]),
+      initiatedBy: 'FAILBACK',
+    });
+    const wave = (waiting: number, launching: number, failedBack: number) => ({
+      wave: { name: 'databases', onPremises: 1, aws: 0, waitingForReadiness: waiting, replicatingBack: 0, launching, failedBack },
+    });
+
+    exited('ValidateFailbackInput', { run: { plan: 'payments', recoveryExecution: 'payments-recovery-1', check: false, waves: [{ name: 'databases' }] } });
+    exited('StartFailbackWave', wave(1, 0, 0));
+    drs.advanceBy(60);
+    exited('CheckFailback', wave(1, 0, 0));
+    exited('CheckFailback', wave(1, 0, 0));
+    drs.advanceBy(60);
+    setDrs({ jobs: [failbackJob('PENDING')] });
+    exited('CheckFailback', wave(0, 1, 0));
+    drs.advanceBy(300);
+    setDrs({ jobs: [failbackJob('LAUNCHED')] });
+    exited('CheckFailback', wave(0, 0, 1));
+    exited('ReprotectWave', { completed: [{ name: 'databases', failedBack: 1, reprotected: 1, terminated: 0 }] });
+    progress.stop();
+
+    expect(lines).toEqual([
+      '  00:00  ✓ Failback of plan payments (recovery payments-recovery-1): 1 wave(s): databases',
+      '  00:00  ▶ Failback wave databases: 1 on-premises (failback launch), 0 EC2 origin (reverse replication)',
+      '  01:00    waiting for readiness 1 · replicating back 0 · launching 0 · failed back 0',
+      '  02:00    ◦ payments-db-1  failback launch running',
+      '  02:00    waiting for readiness 0 · replicating back 0 · launching 1 · failed back 0',
+      '  07:00    ✓ payments-db-1  failed back (from i-0123456789abcdef0)',
+      '  07:00    waiting for readiness 0 · replicating back 0 · launching 0 · failed back 1',
+      '  07:00  ✓ Wave databases failed back in 7m 00s: 1 failed back, 1 re-protected',
+    ]);
+  });
+
   it('shows elapsed simulated time and durations the way people read them', () => {
     expect(formatElapsed(75)).toBe('01:15');
     expect(formatElapsed(3 * 3600 + 62)).toBe('3:01:02');
