@@ -1,4 +1,4 @@
-// `npm run aws -- start|follow`: start a run of the deployed workflow on AWS and follow it wave by
+// `npm run aws -- start|failback|follow`: start a run of the deployed workflows on AWS and follow it wave by
 // wave (StartExecution, then DescribeExecution and GetExecutionHistory), with your AWS profile.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { MODES } from '#shared/plan/common.ts';
+import type { ExecutionInput } from '#shared/plan/input.ts';
 import { parseExecutionInput } from '#shared/recovery/run.ts';
 
 const SERVICE = 'drs-orchestrator';
@@ -61,6 +62,19 @@ export function describeHistoryEvent(event: HistoryEvent): string | undefined {
       if (name === 'CompleteWave') return `wave ${wave?.name} completed: ${wave?.launched}/${wave?.serverCount} launched`;
       if (name === 'CleanUpDrill') return `clean-up: ${state?.cleanup?.instancesTerminated} terminated, ${state?.cleanup?.instancesLeft} left`;
       if (name === 'WriteReport') return `report: ${state?.report?.json}`;
+      if (name === 'ValidateFailbackInput') {
+        return `${state?.run?.check ? 'readiness check' : 'failback'} of recovery ${state?.run?.recoveryExecution}: waves ${state?.run?.waves?.map((w: { name: string }) => w.name).join(', ')}`;
+      }
+      if (name === 'CheckFailbackReadiness') return `readiness: ${state?.readiness?.ready} ready, ${state?.readiness?.notReady} not ready (${state?.readiness?.markdown})`;
+      if (name === 'StartFailbackWave') return `failback wave ${wave?.name}: ${wave?.onPremises} on-premises, ${wave?.aws} EC2 origin`;
+      if (name === 'CheckFailback') {
+        return `failback wave ${wave?.name}: waiting for readiness ${wave?.waitingForReadiness}, replicating back ${wave?.replicatingBack}, launching ${wave?.launching}, failed back ${wave?.failedBack}`;
+      }
+      if (name === 'ReprotectWave') {
+        const done = state?.completed?.at(-1);
+        return `failback wave ${done?.name} done: ${done?.failedBack} failed back, ${done?.reprotected} re-protected, ${done?.terminated} terminated`;
+      }
+      if (name === 'StopStartedFailbacks') return `stopped ${state?.stopped?.stopped} failback launch(es) this run started`;
       return undefined;
     }
     case 'TaskFailed':
@@ -90,9 +104,9 @@ function client(options: AwsOptions): SFNClient {
   return new SFNClient({ profile: options.profile, region: options.region });
 }
 
-/** The recovery state machine of a stage, by the name serverless.yml gives it. */
-async function stateMachineOfStage(sfn: SFNClient, stage: string): Promise<string> {
-  const name = `${SERVICE}-${stage}-recovery`;
+/** The recovery (or failback) state machine of a stage, by the name serverless.yml gives it. */
+async function stateMachineOfStage(sfn: SFNClient, stage: string, workflow: 'recovery' | 'failback' = 'recovery'): Promise<string> {
+  const name = workflow === 'recovery' ? `${SERVICE}-${stage}-recovery` : `${SERVICE}-${stage}-recovery-failback`;
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
@@ -136,7 +150,35 @@ export async function follow(sfn: SFNClient, executionArn: string, print: (line:
   }
 }
 
-const program = new Command('aws').description('Start and follow recovery runs of the deployed orchestrator on AWS');
+export interface FailbackOptions {
+  plan: string;
+  recoveryExecution?: string;
+  check?: boolean;
+  terminateRecoveryInstances?: boolean;
+  confirmTermination?: string;
+  reason?: string;
+}
+
+/** The failback state machine's input from the command's options, checked before anything starts. */
+export function failbackInput(options: FailbackOptions): ExecutionInput {
+  const input = parseExecutionInput({
+    plan: options.plan,
+    mode: 'failback',
+    recoveryExecution: options.recoveryExecution,
+    check: options.check,
+    terminateRecoveryInstances: options.terminateRecoveryInstances,
+    confirmTermination: options.confirmTermination,
+    reason: options.reason,
+    trigger: { source: 'cli', id: process.env.USER },
+  });
+  // The workflow refuses it too, but only after an execution was started: say it here.
+  if (input.terminateRecoveryInstances === true && input.confirmTermination !== input.plan) {
+    throw new InvalidArgumentError(`--terminate-recovery-instances terminates the recovery instances once failed back: confirm it with --confirm-termination ${input.plan}`);
+  }
+  return input;
+}
+
+const program = new Command('aws').description('Start and follow recovery and failback runs of the deployed orchestrator on AWS');
 
 const withAws = (command: Command) =>
   command.option('--profile <profile>', 'AWS profile (default: the usual credential chain)').option('--region <region>', 'AWS Region');
@@ -171,6 +213,29 @@ withAws(
   const sfn = client({ profile: options.profile, region: options.region ?? (options.stateMachineArn && regionOfArn(options.stateMachineArn)) });
   const stateMachineArn: string = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage));
   const name = cliExecutionName(input.plan, input.mode, new Date());
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  console.log(`started ${name}\n  ${executionArn}`);
+  if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+});
+
+withAws(
+  program
+    .command('failback')
+    .description('fail back a recovery (the failback state machine), wave by wave in reverse order, then follow it')
+    .requiredOption('--plan <name>', 'plan name')
+    .option('--recovery-execution <name>', "the recovery execution to fail back (default: the plan's latest recovery)")
+    .option('--check', 'only report which recovery instances are ready to fail back; change nothing')
+    .option('--terminate-recovery-instances', 'terminate each wave\'s recovery instances once it failed back and is re-protected')
+    .option('--confirm-termination <plan>', 'the plan name again, confirming --terminate-recovery-instances')
+    .option('--reason <text>', 'why (shown in the report)')
+    .option('--state-machine-arn <arn>', 'the failback state machine')
+    .option('--stage <stage>', 'find the state machine of this stage instead', 'dev')
+    .option('--no-follow', 'print the execution ARN and return'),
+).action(async (options) => {
+  const input = failbackInput(options);
+  const sfn = client({ profile: options.profile, region: options.region ?? (options.stateMachineArn && regionOfArn(options.stateMachineArn)) });
+  const stateMachineArn: string = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage, 'failback'));
+  const name = cliExecutionName(input.plan, input.check ? 'failback-check' : 'failback', new Date());
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
   console.log(`started ${name}\n  ${executionArn}`);
   if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;

@@ -1,9 +1,9 @@
 // `npm run aws -- follow`: a run's history, as Step Functions returns it newest first, printed
-// once per change, oldest first.
+// once per change, oldest first; recovery and failback steps in the users' words.
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { cliExecutionName, follow, regionOfArn } from '../../cli/aws.ts';
+import { cliExecutionName, describeHistoryEvent, failbackInput, follow, regionOfArn } from '../../cli/aws.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:drs-orchestrator-dev-recovery:payments-drill-cli-x';
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 2, 0, second));
@@ -41,6 +41,31 @@ describe('following a run', () => {
       'run SUCCEEDED',
     ]);
     sfn.restore();
+  });
+
+  it('prints a failback in the same words as its live progress: each wave, the counts that changed, re-protection', () => {
+    const failbackWave = (fields: Record<string, unknown>) =>
+      JSON.stringify({ wave: { name: 'web', onPremises: 3, aws: 1, waitingForReadiness: 0, replicatingBack: 0, launching: 0, failedBack: 0, ...fields } });
+    const history: HistoryEvent[] = [
+      exited(1, 'ValidateFailbackInput', JSON.stringify({ run: { check: false, recoveryExecution: 'payments-recovery-1', waves: [{ name: 'web' }, { name: 'db' }] } })),
+      exited(2, 'StartFailbackWave', failbackWave({})),
+      exited(3, 'CheckFailback', failbackWave({ waitingForReadiness: 3, replicatingBack: 1 })),
+      exited(4, 'ReprotectWave', JSON.stringify({ completed: [{ name: 'web', failedBack: 4, reprotected: 4, terminated: 0 }] })),
+    ];
+
+    expect(history.map(describeHistoryEvent)).toEqual([
+      'failback of recovery payments-recovery-1: waves web, db',
+      'failback wave web: 3 on-premises, 1 EC2 origin',
+      'failback wave web: waiting for readiness 3, replicating back 1, launching 0, failed back 0',
+      'failback wave web done: 4 failed back, 4 re-protected, 0 terminated',
+    ]);
+  });
+
+  it('a failback from the command line is checked before it starts: termination needs the plan name as confirmation', () => {
+    expect(failbackInput({ plan: 'payments', check: true })).toMatchObject({ plan: 'payments', mode: 'failback', check: true, trigger: { source: 'cli' } });
+    expect(failbackInput({ plan: 'payments', terminateRecoveryInstances: true, confirmTermination: 'payments' })).toMatchObject({ terminateRecoveryInstances: true });
+    expect(() => failbackInput({ plan: 'payments', terminateRecoveryInstances: true })).toThrow(/confirm it with --confirm-termination payments/);
+    expect(() => failbackInput({ plan: 'payments', terminateRecoveryInstances: true, confirmTermination: 'payment' })).toThrow(/--confirm-termination payments/);
   });
 
   it('names CLI executions validly and reads the Region from an ARN', () => {
