@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderSource, readHistory, rtoSparkline, rtoTrend } from '#local/history/history.ts';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { bucketSource, folderSource, readHistory, rtoSparkline, rtoTrend } from '#local/history/history.ts';
 
 function report(plan: string, startedAt: string, rtoSeconds: number | undefined, status = 'SUCCEEDED'): string {
   return JSON.stringify({
@@ -46,5 +47,41 @@ describe('run history', () => {
     expect(rtoSparkline(history.get('shop') ?? [])).toBe('█');
     expect([...(await readHistory(folderSource(folder), { plan: 'shop' })).keys()]).toEqual(['shop']);
     expect((await readHistory(folderSource(folder), { limit: 1 })).get('payments')).toHaveLength(1);
+  });
+
+  it('reads the reports bucket page by page, only the plan\'s JSON reports under reports/', async () => {
+    const objects: Record<string, string> = {
+      'reports/payments-drill-a.json': report('payments', '2026-01-05T02:00:00Z', 2100),
+      'reports/payments-drill-a.md': '# not JSON',
+      'reports/payments-drill-b.json': report('payments', '2026-01-12T02:00:00Z', 1800),
+    };
+    const requests: Array<{ command: string; input: Record<string, unknown> }> = [];
+    // S3's answers to the two commands the source sends: ListObjectsV2 in pages of two keys.
+    const s3 = {
+      async send(command: ListObjectsV2Command | GetObjectCommand) {
+        requests.push({ command: command.constructor.name, input: { ...command.input } });
+        if (command instanceof ListObjectsV2Command) {
+          const keys = Object.keys(objects).filter((key) => key.startsWith(command.input.Prefix ?? ''));
+          const start = Number(command.input.ContinuationToken ?? 0);
+          const page = keys.slice(start, start + 2);
+          const more = start + 2 < keys.length;
+          return { Contents: page.map((Key) => ({ Key })), IsTruncated: more, NextContinuationToken: more ? String(start + 2) : undefined };
+        }
+        const text = objects[command.input.Key ?? ''];
+        return { Body: { transformToString: async () => text } };
+      },
+    } as unknown as S3Client;
+
+    const history = await readHistory(bucketSource(s3, 'reports-bucket', 'payments'));
+
+    expect(history.get('payments')?.map((run) => run.rtoSeconds)).toEqual([2100, 1800]);
+    expect(requests.filter((request) => request.command === 'ListObjectsV2Command').map((request) => request.input)).toEqual([
+      { Bucket: 'reports-bucket', Prefix: 'reports/payments-', ContinuationToken: undefined },
+      { Bucket: 'reports-bucket', Prefix: 'reports/payments-', ContinuationToken: '2' },
+    ]);
+    expect(requests.filter((request) => request.command === 'GetObjectCommand').map((request) => request.input.Key)).toEqual([
+      'reports/payments-drill-a.json',
+      'reports/payments-drill-b.json',
+    ]);
   });
 });
