@@ -200,13 +200,10 @@ export class RunProgress {
         this.pollDrs();
         return;
       case 'CompleteWave': {
-        const completed = Array.isArray(output.completed) ? output.completed.filter(isRecord) : [];
-        const wave = completed.at(-1);
+        const wave = this.lastCompletedWave(output);
         if (!wave) return;
         const name = stringAt(wave, 'name') ?? '?';
-        const timing = this.timings.get(name);
-        if (timing) timing.endedAt = now;
-        const took = timing ? ` in ${formatDuration((Date.parse(now) - Date.parse(timing.startedAt)) / 1000)}` : '';
+        const took = this.endWave(name, now);
         const failed = numberAt(wave, 'failed') ?? 0;
         const mark = failed > 0 ? this.paint.yellow('✓') : this.paint.green('✓');
         this.line(`${mark} Wave ${this.paint.bold(name)} complete${took}: ${numberAt(wave, 'launched') ?? '?'} launched, ${failed} failed`);
@@ -267,13 +264,10 @@ export class RunProgress {
       }
       case 'ReprotectWave': {
         this.pollDrs();
-        const completed = Array.isArray(output.completed) ? output.completed.filter(isRecord) : [];
-        const wave = completed.at(-1);
+        const wave = this.lastCompletedWave(output);
         if (!wave) return;
         const name = stringAt(wave, 'name') ?? '?';
-        const timing = this.timings.get(name);
-        if (timing) timing.endedAt = now;
-        const took = timing ? ` in ${formatDuration((Date.parse(now) - Date.parse(timing.startedAt)) / 1000)}` : '';
+        const took = this.endWave(name, now);
         const terminated = numberAt(wave, 'terminated') ?? 0;
         this.line(
           `${this.paint.green('✓')} Wave ${this.paint.bold(name)} failed back${took}: ${numberAt(wave, 'failedBack') ?? '?'} failed back, ${numberAt(wave, 'reprotected') ?? '?'} re-protected${terminated > 0 ? `, ${terminated} recovery instance(s) terminated` : ''}`,
@@ -294,6 +288,19 @@ export class RunProgress {
       default:
         return;
     }
+  }
+
+  /** The wave a CompleteWave or ReprotectWave step just appended to `completed`. */
+  private lastCompletedWave(output: Record<string, unknown>): Record<string, unknown> | undefined {
+    return Array.isArray(output.completed) ? output.completed.filter(isRecord).at(-1) : undefined;
+  }
+
+  /** Ends the wave's timing; ` in 12m 05s`, or nothing when its start was not seen. */
+  private endWave(name: string, now: string): string {
+    const timing = this.timings.get(name);
+    if (!timing) return '';
+    timing.endedAt = now;
+    return ` in ${formatDuration((Date.parse(now) - Date.parse(timing.startedAt)) / 1000)}`;
   }
 
   /** A wave that failed has no CompleteWave: its time ends when the run moves on. */
