@@ -1,5 +1,6 @@
-// `npm run aws -- start|failback|follow`: start a run of the deployed workflows on AWS and follow it wave by
-// wave (StartExecution, then DescribeExecution and GetExecutionHistory), with your AWS profile.
+// `npm run aws -- start|failback|follow`: start a run of the deployed workflows on AWS and follow
+// it wave by wave (StartExecution, then DescribeExecution and GetExecutionHistory), with your AWS
+// profile.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -178,6 +179,22 @@ export function failbackInput(options: FailbackOptions): ExecutionInput {
   return input;
 }
 
+interface StartOptions extends AwsOptions {
+  stateMachineArn?: string;
+  stage: string;
+  follow: boolean;
+}
+
+/** StartExecution of the stage's recovery or failback state machine, then follow it unless told not to. */
+async function startAndFollow(input: ExecutionInput, workflow: 'recovery' | 'failback', label: string, options: StartOptions): Promise<void> {
+  const sfn = client({ profile: options.profile, region: options.region ?? (options.stateMachineArn && regionOfArn(options.stateMachineArn)) });
+  const stateMachineArn = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage, workflow));
+  const name = cliExecutionName(input.plan, label, new Date());
+  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  console.log(`started ${name}\n  ${executionArn}`);
+  if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+}
+
 const program = new Command('aws').description('Start and follow recovery and failback runs of the deployed orchestrator on AWS');
 
 const withAws = (command: Command) =>
@@ -210,12 +227,7 @@ withAws(
     reason: options.reason,
     trigger: { source: 'cli', id: process.env.USER },
   });
-  const sfn = client({ profile: options.profile, region: options.region ?? (options.stateMachineArn && regionOfArn(options.stateMachineArn)) });
-  const stateMachineArn: string = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage));
-  const name = cliExecutionName(input.plan, input.mode, new Date());
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-  console.log(`started ${name}\n  ${executionArn}`);
-  if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+  await startAndFollow(input, 'recovery', input.mode, options);
 });
 
 withAws(
@@ -233,12 +245,7 @@ withAws(
     .option('--no-follow', 'print the execution ARN and return'),
 ).action(async (options) => {
   const input = failbackInput(options);
-  const sfn = client({ profile: options.profile, region: options.region ?? (options.stateMachineArn && regionOfArn(options.stateMachineArn)) });
-  const stateMachineArn: string = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage, 'failback'));
-  const name = cliExecutionName(input.plan, input.check ? 'failback-check' : 'failback', new Date());
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-  console.log(`started ${name}\n  ${executionArn}`);
-  if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+  await startAndFollow(input, 'failback', input.check ? 'failback-check' : 'failback', options);
 });
 
 withAws(program.command('follow').description('follow a run until it ends').argument('<executionArn>')).action(async (executionArn: string, options) => {

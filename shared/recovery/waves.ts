@@ -97,15 +97,10 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   const inJobs = sourceServerIDs.filter((id) => alreadyStarted.has(id) || startedNow.has(id));
   // More of a wave that quotas held back: the servers of the jobs it started before were looked
   // up then, and those with actions are in its state. Only the others cost a ListLaunchActions.
-  const lookedUp = continuing && state.wave !== undefined ? participantIDs(waveJobs.filter((job) => state.wave?.jobIDs.includes(job.jobID ?? ''))) : new Set<string>();
+  const previous = continuing ? state.wave : undefined;
+  const lookedUp = participantIDs(waveJobs.filter((job) => previous?.jobIDs.includes(job.jobID ?? '')));
   const serversWithActions = settings.waitForPostLaunchActions
-    ? [
-        ...(continuing && state.wave !== undefined ? state.wave.serversWithActions : []),
-        ...(await withActiveActions(
-          inJobs.filter((id) => !lookedUp.has(id)),
-          drs,
-        )),
-      ]
+    ? [...(previous?.serversWithActions ?? []), ...(await withActiveActions(inJobs.filter((id) => !lookedUp.has(id)), drs))]
     : [];
   if (continuing && state.wave !== undefined) {
     return { ...state.wave, jobIDs, notStarted, serverCount: sourceServerIDs.length, serversWithActions };
