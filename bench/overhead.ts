@@ -7,7 +7,7 @@
 // Run: npx tsx bench/overhead.ts
 import { pathToFileURL } from 'node:url';
 import type { JobTimeline } from '#local/drs/index.ts';
-import { POLL } from '#shared/recovery/polling.ts';
+import { POLL } from '#shared/engine/polling.ts';
 import { met, pct, printTable, runGeneratedPlan } from './support.ts';
 
 const PLANS = [

@@ -6,7 +6,7 @@
 // at all: the poll interval backs off to its maximum). Prints figures; asserts nothing.
 // Run: npx tsx bench/scale.ts
 import { pathToFileURL } from 'node:url';
-import { POLL } from '#shared/recovery/polling.ts';
+import { POLL } from '#shared/engine/polling.ts';
 import { apiCallFigures, type ApiCallFigures } from './api-calls.ts';
 import { kib, met, mib, printTable, runGeneratedPlan } from './support.ts';
 

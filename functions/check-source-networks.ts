@@ -1,8 +1,10 @@
-// CheckSourceNetworks: one DescribeJobs over the network jobs; a FAILED network stops the plan.
+// CheckSourceNetworks: one DescribeJobs over the network jobs (after starting any DRS refused for
+// now); a FAILED network stops the plan.
 import { drs } from '#shared/drs/default.ts';
 import { checkSourceNetworks } from '#shared/network/recovery.ts';
-import { NetworkRunState } from '#shared/network/state.ts';
+import { loadDeployedPlan } from '#shared/plan/deployed.ts';
+import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
 import * as z from 'zod/mini';
 
-export const handler = stepHandler(z.required(NetworkRunState, { networks: true }), async ({ networks }) => checkSourceNetworks(networks, drs));
+export const handler = stepHandler(z.required(RunState, { networks: true }), async ({ run, networks }) => checkSourceNetworks(run, networks, drs, () => loadDeployedPlan(run.plan)));

@@ -10,10 +10,10 @@ import { startWave } from '#shared/recovery/waves.ts';
 import { stepHandler } from '#shared/step.ts';
 
 export const handler = stepHandler(RunState, async (state) => {
-  const wave = await startWave(state, await loadDeployedPlan(state.run.plan), drs);
+  const { wave, isNew } = await startWave(state, await loadDeployedPlan(state.run.plan), drs);
   metrics.addDimensions({ plan: state.run.plan, mode: state.run.mode });
   metrics.addMetric('ServersInJobs', MetricUnit.Count, wave.serverCount - wave.notStarted);
-  if (state.wave?.index !== wave.index) {
+  if (isNew) {
     await publishProgress('Wave Started', runDetail(state.run, { wave: wave.name, servers: wave.serverCount, jobs: wave.jobIDs.length }));
   }
   return wave;

@@ -1,7 +1,7 @@
 // Live progress of a local run, as lines on a plain terminal: the workflow's steps from the
 // execution's event log (its state is compact by design: wave names and counts), and each
 // server's launch, post-launch actions and clean-up from the local DRS service's own records.
-import { TAG } from '../../shared/recovery/tags.ts';
+import { TAG } from '#shared/drs/run-ref.ts';
 import { lambdaErrorMessage } from './lambda.ts';
 import type { DrsJob, DrsStateView } from './local-drs.ts';
 import type { ExecutionLogEvent, RunInfo } from './run-local.ts';

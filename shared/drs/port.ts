@@ -1,8 +1,8 @@
 // What the recovery logic needs from DRS, in its own words. The adapter implements it with the
 // AWS SDK (paginated, batched to DRS's limits); unit tests pass plain fakes.
-import type { Job, JobLog, LaunchAction, RecoveryInstance, RecoverySnapshot, SourceServer } from '@aws-sdk/client-drs';
+import type { Job, JobLog, LaunchAction, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer } from '@aws-sdk/client-drs';
 
-export type { Job, JobLog, LaunchAction, RecoveryInstance, RecoverySnapshot, SourceServer };
+export type { Job, JobLog, LaunchAction, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer };
 
 export interface StartRecoveryRequest {
   sourceServers: Array<{ sourceServerID: string; recoverySnapshotID?: string }>;

@@ -1,8 +1,7 @@
 // What failback works on: a wave's recovery instances (from the recovery's jobs, never drill
 // instances) and, for EC2 origins, where their reversed source servers are.
-import type { DrsPort, Job, RecoveryInstance, SourceServer } from '../drs/port.ts';
-import { TAG } from '../recovery/tags.ts';
-import type { FailbackRun } from './state.ts';
+import type { DrsPort, RecoveryInstance, SourceServer } from '../drs/port.ts';
+import { hostnameOf } from '../drs/servers.ts';
 
 /** `arn:aws:drs:us-west-2:111122223333:source-server/s-…` → region and source server ID. */
 export function parseSourceServerArn(arn: string): { region: string; sourceServerID: string } {
@@ -50,23 +49,18 @@ export async function waveInstances(recoveryJobIDs: readonly string[], drs: DrsP
     .sort((a, b) => a.sourceServerID.localeCompare(b.sourceServerID));
 }
 
-/** Whether a job was started by this failback run (and, when given, for this wave). */
-export function isFailbackJob(job: Job, run: FailbackRun, waveName?: string): boolean {
-  const tags = job.tags ?? {};
-  return tags[TAG.execution] === run.execution && (waveName === undefined || tags[TAG.wave] === waveName);
-}
-
-export function failbackJobTags(run: FailbackRun, waveName: string): Record<string, string> {
-  return { [TAG.plan]: run.plan, [TAG.execution]: run.execution, [TAG.wave]: waveName, [TAG.mode]: run.mode };
-}
-
-/** From the run's start, less a margin for clocks that disagree (Step Functions vs DRS). */
-export function failbackJobsSince(run: FailbackRun): string {
-  return new Date(Date.parse(run.startedAt) - 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** `s-… (payments-db-1)` for messages. */
 export function nameOf(entry: Pick<WaveInstance, 'sourceServerID' | 'sourceServer'>): string {
-  const hostname = entry.sourceServer?.sourceProperties?.identificationHints?.hostname;
+  const hostname = hostnameOf(entry.sourceServer);
   return hostname === undefined ? entry.sourceServerID : `${entry.sourceServerID} (${hostname})`;
 }
+
+/** Why an on-premises instance is not ready yet, in the operator's words. */
+export const FAILBACK_STATE_REASONS: Record<string, string> = {
+  FAILBACK_NOT_STARTED: 'the Failback Client has not connected: boot the origin machine from the Failback Client ISO',
+  FAILBACK_IN_PROGRESS: 'the Failback Client is still replicating the data back',
+  FAILBACK_NOT_READY_FOR_LAUNCH: 'DRS reports it not ready for launch yet',
+  FAILBACK_LAUNCH_STATE_NOT_AVAILABLE: 'DRS cannot tell its launch state: check the Failback Client',
+  FAILBACK_ERROR: 'failback replication failed (FAILBACK_ERROR): check the Failback Client, then restart the failback',
+  FAILBACK_COMPLETED: 'already failed back',
+};

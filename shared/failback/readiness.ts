@@ -1,10 +1,9 @@
 // Failback readiness: which recovery instances could fail back now, which not, and why. Changes
 // nothing in DRS.
 import type { DrsPort } from '../drs/port.ts';
-import { waveInstances } from './instances.ts';
+import { FAILBACK_STATE_REASONS, waveInstances } from './instances.ts';
 import type { RegionalDrs } from './regional.ts';
 import type { FailbackRun } from './state.ts';
-import { FAILBACK_STATE_REASONS } from './waves.ts';
 
 export interface ReadinessRow {
   wave: string;

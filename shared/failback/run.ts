@@ -3,7 +3,7 @@
 import type { DrsPort, Job } from '../drs/port.ts';
 import type { ExecutionInput } from '../plan/input.ts';
 import type { Plan } from '../plan/schema.ts';
-import { TAG } from '../recovery/tags.ts';
+import { TAG } from '../drs/run-ref.ts';
 import { InvalidFailbackInputError, RecoveryExecutionNotFoundError } from './errors.ts';
 import type { FailbackRun } from './state.ts';
 

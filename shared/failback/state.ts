@@ -2,7 +2,8 @@
 // state). Per-server detail is read back from DRS by the report.
 import * as z from 'zod/mini';
 import { RunTrigger } from '../plan/common.ts';
-import { Failure } from '../recovery/state.ts';
+import { PollState } from '../engine/polling.ts';
+import { Failure } from '../engine/state.ts';
 
 /** A wave to fail back: the recovery jobs that launched its instances. */
 export const FailbackWavePlan = z.object({ name: z.string(), recoveryJobIDs: z.array(z.string()) });
@@ -54,9 +55,7 @@ export const FailbackWave = z.object({
   postLaunchActionsDone: z.boolean(),
   actionsSucceeded: z.int(),
   actionsFailed: z.int(),
-  pollSeconds: z.int(),
-  waitedSeconds: z.number(),
-  progressSignature: z.string(),
+  ...PollState,
 });
 export type FailbackWave = z.infer<typeof FailbackWave>;
 

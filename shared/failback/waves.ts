@@ -6,32 +6,23 @@
 //    instance there, with its post-launch actions, as a recovery wave does.
 // Each poll reads the state back from DRS and does what has become possible, so a retried step
 // never starts a second failback launch, reverse replication or origin launch for an instance.
-import { ConflictException, ResourceNotFoundException, ServiceQuotaExceededException } from '@aws-sdk/client-drs';
+import { ConflictException, ResourceNotFoundException } from '@aws-sdk/client-drs';
+import { activeJobsSince, isActiveJob, participantsOf, recoveryInstanceIDsIn, sourceServerIDsIn } from '../drs/jobs.ts';
 import type { DrsPort, FullDrsPort, Job } from '../drs/port.ts';
+import { isJobOfRun, jobTags, runJobsSince } from '../drs/run-ref.ts';
+import { launchOutcome } from '../engine/launch.ts';
+import { firstPoll, nextPoll, POLL, type PollState } from '../engine/polling.ts';
+import { serversWithActiveActions, tallyPostLaunchActions } from '../engine/post-launch.ts';
+import { startWithinQuotas, type JobLoop } from '../engine/start.ts';
+import { listForPeople, MAX_LISTED_PROBLEMS } from '../engine/state.ts';
+import { terminateLoop } from '../engine/terminate.ts';
+import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '../engine/verdict.ts';
 import type { Plan } from '../plan/schema.ts';
 import { resolveWaveSettings } from '../plan/settings.ts';
-import { nextPollSeconds, POLL } from '../recovery/polling.ts';
-import { activeJobsSince, isActiveJob } from '../recovery/preflight.ts';
-import { MAX_LISTED_PROBLEMS, type WaveState } from '../recovery/state.ts';
-import { checkPostLaunchActions, launchCapacity, planJobs } from '../recovery/waves.ts';
 import { FailbackFailedError, FailbackTimedOutError } from './errors.ts';
-import { failbackJobsSince, failbackJobTags, isFailbackJob, nameOf, parseSourceServerArn, waveInstances, type WaveInstance } from './instances.ts';
+import { FAILBACK_STATE_REASONS, nameOf, parseSourceServerArn, waveInstances, type WaveInstance } from './instances.ts';
 import type { RegionalDrs } from './regional.ts';
 import type { FailbackRun, FailbackState, FailbackWave, FailedBackWave, OriginJob } from './state.ts';
-
-/** Why an on-premises instance is not ready yet, in the operator's words. */
-export const FAILBACK_STATE_REASONS: Record<string, string> = {
-  FAILBACK_NOT_STARTED: 'the Failback Client has not connected: boot the origin machine from the Failback Client ISO',
-  FAILBACK_IN_PROGRESS: 'the Failback Client is still replicating the data back',
-  FAILBACK_NOT_READY_FOR_LAUNCH: 'DRS reports it not ready for launch yet',
-  FAILBACK_LAUNCH_STATE_NOT_AVAILABLE: 'DRS cannot tell its launch state: check the Failback Client',
-  FAILBACK_ERROR: 'failback replication failed (FAILBACK_ERROR): check the Failback Client, then restart the failback',
-  FAILBACK_COMPLETED: 'already failed back',
-};
-
-function participantsOf(jobs: readonly Job[]) {
-  return jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => ({ job, server })));
-}
 
 /** When the wave starts, on DRS's clock: the run's start, or the end of the previous wave's jobs. */
 async function waveStartTime(state: FailbackState, drs: DrsPort, regional: RegionalDrs): Promise<string> {
@@ -72,11 +63,9 @@ export async function startFailbackWave(state: FailbackState, plan: Plan, drs: F
     postLaunchActionsDone: false,
     actionsSucceeded: 0,
     actionsFailed: 0,
-    pollSeconds: POLL.minSeconds,
-    waitedSeconds: 0,
-    progressSignature: '',
+    ...firstPoll(),
   };
-  return advanceFailback(run, wave, drs, regional, settings.waitForPostLaunchActions);
+  return advanceFailback(run, wave, firstPoll, drs, regional, settings.waitForPostLaunchActions);
 }
 
 /** One poll of the wave: what DRS says, what became possible, and whether the wave is failed back. */
@@ -85,8 +74,31 @@ export async function checkFailback(state: FailbackState, plan: Plan, drs: FullD
   if (wave === undefined) throw new Error('CheckFailback needs $.wave');
   const planWave = plan.waves.find((candidate) => candidate.name === wave.name);
   const waitForActions = planWave === undefined ? true : resolveWaveSettings(plan, planWave).waitForPostLaunchActions;
-  const next = await advanceFailback(state.run, { ...wave, waitedSeconds: wave.waitedSeconds + wave.pollSeconds }, drs, regional, waitForActions);
-  return next;
+  return advanceFailback(state.run, wave, (signature) => nextPoll(wave, signature), drs, regional, waitForActions);
+}
+
+/** The engine loop of on-premises failback launches: StartFailbackLaunch of ready recovery instances. */
+function failbackLaunchLoop(run: FailbackRun, waveName: string, drs: FullDrsPort): JobLoop {
+  return {
+    owns: (job) => job.initiatedBy === 'FAILBACK' && isJobOfRun(job, run, waveName),
+    itemsOf: (job) => recoveryInstanceIDsIn([job]),
+    // StartFailbackLaunch takes up to 200 IDs a call, but the job quota (100 servers a job, 20
+    // active jobs, 500 servers in them) is the tighter bound; what does not fit waits a poll.
+    start: (batch) => drs.startFailbackLaunch(batch, jobTags(run, waveName)),
+  };
+}
+
+/**
+ * The engine loop of EC2-origin failback launches: StartRecovery of the reversed source servers in
+ * their origin Region. StartRecovery jobs only: the failback launches carry the same tags (and the
+ * local DRS service answers every Region from one store).
+ */
+function originLaunchLoop(run: FailbackRun, waveName: string, origin: DrsPort): JobLoop {
+  return {
+    owns: (job) => job.initiatedBy === 'START_RECOVERY' && isJobOfRun(job, run, waveName),
+    itemsOf: (job) => [...sourceServerIDsIn([job])],
+    start: (batch) => origin.startRecovery({ sourceServers: batch.map((sourceServerID) => ({ sourceServerID })), isDrill: false, tags: jobTags(run, waveName) }),
+  };
 }
 
 /**
@@ -94,7 +106,14 @@ export async function checkFailback(state: FailbackState, plan: Plan, drs: FullD
  * FAILBACK_ERROR or a FAILED launch, FailbackTimedOutError past the wave's timeout, both naming
  * the servers and why.
  */
-async function advanceFailback(run: FailbackRun, wave: FailbackWave, drs: FullDrsPort, regional: RegionalDrs, waitForActions: boolean): Promise<FailbackWave> {
+async function advanceFailback(
+  run: FailbackRun,
+  wave: FailbackWave,
+  poll: (signature: string) => PollState,
+  drs: FullDrsPort,
+  regional: RegionalDrs,
+  waitForActions: boolean,
+): Promise<FailbackWave> {
   const wavePlan = run.waves[wave.index];
   const instances = await waveInstances(wavePlan.recoveryJobIDs, drs);
   const onPremises = instances.filter((entry) => entry.origin === 'ON_PREMISES');
@@ -104,7 +123,8 @@ async function advanceFailback(run: FailbackRun, wave: FailbackWave, drs: FullDr
 
   // --- On-premises: StartFailbackLaunch for the instances that became ready -------------------
   const recentJobs = await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) });
-  const failbackJobs = recentJobs.filter((job) => job.initiatedBy === 'FAILBACK' && isFailbackJob(job, run, wave.name));
+  const failbackLoop = failbackLaunchLoop(run, wave.name, drs);
+  const failbackJobs = recentJobs.filter((job) => failbackLoop.owns(job));
   const inFailbackJob = new Map(participantsOf(failbackJobs).map(({ job, server }) => [server.recoveryInstanceID ?? '', { job, server }]));
   for (const { job, server } of inFailbackJob.values()) {
     if (server.launchStatus === 'FAILED') problems.push(`${server.sourceServerID}: failback launch FAILED (job ${job.jobID})`);
@@ -113,20 +133,10 @@ async function advanceFailback(run: FailbackRun, wave: FailbackWave, drs: FullDr
     if (entry.instance.failback?.state === 'FAILBACK_ERROR') problems.push(`${nameOf(entry)}: ${FAILBACK_STATE_REASONS.FAILBACK_ERROR}`);
   }
   const ready = onPremises.filter((entry) => entry.instance.failback?.state === 'FAILBACK_READY_FOR_LAUNCH' && !inFailbackJob.has(entry.recoveryInstanceID));
-  const failbackJobIDs = failbackJobs.map((job) => job.jobID ?? '').reverse();
+  const failbackJobIDs = failbackJobs.map(jobIDOf).reverse();
   if (problems.length === 0 && ready.length > 0) {
-    // StartFailbackLaunch takes up to 200 IDs a call, but the job quota (100 servers a job, 20
-    // active jobs, 500 servers in them) is the tighter bound; what does not fit waits a poll.
-    for (const batch of planJobs(ready.map((entry) => entry.recoveryInstanceID), launchCapacity(recentJobs.filter(isActiveJob)))) {
-      try {
-        const job = await drs.startFailbackLaunch(batch, failbackJobTags(run, wave.name));
-        failbackJobIDs.push(job.jobID ?? '');
-      } catch (error) {
-        // Quota taken, or an instance left READY since we looked: the next poll sees it.
-        if (error instanceof ServiceQuotaExceededException || error instanceof ConflictException) break;
-        throw error;
-      }
-    }
+    const started = await startWithinQuotas(failbackLoop, ready.map((entry) => entry.recoveryInstanceID), recentJobs.filter(isActiveJob));
+    failbackJobIDs.push(...started.jobs.map(jobIDOf));
   }
   const currentFailbackJobs = failbackJobIDs.length === 0 ? [] : await drs.listJobs({ jobIDs: failbackJobIDs });
   const failbackDone = new Set(
@@ -168,15 +178,14 @@ async function advanceFailback(run: FailbackRun, wave: FailbackWave, drs: FullDr
   }
   for (const [region, entries] of byRegion) {
     const origin = regional(region);
+    const originLoop = originLaunchLoop(run, wave.name, origin);
     const [reversedServers, originRecent] = await Promise.all([
       origin.listSourceServers({ sourceServerIDs: entries.map((entry) => entry.reversed?.sourceServerID ?? '') }),
-      origin.listJobs({ fromDate: failbackJobsSince(run) }),
+      origin.listJobs({ fromDate: runJobsSince(run) }),
     ]);
-    // StartRecovery jobs only: the failback launches carry the same tags (and the local DRS
-    // service answers every Region from one store).
-    const ours = originRecent.filter((job) => job.initiatedBy === 'START_RECOVERY' && isFailbackJob(job, run, wave.name));
+    const ours = originRecent.filter((job) => originLoop.owns(job));
     for (const job of ours) {
-      if (!originJobs.some((known) => known.region === region && known.jobID === job.jobID)) originJobs.push({ region, jobID: job.jobID ?? '' });
+      if (!originJobs.some((known) => known.region === region && known.jobID === job.jobID)) originJobs.push({ region, jobID: jobIDOf(job) });
     }
     const launchedBy = new Map(participantsOf(ours).map(({ job, server }) => [server.sourceServerID ?? '', { job, server }]));
     const replicationOf = new Map(reversedServers.map((server) => [server.sourceServerID ?? '', server.dataReplicationInfo?.dataReplicationState ?? 'UNKNOWN']));
@@ -200,23 +209,13 @@ async function advanceFailback(run: FailbackRun, wave: FailbackWave, drs: FullDr
       }
     }
     if (problems.length === 0 && toRecover.length > 0) {
-      for (const batch of planJobs(toRecover, launchCapacity(originRecent.filter(isActiveJob)))) {
-        try {
-          const job = await origin.startRecovery({ sourceServers: batch.map((sourceServerID) => ({ sourceServerID })), isDrill: false, tags: failbackJobTags(run, wave.name) });
-          originJobs.push({ region, jobID: job.jobID ?? '' });
-        } catch (error) {
-          if (error instanceof ServiceQuotaExceededException || error instanceof ConflictException) break;
-          throw error;
-        }
-      }
+      const started = await startWithinQuotas(originLoop, toRecover, originRecent.filter(isActiveJob));
+      originJobs.push(...started.jobs.map((job) => ({ region, jobID: jobIDOf(job) })));
     }
   }
 
   if (problems.length > 0) {
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
-    throw new FailbackFailedError(
-      `failback of wave "${wave.name}" failed for ${problems.length} of ${instances.length} server(s): ${listed.join('; ')}${problems.length > listed.length ? `; and ${problems.length - listed.length} more` : ''}`,
-    );
+    throw new FailbackFailedError(`failback of wave "${wave.name}" failed for ${problems.length} of ${instances.length} server(s): ${listForPeople(problems)}`);
   }
   const launchDone = pending.length === 0;
   const signature = `${failedBack}/${waitingForReadiness}/${replicatingBack}/${launching}`;
@@ -231,20 +230,23 @@ async function advanceFailback(run: FailbackRun, wave: FailbackWave, drs: FullDr
     replicatingBack,
     launching,
     launchDone,
-    progressSignature: signature,
-    pollSeconds: launchDone ? POLL.minSeconds : nextPollSeconds(wave.pollSeconds, signature !== wave.progressSignature),
+    ...poll(signature),
   };
   if (launchDone) {
     const serversWithActions = waitForActions ? await reversedServersWithActions(originJobs, regional) : [];
-    return { ...next, serversWithActions, checkPostLaunchActions: waitForActions && originJobs.length > 0, waitedSeconds: 0 };
+    // The post-launch action checks that follow time themselves from here.
+    return { ...next, serversWithActions, checkPostLaunchActions: waitForActions && originJobs.length > 0, pollSeconds: POLL.minSeconds, waitedSeconds: 0 };
   }
-  if (wave.waitedSeconds >= wave.timeoutSeconds) {
-    const listed = pending.slice(0, MAX_LISTED_PROBLEMS);
+  if (isPastTimeout(next, wave.timeoutSeconds)) {
     throw new FailbackTimedOutError(
-      `failback of wave "${wave.name}" timed out after ${Math.round(wave.waitedSeconds / 60)} minutes (timeout ${wave.timeoutSeconds / 60}): ${pending.length} of ${instances.length} server(s) not failed back: ${listed.join('; ')}`,
+      `failback of wave "${wave.name}" timed out ${timeoutPhrase(next.waitedSeconds, wave.timeoutSeconds)}: ${pending.length} of ${instances.length} server(s) not failed back: ${pending.slice(0, MAX_LISTED_PROBLEMS).join('; ')}`,
     );
   }
   return next;
+}
+
+function jobIDOf(job: Job): string {
+  return job.jobID ?? '';
 }
 
 /** The reversed source servers launched in origin Regions that have active post-launch actions. */
@@ -252,67 +254,50 @@ async function reversedServersWithActions(originJobs: readonly OriginJob[], regi
   const found: string[] = [];
   for (const { region, jobID } of originJobs) {
     const origin = regional(region);
-    for (const { server } of participantsOf(await origin.listJobs({ jobIDs: [jobID] }))) {
-      const actions = await origin.listLaunchActions(server.sourceServerID ?? '');
-      if (actions.some((action) => action.active !== false)) found.push(server.sourceServerID ?? '');
-    }
+    found.push(...(await serversWithActiveActions([...sourceServerIDsIn(await origin.listJobs({ jobIDs: [jobID] }))], origin)));
   }
   return found;
 }
 
 /**
- * One poll of the post-launch actions of the wave's launches in origin Regions: the recovery
- * wave's own check, Region by Region (a required action that FAILED fails the wave).
+ * One poll of the post-launch actions of the wave's launches in origin Regions, Region by Region,
+ * counted by the engine as a recovery wave's are. A required action that FAILED (or a launch that
+ * did) fails the wave: failback has no failure budget.
  */
 export async function checkFailbackPostLaunchActions(wave: FailbackWave, regional: RegionalDrs): Promise<FailbackWave> {
   const regions = [...new Set(wave.originJobs.map((job) => job.region))];
+  const expectingRuns = new Set(wave.serversWithActions);
   let succeeded = 0;
   let failed = 0;
-  let done = true;
+  const pendingServers: string[] = [];
   for (const region of regions) {
-    const jobIDs = wave.originJobs.filter((job) => job.region === region).map((job) => job.jobID);
-    const asRecoveryWave: WaveState = {
-      index: wave.index,
-      name: wave.name,
-      isLast: wave.isLast,
-      snapshot: 'latest',
-      failureBudget: 0,
-      timeoutSeconds: wave.timeoutSeconds,
-      waitForPostLaunchActions: true,
-      pauseAfterSeconds: 0,
-      startedAt: wave.startedAt,
-      serverCount: wave.aws,
-      notStarted: 0,
-      jobIDs,
-      pollSeconds: wave.pollSeconds,
-      waitedSeconds: wave.waitedSeconds,
-      progressSignature: '',
-      launched: wave.aws,
-      failed: 0,
-      launchDone: true,
-      postLaunchActionsDone: false,
-      actionsSucceeded: 0,
-      actionsFailed: 0,
-      actionsPending: 0,
-      serversWithActions: wave.serversWithActions,
-      failedServers: [],
-      warnings: [],
-    };
-    const checked = await checkPostLaunchActions(asRecoveryWave, regional(region));
-    succeeded += checked.actionsSucceeded;
-    failed += checked.actionsFailed;
-    done &&= checked.postLaunchActionsDone;
+    const origin = regional(region);
+    const jobs = await origin.listJobs({ jobIDs: wave.originJobs.filter((job) => job.region === region).map((job) => job.jobID) });
+    const tally = tallyPostLaunchActions(jobs, expectingRuns);
+    const launchFailures = participantsOf(jobs)
+      .filter(({ server }) => launchOutcome(server) === 'failed')
+      .map(({ job, server }) => ({ sourceServerID: server.sourceServerID ?? '?', reason: `launch ${server.launchStatus} (job ${job.jobID})` }));
+    const failures = oncePerServer([...launchFailures, ...tally.failures]);
+    if (failures.length > 0) {
+      throw new FailbackFailedError(`failback of wave "${wave.name}": ${failures.length} of ${wave.aws} server(s) failed in ${region}: ${await describeProblems(failures, origin)}`);
+    }
+    succeeded += tally.succeeded;
+    failed += tally.failed;
+    pendingServers.push(...tally.pendingServers);
   }
-  const signature = `${succeeded}/${failed}/${done}`;
-  return {
+  const next: FailbackWave = {
     ...wave,
     actionsSucceeded: succeeded,
     actionsFailed: failed,
-    postLaunchActionsDone: done,
-    waitedSeconds: wave.waitedSeconds + wave.pollSeconds,
-    progressSignature: signature,
-    pollSeconds: nextPollSeconds(wave.pollSeconds, signature !== wave.progressSignature),
+    postLaunchActionsDone: pendingServers.length === 0,
+    ...nextPoll(wave, `${succeeded}/${failed}/${pendingServers.length === 0}`),
   };
+  if (!next.postLaunchActionsDone && isPastTimeout(next, wave.timeoutSeconds)) {
+    throw new FailbackTimedOutError(
+      `failback of wave "${wave.name}" timed out ${timeoutPhrase(next.waitedSeconds, wave.timeoutSeconds)}: ${pendingServers.length} of ${wave.aws} server(s) still running post-launch actions (or their SSM agent was not discovered): ${pendingServers.slice(0, MAX_LISTED_PROBLEMS).join(', ')}`,
+    );
+  }
+  return next;
 }
 
 /**
@@ -362,17 +347,11 @@ export async function reprotectWave(state: FailbackState, drs: FullDrsPort, regi
   let terminated = 0;
   if (run.terminateRecoveryInstances) {
     const terminable = instances.filter((entry) => entry.instance.ec2InstanceState !== 'SHUTTING-DOWN' && entry.instance.ec2InstanceState !== 'TERMINATED');
+    const ids = terminable.map((entry) => entry.recoveryInstanceID);
     const active = (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter(isActiveJob);
-    for (const batch of planJobs(terminable.map((entry) => entry.recoveryInstanceID), launchCapacity(active))) {
-      try {
-        const job = await drs.terminateRecoveryInstances(batch);
-        terminateJobIDs.push(job.jobID ?? '');
-        terminated += batch.length;
-      } catch (error) {
-        if (!(error instanceof ConflictException || error instanceof ServiceQuotaExceededException)) throw error;
-      }
-    }
-    terminated += instances.length - terminable.length;
+    const started = await startWithinQuotas(terminateLoop(new Set(ids), drs), ids, active);
+    terminateJobIDs.push(...started.jobs.map(jobIDOf));
+    terminated += started.startedIDs.length + instances.length - terminable.length;
   }
 
   const summary: FailedBackWave = {
@@ -394,8 +373,8 @@ export async function reprotectWave(state: FailbackState, drs: FullDrsPort, regi
  * replications are kept: they protect the recovery instances, which still serve.
  */
 export async function stopStartedFailbacks(run: FailbackRun, drs: FullDrsPort): Promise<{ stopped: number }> {
-  const jobs = (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => job.initiatedBy === 'FAILBACK' && isFailbackJob(job, run));
-  const started = [...new Set(participantsOf(jobs).map(({ server }) => server.recoveryInstanceID ?? ''))].filter((id) => id !== '');
+  const jobs = (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => job.initiatedBy === 'FAILBACK' && isJobOfRun(job, run));
+  const started = [...new Set(recoveryInstanceIDsIn(jobs))];
   if (started.length === 0) return { stopped: 0 };
   const instances = await drs.listRecoveryInstances({ recoveryInstanceIDs: started });
   let stopped = 0;

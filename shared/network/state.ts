@@ -1,20 +1,17 @@
 // $.networks in the recovery workflow: the network jobs and counts, never DRS documents.
 import * as z from 'zod/mini';
-import { RunState } from '../recovery/state.ts';
+import { PollState } from '../engine/polling.ts';
 
 export const SourceNetworksState = z.object({
   /** Networks the plan lists. */
   networkCount: z.int(),
   jobIDs: z.array(z.string()),
+  /** Networks not in a job yet: DRS refused them for now (quota, conflict); a later poll starts them. */
+  notStarted: z.int(),
   launched: z.int(),
   failed: z.int(),
   /** Every network LAUNCHED (or the plan lists none). */
   done: z.boolean(),
-  pollSeconds: z.int(),
-  waitedSeconds: z.number(),
-  progressSignature: z.string(),
+  ...PollState,
 });
 export type SourceNetworksState = z.infer<typeof SourceNetworksState>;
-
-/** The recovery workflow's state with its network recovery. */
-export const NetworkRunState = z.extend(RunState, { networks: z.optional(SourceNetworksState) });

@@ -1,31 +1,13 @@
 // Preflight: every problem that would stop the run, found before anything is launched.
 import { PreflightFailedError } from '../errors.ts';
-import type { DrsPort, Job, SourceServer } from '../drs/port.ts';
+import { activeJobsSince, isActiveJob } from '../drs/jobs.ts';
+import type { DrsPort, SourceServer } from '../drs/port.ts';
+import { describeServer, durationSeconds, hostnameOf } from '../drs/servers.ts';
 import type { SnapshotChoice } from '../plan/common.ts';
 import type { Plan } from '../plan/schema.ts';
 import { resolveWaveSettings } from '../plan/settings.ts';
-import { describeServer, hostnameOf, resolveServers } from './servers.ts';
+import { resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
-
-/** Seconds in an ISO-8601 duration such as `PT30S`, `PT1H2M`, `P1DT2H` (DRS's lagDuration). */
-export function durationSeconds(duration: string): number | undefined {
-  const match = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(duration);
-  if (match === null) return undefined;
-  const [, days, hours, minutes, seconds] = match.map((part) => (part === undefined ? 0 : Number(part)));
-  return days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
-}
-
-/** A job still running: its servers cannot join another job (DRS answers ConflictException). */
-export function isActiveJob(job: Job): boolean {
-  return job.status !== 'COMPLETED';
-}
-
-/** How long back to look for jobs that may still be active (DRS jobs end within hours). */
-export const ACTIVE_JOB_LOOKBACK_HOURS = 24;
-
-export function activeJobsSince(startedAt: string): string {
-  return new Date(Date.parse(startedAt) - ACTIVE_JOB_LOOKBACK_HOURS * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** The snapshot time a wave recovers from, or undefined for an on-demand (latest) snapshot. */
 export function snapshotTimeFor(run: Run, choice: SnapshotChoice): { pointInTime: boolean; atOrBefore?: string } {

@@ -2,16 +2,6 @@
 import type { ServerSelector } from '../plan/schema.ts';
 import type { SourceServer } from '../drs/port.ts';
 
-export function hostnameOf(server: SourceServer): string | undefined {
-  return server.sourceProperties?.identificationHints?.hostname ?? server.sourceProperties?.identificationHints?.fqdn;
-}
-
-/** `s-… (payments-db-1)`: how servers are named in messages people read. */
-export function describeServer(sourceServerID: string, hostnames: ReadonlyMap<string, string | undefined>): string {
-  const hostname = hostnames.get(sourceServerID);
-  return hostname === undefined ? sourceServerID : `${sourceServerID} (${hostname})`;
-}
-
 function carriesTags(server: SourceServer, tags: Record<string, string>): boolean {
   return Object.entries(tags).every(([key, value]) => server.tags?.[key] === value);
 }

@@ -1,6 +1,9 @@
 // The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
 // Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
 import * as z from 'zod/mini';
+import { PollState } from '../engine/polling.ts';
+import { Failure, ServerProblem } from '../engine/state.ts';
+import { SourceNetworksState } from '../network/state.ts';
 import { MODES, RunTrigger, SnapshotChoice } from '../plan/common.ts';
 
 /** The run, fixed by ValidateInput. */
@@ -24,13 +27,6 @@ export const Run = z.object({
 });
 export type Run = z.infer<typeof Run>;
 
-/** A server that failed, with the reason in DRS's words (kept short: the report has the detail). */
-export const ServerProblem = z.object({ sourceServerID: z.string(), reason: z.string() });
-export type ServerProblem = z.infer<typeof ServerProblem>;
-
-/** At most this many problems are carried in the state; counts stay exact. */
-export const MAX_LISTED_PROBLEMS = 25;
-
 /** The wave in progress. */
 export const WaveState = z.object({
   index: z.int(),
@@ -46,10 +42,7 @@ export const WaveState = z.object({
   serverCount: z.int(),
   notStarted: z.int(),
   jobIDs: z.array(z.string()),
-  /** Poll loop: the next wait, the waiting done so far, and what the last poll saw. */
-  pollSeconds: z.int(),
-  waitedSeconds: z.number(),
-  progressSignature: z.string(),
+  ...PollState,
   launched: z.int(),
   failed: z.int(),
   launchDone: z.boolean(),
@@ -105,8 +98,7 @@ export type Preflight = z.infer<typeof Preflight>;
 
 export const Cleanup = z.object({
   done: z.boolean(),
-  pollSeconds: z.int(),
-  waitedSeconds: z.number(),
+  ...PollState,
   terminateJobIDs: z.array(z.string()),
   /** Instances this execution launched (counted from its jobs). */
   instancesLaunched: z.int(),
@@ -119,14 +111,11 @@ export const Cleanup = z.object({
 });
 export type Cleanup = z.infer<typeof Cleanup>;
 
-/** A Step Functions Catch result: for a Task, `Cause` is the Lambda runtime's JSON error document. */
-export const Failure = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
-export type Failure = z.infer<typeof Failure>;
-
 /** The whole state as the tasks after ValidateInput see it. */
 export const RunState = z.object({
   run: Run,
   preflight: z.optional(Preflight),
+  networks: z.optional(SourceNetworksState),
   wave: z.optional(WaveState),
   completed: z.optional(z.array(CompletedWave)),
   failure: z.optional(Failure),

@@ -3,12 +3,13 @@
 // clean-up counts. Version 2 extends version 1: every v1 field keeps its name and meaning.
 import { chunk } from '../drs/limits.ts';
 import type { DrsPort, Job, JobLog } from '../drs/port.ts';
-import { activeJobsSince } from '../recovery/preflight.ts';
-import { hostnameOf } from '../recovery/servers.ts';
-import type { CompletedWave, Failure, RunState, WaveState } from '../recovery/state.ts';
-import { isJobOfRun, TAG } from '../recovery/tags.ts';
+import { activeJobsSince } from '../drs/jobs.ts';
+import { isJobOfRun, TAG } from '../drs/run-ref.ts';
+import { hostnameOf } from '../drs/servers.ts';
+import type { Failure } from '../engine/state.ts';
 import { NETWORK_JOB_WAVE } from '../network/recovery.ts';
-import { sightingOrder } from '../recovery/waves.ts';
+import { sightingOrder } from '../recovery/sightings.ts';
+import type { CompletedWave, RunState, WaveState } from '../recovery/state.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
 /** 1: outcome, waves, servers, clean-up. 2: adds phases, RTO and RPO (server, wave, plan), failures. */

@@ -1,6 +1,6 @@
 // Unit tests of the failback and network domain functions, over plain-data fakes of the DRS port.
 import { describe, expect, it } from 'vitest';
-import type { FullDrsPort, Job, RecoveryInstance, SourceServer } from '#shared/drs/port.ts';
+import type { Job, RecoveryInstance, SourceServer } from '#shared/drs/port.ts';
 import { parseSourceServerArn } from '#shared/failback/instances.ts';
 import { checkFailbackInput, prepareFailback } from '#shared/failback/run.ts';
 import type { FailbackRun } from '#shared/failback/state.ts';
@@ -9,6 +9,7 @@ import { checkSourceNetworks, recoverSourceNetworks } from '#shared/network/reco
 import { parsePlan } from '#shared/plan/load.ts';
 import { parseExecutionInput } from '#shared/recovery/run.ts';
 import type { Run } from '#shared/recovery/state.ts';
+import { fakeDrs } from '../support/fake-drs.ts';
 
 const plan = parsePlan(
   `name: shop
@@ -32,70 +33,22 @@ const recoveryJob = (jobID: string, execution: string, wave: string, servers: Ar
   participatingServers: servers.map(([sourceServerID, recoveryInstanceID]) => ({ sourceServerID, recoveryInstanceID, launchStatus: 'LAUNCHED' })),
 });
 
-/** A DRS port over plain data; the operations that change things are recorded. */
-function fakeDrs(jobs: Job[], instances: RecoveryInstance[] = [], servers: SourceServer[] = []) {
-  const calls: Array<[string, unknown]> = [];
-  let next = 0;
-  const newJob = (fields: Partial<Job>): Job => {
-    const job: Job = { jobID: `drsjob-${String((next += 1)).padStart(17, '0')}`, status: 'PENDING', ...fields };
-    jobs.unshift(job);
-    return job;
-  };
-  const port: FullDrsPort = {
-    async listSourceServers(filter) {
-      return filter?.sourceServerIDs ? servers.filter((s) => filter.sourceServerIDs?.includes(s.sourceServerID ?? '')) : servers;
-    },
-    async listJobs(filter) {
-      return filter.jobIDs ? jobs.filter((job) => filter.jobIDs?.includes(job.jobID ?? '')) : jobs;
-    },
-    async startRecovery(request) {
-      calls.push(['StartRecovery', request]);
-      return newJob({ type: 'LAUNCH', initiatedBy: 'START_RECOVERY', tags: request.tags, participatingServers: request.sourceServers.map((s) => ({ sourceServerID: s.sourceServerID, launchStatus: 'PENDING' })) });
-    },
-    async newestSnapshot() {
-      return undefined;
-    },
-    async listRecoveryInstances(filter) {
-      return instances.filter((instance) => filter.recoveryInstanceIDs?.includes(instance.recoveryInstanceID ?? ''));
-    },
-    async terminateRecoveryInstances(ids) {
-      calls.push(['TerminateRecoveryInstances', ids]);
-      return newJob({ type: 'TERMINATE' });
-    },
-    async listJobLogItems() {
-      return [{ event: 'DEPLOY_NETWORK_CONFIGURATION_FAILED', eventData: { rawError: 'stack rolled back', eventResourceData: { sourceNetworkData: { sourceNetworkID: 'sn-00000000000000002' } } } }];
-    },
-    async listLaunchActions() {
-      return [];
-    },
-    async startSourceNetworkRecovery(request) {
-      calls.push(['StartSourceNetworkRecovery', request]);
-      return newJob({ type: 'LAUNCH', initiatedBy: 'CREATE_NETWORK_RECOVERY', tags: request.tags, participatingResources: request.sourceNetworks.map((n) => ({ participatingResourceID: { sourceNetworkID: n.sourceNetworkID }, launchStatus: 'PENDING' })) });
-    },
-    async startFailbackLaunch(ids, tags) {
-      calls.push(['StartFailbackLaunch', ids]);
-      return newJob({ type: 'LAUNCH', initiatedBy: 'FAILBACK', tags, participatingServers: ids.map((id) => ({ recoveryInstanceID: id, sourceServerID: instances.find((i) => i.recoveryInstanceID === id)?.sourceServerID, launchStatus: 'PENDING' })) });
-    },
-    async stopFailback(id) {
-      calls.push(['StopFailback', id]);
-    },
-    async reverseReplication(id) {
-      calls.push(['ReverseReplication', id]);
-      return 'arn:aws:drs:us-west-2:111122223333:source-server/s-r0000000000000001';
-    },
-    async startReplication(id) {
-      calls.push(['StartReplication', id]);
-      return { sourceServerID: id };
-    },
-  };
-  return { port, calls, jobs };
+/** The fake DRS with its recorded calls, as these tests name them. */
+function fakeDrsOf(jobs: Job[], instances: RecoveryInstance[] = [], servers: SourceServer[] = []) {
+  const port = fakeDrs({
+    jobs,
+    instances,
+    servers,
+    jobLog: [{ event: 'DEPLOY_NETWORK_CONFIGURATION_FAILED', eventData: { rawError: 'stack rolled back', eventResourceData: { sourceNetworkData: { sourceNetworkID: 'sn-00000000000000002' } } } }],
+  });
+  return { port, calls: port.calls, jobs: port.jobs };
 }
 
 const failbackInput = (extra: Record<string, unknown> = {}) => parseExecutionInput({ plan: 'shop', mode: 'failback', ...extra });
 
 describe('preparing a failback', () => {
   it('fails back the plan\'s latest recovery, its waves in reverse order', async () => {
-    const { port } = fakeDrs([
+    const { port } = fakeDrsOf([
       recoveryJob('drsjob-00000000000000004', 'shop-recovery-2', 'web', [['s-00000000000000002', 'i-00000000000000002']]),
       recoveryJob('drsjob-00000000000000003', 'shop-recovery-2', 'db', [['s-00000000000000001', 'i-00000000000000001']]),
       recoveryJob('drsjob-00000000000000001', 'shop-recovery-1', 'db', [['s-00000000000000001', 'i-0000000000000000a']]),
@@ -111,7 +64,7 @@ describe('preparing a failback', () => {
 
   it('names the plan\'s recoveries when the requested one does not exist, and ignores drills', async () => {
     const drill: Job = { ...recoveryJob('drsjob-00000000000000009', 'shop-drill-1', 'db', []), initiatedBy: 'START_DRILL' };
-    const { port } = fakeDrs([drill, recoveryJob('drsjob-00000000000000001', 'shop-recovery-1', 'db', [['s-00000000000000001', 'i-0000000000000000a']])]);
+    const { port } = fakeDrsOf([drill, recoveryJob('drsjob-00000000000000001', 'shop-recovery-1', 'db', [['s-00000000000000001', 'i-0000000000000000a']])]);
 
     await expect(prepareFailback(failbackInput({ recoveryExecution: 'shop-drill-1' }), plan, 'f', '2026-01-01T00:00:00Z', port)).rejects.toThrow(
       /recovery execution "shop-drill-1" .* recoveries of the plan: shop-recovery-1/,
@@ -141,7 +94,7 @@ describe('a failback wave', () => {
     terminateRecoveryInstances: false,
   };
   const setUp = () =>
-    fakeDrs(
+    fakeDrsOf(
       [recoveryJob('drsjob-00000000000000001', 'shop-recovery-1', 'db', [['s-00000000000000001', 'i-00000000000000001'], ['s-00000000000000002', 'i-00000000000000002']])],
       [
         { recoveryInstanceID: 'i-00000000000000001', sourceServerID: 's-00000000000000001', originEnvironment: 'ON_PREMISES', isDrill: false, failback: { state: 'FAILBACK_READY_FOR_LAUNCH' } },
@@ -172,7 +125,7 @@ describe('source network recovery', () => {
   const run = { plan: 'shop', mode: 'drill', execution: 'shop-drill-1', startedAt: '2026-01-01T00:00:00Z' } as Run;
 
   it('starts one call per deployAsNew value, tagged with the run, and never twice', async () => {
-    const { port, calls } = fakeDrs([]);
+    const { port, calls } = fakeDrsOf([]);
     const state = await recoverSourceNetworks(run, plan, port);
     await recoverSourceNetworks(run, plan, port);
 
@@ -185,15 +138,15 @@ describe('source network recovery', () => {
   });
 
   it('a FAILED network throws with its ID and DRS\'s reason', async () => {
-    const { port, jobs } = fakeDrs([]);
+    const { port, jobs } = fakeDrsOf([]);
     const state = await recoverSourceNetworks(run, plan, port);
     for (const job of jobs) job.participatingResources = job.participatingResources?.map((resource) => ({ ...resource, launchStatus: resource.participatingResourceID?.sourceNetworkID === 'sn-00000000000000002' ? 'FAILED' : 'LAUNCHED' }));
 
-    await expect(checkSourceNetworks(state, port)).rejects.toMatchObject({ name: 'SourceNetworkRecoveryFailedError', message: expect.stringContaining('sn-00000000000000002: stack rolled back') });
+    await expect(checkSourceNetworks(run, state, port, async () => plan)).rejects.toMatchObject({ name: 'SourceNetworkRecoveryFailedError', message: expect.stringContaining('sn-00000000000000002: stack rolled back') });
   });
 
   it('a plan without networks is done at once, without a DRS call', async () => {
-    const { port, calls } = fakeDrs([]);
+    const { port, calls } = fakeDrsOf([]);
     const withoutNetworks = { ...plan, sourceNetworks: undefined };
 
     expect(await recoverSourceNetworks(run, withoutNetworks, port)).toMatchObject({ done: true, networkCount: 0 });

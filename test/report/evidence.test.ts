@@ -3,7 +3,7 @@
 // simulated (its inspection API), within one poll interval where DRS records no time itself.
 import { describe, expect, it } from 'vitest';
 import type { JobTimeline, LocalDrs } from '#local/drs/index.ts';
-import { POLL } from '#shared/recovery/polling.ts';
+import { POLL } from '#shared/engine/polling.ts';
 import type { RunReport, ServerResult } from '#shared/report/report.ts';
 import { runPlan } from '../e2e/harness.ts';
 

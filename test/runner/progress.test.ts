@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DrsJob, DrsStateView } from '../../local/runner/local-drs.ts';
 import { formatDuration, formatElapsed, RunProgress } from '../../local/runner/progress.ts';
 import type { ExecutionLogEvent, RunInfo } from '../../local/runner/run-local.ts';
-import { TAG } from '../../shared/recovery/tags.ts';
+import { TAG } from '#shared/drs/run-ref.ts';
 import { clockOnlyDrs } from './helpers.ts';
 
 const EXECUTION = 'payments-drill-20260301T020000-ab12';

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { DrsPort, Job, SourceServer, StartRecoveryRequest } from '#shared/drs/port.ts';
+import type { Job, SourceServer } from '#shared/drs/port.ts';
+import { TAG } from '#shared/drs/run-ref.ts';
+import { durationSeconds } from '#shared/drs/servers.ts';
+import { nextPollSeconds, POLL } from '#shared/engine/polling.ts';
 import { parsePlan } from '#shared/plan/load.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
-import { nextPollSeconds, POLL } from '#shared/recovery/polling.ts';
-import { durationSeconds, runPreflight } from '#shared/recovery/preflight.ts';
+import { runPreflight } from '#shared/recovery/preflight.ts';
 import type { Run, WaveState } from '#shared/recovery/state.ts';
-import { TAG } from '#shared/recovery/tags.ts';
-import { checkLaunch, checkPostLaunchActions, launchCapacity, planJobs, startWave } from '#shared/recovery/waves.ts';
+import { checkLaunch, checkPostLaunchActions, startWave } from '#shared/recovery/waves.ts';
+import { fakeDrs } from '../support/fake-drs.ts';
 
 const id = (n: number): string => `s-${String(n).padStart(17, '0')}`;
 
@@ -17,52 +19,6 @@ function server(n: number, tags: Record<string, string>, overrides: Partial<Sour
     sourceProperties: { identificationHints: { hostname: `host-${n}` } },
     dataReplicationInfo: { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT10S' },
     ...overrides,
-  };
-}
-
-/** A DRS port over plain data: jobs are recorded, nothing is simulated. */
-function fakeDrs(servers: SourceServer[], jobs: Job[] = []): DrsPort & { started: StartRecoveryRequest[]; terminated: string[][] } {
-  const started: StartRecoveryRequest[] = [];
-  const terminated: string[][] = [];
-  let next = 0;
-  return {
-    started,
-    terminated,
-    async listSourceServers(filter) {
-      return filter?.sourceServerIDs ? servers.filter((s) => filter.sourceServerIDs?.includes(s.sourceServerID ?? '')) : servers;
-    },
-    async listJobs(filter) {
-      return filter.jobIDs ? jobs.filter((job) => filter.jobIDs?.includes(job.jobID ?? '')) : [...jobs].reverse();
-    },
-    async startRecovery(request) {
-      started.push(request);
-      const job: Job = {
-        jobID: `drsjob-${String((next += 1)).padStart(17, '0')}`,
-        type: 'LAUNCH',
-        status: 'PENDING',
-        tags: request.tags,
-        creationDateTime: '2026-01-01T00:01:00Z',
-        participatingServers: request.sourceServers.map((s) => ({ sourceServerID: s.sourceServerID, launchStatus: 'PENDING' })),
-      };
-      jobs.push(job);
-      return job;
-    },
-    async newestSnapshot() {
-      return undefined;
-    },
-    async listRecoveryInstances(filter) {
-      return (filter.recoveryInstanceIDs ?? []).map((recoveryInstanceID) => ({ recoveryInstanceID }));
-    },
-    async terminateRecoveryInstances(ids) {
-      terminated.push(ids);
-      return { jobID: `drsjob-t${terminated.length}`, type: 'TERMINATE', status: 'STARTED' };
-    },
-    async listJobLogItems() {
-      return [];
-    },
-    async listLaunchActions() {
-      return [];
-    },
   };
 }
 
@@ -100,43 +56,35 @@ function waveOf(jobIDs: string[], overrides: Partial<WaveState> = {}): WaveState
 }
 
 describe('starting a wave', () => {
-  it('jobs hold at most 100 servers and never exceed the concurrent-job and active-server quotas', () => {
-    const ids = Array.from({ length: 250 }, (_, n) => id(n));
-    expect(planJobs(ids, { jobs: 20, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100, 50]);
-    expect(planJobs(ids, { jobs: 2, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100]);
-    expect(planJobs(ids, { jobs: 20, servers: 130 }).map((batch) => batch.length)).toEqual([100, 30]);
-    const busy: Job[] = Array.from({ length: 19 }, (_, n) => ({ jobID: `drsjob-${n}`, status: 'STARTED', participatingServers: Array.from({ length: 20 }, () => ({})) }));
-    expect(launchCapacity(busy)).toEqual({ jobs: 1, servers: 120 });
-  });
-
   it('a wave start retried after its StartRecovery succeeded starts no second job', async () => {
-    const drs = fakeDrs([server(1, { Tier: 'db' }), server(2, { Tier: 'db' }), server(3, { Tier: 'web' })]);
-    const first = await startWave({ run }, plan, drs);
-    const retried = await startWave({ run }, plan, drs);
+    const drs = fakeDrs({ servers: [server(1, { Tier: 'db' }), server(2, { Tier: 'db' }), server(3, { Tier: 'web' })] });
+    const { wave: first } = await startWave({ run }, plan, drs);
+    const { wave: retried, isNew } = await startWave({ run }, plan, drs);
     expect(drs.started).toHaveLength(1);
     expect(drs.started[0].sourceServers.map((s) => s.sourceServerID)).toEqual([id(1), id(2)]);
     expect(drs.started[0].tags).toMatchObject({ [TAG.execution]: 'exec-1', [TAG.wave]: 'db' });
     expect(drs.started[0].isDrill).toBe(true);
     expect(retried.jobIDs).toEqual(first.jobIDs);
     expect(retried.notStarted).toBe(0);
+    expect(isNew).toBe(true);
   });
 
   it('more of a wave that quotas held back looks up post-launch actions only for the servers it adds', async () => {
     const servers = Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' }));
-    const jobs: Job[] = [];
-    const drs = fakeDrs(servers, jobs);
+    const drs = fakeDrs({ servers });
     const lookedUp: string[] = [];
     drs.listLaunchActions = async (sourceServerID) => {
       lookedUp.push(sourceServerID);
       return Number(sourceServerID.slice(2)) % 2 === 0 ? [{ actionId: 'a', active: true }] : [];
     };
 
-    const first = await startWave({ run }, plan, drs);
-    for (const job of jobs) job.status = 'COMPLETED'; // capacity is free again
-    const more = await startWave({ run, wave: first }, plan, drs);
+    const { wave: first } = await startWave({ run }, plan, drs);
+    for (const job of drs.jobs) job.status = 'COMPLETED'; // capacity is free again
+    const { wave: more, isNew } = await startWave({ run, wave: first }, plan, drs);
 
     expect(first.notStarted).toBe(100); // 500 servers in active jobs at most
     expect(more.notStarted).toBe(0);
+    expect(isNew).toBe(false);
     expect(lookedUp).toHaveLength(600);
     expect(new Set(lookedUp).size).toBe(600);
     expect(more.serversWithActions).toHaveLength(300);
@@ -148,16 +96,17 @@ describe('watching a wave', () => {
   const job = (servers: Job['participatingServers']): Job => ({ jobID: 'drsjob-1', status: 'STARTED', participatingServers: servers });
 
   it('a job COMPLETED with a FAILED server is not a launched wave: the failure counts against the budget', async () => {
-    const drs = fakeDrs([server(1, {}), server(2, {})], [
-      { ...job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }, { sourceServerID: id(2), launchStatus: 'FAILED' }]), status: 'COMPLETED' },
-    ]);
+    const drs = fakeDrs({
+      servers: [server(1, {}), server(2, {})],
+      jobs: [{ ...job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }, { sourceServerID: id(2), launchStatus: 'FAILED' }]), status: 'COMPLETED' }],
+    });
     await expect(checkLaunch(waveOf(['drsjob-1']), drs)).rejects.toThrow(/wave "db": 1 of 2 server\(s\) failed, failure budget 0: s-0+2 \(host-2\): launch FAILED/);
     const within = await checkLaunch(waveOf(['drsjob-1'], { failureBudget: 1 }), drs);
     expect(within).toMatchObject({ launchDone: true, launched: 1, failed: 1 });
   });
 
   it('polls back off while nothing changes and the wave times out naming the servers still launching', async () => {
-    const drs = fakeDrs([], [job([{ sourceServerID: id(1), launchStatus: 'IN_PROGRESS' }])]);
+    const drs = fakeDrs({ jobs: [job([{ sourceServerID: id(1), launchStatus: 'IN_PROGRESS' }])] });
     const first = await checkLaunch(waveOf(['drsjob-1']), drs);
     const second = await checkLaunch(first, drs);
     expect(first.pollSeconds).toBe(POLL.minSeconds);
@@ -173,12 +122,15 @@ describe('watching a wave', () => {
       ssmAgentDiscoveryDatetime: '2026-01-01T00:10:00Z',
       runs: [{ action: { name: 'verify', optional }, status: 'FAILED' as const, failureReason: 'exit 1' }],
     });
-    const drs = fakeDrs([server(1, {})], [
-      job([
-        { sourceServerID: id(1), launchStatus: 'LAUNCHED', launchActionsStatus: runs(false) },
-        { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: runs(true) },
-      ]),
-    ]);
+    const drs = fakeDrs({
+      servers: [server(1, {})],
+      jobs: [
+        job([
+          { sourceServerID: id(1), launchStatus: 'LAUNCHED', launchActionsStatus: runs(false) },
+          { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: runs(true) },
+        ]),
+      ],
+    });
     await expect(checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).rejects.toThrow(
       /s-0+1 \(host-1\): post-launch action "verify" FAILED: exit 1/,
     );
@@ -188,7 +140,7 @@ describe('watching a wave', () => {
   });
 
   it('a launched server with actions whose SSM agent is not discovered yet is pending; one without actions is done', async () => {
-    const drs = fakeDrs([], [job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }])]);
+    const drs = fakeDrs({ jobs: [job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }])] });
     const expecting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1)] });
     expect((await checkPostLaunchActions(expecting, drs)).postLaunchActionsDone).toBe(false);
     expect((await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).postLaunchActionsDone).toBe(true);
@@ -197,14 +149,14 @@ describe('watching a wave', () => {
 
 describe('preflight and clean-up', () => {
   it('preflight reports every problem at once: stalled, lagging, busy, unmatched selector', async () => {
-    const drs = fakeDrs(
-      [
+    const drs = fakeDrs({
+      servers: [
         server(1, { Tier: 'db' }, { dataReplicationInfo: { dataReplicationState: 'STALLED' } }),
         server(2, { Tier: 'db' }, { dataReplicationInfo: { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT1H' } }),
         server(3, { Tier: 'db' }),
       ],
-      [{ jobID: 'drsjob-other', status: 'STARTED', participatingServers: [{ sourceServerID: id(3) }] }],
-    );
+      jobs: [{ jobID: 'drsjob-other', status: 'STARTED', participatingServers: [{ sourceServerID: id(3) }] }],
+    });
     const error = await runPreflight(run, plan, drs).catch((caught: unknown) => caught as Error);
     expect(error).toMatchObject({ name: 'PreflightFailedError' });
     expect((error as Error).message).toMatch(/host-1\) is not replicating continuously \(data replication state STALLED\)/);
@@ -218,11 +170,13 @@ describe('preflight and clean-up', () => {
   it('clean-up terminates, in jobs of at most 100, the instances of completed jobs and waits for jobs still running', async () => {
     const participants = Array.from({ length: 250 }, (_, n) => ({ sourceServerID: id(n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: `i-${String(n).padStart(17, '0')}` }));
     const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
-    const drs = fakeDrs([], [
-      { jobID: 'drsjob-a', type: 'LAUNCH', status: 'COMPLETED', tags, participatingServers: participants },
-      { jobID: 'drsjob-b', type: 'LAUNCH', status: 'STARTED', tags, participatingServers: [{ sourceServerID: id(999), launchStatus: 'LAUNCHED', recoveryInstanceID: 'i-00000000000000999' }] },
-      { jobID: 'drsjob-c', type: 'LAUNCH', status: 'COMPLETED', tags: { [TAG.execution]: 'someone-else' }, participatingServers: [{ recoveryInstanceID: 'i-99999999', launchStatus: 'LAUNCHED' }] },
-    ]);
+    const drs = fakeDrs({
+      jobs: [
+        { jobID: 'drsjob-c', type: 'LAUNCH', status: 'COMPLETED', tags: { [TAG.execution]: 'someone-else' }, participatingServers: [{ recoveryInstanceID: 'i-99999999', launchStatus: 'LAUNCHED' }] },
+        { jobID: 'drsjob-b', type: 'LAUNCH', status: 'STARTED', tags, participatingServers: [{ sourceServerID: id(999), launchStatus: 'LAUNCHED', recoveryInstanceID: 'i-00000000000000999' }] },
+        { jobID: 'drsjob-a', type: 'LAUNCH', status: 'COMPLETED', tags, participatingServers: participants },
+      ],
+    });
     const cleanup = await cleanUpDrill(run, undefined, drs);
     expect(drs.terminated.map((batch) => batch.length)).toEqual([100, 100, 50]);
     expect(drs.terminated.flat()).not.toContain('i-99999999');

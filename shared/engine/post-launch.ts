@@ -1,0 +1,76 @@
+// Post-launch actions (SSM documents DRS runs on a launched instance), checked the same way for
+// recovery waves and for failback launches in origin Regions.
+import { chunk } from '../drs/limits.ts';
+import { participantsOf } from '../drs/jobs.ts';
+import type { DrsPort, Job, ParticipatingServer } from '../drs/port.ts';
+import type { ServerProblem } from './state.ts';
+
+/** Post-launch action look-ups at once: one call per server, once per wave start. */
+const ACTION_LOOKUP_CONCURRENCY = 8;
+
+/**
+ * The servers among these that have at least one active post-launch action. A server without any
+ * gets no runs from DRS, so waiting for its runs would only wait out the timeout.
+ */
+export async function serversWithActiveActions(sourceServerIDs: readonly string[], drs: Pick<DrsPort, 'listLaunchActions'>): Promise<string[]> {
+  const found: string[] = [];
+  for (const batch of chunk(sourceServerIDs, ACTION_LOOKUP_CONCURRENCY)) {
+    const actions = await Promise.all(batch.map((id) => drs.listLaunchActions(id)));
+    batch.forEach((id, index) => {
+      if (actions[index].some((action) => action.active !== false)) found.push(id);
+    });
+  }
+  return found;
+}
+
+/**
+ * Whether a launched server's actions are done: it has none the wave waits for, or DRS lists runs
+ * for it (they appear once DRS discovers the instance's SSM agent) and every run SUCCEEDED or FAILED.
+ */
+export function actionsFinished(server: ParticipatingServer, expectingRuns: ReadonlySet<string>): boolean {
+  const runs = server.launchActionsStatus?.runs ?? [];
+  return !expectingRuns.has(server.sourceServerID ?? '?') || (runs.length > 0 && runs.every((run) => run.status === 'SUCCEEDED' || run.status === 'FAILED'));
+}
+
+export interface PostLaunchTally {
+  succeeded: number;
+  failed: number;
+  pending: number;
+  /** Launched servers whose actions are not finished (runs in progress, or none listed yet). */
+  pendingServers: string[];
+  /** Servers with a required action that FAILED, each once. */
+  failures: ServerProblem[];
+  /** Optional actions that FAILED: reported, never fatal. */
+  warnings: string[];
+}
+
+/** The post-launch action runs of the jobs' launched servers, counted. */
+export function tallyPostLaunchActions(jobs: readonly Job[], expectingRuns: ReadonlySet<string>): PostLaunchTally {
+  const tally: PostLaunchTally = { succeeded: 0, failed: 0, pending: 0, pendingServers: [], failures: [], warnings: [] };
+  const failedServers = new Set<string>();
+  for (const { server } of participantsOf(jobs)) {
+    if (server.launchStatus !== 'LAUNCHED') continue;
+    const id = server.sourceServerID ?? '?';
+    const runs = server.launchActionsStatus?.runs ?? [];
+    let serverPending = expectingRuns.has(id) && runs.length === 0;
+    for (const actionRun of runs) {
+      const name = actionRun.action?.name ?? actionRun.action?.actionId ?? 'unnamed action';
+      if (actionRun.status === 'SUCCEEDED') tally.succeeded += 1;
+      else if (actionRun.status === 'FAILED') {
+        tally.failed += 1;
+        const reason = `post-launch action "${name}" FAILED${actionRun.failureReason ? `: ${actionRun.failureReason}` : ''}`;
+        if (actionRun.action?.optional === true) tally.warnings.push(`${id}: optional ${reason}`);
+        else if (!failedServers.has(id)) {
+          // A server with several failed required actions fails once.
+          failedServers.add(id);
+          tally.failures.push({ sourceServerID: id, reason });
+        }
+      } else {
+        tally.pending += 1;
+        serverPending = true;
+      }
+    }
+    if (serverPending) tally.pendingServers.push(id);
+  }
+  return tally;
+}

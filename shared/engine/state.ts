@@ -1,0 +1,20 @@
+// The compact state the engine keeps for every loop: problems named briefly and capped (Step
+// Functions allows 256 KiB per state), and the Catch result a failed step leaves.
+import * as z from 'zod/mini';
+
+/** A server (or instance, or network) that failed, with the reason in DRS's words. */
+export const ServerProblem = z.object({ sourceServerID: z.string(), reason: z.string() });
+export type ServerProblem = z.infer<typeof ServerProblem>;
+
+/** At most this many problems are carried in the state; counts stay exact. */
+export const MAX_LISTED_PROBLEMS = 25;
+
+/** A Step Functions Catch result: for a Task, `Cause` is the Lambda runtime's JSON error document. */
+export const Failure = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
+export type Failure = z.infer<typeof Failure>;
+
+/** `a; b; c; and 4 more`: the first MAX_LISTED_PROBLEMS lines of a list people read. */
+export function listForPeople(lines: readonly string[], total = lines.length): string {
+  const listed = lines.slice(0, MAX_LISTED_PROBLEMS);
+  return `${listed.join('; ')}${total > listed.length ? `; and ${total - listed.length} more` : ''}`;
+}

@@ -1,0 +1,38 @@
+// When the workflow first saw each server's launch end and each server ready. DRS records neither
+// moment (its job log has no LAUNCH_END, its action runs have no timestamps), so the report's
+// per-server RTO is built from these.
+import type { Job } from '../drs/port.ts';
+import { actionsFinished } from '../engine/post-launch.ts';
+import { launchOutcome } from '../engine/launch.ts';
+import type { WaveState } from './state.ts';
+
+/**
+ * The order of a wave's servers in its sighting arrays: jobs in `jobIDs` order (a wave held back
+ * by quotas appends jobs, so earlier indexes never move), each job's servers sorted by ID (DRS
+ * promises no order of participatingServers).
+ */
+export function sightingOrder(jobs: readonly Job[], jobIDs: readonly string[]): string[] {
+  const byID = new Map(jobs.map((job) => [job.jobID ?? '', job]));
+  return jobIDs.flatMap((jobID) => (byID.get(jobID)?.participatingServers ?? []).map((server) => server.sourceServerID ?? '?').sort());
+}
+
+/**
+ * Records, at this poll, which servers the workflow sees launched (or failed) and ready for the
+ * first time. A server waiting for post-launch actions is ready once DRS lists runs for it and
+ * every run SUCCEEDED or FAILED (a failed required action makes it failed, not ready: the report
+ * tells them apart from the runs).
+ */
+export function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSeconds: number): Pick<WaveState, 'launchSeenSeconds' | 'readySeenSeconds'> {
+  const participants = new Map(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => [server.sourceServerID ?? '?', server] as const)));
+  const order = sightingOrder(jobs, wave.jobIDs);
+  const expectingRuns = new Set(wave.serversWithActions);
+  const launchSeen = order.map((_id, index) => wave.launchSeenSeconds?.[index] ?? null);
+  const readySeen = order.map((_id, index) => wave.readySeenSeconds?.[index] ?? null);
+  order.forEach((id, index) => {
+    const server = participants.get(id);
+    if (server === undefined || launchOutcome(server) === 'inFlight') return;
+    launchSeen[index] ??= waitedSeconds;
+    if (server.launchStatus === 'LAUNCHED' && actionsFinished(server, expectingRuns)) readySeen[index] ??= waitedSeconds;
+  });
+  return { launchSeenSeconds: launchSeen, readySeenSeconds: readySeen };
+}

@@ -1,0 +1,93 @@
+// The engine's start rules, which every loop (recovery, failback, clean-up, networks) inherits.
+import { ConflictException, ServiceQuotaExceededException } from '@aws-sdk/client-drs';
+import { describe, expect, it } from 'vitest';
+import { launchCapacity, planJobs } from '#shared/drs/jobs.ts';
+import type { Job } from '#shared/drs/port.ts';
+import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
+import { startRound, startWithinQuotas, type JobLoop } from '#shared/engine/start.ts';
+
+const id = (n: number): string => `s-${String(n).padStart(17, '0')}`;
+const ids = (count: number) => Array.from({ length: count }, (_, n) => id(n));
+
+/** A loop whose jobs carry the wave tag `w`; `refuse` answers a batch with an error instead. */
+function loop(refuse: (batch: string[], call: number) => Error | undefined = () => undefined) {
+  const calls: string[][] = [];
+  const jobLoop: JobLoop = {
+    owns: (job) => job.tags?.wave === 'w',
+    itemsOf: (job) => (job.participatingServers ?? []).map((server) => server.sourceServerID ?? ''),
+    async start(batch) {
+      calls.push(batch);
+      const error = refuse(batch, calls.length);
+      if (error !== undefined) throw error;
+      return { jobID: `drsjob-${calls.length}`, status: 'PENDING', tags: { wave: 'w' }, participatingServers: batch.map((sourceServerID) => ({ sourceServerID })) };
+    },
+  };
+  return { jobLoop, calls };
+}
+
+const quotaError = () => new ServiceQuotaExceededException({ message: 'quota', $metadata: {}, serviceCode: 'drs', quotaCode: 'q' });
+const conflictError = () => new ConflictException({ message: 'in another job', $metadata: {} });
+
+describe('starting jobs within DRS quotas', () => {
+  it('jobs hold at most 100 servers and never exceed the concurrent-job and active-server quotas', () => {
+    expect(planJobs(ids(250), { jobs: 20, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100, 50]);
+    expect(planJobs(ids(250), { jobs: 2, servers: 500 }).map((batch) => batch.length)).toEqual([100, 100]);
+    expect(planJobs(ids(250), { jobs: 20, servers: 130 }).map((batch) => batch.length)).toEqual([100, 30]);
+    const busy: Job[] = Array.from({ length: 19 }, (_, n) => ({ jobID: `drsjob-${n}`, status: 'STARTED', participatingServers: Array.from({ length: 20 }, () => ({})) }));
+    expect(launchCapacity(busy)).toEqual({ jobs: 1, servers: 120 });
+  });
+
+  it('a quota refusal stops the round and defers the rest; a conflict defers only its batch', async () => {
+    const quota = loop((_batch, call) => (call === 2 ? quotaError() : undefined));
+    const stopped = await startWithinQuotas(quota.jobLoop, ids(300), []);
+    expect(quota.calls.map((batch) => batch.length)).toEqual([100, 100]);
+    expect(stopped).toMatchObject({ startedIDs: ids(100), deferred: ids(300).slice(100) });
+
+    const conflict = loop((_batch, call) => (call === 2 ? conflictError() : undefined));
+    const skipped = await startWithinQuotas(conflict.jobLoop, ids(300), []);
+    expect(conflict.calls.map((batch) => batch.length)).toEqual([100, 100, 100]);
+    expect(skipped.deferred).toEqual(ids(300).slice(100, 200));
+    expect(skipped.jobs).toHaveLength(2);
+  });
+
+  it('any other error reaches the state machine', async () => {
+    const failing = loop(() => new Error('ValidationException'));
+    await expect(startWithinQuotas(failing.jobLoop, ids(3), [])).rejects.toThrow('ValidationException');
+  });
+
+  it('a round reads back what the run already started and starts only the rest, oldest job first', async () => {
+    const { jobLoop, calls } = loop();
+    const earlier: Job = { jobID: 'drsjob-0', status: 'STARTED', tags: { wave: 'w' }, participatingServers: [{ sourceServerID: id(0) }] };
+    const someoneElses: Job = { jobID: 'drsjob-x', status: 'STARTED', tags: { wave: 'other' }, participatingServers: [{ sourceServerID: id(1) }] };
+    const round = await startRound(jobLoop, ids(3), [someoneElses, earlier]);
+    expect(calls).toEqual([[id(1), id(2)]]);
+    expect(round.jobIDs).toEqual(['drsjob-0', 'drsjob-1']);
+    expect(round.alreadyStarted).toEqual(new Set([id(0)]));
+
+    const again = await startRound(jobLoop, [id(0)], [earlier]);
+    expect(calls).toHaveLength(1);
+    expect(again.jobIDs).toEqual(['drsjob-0']);
+  });
+
+  it('the active jobs of others shrink what one round may start', async () => {
+    const { jobLoop, calls } = loop();
+    const busy: Job[] = Array.from({ length: 4 }, (_, n) => ({ jobID: `drsjob-b${n}`, status: 'STARTED', participatingServers: Array.from({ length: 100 }, () => ({})) }));
+    const started = await startWithinQuotas(jobLoop, ids(250), busy);
+    expect(calls.map((batch) => batch.length)).toEqual([100]);
+    expect(started.deferred).toHaveLength(150);
+  });
+});
+
+describe('adaptive polling', () => {
+  it('backs off while nothing changes, up to the maximum, and returns to the minimum on progress', () => {
+    let poll = firstPoll('0');
+    const waits: number[] = [];
+    for (let round = 0; round < 8; round += 1) {
+      poll = nextPoll(poll, '0');
+      waits.push(poll.pollSeconds);
+    }
+    expect(waits).toEqual([23, 35, 53, 80, 120, 120, 120, 120]);
+    expect(poll.waitedSeconds).toBe(15 + 23 + 35 + 53 + 80 + 120 + 120 + 120);
+    expect(nextPoll(poll, '1').pollSeconds).toBe(POLL.minSeconds);
+  });
+});
