@@ -1,0 +1,64 @@
+// Who may import whom: the README's layout section, checked. A rule broken here is a folder that
+// started to depend on what it should not know (a local stand-in on the orchestrator, failback
+// on recovery's internals, the deployment on the local runner).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SUBPATHS: Record<string, string> = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).imports;
+
+function sourceFiles(folder: string): string[] {
+  const full = join(root, folder);
+  return readdirSync(full).flatMap((name) => {
+    const path = join(full, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(relative(root, path));
+    return /\.(ts|mts|cts|mjs|cjs|js)$/.test(name) ? [relative(root, path)] : [];
+  });
+}
+
+/** The project files a file imports (static, dynamic and require), as paths from the root. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*|^import\s+)['"]([^'"]+)['"]/gm)].map((match) => match[1]);
+  return specifiers.flatMap((specifier) => {
+    for (const [pattern, target] of Object.entries(SUBPATHS)) {
+      const prefix = pattern.replace('*', '');
+      if (specifier.startsWith(prefix)) return [join(target.replace('*', ''), specifier.slice(prefix.length)).replace(/^\.\//, '')];
+    }
+    return specifier.startsWith('.') ? [relative(root, resolve(root, dirname(file), specifier))] : [];
+  });
+}
+
+/** [folder whose files are checked, folders they must not import from]. */
+const RULES: Array<[string, string[]]> = [
+  ['shared/drs', ['shared/engine', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/trigger', 'shared/events']],
+  ['shared/engine', ['shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/trigger', 'shared/events']],
+  ['shared/failback', ['shared/recovery']],
+  ['shared/recovery', ['shared/failback']],
+  ['shared/network', ['shared/recovery', 'shared/failback']],
+  ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
+  ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
+  ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
+  ['deploy', ['local', 'cli', 'bench', 'test']],
+  ['cli', ['local', 'deploy', 'bench', 'test']],
+];
+
+describe('the layout: who may import whom', () => {
+  for (const [folder, forbidden] of RULES) {
+    it(`${folder}/ imports nothing from ${forbidden.join(', ')}`, () => {
+      const broken = sourceFiles(folder).flatMap((file) =>
+        importsOf(file)
+          .filter((target) => forbidden.some((banned) => target === banned || target.startsWith(`${banned}/`)))
+          .map((target) => `${file} → ${target}`),
+      );
+      expect(broken).toEqual([]);
+    });
+  }
+
+  it('finds the imports it checks (the scan itself works)', () => {
+    expect(importsOf('shared/recovery/waves.ts')).toContain('shared/engine/start.ts');
+    expect(importsOf('functions/start-wave.ts')).toContain('shared/recovery/waves.ts');
+  });
+});
