@@ -13,6 +13,8 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { historyLine } from '#shared/narrator/history.ts';
+import { seen, taskExit } from '#shared/narrator/task-exit.ts';
 import { MODES } from '#shared/plan/common.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import { parseExecutionInput } from '#shared/recovery/run.ts';
@@ -31,7 +33,7 @@ export function regionOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:states:([^:]+):/.exec(arn)?.[1];
 }
 
-function parseJson(text: string | undefined): any {
+function parseJson(text: string | undefined): unknown {
   try {
     return text === undefined ? undefined : JSON.parse(text);
   } catch {
@@ -46,37 +48,12 @@ function parseJson(text: string | undefined): any {
 export function describeHistoryEvent(event: HistoryEvent): string | undefined {
   switch (event.type) {
     case 'ExecutionStarted': {
-      const input = parseJson(event.executionStartedEventDetails?.input);
-      return `run started: ${input?.mode ?? '?'} of plan ${input?.plan ?? '?'}${input?.reason ? ` (${input.reason})` : ''}`;
+      const input = seen<ExecutionInput>(parseJson(event.executionStartedEventDetails?.input));
+      return `run started: ${input.mode ?? '?'} of plan ${input.plan ?? '?'}${input.reason ? ` (${input.reason})` : ''}`;
     }
     case 'TaskStateExited': {
-      const name = event.stateExitedEventDetails?.name;
-      const state = parseJson(event.stateExitedEventDetails?.output);
-      const wave = state?.wave;
-      if (name === 'ValidateInput') return `input valid: waves ${state?.run?.waves?.join(', ')}`;
-      if (name === 'Preflight') return `preflight passed: ${state?.preflight?.serverCount} servers, ${state?.preflight?.warnings?.length ?? 0} warning(s)`;
-      if (name === 'StartWave') return `wave ${wave?.name}: ${wave?.serverCount - wave?.notStarted}/${wave?.serverCount} servers in ${wave?.jobIDs?.length} job(s)`;
-      if (name === 'CheckLaunch') return `wave ${wave?.name}: ${wave?.launched} launched, ${wave?.failed} failed of ${wave?.serverCount}`;
-      if (name === 'CheckPostLaunchActions') {
-        return `wave ${wave?.name}: post-launch actions ${wave?.actionsSucceeded} succeeded, ${wave?.actionsFailed} failed, ${wave?.actionsPending} pending`;
-      }
-      if (name === 'CompleteWave') return `wave ${wave?.name} completed: ${wave?.launched}/${wave?.serverCount} launched`;
-      if (name === 'CleanUpDrill') return `clean-up: ${state?.cleanup?.instancesTerminated} terminated, ${state?.cleanup?.instancesLeft} left`;
-      if (name === 'WriteReport') return `report: ${state?.report?.json}`;
-      if (name === 'ValidateFailbackInput') {
-        return `${state?.run?.check ? 'readiness check' : 'failback'} of recovery ${state?.run?.recoveryExecution}: waves ${state?.run?.waves?.map((w: { name: string }) => w.name).join(', ')}`;
-      }
-      if (name === 'CheckFailbackReadiness') return `readiness: ${state?.readiness?.ready} ready, ${state?.readiness?.notReady} not ready (${state?.readiness?.markdown})`;
-      if (name === 'StartFailbackWave') return `failback wave ${wave?.name}: ${wave?.onPremises} on-premises, ${wave?.aws} EC2 origin`;
-      if (name === 'CheckFailback') {
-        return `failback wave ${wave?.name}: waiting for readiness ${wave?.waitingForReadiness}, replicating back ${wave?.replicatingBack}, launching ${wave?.launching}, failed back ${wave?.failedBack}`;
-      }
-      if (name === 'ReprotectWave') {
-        const done = state?.completed?.at(-1);
-        return `failback wave ${done?.name} done: ${done?.failedBack} failed back, ${done?.reprotected} re-protected, ${done?.terminated} terminated`;
-      }
-      if (name === 'StopStartedFailbacks') return `stopped ${state?.stopped?.stopped} failback launch(es) this run started`;
-      return undefined;
+      const exit = taskExit(event.stateExitedEventDetails?.name ?? '', parseJson(event.stateExitedEventDetails?.output));
+      return exit && historyLine(exit);
     }
     case 'TaskFailed':
     case 'LambdaFunctionFailed': {

@@ -7,7 +7,8 @@ import { region } from '../clients.ts';
 import { optionalEnv } from '../config.ts';
 import { ConfigurationError } from '../errors.ts';
 import { logger, metrics, traced } from '../powertools.ts';
-import { eventBridgeEvents, fileEvents, type ProgressDetail, type ProgressEvents, type ProgressEventType } from './progress.ts';
+import type { ExactDetail, ProgressDetail, ProgressEventType } from './catalogue/index.ts';
+import { eventBridgeEvents, fileEvents, type ProgressEvents } from './progress.ts';
 
 function configuredEvents(): ProgressEvents {
   const bus = optionalEnv('EVENT_BUS_NAME');
@@ -19,7 +20,14 @@ function configuredEvents(): ProgressEvents {
 
 const events = configuredEvents();
 
-export async function publishProgress(type: ProgressEventType, detail: ProgressDetail): Promise<void> {
+/**
+ * Publishes a progress event, best effort. The detail must be the one the catalogue defines for
+ * the detail-type, field for field: `publishProgress('Wave Started', runDetail(run, {wave, servers, jobs}))`.
+ */
+export async function publishProgress<Type extends ProgressEventType, Given extends ProgressDetail<Type>>(
+  type: Type,
+  detail: ExactDetail<Given, Type>,
+): Promise<void> {
   try {
     await events.publish(type, detail);
   } catch (error) {

@@ -1,35 +1,22 @@
 // Progress events: run started, wave started/completed/failed, clean-up completed, run
-// succeeded/failed. Users route them (EventBridge rules) to SNS, chat or tickets.
+// succeeded/failed. Users route them (EventBridge rules) to SNS, chat or tickets. Which
+// detail-types exist and what their details carry is the catalogue's (catalogue/).
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { appendFile } from 'node:fs/promises';
 import type { Run } from '../recovery/state.ts';
+import type { ProgressDetail, ProgressEventOf, ProgressEventType } from './catalogue/index.ts';
+import type { RecoveryRunDetail } from './catalogue/run-detail.ts';
+import { EVENT_SOURCE } from './definition.ts';
 
-export const EVENT_SOURCE = 'drs-orchestrator';
-
-export type ProgressEventType =
-  | 'Run Started'
-  | 'Wave Started'
-  | 'Wave Completed'
-  | 'Wave Failed'
-  | 'Clean-up Completed'
-  | 'Run Succeeded'
-  | 'Run Failed';
-
-/** The detail every event carries, plus what is particular to it (wave, counts, report). */
-export interface ProgressDetail {
-  plan: string;
-  mode: 'drill' | 'recovery' | 'failback';
-  execution: string;
-  wave?: string;
-  [more: string]: unknown;
-}
-
+// The catalogue is imported for its types only: building its schemas would cost every
+// publishing handler's cold start, and the compiler already holds each detail to its schema.
 export interface ProgressEvents {
-  publish(type: ProgressEventType, detail: ProgressDetail): Promise<void>;
+  publish<Type extends ProgressEventType>(type: Type, detail: ProgressDetail<Type>): Promise<void>;
 }
 
-export function runDetail(run: Run, more: Record<string, unknown> = {}): ProgressDetail {
-  return { plan: run.plan, mode: run.mode, execution: run.execution, ...more };
+/** A recovery run's event detail: the run it belongs to, and what is particular to the event. */
+export function runDetail<Particular extends object>(run: Run, particular: Particular): RecoveryRunDetail & Particular {
+  return { plan: run.plan, mode: run.mode, execution: run.execution, ...particular };
 }
 
 /** EventBridge PutEvents on the given bus; the SDK retries throttling and 5xx. */
@@ -51,7 +38,7 @@ export function eventBridgeEvents(client: EventBridgeClient, eventBusName: strin
 export function fileEvents(path: string, now: () => Date = () => new Date()): ProgressEvents {
   return {
     async publish(type, detail) {
-      const event = { source: EVENT_SOURCE, 'detail-type': type, time: now().toISOString(), detail };
+      const event: ProgressEventOf<typeof type> = { source: EVENT_SOURCE, 'detail-type': type, time: now().toISOString(), detail };
       await appendFile(path, `${JSON.stringify(event)}\n`);
     },
   };

@@ -1,7 +1,9 @@
-// Progress events of a failback: the recovery workflow's event types, with mode "failback".
-import type { ProgressDetail } from '../events/progress.ts';
+// Progress events of a failback: the recovery workflow's detail-types, with mode "failback" and
+// the recovery it fails back (see the catalogue, shared/events/catalogue/).
+import type { FailbackRunDetail } from '../events/catalogue/run-detail.ts';
 import type { FailbackRun } from './state.ts';
 
-export function failbackDetail(run: FailbackRun, more: Record<string, unknown> = {}): ProgressDetail {
-  return { plan: run.plan, mode: run.mode, execution: run.execution, recoveryExecution: run.recoveryExecution, ...more };
+/** A failback run's event detail: the run it belongs to, and what is particular to the event. */
+export function failbackDetail<Particular extends object>(run: FailbackRun, particular: Particular): FailbackRunDetail & Particular {
+  return { plan: run.plan, mode: run.mode, execution: run.execution, recoveryExecution: run.recoveryExecution, ...particular };
 }

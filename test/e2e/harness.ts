@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalDrs, type Fault, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+import { eventsFilePath, runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+import { parseProgressEvent, type ProgressEvent } from '#shared/events/catalogue/index.ts';
 import type { RunReport } from '#shared/report/report.ts';
 
 export interface PlanRun {
@@ -12,8 +13,8 @@ export interface PlanRun {
   /** The report the workflow wrote; a run refused at ValidateInput writes none. */
   report: RunReport;
   drs: LocalDrs;
-  /** Progress events the workflow published, in order (detail-type). */
-  events: Array<{ 'detail-type': string; detail: Record<string, unknown> }>;
+  /** Progress events the workflow published, in order; each parsed with its catalogue schema. */
+  events: ProgressEvent[];
 }
 
 export interface RunPlanOptions {
@@ -37,11 +38,11 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
   for (const fault of options.faults ?? []) drs.injectFault(fault);
   const result = await runLocal({ input: options.input, plansDir, reportsDir, drs, lambdaFaults: options.lambdaFaults });
   const report = (result.reportPath === undefined ? undefined : JSON.parse(await readFile(result.reportPath, 'utf8'))) as RunReport;
-  const eventsFile = join(reportsDir, `${result.executionName}.events.jsonl`);
-  const events = (await readFile(eventsFile, 'utf8').catch(() => ''))
+  const events = (await readFile(eventsFilePath(reportsDir, result.executionName), 'utf8').catch(() => ''))
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as PlanRun['events'][number]);
+    // Every end-to-end run holds the events the handlers really publish to the catalogue.
+    .map((line) => parseProgressEvent(JSON.parse(line)));
   return { result, report, drs, events };
 }
 
