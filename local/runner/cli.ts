@@ -14,7 +14,7 @@ import { readPlanFile } from '../../shared/plan/load.ts';
 import type { ExecutionInput } from '../../shared/plan/input.ts';
 import type { Plan } from '../../shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from '../../shared/recovery/run.ts';
-import { buildFunctions } from '../build.ts';
+import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { localRunForEvent } from './trigger-event.ts';
 import { RunProgress, useColor } from './progress.ts';

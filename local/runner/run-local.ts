@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { DEFAULT_BUILD_DIR } from '../build.ts';
+import { DEFAULT_BUILD_DIR } from '#deploy/build.ts';
 import {
   fakeLambdaArn,
   prepareForLocalRun,
