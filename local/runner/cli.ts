@@ -21,7 +21,7 @@ import { RunProgress, useColor } from './progress.ts';
 import { DEFAULT_SPEED, runLocal } from './run-local.ts';
 import { readReportSummary, renderSummary, renderTable } from './summary.ts';
 import { S3Client } from '@aws-sdk/client-s3';
-import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '../history/history.ts';
+import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
 export const EXIT = { succeeded: 0, failed: 1, invalid: 2 } as const;
 

@@ -18,7 +18,7 @@ import {
   type LocalDefinition,
   type WaitSpec,
 } from './definition.ts';
-import { HistoryCounter } from './history.ts';
+import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
 import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
 

@@ -3,7 +3,7 @@
 // The report is read defensively: a run that failed early may have written little or nothing.
 import { access, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { HISTORY_EVENTS_QUOTA } from './history.ts';
+import { HISTORY_EVENTS_QUOTA } from './history-events.ts';
 import { lambdaErrorMessage, STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
 import { formatDuration, type WaveTiming } from './progress.ts';
 import type { RunResult } from './run-local.ts';
