@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { buildFunctions, type BuiltFunction } from '#local/build.ts';
+import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 import { ensureBuilt, kib, met, printTable } from './support.ts';
 

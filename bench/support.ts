@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { buildFunctions, type BuiltFunction } from '#local/build.ts';
+import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { generateScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 import { runLocal, type RunResult } from '#local/runner/run-local.ts';
 

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  ListStateMachinesCommand,
+  paginateGetExecutionHistory,
+  paginateListStateMachines,
   SFNClient,
   StartExecutionCommand,
   type HistoryEvent,
@@ -85,28 +85,23 @@ function client(options: AwsOptions): SFNClient {
 /** The recovery (or failback) state machine of a stage, by the name serverless.yml gives it. */
 async function stateMachineOfStage(sfn: SFNClient, stage: string, workflow: 'recovery' | 'failback' = 'recovery'): Promise<string> {
   const name = workflow === 'recovery' ? `${SERVICE}-${stage}-recovery` : `${SERVICE}-${stage}-recovery-failback`;
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+  for await (const page of paginateListStateMachines({ client: sfn }, {})) {
     const found = page.stateMachines?.find((machine) => machine.name === name);
     if (found?.stateMachineArn) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  }
   throw new Error(`no state machine named ${name} in this account and Region: is stage ${stage} deployed here (osls deploy --stage ${stage})?`);
 }
 
 /** Events after `afterId`, oldest first: newest pages are read until an event already seen. */
 async function newEvents(sfn: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
   const collected: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 100, nextToken }));
+  // Returning from inside the loop stops the paginator: no page past the seen event is asked for.
+  for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 100 }, { executionArn, reverseOrder: true })) {
     for (const event of page.events ?? []) {
       if ((event.id ?? 0) <= afterId) return collected.reverse();
       collected.push(event);
     }
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  }
   return collected.reverse();
 }
 

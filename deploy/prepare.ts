@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildFunctions, functionKeyOf, listHandlerFiles } from '#local/build.ts';
+import { buildFunctions, functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
 import { InvalidPlanError } from '#shared/errors.ts';
 import { compilePlanFile, readPlanFile } from '#shared/plan/load.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';

@@ -1,157 +1,16 @@
 // Functions, per-function IAM roles, drill schedules and alarm rules for serverless.yml, generated
 // from the manifest `tsx deploy/prepare.ts --stage <stage>` writes after checking the stage
 // configuration and the plan files. serverless.yml loads it: ${file(deploy/serverless.cjs):functions}.
+// Each function's own settings (IAM statements, timeout, what it ships) are in deploy/functions.cjs.
 // CommonJS because the framework require()s variable files; the checks live in deploy/prepare.ts.
 'use strict';
 
 const { readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const sub = (text) => ({ 'Fn::Sub': text });
+const { allow, settingsOf, sub } = require('./functions.cjs');
+
 const pascal = (key) => key.charAt(0).toUpperCase() + key.slice(1);
-
-/** The trigger is not a workflow step: it starts the workflow. */
-const TRIGGER = 'trigger';
-
-// DRS Describe*/List* actions have no resource-level permissions (Service Authorization Reference:
-// no resource type), so they take Resource "*". Write actions are scoped to this account's DRS
-// resources of the type they act on.
-const DRS_ANY = '*';
-const drsArn = (type) => sub(`arn:\${AWS::Partition}:drs:\${AWS::Region}:\${AWS::AccountId}:${type}/*`);
-/** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
-const drsArnAnyRegion = (type) => sub(`arn:\${AWS::Partition}:drs:*:\${AWS::AccountId}:${type}/*`);
-
-/**
- * StartRecovery runs the launch with the caller's credentials (forward access): its dependent
- * actions (Service Authorization Reference, drs:StartRecovery) must be granted to the caller.
- * EC2 creates the instances, volumes, snapshots and launch template versions during the job, so
- * their ARNs are unknown beforehand: Resource "*".
- */
-const START_RECOVERY_EC2 = [
-  'ec2:AttachVolume', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress',
-  'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:CreateSnapshot', 'ec2:CreateTags',
-  'ec2:CreateVolume', 'ec2:DeleteLaunchTemplateVersions', 'ec2:DeleteSnapshot', 'ec2:DeleteVolume',
-  'ec2:DescribeAccountAttributes', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages',
-  'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypes',
-  'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates',
-  'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes',
-  'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyLaunchTemplate',
-  'ec2:RevokeSecurityGroupEgress', 'ec2:RunInstances', 'ec2:StartInstances', 'ec2:StopInstances',
-  'ec2:TerminateInstances',
-];
-
-/** TerminateRecoveryInstances' dependent actions (Service Authorization Reference). */
-const TERMINATE_EC2 = ['ec2:DeleteVolume', 'ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:TerminateInstances'];
-
-const DEFAULT_PASS_ROLES = [
-  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole',
-  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceWithLaunchActionsRole',
-];
-
-const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
-
-/**
- * StartSourceNetworkRecovery deploys the recovered VPC with a CloudFormation stack under the
- * caller's credentials. Its dependent actions could not be confirmed offline (no Service
- * Authorization Reference entry at hand): this is the VPC stack's set, to be checked on a first
- * deploy (README, IAM).
- */
-const SOURCE_NETWORK_STACK = [
-  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks',
-  'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate',
-  'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateRoute',
-  'ec2:AssociateRouteTable', 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateSecurityGroup',
-  'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateNetworkAcl',
-  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags', 'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeSecurityGroups',
-  'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones', 'ec2:CreateLaunchTemplateVersion',
-  'ec2:ModifyLaunchTemplate', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions',
-];
-
-/** What a function that launches recovery instances (StartRecovery) needs besides DRS. */
-function launchStatements(manifest) {
-  return [
-    allow(['drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource'], sub('arn:${AWS::Partition}:drs:*:${AWS::AccountId}:*')),
-    allow(START_RECOVERY_EC2, '*'),
-    {
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: (manifest.config.launch.passRoleArns ?? DEFAULT_PASS_ROLES).map(sub),
-      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-    },
-  ];
-}
-
-/** What each workflow function does in DRS and beyond; everything else is denied. */
-function workflowStatements(key, manifest) {
-  const read = (...actions) => allow(actions.map((action) => `drs:${action}`), DRS_ANY);
-  const reports = (...suffixes) => allow(['s3:PutObject'], suffixes.map((suffix) => sub(`\${ReportsBucket.Arn}/reports/*${suffix}`)));
-  switch (key) {
-    case 'validateInput':
-      return [];
-    case 'preflight':
-      return [read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots')];
-    case 'startWave':
-      return [
-        read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots'),
-        read('ListLaunchActions'),
-        allow(['drs:StartRecovery'], drsArn('source-server')),
-        // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
-        allow(['drs:TagResource'], drsArn('job')),
-        ...launchStatements(manifest),
-      ];
-    case 'checkLaunch':
-    case 'checkPostLaunchActions':
-    case 'completeWave':
-      return [read('DescribeJobs', 'DescribeSourceServers')];
-    case 'cleanUpDrill':
-      return [
-        read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
-        allow(['drs:TerminateRecoveryInstances'], drsArn('recovery-instance')),
-        allow(TERMINATE_EC2, '*'),
-      ];
-    case 'writeReport':
-      return [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'), reports('.json', '.md', '.html')];
-    case 'recoverSourceNetworks':
-      return [
-        read('DescribeJobs', 'DescribeSourceNetworks'),
-        allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
-        allow(['drs:TagResource'], drsArn('job')),
-        allow(SOURCE_NETWORK_STACK, '*'),
-      ];
-    case 'checkSourceNetworks':
-      return [read('DescribeJobs', 'DescribeJobLogItems')];
-    case 'validateFailbackInput':
-      return [read('DescribeJobs')];
-    case 'checkFailbackReadiness':
-      return [read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md')];
-    case 'startFailbackWave':
-    case 'checkFailback':
-      return [
-        read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions'),
-        allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
-        // EC2 origins: the reversed source server is recovered in the origin Region.
-        allow(['drs:StartRecovery'], drsArnAnyRegion('source-server')),
-        allow(['drs:TagResource'], drsArnAnyRegion('job')),
-        ...launchStatements(manifest),
-      ];
-    case 'checkFailbackPostLaunchActions':
-      return [read('DescribeJobs', 'DescribeSourceServers')];
-    case 'reprotectFailbackWave':
-      return [
-        read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
-        allow(['drs:StartReplication'], drsArnAnyRegion('source-server')),
-        allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
-        allow(TERMINATE_EC2, '*'),
-      ];
-    case 'stopStartedFailbacks':
-      return [read('DescribeJobs', 'DescribeRecoveryInstances'), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))];
-    case 'writeFailbackReport':
-      return [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md', '.html')];
-    default:
-      throw new Error(`functions/${key}: no IAM statements defined for it in deploy/serverless.cjs; add what it calls`);
-  }
-}
 
 function loadManifest(stage) {
   const path = join(__dirname, '..', '.build', 'deploy', `${stage}.json`);
@@ -165,25 +24,18 @@ const service = 'drs-orchestrator';
 const stateMachineName = (stage) => `${service}-${stage}-recovery`;
 const stateMachineArn = (stage) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${stateMachineName(stage)}`);
 
-function roleFor(key, stage, manifest) {
-  const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${key}`;
+function roleFor(key, context) {
+  const settings = settingsOf(key);
+  const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${context.stage}-${key}`;
   const statements = [
     allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [sub(`${logGroup}:*`)]),
     // X-Ray segments have no resource ARN.
     allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
+    ...settings.statements(context),
   ];
-  if (key === TRIGGER) {
+  if (settings.progressEvents) {
     statements.push(
-      allow(['states:StartExecution', 'states:ListExecutions'], stateMachineArn(stage)),
-      // The plan of a running execution is in its input: how a run of the same plan is refused.
-      allow(['states:DescribeExecution'], sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${stateMachineName(stage)}:*`)),
-      // Lambda's on-failure destination for events the trigger could not handle.
-      allow(['sqs:SendMessage'], { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] }),
-    );
-  } else {
-    statements.push(...workflowStatements(key, manifest));
-    statements.push(
-      allow(['events:PutEvents'], sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${manifest.config.eventBusName}`)),
+      allow(['events:PutEvents'], sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${context.manifest.config.eventBusName}`)),
     );
   }
   const role = {
@@ -196,36 +48,23 @@ function roleFor(key, stage, manifest) {
       Policies: [{ PolicyName: key, PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
     },
   };
-  if (key === 'startWave' && manifest.config.launch.launchActionsPolicy) {
-    // Automation post-launch actions run with the credentials of whoever started the job.
-    role.Properties.ManagedPolicyArns = [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')];
-  }
+  const managedPolicyArns = settings.managedPolicyArns?.(context);
+  if (managedPolicyArns !== undefined) role.Properties.ManagedPolicyArns = managedPolicyArns;
   return role;
 }
 
-function functionsOf(stage, manifest) {
-  const planFiles = Object.keys(manifest.planFiles).map((name) => `${manifest.compiled.plansDir}/${name}.json`);
+function functionsOf(context) {
   return Object.fromEntries(
-    manifest.functions.map((key) => {
+    context.manifest.functions.map((key) => {
+      const settings = settingsOf(key);
       const bundle = `.build/functions/${key}`;
       const definition = {
         handler: `${bundle}.handler`,
         role: `${pascal(key)}Role`,
-        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...(key === TRIGGER ? [manifest.compiled.configFile] : planFiles)] },
-        timeout: ['writeReport', 'writeFailbackReport', 'cleanUpDrill'].includes(key) ? 120 : 60,
+        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...settings.files(context)] },
+        timeout: settings.timeout,
+        ...settings.lambda?.(context),
       };
-      if (key === TRIGGER) {
-        Object.assign(definition, {
-          description: 'Starts the recovery workflow for a drill schedule or an alarm going into ALARM',
-          timeout: 30,
-          // One at a time: two alarms of one plan arriving together must not both pass the
-          // "no run of this plan in progress" check. Throttled async events are retried by Lambda.
-          reservedConcurrency: 1,
-          maximumRetryAttempts: 2,
-          destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } } },
-          environment: { STATE_MACHINE_ARN: stateMachineArn(stage), TRIGGERS_FILE: manifest.compiled.configFile },
-        });
-      }
       return [key, definition];
     }),
   );
@@ -360,9 +199,17 @@ function alarmResources(manifest) {
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const manifest = loadManifest(stage);
-  const roles = Object.fromEntries(manifest.functions.map((key) => [`${pascal(key)}Role`, roleFor(key, stage, manifest)]));
+  // What the settings of deploy/functions.cjs are computed from.
+  const context = {
+    stage,
+    manifest,
+    planFiles: Object.keys(manifest.planFiles).map((name) => `${manifest.compiled.plansDir}/${name}.json`),
+    stateMachineName: stateMachineName(stage),
+    stateMachineArn: stateMachineArn(stage),
+  };
+  const roles = Object.fromEntries(manifest.functions.map((key) => [`${pascal(key)}Role`, roleFor(key, context)]));
   return {
-    functions: functionsOf(stage, manifest),
+    functions: functionsOf(context),
     resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...alarmResources(manifest) } },
     eventBusName: manifest.config.eventBusName,
     logRetentionDays: manifest.config.logRetentionDays,

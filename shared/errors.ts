@@ -34,11 +34,6 @@ export class WaveTimedOutError extends Error {
   override name = 'WaveTimedOutError';
 }
 
-/** DRS refused to start a job for a reason retrying will not fix (conflict, quota, validation). */
-export class WaveStartRefusedError extends Error {
-  override name = 'WaveStartRefusedError';
-}
-
 /** Drill clean-up did not terminate every instance within its time. */
 export class CleanUpIncompleteError extends Error {
   override name = 'CleanUpIncompleteError';

@@ -121,7 +121,6 @@ export type Scenario = z.input<typeof scenarioSchema>;
 /** A scenario with every default filled in. */
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 export type ScenarioSourceServer = ParsedScenario['sourceServers'][number];
-export type ScenarioLaunchAction = ScenarioSourceServer['launchActions'][number];
 export type PhaseDuration = z.output<typeof durationSchema>;
 
 export class ScenarioError extends Error {

@@ -14,14 +14,14 @@ import { readPlanFile } from '../../shared/plan/load.ts';
 import type { ExecutionInput } from '../../shared/plan/input.ts';
 import type { Plan } from '../../shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from '../../shared/recovery/run.ts';
-import { localRunForEvent } from '../../shared/trigger/local.ts';
-import { buildFunctions } from '../build.ts';
+import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
+import { localRunForEvent } from './trigger-event.ts';
 import { RunProgress, useColor } from './progress.ts';
 import { DEFAULT_SPEED, runLocal } from './run-local.ts';
 import { readReportSummary, renderSummary, renderTable } from './summary.ts';
 import { S3Client } from '@aws-sdk/client-s3';
-import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '../history/history.ts';
+import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
 export const EXIT = { succeeded: 0, failed: 1, invalid: 2 } as const;
 

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { DEFAULT_BUILD_DIR } from '../build.ts';
+import { DEFAULT_BUILD_DIR } from '#deploy/build.ts';
 import {
   fakeLambdaArn,
   prepareForLocalRun,
@@ -18,7 +18,7 @@ import {
   type LocalDefinition,
   type WaitSpec,
 } from './definition.ts';
-import { HistoryCounter } from './history.ts';
+import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
 import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
 

@@ -4,7 +4,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatDuration, type WaveTiming } from '#shared/narrator/live.ts';
-import { HISTORY_EVENTS_QUOTA } from './history.ts';
+import { HISTORY_EVENTS_QUOTA } from './history-events.ts';
 import { lambdaErrorMessage, STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
 import type { RunResult } from './run-local.ts';
 

@@ -6,11 +6,7 @@ import { extname } from 'node:path';
 import * as z from 'zod/mini';
 import { describeIssues, formatProblems } from '../problems.ts';
 import { MODES } from '../plan/common.ts';
-
-/** Thrown when a stage configuration does not parse or does not match the schema. */
-export class InvalidStageConfigError extends Error {
-  override name = 'InvalidStageConfigError';
-}
+import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
 
 const planName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes'));
 
@@ -110,5 +106,6 @@ export function checkStageConfig(document: unknown, source: string): StageConfig
 export async function readStageConfig(path: string): Promise<StageConfig> {
   const text = await readFile(path, 'utf8');
   if (extname(path) === '.json') return checkStageConfig(JSON.parse(text), path);
-  return (await import('./stage-yaml.ts')).parseStageConfig(text, path);
+  const { stageConfigDocument } = await import('#shared/trigger/stage-yaml.ts');
+  return checkStageConfig(stageConfigDocument(text, path), path);
 }

@@ -15,3 +15,8 @@ export class UnknownPlanError extends Error {
 export class InvalidTriggerEventError extends Error {
   override name = 'InvalidTriggerEventError';
 }
+
+/** A stage configuration that does not parse or does not match the schema. */
+export class InvalidStageConfigError extends Error {
+  override name = 'InvalidStageConfigError';
+}

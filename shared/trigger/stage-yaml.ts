@@ -1,6 +1,7 @@
-// The YAML of a stage configuration (deploy/stages/<stage>.yaml) → a checked configuration.
+// The YAML of a stage configuration (deploy/stages/<stage>.yaml) → plain data, for config.ts to
+// check. It does not import config.ts: config.ts loads it lazily, only for a YAML file.
 import { parseDocument } from 'yaml';
-import { checkStageConfig, InvalidStageConfigError, type StageConfig } from './config.ts';
+import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
 
 /** The stage configuration's document as plain data; YAML errors name the file. */
 export function stageConfigDocument(text: string, source: string): unknown {
@@ -9,9 +10,4 @@ export function stageConfigDocument(text: string, source: string): unknown {
     throw new InvalidStageConfigError(`${source}: not valid YAML: ${document.errors[0].message.split('\n')[0]}`);
   }
   return document.toJS();
-}
-
-/** Parses and validates a stage configuration; the error names every wrong field. */
-export function parseStageConfig(text: string, source: string): StageConfig {
-  return checkStageConfig(stageConfigDocument(text, source), source);
 }

@@ -3,7 +3,7 @@
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
-  ListExecutionsCommand,
+  paginateListExecutions,
   StartExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
@@ -39,16 +39,13 @@ function planOfInput(input: string | undefined): string | undefined {
  */
 async function runningExecutions(sfn: SFNClient, stateMachineArn: string): Promise<RunningExecution[]> {
   const running: RunningExecution[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', nextToken }));
+  for await (const page of paginateListExecutions({ client: sfn }, { stateMachineArn, statusFilter: 'RUNNING' })) {
     for (const execution of page.executions ?? []) {
       if (execution.executionArn === undefined || execution.name === undefined) continue;
       const described = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
       running.push({ name: execution.name, executionArn: execution.executionArn, plan: planOfInput(described.input) });
     }
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
+  }
   return running;
 }
 

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import aslValidator from 'asl-validator';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionKeyOf, listHandlerFiles } from '#local/build.ts';
+import { functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildFunctions, functionKeyOf } from '../../local/build.ts';
+import { buildFunctions, functionKeyOf } from '#deploy/build.ts';
 import { fixtureFunctionsDir, tempDir } from './helpers.ts';
 
 describe('buildFunctions', () => {

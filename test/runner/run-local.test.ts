@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildFunctions } from '../../local/build.ts';
+import { buildFunctions } from '#deploy/build.ts';
 import { runLocal, type RunLocalOptions } from '../../local/runner/run-local.ts';
 import { clockOnlyDrs, countdownStateMachine, fixtureFunctionsDir, fixturesDir, tempDir } from './helpers.ts';
 

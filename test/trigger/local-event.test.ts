@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLocal } from '#local/runner/run-local.ts';
+import { localRunForEvent } from '#local/runner/trigger-event.ts';
 import { InvalidInputError } from '#shared/errors.ts';
-import { localRunForEvent } from '#shared/trigger/local.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
 const triggersFile = fixture('stage.yaml');

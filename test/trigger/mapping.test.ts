@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readStageConfig, StageConfig } from '#shared/trigger/config.ts';
-import { parseStageConfig, stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
+import { checkStageConfig, readStageConfig, StageConfig } from '#shared/trigger/config.ts';
+import { stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 import { UnknownAlarmError, UnknownPlanError } from '#shared/trigger/errors.ts';
 import { parseTriggerEvent, type AlarmStateChangeEvent } from '#shared/trigger/events.ts';
 import { decideTrigger, EXECUTION_NAME } from '#shared/trigger/mapping.ts';
 
 const fixture = async (name: string): Promise<unknown> => JSON.parse(await readFile(new URL(`fixtures/${name}`, import.meta.url), 'utf8'));
+const parseStageConfig = (text: string, source: string) => checkStageConfig(stageConfigDocument(text, source), source);
 const stage = async () => parseStageConfig(await readFile(new URL('fixtures/stage.yaml', import.meta.url), 'utf8'), 'stage.yaml');
 
 async function alarmEvent(change: (event: AlarmStateChangeEvent) => void = () => {}): Promise<AlarmStateChangeEvent> {

@@ -24,15 +24,21 @@ const sfn = mockClient(SFNClient);
 let executions: Map<string, { status: ExecutionStatus; input: string; executionArn: string }>;
 let handler: (event: unknown, context: Context) => Promise<TriggerResult>;
 
-/** Step Functions as the trigger sees it: ListExecutions, DescribeExecution, StartExecution. */
+/** Executions per ListExecutions page: small, so that a test can put a run on a later page. */
+const PAGE_SIZE = 2;
+
+/** Step Functions as the trigger sees it: ListExecutions (paged), DescribeExecution, StartExecution. */
 function fakeStepFunctions(): void {
   executions = new Map();
   sfn.reset();
-  sfn.on(ListExecutionsCommand).callsFake(({ statusFilter }) => ({
-    executions: [...executions.entries()]
+  sfn.on(ListExecutionsCommand).callsFake(({ statusFilter, nextToken }) => {
+    const listed = [...executions.entries()]
       .filter(([, execution]) => statusFilter === undefined || execution.status === statusFilter)
-      .map(([name, execution]) => ({ name, executionArn: execution.executionArn, status: execution.status, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() })),
-  }));
+      .map(([name, execution]) => ({ name, executionArn: execution.executionArn, status: execution.status, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() }));
+    const start = nextToken === undefined ? 0 : Number(nextToken);
+    const end = start + PAGE_SIZE;
+    return { executions: listed.slice(start, end), ...(end < listed.length ? { nextToken: String(end) } : {}) };
+  });
   sfn.on(DescribeExecutionCommand).callsFake(({ executionArn }) => {
     const found = [...executions.values()].find((execution) => execution.executionArn === executionArn);
     return { executionArn, input: found?.input, status: found?.status };
@@ -123,6 +129,20 @@ describe('the trigger', () => {
     const result = await handler(await fixture('alarm-event.json'), context);
 
     expect(result).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('already has a run in progress (3f0c9a4e-console-run)') });
+    expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
+  });
+
+  it('refuses to start while a run of the same plan is in progress on a later page of running executions', async () => {
+    const arnOf = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
+    for (const name of ['inventory-drill-1', 'inventory-drill-2']) {
+      executions.set(name, { status: 'RUNNING', input: JSON.stringify({ plan: 'inventory', mode: 'drill' }), executionArn: arnOf(name) });
+    }
+    executions.set('payments-drill-console', { status: 'RUNNING', input: JSON.stringify({ plan: 'payments', mode: 'drill' }), executionArn: arnOf('payments-drill-console') });
+
+    const result = await handler(await fixture('alarm-event.json'), context);
+
+    expect(result).toMatchObject({ outcome: 'refused', reason: expect.stringContaining('already has a run in progress (payments-drill-console)') });
+    expect(sfn).toHaveReceivedCommandTimes(ListExecutionsCommand, 2);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { bucketSource, folderSource, readHistory, rtoSparkline, rtoTrend } from '#local/history/history.ts';
+import { bucketSource, folderSource, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
 function report(plan: string, startedAt: string, rtoSeconds: number | undefined, status = 'SUCCEEDED'): string {
   return JSON.stringify({

@@ -2,12 +2,12 @@
 // decideTrigger as the Lambda trigger, becomes a local run of the mapped plan in the mapped mode.
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { InvalidInputError } from '../errors.ts';
-import { readPlanFile } from '../plan/load.ts';
-import type { ExecutionInput } from '../plan/input.ts';
-import { readStageConfig } from './config.ts';
-import { parseTriggerEvent } from './events.ts';
-import { decideTrigger } from './mapping.ts';
+import { InvalidInputError } from '#shared/errors.ts';
+import { readPlanFile } from '#shared/plan/load.ts';
+import type { ExecutionInput } from '#shared/plan/input.ts';
+import { readStageConfig } from '#shared/trigger/config.ts';
+import { parseTriggerEvent } from '#shared/trigger/events.ts';
+import { decideTrigger } from '#shared/trigger/mapping.ts';
 
 /** The stage configuration local events are mapped with, unless TRIGGERS_FILE names another. */
 export const DEFAULT_LOCAL_TRIGGERS_FILE = 'deploy/stages/dev.yaml';

@@ -1,0 +1,198 @@
+// Per-function deploy settings, one entry per handler in functions/, keyed by function key
+// (functions/start-wave.ts → startWave): what the function may do besides writing its logs and
+// traces (IAM), how long it may run, what it reads at run time besides its bundle, and Lambda
+// settings of its own. deploy/serverless.cjs turns each entry into a function and its role; a
+// handler without an entry fails the package, so each new function's permissions are decided.
+// CommonJS, like serverless.cjs, which the framework require()s.
+'use strict';
+
+const sub = (text) => ({ 'Fn::Sub': text });
+const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
+
+// DRS Describe*/List* actions have no resource-level permissions (Service Authorization Reference:
+// no resource type), so they take Resource "*". Write actions are scoped to this account's DRS
+// resources of the type they act on.
+const DRS_ANY = '*';
+const drsArn = (type) => sub(`arn:\${AWS::Partition}:drs:\${AWS::Region}:\${AWS::AccountId}:${type}/*`);
+/** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
+const drsArnAnyRegion = (type) => sub(`arn:\${AWS::Partition}:drs:*:\${AWS::AccountId}:${type}/*`);
+const read = (...actions) => allow(actions.map((action) => `drs:${action}`), DRS_ANY);
+const reports = (...suffixes) => allow(['s3:PutObject'], suffixes.map((suffix) => sub(`\${ReportsBucket.Arn}/reports/*${suffix}`)));
+
+/**
+ * StartRecovery runs the launch with the caller's credentials (forward access): its dependent
+ * actions (Service Authorization Reference, drs:StartRecovery) must be granted to the caller.
+ * EC2 creates the instances, volumes, snapshots and launch template versions during the job, so
+ * their ARNs are unknown beforehand: Resource "*".
+ */
+const START_RECOVERY_EC2 = [
+  'ec2:AttachVolume', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress',
+  'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:CreateSnapshot', 'ec2:CreateTags',
+  'ec2:CreateVolume', 'ec2:DeleteLaunchTemplateVersions', 'ec2:DeleteSnapshot', 'ec2:DeleteVolume',
+  'ec2:DescribeAccountAttributes', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages',
+  'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypes',
+  'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates',
+  'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes',
+  'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyLaunchTemplate',
+  'ec2:RevokeSecurityGroupEgress', 'ec2:RunInstances', 'ec2:StartInstances', 'ec2:StopInstances',
+  'ec2:TerminateInstances',
+];
+
+/** TerminateRecoveryInstances' dependent actions (Service Authorization Reference). */
+const TERMINATE_EC2 = ['ec2:DeleteVolume', 'ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:TerminateInstances'];
+
+const DEFAULT_PASS_ROLES = [
+  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole',
+  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceWithLaunchActionsRole',
+];
+
+/**
+ * StartSourceNetworkRecovery deploys the recovered VPC with a CloudFormation stack under the
+ * caller's credentials. Its dependent actions could not be confirmed offline (no Service
+ * Authorization Reference entry at hand): this is the VPC stack's set, to be checked on a first
+ * deploy (README, IAM).
+ */
+const SOURCE_NETWORK_STACK = [
+  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks',
+  'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate',
+  'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateRoute',
+  'ec2:AssociateRouteTable', 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateSecurityGroup',
+  'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateNetworkAcl',
+  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags', 'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeSecurityGroups',
+  'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones', 'ec2:CreateLaunchTemplateVersion',
+  'ec2:ModifyLaunchTemplate', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions',
+];
+
+/** What a function that launches recovery instances (StartRecovery) needs besides DRS. */
+function launchStatements(manifest) {
+  return [
+    allow(['drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource'], sub('arn:${AWS::Partition}:drs:*:${AWS::AccountId}:*')),
+    allow(START_RECOVERY_EC2, '*'),
+    {
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: (manifest.config.launch.passRoleArns ?? DEFAULT_PASS_ROLES).map(sub),
+      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    },
+  ];
+}
+
+const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
+
+/**
+ * A step of the workflows: packaged with the deployed plans, allowed to publish progress events,
+ * a minute to run unless `settings` says otherwise.
+ */
+function step(statements, settings = {}) {
+  return { timeout: 60, files: ({ planFiles }) => planFiles, progressEvents: true, statements, ...settings };
+}
+
+const readWaveJobs = () => [read('DescribeJobs', 'DescribeSourceServers')];
+
+/** The failback launch: startFailbackWave and checkFailback need the same. */
+const failbackLaunch = ({ manifest }) => [
+  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions'),
+  allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
+  // EC2 origins: the reversed source server is recovered in the origin Region.
+  allow(['drs:StartRecovery'], drsArnAnyRegion('source-server')),
+  allow(['drs:TagResource'], drsArnAnyRegion('job')),
+  ...launchStatements(manifest),
+];
+
+/**
+ * Function key → its settings. Every function gets its own role with logs and X-Ray; besides:
+ *  - statements(context): its IAM statements; everything else is denied.
+ *  - progressEvents: events:PutEvents on the stage's bus.
+ *  - timeout (seconds); files(context): what its package ships besides its bundle.
+ *  - managedPolicyArns(context), lambda(context): optional managed policies and function settings.
+ * context: { stage, manifest, planFiles, stateMachineName, stateMachineArn } (deploy/serverless.cjs).
+ */
+const FUNCTIONS = {
+  // Not a workflow step: it starts the workflow.
+  trigger: {
+    timeout: 30,
+    files: ({ manifest }) => [manifest.compiled.configFile],
+    progressEvents: false,
+    statements: ({ stateMachineName, stateMachineArn }) => [
+      allow(['states:StartExecution', 'states:ListExecutions'], stateMachineArn),
+      // The plan of a running execution is in its input: how a run of the same plan is refused.
+      allow(['states:DescribeExecution'], sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${stateMachineName}:*`)),
+      // Lambda's on-failure destination for events the trigger could not handle.
+      allow(['sqs:SendMessage'], TRIGGER_DEAD_LETTER_QUEUE),
+    ],
+    lambda: ({ manifest, stateMachineArn }) => ({
+      description: 'Starts the recovery workflow for a drill schedule or an alarm going into ALARM',
+      // One at a time: two alarms of one plan arriving together must not both pass the
+      // "no run of this plan in progress" check. Throttled async events are retried by Lambda.
+      reservedConcurrency: 1,
+      maximumRetryAttempts: 2,
+      destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
+      environment: { STATE_MACHINE_ARN: stateMachineArn, TRIGGERS_FILE: manifest.compiled.configFile },
+    }),
+  },
+
+  validateInput: step(() => []),
+  preflight: step(() => [read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots')]),
+  startWave: step(
+    ({ manifest }) => [
+      read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots'),
+      read('ListLaunchActions'),
+      allow(['drs:StartRecovery'], drsArn('source-server')),
+      // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
+      allow(['drs:TagResource'], drsArn('job')),
+      ...launchStatements(manifest),
+    ],
+    {
+      // Automation post-launch actions run with the credentials of whoever started the job.
+      managedPolicyArns: ({ manifest }) =>
+        manifest.config.launch.launchActionsPolicy ? [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')] : undefined,
+    },
+  ),
+  checkLaunch: step(readWaveJobs),
+  checkPostLaunchActions: step(readWaveJobs),
+  completeWave: step(readWaveJobs),
+  cleanUpDrill: step(
+    () => [
+      read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
+      allow(['drs:TerminateRecoveryInstances'], drsArn('recovery-instance')),
+      allow(TERMINATE_EC2, '*'),
+    ],
+    { timeout: 120 },
+  ),
+  writeReport: step(() => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'), reports('.json', '.md', '.html')], { timeout: 120 }),
+  recoverSourceNetworks: step(() => [
+    read('DescribeJobs', 'DescribeSourceNetworks'),
+    allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
+    allow(['drs:TagResource'], drsArn('job')),
+    allow(SOURCE_NETWORK_STACK, '*'),
+  ]),
+  checkSourceNetworks: step(() => [read('DescribeJobs', 'DescribeJobLogItems')]),
+
+  validateFailbackInput: step(() => [read('DescribeJobs')]),
+  checkFailbackReadiness: step(() => [read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md')]),
+  startFailbackWave: step(failbackLaunch),
+  checkFailback: step(failbackLaunch),
+  checkFailbackPostLaunchActions: step(readWaveJobs),
+  reprotectFailbackWave: step(() => [
+    read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
+    allow(['drs:StartReplication'], drsArnAnyRegion('source-server')),
+    allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
+    allow(TERMINATE_EC2, '*'),
+  ]),
+  stopStartedFailbacks: step(() => [read('DescribeJobs', 'DescribeRecoveryInstances'), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
+  writeFailbackReport: step(
+    () => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md', '.html')],
+    { timeout: 120 },
+  ),
+};
+
+/** The settings of a function; a handler without an entry fails the package, naming itself. */
+function settingsOf(key) {
+  if (!Object.hasOwn(FUNCTIONS, key)) {
+    throw new Error(`functions/${key}: no settings for it in deploy/functions.cjs; add what it calls (IAM) and how long it may run`);
+  }
+  return FUNCTIONS[key];
+}
+
+module.exports = { FUNCTIONS, settingsOf, sub, allow };
