@@ -1,12 +1,11 @@
 // WriteFailbackReport: the failback report (JSON and Markdown) from its state and from DRS.
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs, regionalDrs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { failbackDetail } from '#shared/failback/events.ts';
-import { regionalDrs } from '#shared/failback/regional.ts';
 import { buildFailbackReport, renderFailbackMarkdown } from '#shared/failback/report.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { logger } from '#shared/powertools.ts';
-import { reportStore } from '#shared/report/default.ts';
+import { reportStore } from '#shared/aws/reports.ts';
 import { stepHandler } from '#shared/step.ts';
 
 export const handler = stepHandler(FailbackState, async (state) => {

@@ -1,13 +1,13 @@
 // WriteReport: the run's report (JSON, Markdown, HTML) from its state and from DRS; its metrics.
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { logger, metrics } from '#shared/powertools.ts';
 import { renderHtml } from '#shared/report/html.ts';
 import { renderMarkdown } from '#shared/report/markdown.ts';
 import { publishRunMetrics, runMetrics } from '#shared/report/metrics.ts';
 import { buildReport } from '#shared/report/report.ts';
-import { reportStore } from '#shared/report/default.ts';
+import { reportStore } from '#shared/aws/reports.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
 
