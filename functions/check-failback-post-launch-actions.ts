@@ -1,5 +1,5 @@
 // CheckFailbackPostLaunchActions: post-launch actions of the launches in origin Regions.
-import { regionalDrs } from '#shared/failback/regional.ts';
+import { regionalDrs } from '#shared/aws/drs.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { checkFailbackPostLaunchActions } from '#shared/failback/waves.ts';
 import { stepHandler } from '#shared/step.ts';

@@ -1,10 +1,9 @@
 // CheckFailbackReadiness: the readiness table (JSON and Markdown), and counts in the state.
-import { drs } from '#shared/drs/default.ts';
+import { drs, regionalDrs } from '#shared/aws/drs.ts';
+import { reportStore } from '#shared/aws/reports.ts';
 import { checkReadiness, renderReadinessMarkdown } from '#shared/failback/readiness.ts';
-import { regionalDrs } from '#shared/failback/regional.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { logger } from '#shared/powertools.ts';
-import { reportStore } from '#shared/report/default.ts';
 import { stepHandler } from '#shared/step.ts';
 
 export const handler = stepHandler(FailbackState, async ({ run }) => {

@@ -1,6 +1,5 @@
 // CheckFailback: one poll of the wave; launches what became ready; FAILBACK_ERROR or time-out stop it.
-import { drs } from '#shared/drs/default.ts';
-import { regionalDrs } from '#shared/failback/regional.ts';
+import { drs, regionalDrs } from '#shared/aws/drs.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { checkFailback } from '#shared/failback/waves.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';

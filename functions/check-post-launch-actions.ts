@@ -1,5 +1,5 @@
 // CheckPostLaunchActions: required post-launch action runs must SUCCEED before the next wave.
-import { drs } from '#shared/drs/default.ts';
+import { drs } from '#shared/aws/drs.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { checkPostLaunchActions } from '#shared/recovery/waves.ts';
 import { stepHandler } from '#shared/step.ts';

@@ -1,6 +1,6 @@
 // CheckSourceNetworks: one DescribeJobs over the network jobs (after starting any DRS refused for
 // now); a FAILED network stops the plan.
-import { drs } from '#shared/drs/default.ts';
+import { drs } from '#shared/aws/drs.ts';
 import { checkSourceNetworks } from '#shared/network/recovery.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { RunState } from '#shared/recovery/state.ts';

@@ -1,7 +1,7 @@
 // CleanUpDrill: terminate every instance this drill launched; re-entrant until DRS lists none.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { metrics } from '#shared/powertools.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';

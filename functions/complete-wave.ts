@@ -1,8 +1,8 @@
 // CompleteWave: the wave's failure budget, applied once more, and its summary recorded.
 // Its launch counts reach CloudWatch from WriteReport, with the wave's RTO: a wave that fails never
 // gets here, and counting here too would count completed waves twice.
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { completeWave } from '#shared/recovery/waves.ts';

@@ -1,5 +1,5 @@
 // Preflight: resolve and check every server of every wave before launching anything.
-import { drs } from '#shared/drs/default.ts';
+import { drs } from '#shared/aws/drs.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { runPreflight } from '#shared/recovery/preflight.ts';
 import { RunState } from '#shared/recovery/state.ts';

@@ -1,5 +1,5 @@
 // RecoverSourceNetworks: StartSourceNetworkRecovery for the plan's networks, idempotent by job tags.
-import { drs } from '#shared/drs/default.ts';
+import { drs } from '#shared/aws/drs.ts';
 import { recoverSourceNetworks } from '#shared/network/recovery.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';

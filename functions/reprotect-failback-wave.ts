@@ -1,9 +1,8 @@
 // ReprotectWave: protect the failed-back wave again in the original direction; terminate its
 // recovery instances only when the input asked and confirmed it.
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs, regionalDrs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { failbackDetail } from '#shared/failback/events.ts';
-import { regionalDrs } from '#shared/failback/regional.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { reprotectWave } from '#shared/failback/waves.ts';
 import { stepHandler } from '#shared/step.ts';

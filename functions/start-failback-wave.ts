@@ -1,8 +1,7 @@
 // StartFailbackWave: the next wave in reverse plan order; starts what can start now.
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs, regionalDrs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { failbackDetail } from '#shared/failback/events.ts';
-import { regionalDrs } from '#shared/failback/regional.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { startFailbackWave } from '#shared/failback/waves.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';

@@ -1,7 +1,7 @@
 // StartWave: StartRecovery for the next wave (or the rest of it), idempotent by job tags.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { metrics } from '#shared/powertools.ts';

@@ -1,5 +1,5 @@
 // StopStartedFailbacks: a failed failback stops the failback launches it started (StopFailback).
-import { drs } from '#shared/drs/default.ts';
+import { drs } from '#shared/aws/drs.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { stopStartedFailbacks } from '#shared/failback/waves.ts';
 import { stepHandler } from '#shared/step.ts';

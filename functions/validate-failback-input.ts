@@ -1,7 +1,7 @@
 // ValidateFailbackInput: execution input + plan + the recovery to fail back → the failback run.
 import * as z from 'zod/mini';
-import { drs } from '#shared/drs/default.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { drs } from '#shared/aws/drs.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { failbackDetail } from '#shared/failback/events.ts';
 import { prepareFailback } from '#shared/failback/run.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';

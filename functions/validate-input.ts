@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
-import { publishProgress } from '#shared/events/default.ts';
+import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { logger } from '#shared/powertools.ts';
 import { stepHandler } from '#shared/step.ts';

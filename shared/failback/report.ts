@@ -5,7 +5,7 @@ import type { Job, ParticipatingServer } from '@aws-sdk/client-drs';
 import type { DrsPort as Port } from '../drs/port.ts';
 import { failureMessage } from '../report/report.ts';
 import { waveInstances } from './instances.ts';
-import type { RegionalDrs } from './regional.ts';
+import type { RegionalDrs } from '#shared/aws/drs.ts';
 import type { FailbackState, OriginJob } from './state.ts';
 
 export interface Phase {

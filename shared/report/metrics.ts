@@ -1,7 +1,7 @@
 // The drill evidence as CloudWatch metrics (Powertools Metrics, EMF): what a dashboard and an
 // alarm need, per plan and mode, and the RTO per wave. Computed from the report, so the metrics
 // and the report never disagree. Namespace DrsOrchestrator; Powertools adds `service`.
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RunReport } from './report.ts';
 
 export interface MetricPoint {
@@ -35,8 +35,15 @@ export function runMetrics(report: RunReport): MetricPoint[] {
   return points;
 }
 
+/** What publishing needs of Powertools Metrics (shared/powertools.ts); a test passes a recorder. */
+export interface MetricsSink {
+  addDimensions(dimensions: Record<string, string>): void;
+  addMetric(name: string, unit: MetricPoint['unit'], value: number): void;
+  publishStoredMetrics(): void;
+}
+
 /** Emits the points: one EMF document per dimension set, so per-wave and per-plan figures stay apart. */
-export function publishRunMetrics(metrics: Metrics, points: readonly MetricPoint[]): void {
+export function publishRunMetrics(metrics: MetricsSink, points: readonly MetricPoint[]): void {
   const groups = new Map<string, MetricPoint[]>();
   for (const point of points) {
     const key = JSON.stringify(point.dimensions);

@@ -8,6 +8,11 @@ export interface ReportStore {
   put(name: string, body: string, contentType: string): Promise<string>;
 }
 
+/** The body of a JSON report file: indented for people, with a final newline. */
+export function reportJson(report: unknown): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
 export function folderReportStore(folder: string): ReportStore {
   return {
     async put(name, body) {

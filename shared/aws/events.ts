@@ -3,17 +3,17 @@
 // retries) is logged and counted as a metric, but never stops or fails a recovery.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { region } from '../clients.ts';
-import { optionalEnv } from '../config.ts';
-import { ConfigurationError } from '../errors.ts';
-import { logger, metrics, traced } from '../powertools.ts';
-import type { ExactDetail, ProgressDetail, ProgressEventType } from './catalogue/index.ts';
-import { eventBridgeEvents, fileEvents, type ProgressEvents } from './progress.ts';
+import { homeRegion } from '#shared/aws/region.ts';
+import { optionalEnv } from '#shared/config.ts';
+import { ConfigurationError } from '#shared/errors.ts';
+import type { ExactDetail, ProgressDetail, ProgressEventType } from '#shared/events/catalogue/index.ts';
+import { eventBridgeEvents, fileEvents, type ProgressEvents } from '#shared/events/progress.ts';
+import { logger, metrics, traced } from '#shared/powertools.ts';
 
 function configuredEvents(): ProgressEvents {
   const bus = optionalEnv('EVENT_BUS_NAME');
   const file = optionalEnv('EVENTS_FILE');
-  if (bus !== undefined) return eventBridgeEvents(traced(new EventBridgeClient({ region })), bus);
+  if (bus !== undefined) return eventBridgeEvents(traced(new EventBridgeClient({ region: homeRegion })), bus);
   if (file !== undefined) return fileEvents(file);
   throw new ConfigurationError('set EVENT_BUS_NAME (on AWS) or EVENTS_FILE (locally): where progress events go');
 }
