@@ -5,15 +5,16 @@ import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { InvalidInputError, InvalidPlanError } from '../../shared/errors.ts';
-import { InvalidFailbackInputError } from '../../shared/failback/errors.ts';
-import type { ReadinessReport } from '../../shared/failback/readiness.ts';
-import type { FailbackReport } from '../../shared/failback/report.ts';
-import { checkFailbackInput } from '../../shared/failback/run.ts';
-import { readPlanFile } from '../../shared/plan/load.ts';
-import type { ExecutionInput } from '../../shared/plan/input.ts';
-import type { Plan } from '../../shared/plan/schema.ts';
-import { parseExecutionInput, prepareRun } from '../../shared/recovery/run.ts';
+import { lambdaErrorMessage } from '#shared/engine/state.ts';
+import { InvalidInputError, InvalidPlanError } from '#shared/errors.ts';
+import { InvalidFailbackInputError } from '#shared/failback/errors.ts';
+import type { ReadinessReport } from '#shared/failback/readiness.ts';
+import type { FailbackReport } from '#shared/failback/report.ts';
+import { checkFailbackInput } from '#shared/failback/run.ts';
+import { readPlanFile } from '#shared/plan/load.ts';
+import type { ExecutionInput } from '#shared/plan/input.ts';
+import type { Plan } from '#shared/plan/schema.ts';
+import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { localRunForEvent } from './trigger-event.ts';
@@ -222,7 +223,7 @@ async function executeOne(
     progress.stop();
     if (input.mode === 'failback') {
       const lines = await renderFailbackSummary(result.reportPath);
-      if (result.status === 'FAILED' && result.reportPath === undefined) lines.push(paint.red(`✗ ${result.error}: ${lambdaMessage(result.cause)}`));
+      if (result.status === 'FAILED' && result.reportPath === undefined) lines.push(paint.red(`✗ ${result.error}: ${lambdaErrorMessage(result.cause ?? '')}`));
       lines.push(paint.dim(`${Math.round(result.simulatedSeconds / 60)} min simulated · ${result.historyEvents} Step Functions history events · report ${result.reportPath ?? 'not written'}`));
       process.stdout.write(`${lines.join('\n')}\n`);
       return { status: result.status, executionName: result.executionName };
@@ -234,14 +235,6 @@ async function executeOne(
   }
 }
 
-/** Lambda's JSON error document → its message. */
-function lambdaMessage(cause: string | undefined): string {
-  try {
-    return (JSON.parse(cause ?? '') as { errorMessage?: string }).errorMessage ?? cause ?? '';
-  } catch {
-    return cause ?? '';
-  }
-}
 
 /** `validate`: every plan file checked; problems name the file, the line, the field and the fix. */
 export async function validateCommand(files: string[]): Promise<number> {

@@ -39,18 +39,6 @@ export function lambdaError(thrown: { name: string; message: string; stack: stri
   return Object.assign(new Error(cause), { name: thrown.name });
 }
 
-/** Parses a Lambda error cause back into its message; other causes are returned as they are. */
-export function lambdaErrorMessage(cause: string | undefined): string | undefined {
-  if (cause === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // not a Lambda error document
-  }
-  return cause;
-}
-
 /** The Lambda execution environment of a run: the built handlers loaded in a worker thread. */
 export interface LambdaHost {
   /** Invokes a handler with an event (JSON); resolves with its result (JSON) or rejects with its error. */

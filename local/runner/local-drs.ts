@@ -1,7 +1,7 @@
 // The runner's view of the local DRS service (local/drs/): only what the runner and the progress
 // display use, declared structurally so the runner does not depend on the service's internals
 // (and tests can stand in a clock for it).
-import { startLocalDrs as startLocalDrsService, type Scenario } from '../drs/index.ts';
+import { startLocalDrs as startLocalDrsService, type Scenario } from '#local/drs/index.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
 export interface DrsJobServer {

@@ -5,7 +5,7 @@
 import { LiveNarrator, type Palette, type WaveTiming } from '#shared/narrator/live.ts';
 import { taskExit } from '#shared/narrator/task-exit.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
-import { lambdaErrorMessage } from './lambda.ts';
+import { lambdaErrorMessage } from '#shared/engine/state.ts';
 import type { DrsJob, DrsStateView } from './local-drs.ts';
 import type { ExecutionLogEvent, RunInfo } from './run-local.ts';
 
@@ -84,7 +84,7 @@ export class RunProgress {
       case 'StateCaught': {
         this.pollDrs(); // what DRS shows at the failure comes before it
         const failure = this.lastFailure;
-        const message = lambdaErrorMessage(failure?.cause) ?? '';
+        const message = lambdaErrorMessage(failure?.cause ?? '');
         this.line(this.paint.red(`✗ ${event.state.name} failed: ${failure?.error ?? 'error'}${message ? `: ${message}` : ''}`));
         return;
       }

@@ -5,7 +5,8 @@ import { access, readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { formatDuration, type WaveTiming } from '#shared/narrator/live.ts';
 import { HISTORY_EVENTS_QUOTA } from './history-events.ts';
-import { lambdaErrorMessage, STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
+import { lambdaErrorMessage } from '#shared/engine/state.ts';
+import { STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
 import type { RunResult } from './run-local.ts';
 
 /** The parts of the report the summary shows. */
@@ -231,7 +232,7 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
     lines.push(`  ${paint.green(paint.bold(`✓ ${subject} SUCCEEDED`))} in ${formatDuration(result.simulatedSeconds)} of simulated time`);
   } else {
     lines.push(`  ${paint.red(paint.bold(`✗ ${subject} FAILED`))}: ${result.error ?? 'error'}`);
-    const cause = lambdaErrorMessage(result.cause);
+    const cause = result.cause === undefined ? undefined : lambdaErrorMessage(result.cause);
     if (cause) lines.push(...cause.split('\n').map((line) => paint.red(`    ${line}`)));
   }
   if (result.reportPath) {

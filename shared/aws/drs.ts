@@ -4,7 +4,7 @@ import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
 import { homeRegion } from '#shared/aws/region.ts';
 import { optionalEnv } from '#shared/config.ts';
 import { createDrsAdapter } from '#shared/drs/adapter.ts';
-import type { FullDrsPort } from '#shared/drs/port.ts';
+import type { FullDrsPort, RegionalDrs } from '#shared/drs/port.ts';
 import { traced } from '#shared/powertools.ts';
 
 /**
@@ -16,9 +16,6 @@ import { traced } from '#shared/powertools.ts';
 export type DrsScope =
   | { region: string; account?: undefined; credentials?: undefined }
   | { region: string; account: string; credentials: NonNullable<DrsClientConfig['credentials']> };
-
-/** DRS in a given Region of this deployment's account. */
-export type RegionalDrs = (region: string) => FullDrsPort;
 
 const endpoint = optionalEnv('DRS_ENDPOINT');
 const ports = new Map<string, FullDrsPort>();

@@ -50,3 +50,6 @@ export interface DrsFailbackPort {
 
 /** Everything the adapter offers. */
 export type FullDrsPort = DrsPort & DrsNetworkPort & DrsFailbackPort;
+
+/** DRS in a given Region of this account: an EC2-origin server fails back in its origin Region. */
+export type RegionalDrs = (region: string) => FullDrsPort;

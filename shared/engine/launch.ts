@@ -1,7 +1,7 @@
 // How the participants of launch jobs are classified, in every loop that launches: a DRS job is
 // COMPLETED even when servers in it FAILED, so the engine counts servers, never jobs.
-import { participantsOf } from '../drs/jobs.ts';
-import type { Job, ParticipatingServer } from '../drs/port.ts';
+import { participantsOf } from '#shared/drs/jobs.ts';
+import type { Job, ParticipatingServer } from '#shared/drs/port.ts';
 import type { ServerProblem } from './state.ts';
 
 export type LaunchOutcome = 'launched' | 'failed' | 'inFlight';

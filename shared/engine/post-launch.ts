@@ -1,8 +1,8 @@
 // Post-launch actions (SSM documents DRS runs on a launched instance), checked the same way for
 // recovery waves and for failback launches in origin Regions.
-import { chunk } from '../drs/limits.ts';
-import { participantsOf } from '../drs/jobs.ts';
-import type { DrsPort, Job, ParticipatingServer } from '../drs/port.ts';
+import { chunk } from '#shared/drs/limits.ts';
+import { participantsOf } from '#shared/drs/jobs.ts';
+import type { DrsPort, Job, ParticipatingServer } from '#shared/drs/port.ts';
 import type { ServerProblem } from './state.ts';
 
 /** Post-launch action look-ups at once: one call per server, once per wave start. */

@@ -5,8 +5,8 @@
 //
 // The one place quota batching and job read-back live: a change to either is an edit here.
 import { ConflictException, ServiceQuotaExceededException } from '@aws-sdk/client-drs';
-import { isActiveJob, launchCapacity, planJobs } from '../drs/jobs.ts';
-import type { Job } from '../drs/port.ts';
+import { isActiveJob, launchCapacity, planJobs } from '#shared/drs/jobs.ts';
+import type { Job } from '#shared/drs/port.ts';
 
 /** What a loop plugs into the engine. Items are IDs: source servers, recovery instances or networks. */
 export interface JobLoop {

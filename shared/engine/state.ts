@@ -18,3 +18,20 @@ export function listForPeople(lines: readonly string[], total = lines.length): s
   const listed = lines.slice(0, MAX_LISTED_PROBLEMS);
   return `${listed.join('; ')}${total > listed.length ? `; and ${total - listed.length} more` : ''}`;
 }
+
+/** Parses a Lambda error cause (its JSON error document on AWS) back into its message; other causes are returned as they are. */
+export function lambdaErrorMessage(cause: string): string {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not a Lambda error document: the cause is the message itself.
+  }
+  return cause;
+}
+
+/** The message of a Catch result: Lambda's JSON error on AWS, plain text locally. */
+export function failureMessage(failure: Failure): string {
+  const cause = failure.Cause ?? '';
+  return cause === '' ? failure.Error : lambdaErrorMessage(cause);
+}

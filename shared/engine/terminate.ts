@@ -1,7 +1,7 @@
 // The engine loop of TERMINATE jobs: drill clean-up and failback's confirmed termination of the
 // recovery instances.
-import { recoveryInstanceIDsIn } from '../drs/jobs.ts';
-import type { DrsPort } from '../drs/port.ts';
+import { recoveryInstanceIDsIn } from '#shared/drs/jobs.ts';
+import type { DrsPort } from '#shared/drs/port.ts';
 import type { JobLoop } from './start.ts';
 
 /**

@@ -1,7 +1,7 @@
 // The failure budget and the timeout, judged the same way in every loop, with the failed servers
 // named as people read them.
-import { describeServer, hostnameOf } from '../drs/servers.ts';
-import type { DrsPort } from '../drs/port.ts';
+import { describeServer, hostnameOf } from '#shared/drs/servers.ts';
+import type { DrsPort } from '#shared/drs/port.ts';
 import { listForPeople, MAX_LISTED_PROBLEMS, type ServerProblem } from './state.ts';
 
 /** Failures first by server, each server once (a launch failure before an action failure). */

@@ -3,7 +3,7 @@
 // detail-types exist and what their details carry is the catalogue's (catalogue/).
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { appendFile } from 'node:fs/promises';
-import type { Run } from '../recovery/state.ts';
+import type { Run } from '#shared/recovery/state.ts';
 import type { ProgressDetail, ProgressEventOf, ProgressEventType } from './catalogue/index.ts';
 import type { RecoveryRunDetail } from './catalogue/run-detail.ts';
 import { EVENT_SOURCE } from './definition.ts';

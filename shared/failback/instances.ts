@@ -1,7 +1,7 @@
 // What failback works on: a wave's recovery instances (from the recovery's jobs, never drill
 // instances) and, for EC2 origins, where their reversed source servers are.
-import type { DrsPort, RecoveryInstance, SourceServer } from '../drs/port.ts';
-import { hostnameOf } from '../drs/servers.ts';
+import type { DrsPort, RecoveryInstance, SourceServer } from '#shared/drs/port.ts';
+import { hostnameOf } from '#shared/drs/servers.ts';
 
 /** `arn:aws:drs:us-west-2:111122223333:source-server/s-…` → region and source server ID. */
 export function parseSourceServerArn(arn: string): { region: string; sourceServerID: string } {

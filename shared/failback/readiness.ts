@@ -1,8 +1,9 @@
 // Failback readiness: which recovery instances could fail back now, which not, and why. Changes
 // nothing in DRS.
-import type { DrsPort } from '../drs/port.ts';
+import type { DrsPort } from '#shared/drs/port.ts';
+import { cell } from '#shared/report/markdown.ts';
 import { FAILBACK_STATE_REASONS, waveInstances } from './instances.ts';
-import type { RegionalDrs } from './regional.ts';
+import type { RegionalDrs } from '#shared/drs/port.ts';
 import type { FailbackRun } from './state.ts';
 
 export interface ReadinessRow {
@@ -59,9 +60,6 @@ export async function checkReadiness(run: FailbackRun, drs: DrsPort, regional: R
   return { kind: 'failback-readiness', plan: run.plan, execution: run.execution, recoveryExecution: run.recoveryExecution, checkedAt: run.startedAt, ready, notReady: servers.length - ready, servers };
 }
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
 
 export function renderReadinessMarkdown(report: ReadinessReport): string {
   const lines = [

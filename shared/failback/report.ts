@@ -2,10 +2,11 @@
 // phase took (on DRS's clock, from its jobs), and how it was re-protected. Read back from DRS
 // after the run: the workflow state holds IDs and counts only.
 import type { Job, ParticipatingServer } from '@aws-sdk/client-drs';
-import type { DrsPort as Port } from '../drs/port.ts';
-import { failureMessage } from '../report/report.ts';
+import type { DrsPort as Port } from '#shared/drs/port.ts';
+import { failureMessage } from '#shared/engine/state.ts';
+import { cell } from '#shared/report/markdown.ts';
 import { waveInstances } from './instances.ts';
-import type { RegionalDrs } from '#shared/aws/drs.ts';
+import type { RegionalDrs } from '#shared/drs/port.ts';
 import type { FailbackState, OriginJob } from './state.ts';
 
 export interface Phase {
@@ -186,9 +187,6 @@ export async function buildFailbackReport(state: FailbackState, drs: Port, regio
   };
 }
 
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
-}
 
 function duration(total?: number): string {
   if (total === undefined) return '–';

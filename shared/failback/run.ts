@@ -1,9 +1,9 @@
 // ValidateFailbackInput: the input, its plan and the recovery to fail back, resolved before
 // anything changes in DRS.
-import type { DrsPort, Job } from '../drs/port.ts';
-import type { ExecutionInput } from '../plan/input.ts';
-import type { Plan } from '../plan/schema.ts';
-import { TAG } from '../drs/run-ref.ts';
+import type { DrsPort, Job } from '#shared/drs/port.ts';
+import type { ExecutionInput } from '#shared/plan/input.ts';
+import type { Plan } from '#shared/plan/schema.ts';
+import { TAG } from '#shared/drs/run-ref.ts';
 import { InvalidFailbackInputError, RecoveryExecutionNotFoundError } from './errors.ts';
 import type { FailbackRun } from './state.ts';
 

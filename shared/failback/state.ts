@@ -1,9 +1,9 @@
 // The failback workflow's state between steps: IDs and counts, never DRS documents (256 KiB per
 // state). Per-server detail is read back from DRS by the report.
 import * as z from 'zod/mini';
-import { RunTrigger } from '../plan/common.ts';
-import { PollState } from '../engine/polling.ts';
-import { Failure } from '../engine/state.ts';
+import { RunTrigger } from '#shared/plan/common.ts';
+import { PollState } from '#shared/engine/polling.ts';
+import { Failure } from '#shared/engine/state.ts';
 
 /** A wave to fail back: the recovery jobs that launched its instances. */
 export const FailbackWavePlan = z.object({ name: z.string(), recoveryJobIDs: z.array(z.string()) });

@@ -7,21 +7,21 @@
 // Each poll reads the state back from DRS and does what has become possible, so a retried step
 // never starts a second failback launch, reverse replication or origin launch for an instance.
 import { ConflictException, ResourceNotFoundException } from '@aws-sdk/client-drs';
-import { activeJobsSince, isActiveJob, participantsOf, recoveryInstanceIDsIn, sourceServerIDsIn } from '../drs/jobs.ts';
-import type { DrsPort, FullDrsPort, Job } from '../drs/port.ts';
-import { isJobOfRun, jobTags, runJobsSince } from '../drs/run-ref.ts';
-import { launchOutcome } from '../engine/launch.ts';
-import { firstPoll, nextPoll, POLL, type PollState } from '../engine/polling.ts';
-import { serversWithActiveActions, tallyPostLaunchActions } from '../engine/post-launch.ts';
-import { startWithinQuotas, type JobLoop } from '../engine/start.ts';
-import { listForPeople, MAX_LISTED_PROBLEMS } from '../engine/state.ts';
-import { terminateLoop } from '../engine/terminate.ts';
-import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '../engine/verdict.ts';
-import type { Plan } from '../plan/schema.ts';
-import { resolveWaveSettings } from '../plan/settings.ts';
+import { activeJobsSince, isActiveJob, participantsOf, recoveryInstanceIDsIn, sourceServerIDsIn } from '#shared/drs/jobs.ts';
+import type { DrsPort, FullDrsPort, Job } from '#shared/drs/port.ts';
+import { isJobOfRun, jobTags, runJobsSince } from '#shared/drs/run-ref.ts';
+import { launchOutcome } from '#shared/engine/launch.ts';
+import { firstPoll, nextPoll, POLL, type PollState } from '#shared/engine/polling.ts';
+import { serversWithActiveActions, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
+import { startWithinQuotas, type JobLoop } from '#shared/engine/start.ts';
+import { listForPeople, MAX_LISTED_PROBLEMS } from '#shared/engine/state.ts';
+import { terminateLoop } from '#shared/engine/terminate.ts';
+import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
+import type { Plan } from '#shared/plan/schema.ts';
+import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { FailbackFailedError, FailbackTimedOutError } from './errors.ts';
 import { FAILBACK_STATE_REASONS, nameOf, parseSourceServerArn, waveInstances, type WaveInstance } from './instances.ts';
-import type { RegionalDrs } from './regional.ts';
+import type { RegionalDrs } from '#shared/drs/port.ts';
 import type { FailbackRun, FailbackState, FailbackWave, FailedBackWave, OriginJob } from './state.ts';
 
 /** When the wave starts, on DRS's clock: the run's start, or the end of the previous wave's jobs. */

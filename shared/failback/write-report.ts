@@ -2,7 +2,7 @@
 // origin Regions), stored as JSON and Markdown, then announced: a log line and the progress
 // events. Its dependencies come in as parameters, so it runs in a test without Lambda.
 import type { DrsPort } from '#shared/drs/port.ts';
-import type { RegionalDrs } from '#shared/aws/drs.ts';
+import type { RegionalDrs } from '#shared/drs/port.ts';
 import { failbackDetail } from '#shared/failback/events.ts';
 import { buildFailbackReport, renderFailbackMarkdown, type FailbackReport } from '#shared/failback/report.ts';
 import type { FailbackState } from '#shared/failback/state.ts';

@@ -1,9 +1,9 @@
 // A workflow Task that just exited, and the state it left, typed by the workflows' state schemas:
 // what the live display (from the local run's event log) and the AWS follower (from the execution
 // history) both narrate.
-import type { FailbackState } from '../failback/state.ts';
-import type { SourceNetworksState } from '../network/state.ts';
-import type { RunState } from '../recovery/state.ts';
+import type { FailbackState } from '#shared/failback/state.ts';
+import type { SourceNetworksState } from '#shared/network/state.ts';
+import type { RunState } from '#shared/recovery/state.ts';
 
 /**
  * A state as an execution's event log or history shows it: the schemas' fields, any of which may

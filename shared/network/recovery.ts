@@ -1,13 +1,13 @@
 // Source network recovery: a plan's VPCs are deployed (StartSourceNetworkRecovery, a CloudFormation
 // stack each) before its first wave, because the servers launch into them. A loop of the wave
 // engine: idempotent by job tags like a wave start; a network that FAILED stops the plan.
-import { chunk } from '../drs/limits.ts';
-import type { DrsNetworkPort, DrsPort, Job } from '../drs/port.ts';
-import { isJobOfRun, jobTags, runJobsSince, type RunRef } from '../drs/run-ref.ts';
-import { firstPoll, nextPoll } from '../engine/polling.ts';
-import { startRound, type JobLoop } from '../engine/start.ts';
-import { isPastTimeout } from '../engine/verdict.ts';
-import type { Plan, SourceNetwork } from '../plan/schema.ts';
+import { chunk } from '#shared/drs/limits.ts';
+import type { DrsNetworkPort, DrsPort, Job } from '#shared/drs/port.ts';
+import { isJobOfRun, jobTags, runJobsSince, type RunRef } from '#shared/drs/run-ref.ts';
+import { firstPoll, nextPoll } from '#shared/engine/polling.ts';
+import { startRound, type JobLoop } from '#shared/engine/start.ts';
+import { isPastTimeout } from '#shared/engine/verdict.ts';
+import type { Plan, SourceNetwork } from '#shared/plan/schema.ts';
 import { SourceNetworkRecoveryFailedError, SourceNetworkRecoveryTimedOutError } from './errors.ts';
 import type { SourceNetworksState } from './state.ts';
 

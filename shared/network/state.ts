@@ -1,6 +1,6 @@
 // $.networks in the recovery workflow: the network jobs and counts, never DRS documents.
 import * as z from 'zod/mini';
-import { PollState } from '../engine/polling.ts';
+import { PollState } from '#shared/engine/polling.ts';
 
 export const SourceNetworksState = z.object({
   /** Networks the plan lists. */

@@ -2,7 +2,7 @@
 // the plan and input schemas so that a polling step, which never reads a plan, never builds them
 // (building zod schemas is a measurable part of a cold start).
 import * as z from 'zod/mini';
-import '../zod-locale.ts';
+import '#shared/zod-locale.ts';
 
 /** Which data a wave recovers from. */
 export const SnapshotChoice = z.union([

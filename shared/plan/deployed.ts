@@ -4,9 +4,9 @@
 // parser.
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { requiredEnv } from '../config.ts';
-import { InvalidPlanError, PlanNotFoundError } from '../errors.ts';
-import { describeIssues, formatProblems } from '../problems.ts';
+import { requiredEnv } from '#shared/config.ts';
+import { InvalidPlanError, PlanNotFoundError } from '#shared/errors.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { Plan } from './schema.ts';
 
 const plansDir = resolve(requiredEnv('PLANS_DIR'));

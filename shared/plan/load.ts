@@ -2,8 +2,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { InvalidPlanError, PlanNotFoundError } from '../errors.ts';
-import { describeIssues, formatProblems } from '../problems.ts';
+import { InvalidPlanError, PlanNotFoundError } from '#shared/errors.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { Plan } from './schema.ts';
 
 function lineOf(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {

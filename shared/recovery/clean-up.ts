@@ -3,14 +3,14 @@
 // run's jobs back from DRS (by their tags, so instances whose job IDs a crashed step lost are
 // still found), terminates what is launched and not yet being terminated, and counts what DRS
 // still lists.
-import { CleanUpIncompleteError } from '../errors.ts';
-import { activeJobsSince, isActiveJob, recoveryInstanceIDsIn } from '../drs/jobs.ts';
-import type { DrsPort, Job } from '../drs/port.ts';
-import { isJobOfRun, type RunRef } from '../drs/run-ref.ts';
-import { firstPoll, nextPoll } from '../engine/polling.ts';
-import { readBack, startWithinQuotas } from '../engine/start.ts';
-import { terminateLoop } from '../engine/terminate.ts';
-import { isPastTimeout } from '../engine/verdict.ts';
+import { CleanUpIncompleteError } from '#shared/errors.ts';
+import { activeJobsSince, isActiveJob, recoveryInstanceIDsIn } from '#shared/drs/jobs.ts';
+import type { DrsPort, Job } from '#shared/drs/port.ts';
+import { isJobOfRun, type RunRef } from '#shared/drs/run-ref.ts';
+import { firstPoll, nextPoll } from '#shared/engine/polling.ts';
+import { readBack, startWithinQuotas } from '#shared/engine/start.ts';
+import { terminateLoop } from '#shared/engine/terminate.ts';
+import { isPastTimeout } from '#shared/engine/verdict.ts';
 import type { Cleanup } from './state.ts';
 
 /** Clean-up gives up (and says which instances are left) after this long. */

@@ -1,11 +1,11 @@
 // Preflight: every problem that would stop the run, found before anything is launched.
-import { PreflightFailedError } from '../errors.ts';
-import { activeJobsSince, isActiveJob } from '../drs/jobs.ts';
-import type { DrsPort, SourceServer } from '../drs/port.ts';
-import { describeServer, durationSeconds, hostnameOf } from '../drs/servers.ts';
-import type { SnapshotChoice } from '../plan/common.ts';
-import type { Plan } from '../plan/schema.ts';
-import { resolveWaveSettings } from '../plan/settings.ts';
+import { PreflightFailedError } from '#shared/errors.ts';
+import { activeJobsSince, isActiveJob } from '#shared/drs/jobs.ts';
+import type { DrsPort, SourceServer } from '#shared/drs/port.ts';
+import { describeServer, durationSeconds, hostnameOf } from '#shared/drs/servers.ts';
+import type { SnapshotChoice } from '#shared/plan/common.ts';
+import type { Plan } from '#shared/plan/schema.ts';
+import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
 

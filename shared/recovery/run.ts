@@ -1,8 +1,8 @@
 // ValidateInput: the execution input and its plan, checked before anything changes in DRS.
-import { InvalidInputError } from '../errors.ts';
-import { describeIssues, formatProblems } from '../problems.ts';
-import { ExecutionInput } from '../plan/input.ts';
-import type { Plan } from '../plan/schema.ts';
+import { InvalidInputError } from '#shared/errors.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
+import { ExecutionInput } from '#shared/plan/input.ts';
+import type { Plan } from '#shared/plan/schema.ts';
 import type { Run } from './state.ts';
 
 /** Parses the raw execution input; the error names every wrong field and how to fix it. */

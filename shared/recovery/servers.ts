@@ -1,6 +1,6 @@
 // Which DRS source servers a wave recovers: explicit IDs and/or a tag selector.
-import type { ServerSelector } from '../plan/schema.ts';
-import type { SourceServer } from '../drs/port.ts';
+import type { ServerSelector } from '#shared/plan/schema.ts';
+import type { SourceServer } from '#shared/drs/port.ts';
 
 function carriesTags(server: SourceServer, tags: Record<string, string>): boolean {
   return Object.entries(tags).every(([key, value]) => server.tags?.[key] === value);

@@ -1,9 +1,9 @@
 // When the workflow first saw each server's launch end and each server ready. DRS records neither
 // moment (its job log has no LAUNCH_END, its action runs have no timestamps), so the report's
 // per-server RTO is built from these.
-import type { Job } from '../drs/port.ts';
-import { actionsFinished } from '../engine/post-launch.ts';
-import { launchOutcome } from '../engine/launch.ts';
+import type { Job } from '#shared/drs/port.ts';
+import { actionsFinished } from '#shared/engine/post-launch.ts';
+import { launchOutcome } from '#shared/engine/launch.ts';
 import type { WaveState } from './state.ts';
 
 /**

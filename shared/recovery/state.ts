@@ -1,10 +1,10 @@
 // The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
 // Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
 import * as z from 'zod/mini';
-import { PollState } from '../engine/polling.ts';
-import { Failure, ServerProblem } from '../engine/state.ts';
-import { SourceNetworksState } from '../network/state.ts';
-import { MODES, RunTrigger, SnapshotChoice } from '../plan/common.ts';
+import { PollState } from '#shared/engine/polling.ts';
+import { Failure, ServerProblem } from '#shared/engine/state.ts';
+import { SourceNetworksState } from '#shared/network/state.ts';
+import { MODES, RunTrigger, SnapshotChoice } from '#shared/plan/common.ts';
 
 /** The run, fixed by ValidateInput. */
 export const Run = z.object({

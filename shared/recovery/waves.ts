@@ -1,17 +1,17 @@
 // A recovery wave: a loop of the wave engine. Start it within DRS's quotas, watch its launch and
 // its post-launch actions, and decide whether it passed its failure budget.
-import { WaveFailedError, WaveTimedOutError } from '../errors.ts';
-import { activeJobsSince, sourceServerIDsIn } from '../drs/jobs.ts';
-import type { DrsPort } from '../drs/port.ts';
-import { isJobOfRun, jobTags } from '../drs/run-ref.ts';
-import { countLaunch } from '../engine/launch.ts';
-import { firstPoll, nextPoll, POLL } from '../engine/polling.ts';
-import { serversWithActiveActions, tallyPostLaunchActions } from '../engine/post-launch.ts';
-import { startRound, type JobLoop } from '../engine/start.ts';
-import { MAX_LISTED_PROBLEMS, type ServerProblem } from '../engine/state.ts';
-import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '../engine/verdict.ts';
-import type { Plan } from '../plan/schema.ts';
-import { resolveWaveSettings } from '../plan/settings.ts';
+import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
+import { activeJobsSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
+import type { DrsPort } from '#shared/drs/port.ts';
+import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
+import { countLaunch } from '#shared/engine/launch.ts';
+import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
+import { serversWithActiveActions, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
+import { startRound, type JobLoop } from '#shared/engine/start.ts';
+import { MAX_LISTED_PROBLEMS, type ServerProblem } from '#shared/engine/state.ts';
+import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
+import type { Plan } from '#shared/plan/schema.ts';
+import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
 import { resolveServers } from './servers.ts';
 import { recordSightings } from './sightings.ts';

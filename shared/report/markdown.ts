@@ -2,7 +2,8 @@
 import type { Phase } from './measure.ts';
 import type { RunReport } from './report.ts';
 
-function cell(text: string): string {
+/** Text made safe for a Markdown table cell: no pipe ends it, no newline breaks its row. */
+export function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 

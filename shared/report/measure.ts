@@ -1,7 +1,7 @@
 // Drill evidence from DRS's records: per server the phases of its recovery, when it was launched
 // and ready, its achieved RTO and RPO; per wave and per plan the RTO against the target.
 // Pure functions over plain data: the report builder gathers the evidence, these measure it.
-import type { JobLog } from '../drs/port.ts';
+import type { JobLog } from '#shared/drs/port.ts';
 
 /** One phase of a server's recovery, on DRS's clock. */
 export interface Phase {

@@ -1,15 +1,15 @@
 // The run report: what happened to every server, read back from DRS after the run (the workflow
 // state is compact by design), measured into phases, RTO and RPO, plus the run's outcome and its
 // clean-up counts. Version 2 extends version 1: every v1 field keeps its name and meaning.
-import { chunk } from '../drs/limits.ts';
-import type { DrsPort, Job, JobLog } from '../drs/port.ts';
-import { activeJobsSince } from '../drs/jobs.ts';
-import { isJobOfRun, TAG } from '../drs/run-ref.ts';
-import { hostnameOf } from '../drs/servers.ts';
-import type { Failure } from '../engine/state.ts';
-import { NETWORK_JOB_WAVE } from '../network/recovery.ts';
-import { sightingOrder } from '../recovery/sightings.ts';
-import type { CompletedWave, RunState, WaveState } from '../recovery/state.ts';
+import { chunk } from '#shared/drs/limits.ts';
+import type { DrsPort, Job, JobLog } from '#shared/drs/port.ts';
+import { activeJobsSince } from '#shared/drs/jobs.ts';
+import { isJobOfRun, TAG } from '#shared/drs/run-ref.ts';
+import { hostnameOf } from '#shared/drs/servers.ts';
+import { failureMessage } from '#shared/engine/state.ts';
+import { NETWORK_JOB_WAVE } from '#shared/network/recovery.ts';
+import { sightingOrder } from '#shared/recovery/sightings.ts';
+import type { CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
 /** 1: outcome, waves, servers, clean-up. 2: adds phases, RTO and RPO (server, wave, plan), failures. */
@@ -97,18 +97,6 @@ export interface RunReport {
   warnings: string[];
   /** v2: every failed launch and failed post-launch action, with DRS's raw error. */
   failures: ServerFailure[];
-}
-
-/** The message of a Catch result: Lambda's JSON error on AWS, plain text locally. */
-export function failureMessage(failure: Failure): string {
-  const cause = failure.Cause ?? '';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // Not JSON: the cause is the message itself.
-  }
-  return cause === '' ? failure.Error : cause;
 }
 
 /** Job log look-ups at once: one paginated DescribeJobLogItems per job of the run. */

@@ -4,8 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import * as z from 'zod/mini';
-import { describeIssues, formatProblems } from '../problems.ts';
-import { MODES } from '../plan/common.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
+import { MODES } from '#shared/plan/common.ts';
 import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
 
 const planName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes'));

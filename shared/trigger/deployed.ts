@@ -2,7 +2,7 @@
 // the stage configuration packaged with it. A missing setting fails the function at start-up with
 // its name.
 import { resolve } from 'node:path';
-import { requiredEnv } from '../config.ts';
+import { requiredEnv } from '#shared/config.ts';
 import { readStageConfig } from './config.ts';
 
 /** The recovery state machine the trigger starts. */

@@ -1,7 +1,7 @@
 // What starts a run without a person: an EventBridge Scheduler invocation carrying our documented
 // payload, or a CloudWatch "Alarm State Change" event routed by an EventBridge rule.
 import * as z from 'zod/mini';
-import { describeIssues, formatProblems } from '../problems.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { InvalidTriggerEventError } from './errors.ts';
 
 /**

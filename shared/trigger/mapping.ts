@@ -1,7 +1,7 @@
 // Trigger event + stage configuration → the run to start (its deterministic execution name and
 // input), or why nothing starts. Pure: the Lambda trigger and `npm run local -- --event` share it.
 import { createHash } from 'node:crypto';
-import type { ExecutionInput } from '../plan/input.ts';
+import type { ExecutionInput } from '#shared/plan/input.ts';
 import type { StageConfig } from './config.ts';
 import { UnknownAlarmError, UnknownPlanError } from './errors.ts';
 import { isAlarmEvent, type AlarmStateChangeEvent, type ScheduledDrillEvent, type TriggerEvent } from './events.ts';

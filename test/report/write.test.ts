@@ -5,22 +5,11 @@ import type { DrsPort, Job } from '#shared/drs/port.ts';
 import type { MetricsSink } from '#shared/report/metrics.ts';
 import type { RunReport } from '#shared/report/report.ts';
 import { writeRunReport } from '#shared/report/write.ts';
-import type { Run } from '#shared/recovery/state.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
+import { testRun } from '../support/runs.ts';
 import { recordingOutputs } from './outputs.ts';
 
-const run: Run = {
-  plan: 'payments',
-  mode: 'recovery',
-  isDrill: false,
-  execution: 'payments-recovery-1',
-  startedAt: '2026-01-01T00:00:00Z',
-  waves: ['db', 'app'],
-  targets: { rtoMinutes: 60, rpoMinutes: 15 },
-  sourceNetworks: 0,
-  skipCleanup: false,
-  holdSeconds: 0,
-};
+const run = testRun({ plan: 'payments', mode: 'recovery', execution: 'payments-recovery-1', waves: ['db', 'app'] });
 
 /** DRS as the report reads it after the run: these jobs, no job log, servers by ID only. */
 function drsWith(jobs: Job[]): DrsPort {

@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LocalDrs, StartLocalDrsOptions } from '../../local/runner/local-drs.ts';
+import type { LocalDrs, StartLocalDrsOptions } from '#local/runner/local-drs.ts';
 import { tempDir } from './helpers.ts';
 
 // Every local DRS service the CLI starts, so a test can tell whether one was started and what it received.
 const started = vi.hoisted(() => [] as LocalDrs[]);
 vi.mock('../../local/runner/local-drs.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../local/runner/local-drs.ts')>();
+  const real = await importOriginal<typeof import('#local/runner/local-drs.ts')>();
   return {
     ...real,
     startLocalDrs: async (options: StartLocalDrsOptions) => {
@@ -18,7 +18,7 @@ vi.mock('../../local/runner/local-drs.ts', async (importOriginal) => {
   };
 });
 
-const { main } = await import('../../local/runner/cli.ts');
+const { main } = await import('#local/runner/cli.ts');
 
 /** Runs the CLI in this process; returns its exit code and what it printed. */
 async function cli(...args: string[]) {

@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { prepareForLocalRun, readPath, readStateMachine } from '../../local/runner/definition.ts';
-import { DEFAULT_STATE_MACHINE } from '../../local/runner/run-local.ts';
+import { prepareForLocalRun, readPath, readStateMachine } from '#local/runner/definition.ts';
+import { DEFAULT_STATE_MACHINE } from '#local/runner/run-local.ts';
 
 describe('prepareForLocalRun on the recovery state machine', () => {
   it('maps every Task to its function key and every Wait to a local wait, in a definition the library accepts', async () => {

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LocalDrs } from '../../local/runner/local-drs.ts';
+import type { LocalDrs } from '#local/runner/local-drs.ts';
 
 export const fixturesDir = fileURLToPath(new URL('./fixtures', import.meta.url));
 export const fixtureFunctionsDir = join(fixturesDir, 'functions');

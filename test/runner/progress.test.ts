@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration } from '#shared/narrator/live.ts';
-import type { DrsJob, DrsStateView } from '../../local/runner/local-drs.ts';
-import { formatElapsed, RunProgress } from '../../local/runner/progress.ts';
-import type { ExecutionLogEvent, RunInfo } from '../../local/runner/run-local.ts';
+import type { DrsJob, DrsStateView } from '#local/runner/local-drs.ts';
+import { formatElapsed, RunProgress } from '#local/runner/progress.ts';
+import type { ExecutionLogEvent, RunInfo } from '#local/runner/run-local.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
 import { clockOnlyDrs } from './helpers.ts';
 

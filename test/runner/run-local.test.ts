@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '#deploy/build.ts';
-import { runLocal, type RunLocalOptions } from '../../local/runner/run-local.ts';
+import { runLocal, type RunLocalOptions } from '#local/runner/run-local.ts';
 import { clockOnlyDrs, countdownStateMachine, fixtureFunctionsDir, fixturesDir, tempDir } from './helpers.ts';
 
 let buildDir: string;

@@ -6,9 +6,10 @@ import { nextPollSeconds, POLL } from '#shared/engine/polling.ts';
 import { parsePlan } from '#shared/plan/load.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { runPreflight } from '#shared/recovery/preflight.ts';
-import type { Run, WaveState } from '#shared/recovery/state.ts';
+import type { WaveState } from '#shared/recovery/state.ts';
 import { checkLaunch, checkPostLaunchActions, startWave } from '#shared/recovery/waves.ts';
 import { fakeDrs } from '../support/fake-drs.ts';
+import { testRun } from '../support/runs.ts';
 
 const id = (n: number): string => `s-${String(n).padStart(17, '0')}`;
 
@@ -22,18 +23,7 @@ function server(n: number, tags: Record<string, string>, overrides: Partial<Sour
   };
 }
 
-const run: Run = {
-  plan: 'shop',
-  mode: 'drill',
-  isDrill: true,
-  execution: 'exec-1',
-  startedAt: '2026-01-01T00:00:00Z',
-  waves: ['db', 'web'],
-  targets: { rtoMinutes: 60, rpoMinutes: 15 },
-  skipCleanup: false,
-  holdSeconds: 0,
-  sourceNetworks: 0,
-};
+const run = testRun();
 
 const plan = parsePlan(
   `name: shop

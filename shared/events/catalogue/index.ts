@@ -2,7 +2,7 @@
 // The producer is typed by it, the README's event table lists it (a test checks both ways), and
 // the end-to-end tests parse every event the handlers publish with it.
 import * as z from 'zod/mini';
-import { EVENT_SOURCE } from '../definition.ts';
+import { EVENT_SOURCE } from '#shared/events/definition.ts';
 import { CleanUpCompleted } from './clean-up-completed.ts';
 import { RunFailed } from './run-failed.ts';
 import { RunStarted } from './run-started.ts';

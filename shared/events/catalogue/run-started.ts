@@ -1,8 +1,8 @@
 // Run Started: the input and the plan are valid (ValidateInput, ValidateFailbackInput); nothing in
 // DRS has changed yet. A failback readiness check publishes no events.
 import * as z from 'zod/mini';
-import { RunTrigger } from '../../plan/common.ts';
-import { progressEvent } from '../definition.ts';
+import { RunTrigger } from '#shared/plan/common.ts';
+import { progressEvent } from '#shared/events/definition.ts';
 import { FailbackRunDetail, RecoveryRunDetail } from './run-detail.ts';
 
 const started = { waves: z.array(z.string()), reason: z.optional(z.string()), trigger: z.optional(RunTrigger) };

@@ -1,7 +1,7 @@
 // Wave Completed: the wave launched within its failure budget (CompleteWave); in a failback, the
 // wave failed back and was re-protected (ReprotectWave).
 import * as z from 'zod/mini';
-import { progressEvent } from '../definition.ts';
+import { progressEvent } from '#shared/events/definition.ts';
 import { FailbackRunDetail, RecoveryRunDetail } from './run-detail.ts';
 
 export const WaveCompleted = progressEvent({

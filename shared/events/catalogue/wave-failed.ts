@@ -1,7 +1,7 @@
 // Wave Failed: the run stopped in this wave, published with the report (WriteReport), which is
 // where the wave's failures are read back from DRS.
 import * as z from 'zod/mini';
-import { progressEvent } from '../definition.ts';
+import { progressEvent } from '#shared/events/definition.ts';
 import { FailbackRunDetail, RecoveryRunDetail } from './run-detail.ts';
 
 export const WaveFailed = progressEvent({

@@ -1,7 +1,7 @@
 // Wave Started: the wave's first servers are in DRS jobs (StartWave); in a failback, the wave's
 // failback launches and reverse replications started (StartFailbackWave).
 import * as z from 'zod/mini';
-import { progressEvent } from '../definition.ts';
+import { progressEvent } from '#shared/events/definition.ts';
 import { FailbackRunDetail, RecoveryRunDetail } from './run-detail.ts';
 
 export const WaveStarted = progressEvent({
