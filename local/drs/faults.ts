@@ -55,6 +55,8 @@ export const faultSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stallReplication'), ...serverTarget }).refine(needsServer, serverMessage),
   z.object({ type: z.literal('failbackError'), ...serverTarget }).refine(needsServer, serverMessage),
   z.object({ type: z.literal('failbackNeverReady'), ...serverTarget }).refine(needsServer, serverMessage),
+  /** The instance launches but DRS never sees its SSM agent: no discovery time, no action runs. */
+  z.object({ type: z.literal('ssmAgentNeverDiscovered'), ...serverTarget }).refine(needsServer, serverMessage),
   z.object({ type: z.literal('networkFailure'), sourceNetworkID: z.string(), rawError: z.string().optional() }),
 ]);
 
