@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import { DEFAULT_SPEED, defaultScenarioPath, generateScenario, startLocalDrs } from './index.ts';
+import { launchConfigurationSchema } from './scenario.ts';
 
 function nonNegativeNumber(value: string): number {
   const parsed = Number(value);
@@ -16,6 +17,19 @@ function port(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('expected a TCP port (0-65535)');
   return parsed;
+}
+
+/** A JSON launch configuration, checked by the scenario schema so a typo fails here, not later. */
+function launchConfiguration(value: string) {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('expected JSON, e.g. \'{"postLaunchEnabled":false}\'');
+  }
+  const result = launchConfigurationSchema.safeParse(parsed);
+  if (!result.success) throw new InvalidArgumentError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+  return result.data;
 }
 
 const program = new Command('drs-local').description('A local AWS Elastic Disaster Recovery (DRS) service for the AWS SDKs and CLI');
@@ -44,13 +58,15 @@ program
   .option('--applications <n>', 'number of applications', (v) => Math.floor(nonNegativeNumber(v)))
   .option('--seed <n>', 'PRNG seed', (v) => Math.floor(nonNegativeNumber(v)), 42)
   .option('--launch-actions', 'give db servers a required launch action', false)
+  .option('--launch-configuration <json>', 'every server\'s launchConfiguration, e.g. \'{"postLaunchEnabled":false}\'', launchConfiguration)
   .option('--out <file>', 'output file (.yaml or .json); default stdout')
-  .action(async (options: { servers: number; applications?: number; seed: number; launchActions: boolean; out?: string }) => {
+  .action(async (options: { servers: number; applications?: number; seed: number; launchActions: boolean; launchConfiguration?: ReturnType<typeof launchConfiguration>; out?: string }) => {
     const scenario = generateScenario({
       servers: options.servers,
       seed: options.seed,
       launchActions: options.launchActions,
       ...(options.applications ? { applications: options.applications } : {}),
+      ...(options.launchConfiguration ? { launchConfiguration: options.launchConfiguration } : {}),
     });
     const text = options.out?.endsWith('.json') ? JSON.stringify(scenario, null, 2) : toYaml(scenario);
     if (options.out) await writeFile(options.out, text);

@@ -95,3 +95,8 @@ export function internalServerError(status: 500 | 503 = 500, retryAfterSeconds =
     ? new DrsError('ServiceUnavailableException', 503, 'Service unavailable', {}, retryAfterSeconds)
     : new DrsError('InternalServerException', 500, 'Internal server error (injected fault)', {}, retryAfterSeconds);
 }
+
+/** The 500 a lostResponse fault answers after the operation ran: the client cannot tell it happened. */
+export function lostResponseError(retryAfterSeconds = 1): DrsError {
+  return new DrsError('InternalServerException', 500, 'Internal server error (injected fault: the request was processed, its response lost)', {}, retryAfterSeconds);
+}

@@ -85,6 +85,7 @@ export function reverseReplication(sim: DrsSimulator, recoveryInstanceID: string
     onDemandSnapshots: [],
     launchActions: new Map(),
     actionBehaviour: new Map(),
+    launchConfiguration: sim.newLaunchConfiguration(reversedID, hostname),
   };
   sim.addSourceServer(record);
   origin.server.reversedDirectionSourceServerArn = arn;

@@ -1,8 +1,12 @@
 // Fault injection: the same shapes at run time (injectFault, POST /_local/faults) and in a
 // scenario's `faults` list. Request faults (throttle, rateLimit, serverError) are decided before
-// an operation runs; the others change how the simulation unfolds.
+// an operation runs, lostResponse after it ran; the others change how the simulation unfolds.
 import { z } from 'zod';
 import { internalServerError, throttlingError, type DrsError } from './errors.ts';
+
+/** How a lost response reaches the client: a 500 after the fact, or a connection closed unanswered. */
+const lostResponseHow = z.enum(['serverError', 'reset']);
+export type LostResponseHow = z.infer<typeof lostResponseHow>;
 
 const serverTarget = {
   sourceServerID: z.string().optional(),
@@ -42,9 +46,17 @@ export const faultSchema = z.discriminatedUnion('type', [
     count: z.number().int().positive(),
     status: z.union([z.literal(500), z.literal(503)]).default(500),
   }),
+  z.object({
+    type: z.literal('lostResponse'),
+    operations: z.array(z.string()).optional(),
+    count: z.number().int().positive(),
+    how: lostResponseHow,
+  }),
   z.object({ type: z.literal('stallReplication'), ...serverTarget }).refine(needsServer, serverMessage),
   z.object({ type: z.literal('failbackError'), ...serverTarget }).refine(needsServer, serverMessage),
   z.object({ type: z.literal('failbackNeverReady'), ...serverTarget }).refine(needsServer, serverMessage),
+  /** The instance launches but DRS never sees its SSM agent: no discovery time, no action runs. */
+  z.object({ type: z.literal('ssmAgentNeverDiscovered'), ...serverTarget }).refine(needsServer, serverMessage),
   z.object({ type: z.literal('networkFailure'), sourceNetworkID: z.string(), rawError: z.string().optional() }),
 ]);
 
@@ -56,6 +68,7 @@ export class RequestFaults {
   private throttles: { operations?: string[]; remaining: number; retryAfterSeconds: number }[] = [];
   private serverErrors: { operations?: string[]; remaining: number; status: 500 | 503 }[] = [];
   private rateLimits: { operations?: string[]; perSecond: number; windowStart: number; countInWindow: number }[] = [];
+  private lostResponses: { operations?: string[]; remaining: number; how: LostResponseHow }[] = [];
 
   add(fault: ParsedFault): boolean {
     switch (fault.type) {
@@ -68,6 +81,9 @@ export class RequestFaults {
       case 'rateLimit':
         this.rateLimits.push({ operations: fault.operations, perSecond: fault.perSecond, windowStart: 0, countInWindow: 0 });
         return true;
+      case 'lostResponse':
+        this.lostResponses.push({ operations: fault.operations, remaining: fault.count, how: fault.how });
+        return true;
       default:
         return false;
     }
@@ -77,6 +93,7 @@ export class RequestFaults {
     this.throttles = [];
     this.serverErrors = [];
     this.rateLimits = [];
+    this.lostResponses = [];
   }
 
   /** The error to answer instead of running `operation`, if a fault applies. */
@@ -105,5 +122,14 @@ export class RequestFaults {
     this.throttles = this.throttles.filter((t) => t.remaining > 0);
     this.serverErrors = this.serverErrors.filter((e) => e.remaining > 0);
     return undefined;
+  }
+
+  /** Whether the response of `operation`, which has just run, is to be lost (and how). */
+  takeLostResponse(operation: string): LostResponseHow | undefined {
+    const lost = this.lostResponses.find((l) => l.remaining > 0 && (!l.operations || l.operations.includes(operation)));
+    if (!lost) return undefined;
+    lost.remaining--;
+    this.lostResponses = this.lostResponses.filter((l) => l.remaining > 0);
+    return lost.how;
   }
 }

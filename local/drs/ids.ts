@@ -38,6 +38,8 @@ export const sourceServerIdFor = (hostname: string) => `s-${hashHex(`source-serv
 export const sourceNetworkIdFor = (vpcId: string) => `sn-${hashHex(`source-network:${vpcId}`, 17)}`;
 export const snapshotIdFor = (sourceServerID: string, atMs: number) => `pit-${hashHex(`pit:${sourceServerID}:${atMs}`, 17)}`;
 export const ec2InstanceIdFor = (seed: string) => `i-${hashHex(`ec2:${seed}`, 17)}`;
+/** The EC2 launch template DRS creates for each source server (`lt-` + 17 hex, like EC2's own). */
+export const launchTemplateIdFor = (sourceServerID: string) => `lt-${hashHex(`launch-template:${sourceServerID}`, 17)}`;
 export function launchActionIdFor(seed: string): string {
   const h = hashHex(`launch-action:${seed}`, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

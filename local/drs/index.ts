@@ -8,7 +8,7 @@ import type { Fault } from './faults.ts';
 import type { Job, RecoveryInstance, SourceNetwork, SourceServer } from './wire.ts';
 
 export { loadScenario, parseScenario, defaultScenarioPath, ScenarioError } from './scenario.ts';
-export { generateScenario, type GenerateScenarioOptions } from './generate-scenario.ts';
+export { generateScenario, type GenerateScenarioOptions, type GeneratedServer } from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
 export { quotaCodes } from './errors.ts';
 export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline };

@@ -171,6 +171,13 @@ export function startRecoveryJob(sim: DrsSimulator, request: RecoveryRequest, no
     server.lifeCycle.lastLaunch = { initiated: { apiCallDateTime: isoTime(nowMs), jobID: job.job.jobID, type: launchType }, status: 'PENDING' };
     const targetInstanceID = sim.ids.ec2InstanceId();
     const launchFails = sim.takeLaunchFailure(record);
+    // Launch settings as they are when the job starts: later updates affect later launches.
+    const { launchDisposition, postLaunchEnabled, copyTags } = record.launchConfiguration;
+    const started = launchDisposition === 'STARTED';
+    // Runs appear only once DRS discovers the SSM agent, which it installs for post-launch actions:
+    // with them off it neither installs nor looks for it, so the server reports no
+    // launchActionsStatus at all (no discovery time, no runs); a STOPPED instance runs no agent.
+    const discoversSsmAgent = postLaunchEnabled && started && !sim.ssmAgentNeverDiscovered.has(server.sourceServerID);
     return {
       record,
       participant: job.job.participatingServers[index]!,
@@ -178,18 +185,17 @@ export function startRecoveryJob(sim: DrsSimulator, request: RecoveryRequest, no
       snapshot: snapshot ?? 'onDemand',
       targetInstanceID,
       ...(launchFails ? { launchFails } : {}),
-      actions: [...record.launchActions.values()].filter((a) => a.active).sort((a, b) => a.order - b.order),
+      actions: discoversSsmAgent ? [...record.launchActions.values()].filter((a) => a.active).sort((a, b) => a.order - b.order) : [],
       onLaunched: (atMs, dataTimestampMs) => {
         sim.recoveryInstances.set(targetInstanceID, {
           instance: {
             ec2InstanceID: targetInstanceID,
-            ec2InstanceState: 'RUNNING',
+            ec2InstanceState: started ? 'RUNNING' : 'STOPPED',
             jobID: job.job.jobID,
             recoveryInstanceID: targetInstanceID,
             sourceServerID: server.sourceServerID,
             arn: sim.arn('recovery-instance', targetInstanceID),
-            // Launch settings copy the source server's tags to the instance by default (copyTags).
-            tags: { ...server.tags },
+            tags: copyTags ? { ...server.tags } : {},
             failback: { state: 'FAILBACK_NOT_STARTED' },
             recoveryInstanceProperties: {
               lastUpdatedDateTime: isoTime(atMs),
@@ -210,7 +216,8 @@ export function startRecoveryJob(sim: DrsSimulator, request: RecoveryRequest, no
         server.recoveryInstanceId = targetInstanceID;
         server.lastLaunchResult = 'SUCCEEDED';
         server.lifeCycle.lastLaunch!.status = 'LAUNCHED';
-        if (!request.isDrill && record.originEnvironment === 'ON_PREMISES') scheduleFailbackReadiness(sim, targetInstanceID, atMs);
+        // The failback client replicates from a running instance: a stopped one never gets ready.
+        if (!request.isDrill && record.originEnvironment === 'ON_PREMISES' && started) scheduleFailbackReadiness(sim, targetInstanceID, atMs);
       },
       onFailed: () => {
         server.lastLaunchResult = 'FAILED';

@@ -8,6 +8,7 @@ import { operationModelsError } from './model.ts';
 import { paginate } from './pagination.ts';
 import { reverseReplication, startReplication, stopFailback } from './failback.ts';
 import { startFailbackJob, startNetworkRecoveryJob, startRecoveryJob, startTerminateJob } from './jobs.ts';
+import { updatedLaunchConfiguration, type LaunchConfigurationUpdate } from './launch-configuration.ts';
 import { sourceServerIdFor } from './ids.ts';
 import type { DrsSimulator, SourceServerRecord } from './simulator.ts';
 import type { LaunchAction, RecoverySnapshot, Tags } from './wire.ts';
@@ -216,6 +217,16 @@ export const operationHandlers: Record<string, OperationHandler> = {
     return { items: structuredClone(result.items), nextToken: result.nextToken };
   },
 
+  GetLaunchConfiguration(sim, input, _nowMs, op) {
+    return structuredClone(serverOrThrow(sim, op, 'sourceServerID', input.sourceServerID as string).launchConfiguration);
+  },
+
+  UpdateLaunchConfiguration(sim, input, _nowMs, op) {
+    const record = serverOrThrow(sim, op, 'sourceServerID', input.sourceServerID as string);
+    record.launchConfiguration = updatedLaunchConfiguration(record.launchConfiguration, input as LaunchConfigurationUpdate);
+    return structuredClone(record.launchConfiguration);
+  },
+
   ListLaunchActions(sim, input, _nowMs, op) {
     const record = serverOrThrow(sim, op, 'resourceId', input.resourceId as string);
     const filters = (input.filters ?? {}) as { actionIds?: string[] };
@@ -293,6 +304,7 @@ export const operationHandlers: Record<string, OperationHandler> = {
       onDemandSnapshots: [],
       launchActions: new Map(),
       actionBehaviour: new Map(),
+      launchConfiguration: sim.newLaunchConfiguration(sourceServerID, staged.hostname),
     };
     sim.addSourceServer(record);
     return { sourceServer: sim.describeSourceServer(record, nowMs) };

@@ -31,6 +31,40 @@ const launchActionSchema = z.object({
   fails: z.union([z.boolean(), z.string()]).optional(),
 });
 
+/** A block whose unknown keys are errors naming the keys it takes: a typo must not pass silently. */
+function strictBlock<Shape extends z.ZodRawShape>(what: string, shape: Shape) {
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.join(', ')}: ${what} takes ${Object.keys(shape).join(', ')}`
+        : undefined,
+  });
+}
+
+/** Launch settings DRS keeps per server and as the account's defaults for newly added servers. */
+const launchSettings = {
+  launchDisposition: z.enum(['STOPPED', 'STARTED']).optional(),
+  targetInstanceTypeRightSizingMethod: z.enum(['NONE', 'BASIC', 'IN_AWS']).optional(),
+  copyPrivateIp: z.boolean().optional(),
+  copyTags: z.boolean().optional(),
+  licensing: strictBlock('licensing', { osByol: z.boolean() }).optional(),
+  postLaunchEnabled: z.boolean().optional(),
+  recoveryMode: z.enum(['FAST', 'OPTIMAL']).optional(),
+};
+
+/** A source server's launch configuration (GetLaunchConfiguration); unset members take the defaults. */
+export const launchConfigurationSchema = strictBlock('a launch configuration', {
+  ...launchSettings,
+  name: z.string().max(128).optional(),
+  ec2LaunchTemplateID: z.string().regex(/^lt-[0-9a-f]{17}$/, 'an EC2 launch template ID is lt- and 17 hex digits').optional(),
+  launchIntoInstanceProperties: strictBlock('launchIntoInstanceProperties', {
+    launchIntoEC2InstanceID: z.string().regex(/^i-[0-9a-fA-F]{8,}$/, 'an EC2 instance ID is i- and at least 8 hex digits'),
+  }).optional(),
+});
+
+/** The account's default launch settings, copied to every server the scenario adds. */
+const defaultLaunchConfigurationSchema = strictBlock('defaultLaunchConfiguration', launchSettings);
+
 const snapshotsSchema = z.union([
   z.object({
     pointInTime: z.object({
@@ -65,6 +99,7 @@ const sourceServerSchema = z.object({
   launchFails: z.string().optional(),
   /** Which staging account holds the server's staging area (multi-account). */
   stagingAccountId: accountId.optional(),
+  launchConfiguration: launchConfigurationSchema.optional(),
 }).refine((s) => s.originEnvironment !== 'AWS' || s.originRegion, { message: 'originRegion is required when originEnvironment is AWS', path: ['originRegion'] });
 
 const sourceNetworkSchema = z.object({
@@ -113,6 +148,8 @@ export const scenarioSchema = z.object({
   sourceNetworks: z.array(sourceNetworkSchema).default([]),
   stagingAccounts: z.array(stagingAccountSchema).default([]),
   durations: durationsSchema,
+  /** DRS's "default launch settings": what every source server the scenario adds starts with. */
+  defaultLaunchConfiguration: defaultLaunchConfigurationSchema.default({}),
   faults: z.array(faultSchema).default([]),
 });
 
@@ -121,6 +158,8 @@ export type Scenario = z.input<typeof scenarioSchema>;
 /** A scenario with every default filled in. */
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 export type ScenarioSourceServer = ParsedScenario['sourceServers'][number];
+export type ScenarioLaunchConfiguration = z.output<typeof launchConfigurationSchema>;
+export type ScenarioLaunchSettings = ParsedScenario['defaultLaunchConfiguration'];
 export type PhaseDuration = z.output<typeof durationSchema>;
 
 export class ScenarioError extends Error {

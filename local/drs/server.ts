@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isoTime } from './clock.ts';
-import { DrsError, validationError } from './errors.ts';
-import { faultSchema } from './faults.ts';
+import { DrsError, lostResponseError, validationError } from './errors.ts';
+import { faultSchema, type LostResponseHow } from './faults.ts';
 import { operationHandlers } from './operations.ts';
 import { operationHasBody, routeRequest } from './router.ts';
 import { validateInput } from './validate.ts';
@@ -20,9 +20,12 @@ const MAX_LOGGED_CALLS = 20_000;
 export interface RecordedCall {
   operation: string;
   input: unknown;
+  /** The status the operation answered (for a lost response: what it would have answered). */
   status: number;
   errorType?: string;
   at: string;
+  /** The operation ran but a lostResponse fault kept its answer from the client. */
+  lostResponse?: LostResponseHow;
 }
 
 export class CallLog {
@@ -159,14 +162,24 @@ export class LocalDrsHttpServer {
     if (!handler) return fail(operation, input, validationError(`Operation ${operation} is not simulated by the local DRS service`, 'unknownOperation'));
 
     let output: unknown;
+    let failure: DrsError | undefined;
     try {
       const nowMs = this.sim.advance();
       output = handler(this.sim, input, nowMs, operation);
     } catch (error) {
-      if (error instanceof DrsError) return fail(operation, input, error);
-      return fail(operation, input, new DrsError('InternalServerException', 500, `Local DRS service error: ${(error as Error).message}`));
+      failure = error instanceof DrsError ? error : new DrsError('InternalServerException', 500, `Local DRS service error: ${(error as Error).message}`);
     }
-    const status = routed.operation.http.responseCode ?? 200;
+    const status = failure?.statusCode ?? routed.operation.http.responseCode ?? 200;
+
+    // The operation has run and changed state; only its answer goes missing, as when a connection
+    // drops on the way back. The call log keeps what the operation did, so tests can count effects.
+    const lost = this.sim.requestFaults.takeLostResponse(operation);
+    if (lost) {
+      this.calls.record({ operation, input, status, ...(failure ? { errorType: failure.errorType } : {}), at, lostResponse: lost });
+      if (lost === 'reset') return void request.socket.destroy();
+      return sendError(response, requestId, lostResponseError());
+    }
+    if (failure) return fail(operation, input, failure);
     this.calls.record({ operation, input, status, at });
     send(response, status, status === 204 ? undefined : output, { 'x-amzn-requestid': requestId });
   }

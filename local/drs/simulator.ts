@@ -7,10 +7,11 @@ import { EventSchedule } from './events.ts';
 import { faultSchema, RequestFaults, type Fault } from './faults.ts';
 import { IdFactory, SeededRandom, ec2InstanceIdFor, launchActionIdFor, snapshotIdFor, sourceNetworkIdFor, sourceServerIdFor } from './ids.ts';
 import { conflictError, quotaCodes, serviceQuotaExceededError } from './errors.ts';
-import type { ParsedScenario, PhaseDuration, ScenarioSourceServer } from './scenario.ts';
+import { newLaunchConfiguration } from './launch-configuration.ts';
+import type { ParsedScenario, PhaseDuration, ScenarioLaunchConfiguration, ScenarioSourceServer } from './scenario.ts';
 import type {
-  DataReplicationState, Job, JobLog, LaunchAction, RecoveryInstance, RecoverySnapshot, SourceNetwork, SourceServer,
-  StagingSourceServer, Tags,
+  DataReplicationState, Job, JobLog, LaunchAction, LaunchConfiguration, RecoveryInstance, RecoverySnapshot, SourceNetwork,
+  SourceServer, StagingSourceServer, Tags,
 } from './wire.ts';
 
 /** DRS service quotas (third-party audit of the quota page, Jan 2026). */
@@ -29,6 +30,8 @@ export interface SourceServerRecord {
   /** Scenario behaviour of launch actions, by action name. */
   actionBehaviour: Map<string, { durationSeconds?: number; fails?: string }>;
   launchFails?: string;
+  /** GetLaunchConfiguration: read by each launch when its job is created. */
+  launchConfiguration: LaunchConfiguration;
 }
 
 export interface ServerPhaseTimeline {
@@ -106,6 +109,7 @@ export class DrsSimulator {
   actionFailures: { sourceServerID: string; actionName: string; failureReason: string }[] = [];
   failbackErrors = new Set<string>();
   failbackNeverReady = new Set<string>();
+  ssmAgentNeverDiscovered = new Set<string>();
   networkFailures = new Map<string, string>();
 
   constructor(readonly scenario: ParsedScenario, speed: number) {
@@ -208,6 +212,7 @@ export class DrsSimulator {
       launchActions: new Map(),
       actionBehaviour: new Map(),
       ...(spec.launchFails ? { launchFails: spec.launchFails } : {}),
+      launchConfiguration: this.newLaunchConfiguration(sourceServerID, spec.hostname, spec.launchConfiguration),
     };
     for (const action of spec.launchActions) {
       const actionId = launchActionIdFor(`${sourceServerID}:${action.name}`);
@@ -230,6 +235,11 @@ export class DrsSimulator {
       });
     }
     this.addSourceServer(record);
+  }
+
+  /** A newly added server's launch settings: DRS's defaults, the account's, then its own. */
+  newLaunchConfiguration(sourceServerID: string, hostname: string, own?: ScenarioLaunchConfiguration): LaunchConfiguration {
+    return newLaunchConfiguration(sourceServerID, hostname, this.scenario.defaultLaunchConfiguration, own);
   }
 
   addSourceServer(record: SourceServerRecord): void {
@@ -301,6 +311,9 @@ export class DrsSimulator {
       case 'failbackNeverReady':
         this.failbackNeverReady.add(this.serverOfFault(fault));
         return;
+      case 'ssmAgentNeverDiscovered':
+        this.ssmAgentNeverDiscovered.add(this.serverOfFault(fault));
+        return;
       case 'networkFailure':
         this.networkFailures.set(fault.sourceNetworkID, fault.rawError ?? 'CloudFormation stack creation failed: CREATE_FAILED');
         return;
@@ -313,6 +326,7 @@ export class DrsSimulator {
     this.actionFailures = [];
     this.failbackErrors.clear();
     this.failbackNeverReady.clear();
+    this.ssmAgentNeverDiscovered.clear();
     this.networkFailures.clear();
   }
 

@@ -146,6 +146,23 @@ export interface RecoveryInstance {
   agentVersion: string;
 }
 
+export type LaunchDisposition = 'STOPPED' | 'STARTED';
+
+/** GetLaunchConfiguration / UpdateLaunchConfiguration: a source server's general launch settings. */
+export interface LaunchConfiguration {
+  sourceServerID: string;
+  name: string;
+  ec2LaunchTemplateID: string;
+  launchDisposition: LaunchDisposition;
+  targetInstanceTypeRightSizingMethod: 'NONE' | 'BASIC' | 'IN_AWS';
+  copyPrivateIp: boolean;
+  copyTags: boolean;
+  licensing: { osByol: boolean };
+  postLaunchEnabled: boolean;
+  launchIntoInstanceProperties?: { launchIntoEC2InstanceID?: string };
+  recoveryMode?: 'FAST' | 'OPTIMAL';
+}
+
 export interface RecoverySnapshot {
   snapshotID: string;
   sourceServerID: string;
