@@ -12,7 +12,7 @@ import type { DrsPort, FullDrsPort, Job } from '../drs/port.ts';
 import { isJobOfRun, jobTags, runJobsSince } from '../drs/run-ref.ts';
 import { launchOutcome } from '../engine/launch.ts';
 import { firstPoll, nextPoll, POLL, type PollState } from '../engine/polling.ts';
-import { serversWithActiveActions, tallyPostLaunchActions } from '../engine/post-launch.ts';
+import { serversToWaitFor, tallyPostLaunchActions } from '../engine/post-launch.ts';
 import { startWithinQuotas, type JobLoop } from '../engine/start.ts';
 import { listForPeople, MAX_LISTED_PROBLEMS } from '../engine/state.ts';
 import { terminateLoop } from '../engine/terminate.ts';
@@ -249,12 +249,15 @@ function jobIDOf(job: Job): string {
   return job.jobID ?? '';
 }
 
-/** The reversed source servers launched in origin Regions that have active post-launch actions. */
+/**
+ * The reversed source servers launched in origin Regions whose post-launch actions the wave waits
+ * for: active actions, and post-launch enabled in their launch configuration there.
+ */
 async function reversedServersWithActions(originJobs: readonly OriginJob[], regional: RegionalDrs): Promise<string[]> {
   const found: string[] = [];
   for (const { region, jobID } of originJobs) {
     const origin = regional(region);
-    found.push(...(await serversWithActiveActions([...sourceServerIDsIn(await origin.listJobs({ jobIDs: [jobID] }))], origin)));
+    found.push(...(await serversToWaitFor([...sourceServerIDsIn(await origin.listJobs({ jobIDs: [jobID] }))], origin)).waitFor);
   }
   return found;
 }
