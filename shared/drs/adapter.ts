@@ -1,6 +1,7 @@
 // DrsPort over the AWS SDK: the SDK's own paginators, and ID filters batched to DRS's limits.
 import {
   DrsClient,
+  GetLaunchConfigurationCommand,
   paginateDescribeJobLogItems,
   paginateDescribeJobs,
   paginateDescribeRecoveryInstances,
@@ -94,6 +95,11 @@ export function createDrsAdapter(client: DrsClient): FullDrsPort {
 
     async listLaunchActions(resourceId) {
       return collect(paginateListLaunchActions(paging, { resourceId }), (page) => page.items) as Promise<LaunchAction[]>;
+    },
+
+    async getLaunchConfiguration(sourceServerID) {
+      const { $metadata: _metadata, ...configuration } = await client.send(new GetLaunchConfigurationCommand({ sourceServerID }));
+      return configuration;
     },
 
     async startSourceNetworkRecovery(request) {

@@ -1,8 +1,9 @@
 // What the recovery logic needs from DRS, in its own words. The adapter implements it with the
 // AWS SDK (paginated, batched to DRS's limits); unit tests pass plain fakes.
-import type { Job, JobLog, LaunchAction, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer } from '@aws-sdk/client-drs';
+import type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer } from '@aws-sdk/client-drs';
 
-export type { Job, JobLog, LaunchAction, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer };
+/** LaunchConfiguration: a source server's launch settings (one set serves drills and recoveries). */
+export type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer };
 
 export interface StartRecoveryRequest {
   sourceServers: Array<{ sourceServerID: string; recoverySnapshotID?: string }>;
@@ -23,6 +24,7 @@ export interface DrsPort {
   listJobLogItems(jobID: string): Promise<JobLog[]>;
   /** The post-launch actions configured for a source server (all pages). */
   listLaunchActions(sourceServerID: string): Promise<LaunchAction[]>;
+  getLaunchConfiguration(sourceServerID: string): Promise<LaunchConfiguration>;
 }
 
 export interface StartSourceNetworkRecoveryRequest {

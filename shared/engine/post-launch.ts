@@ -13,14 +13,38 @@ const ACTION_LOOKUP_CONCURRENCY = 8;
  * gets no runs from DRS, so waiting for its runs would only wait out the timeout.
  */
 export async function serversWithActiveActions(sourceServerIDs: readonly string[], drs: Pick<DrsPort, 'listLaunchActions'>): Promise<string[]> {
-  const found: string[] = [];
-  for (const batch of chunk(sourceServerIDs, ACTION_LOOKUP_CONCURRENCY)) {
-    const actions = await Promise.all(batch.map((id) => drs.listLaunchActions(id)));
-    batch.forEach((id, index) => {
-      if (actions[index].some((action) => action.active !== false)) found.push(id);
-    });
-  }
-  return found;
+  const actions = await lookUpEach(sourceServerIDs, (id) => drs.listLaunchActions(id));
+  return sourceServerIDs.filter((_id, index) => actions[index].some((action) => action.active !== false));
+}
+
+/** Per-server look-ups, ACTION_LOOKUP_CONCURRENCY at a time (DRS has no batch form of them). */
+async function lookUpEach<Result>(sourceServerIDs: readonly string[], lookUp: (id: string) => Promise<Result>): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const batch of chunk(sourceServerIDs, ACTION_LOOKUP_CONCURRENCY)) results.push(...(await Promise.all(batch.map(lookUp))));
+  return results;
+}
+
+export interface ActionWaits {
+  /** Servers whose post-launch action runs the wave waits for. */
+  waitFor: string[];
+  /** Servers with active actions whose launch configuration has post-launch actions disabled. */
+  postLaunchDisabled: string[];
+}
+
+/**
+ * The servers whose post-launch actions a wave waits for: those with an active action and
+ * post-launch actions enabled in their launch configuration. DRS creates no runs for a server
+ * with `postLaunchEnabled: false`, so waiting for them would only wait out the timeout. A launch
+ * configuration that does not say counts as enabled: waiting is the safe side, and the SSM agent
+ * timeout names the server if nothing comes.
+ */
+export async function serversToWaitFor(sourceServerIDs: readonly string[], drs: Pick<DrsPort, 'listLaunchActions' | 'getLaunchConfiguration'>): Promise<ActionWaits> {
+  const withActions = await serversWithActiveActions(sourceServerIDs, drs);
+  const configurations = await lookUpEach(withActions, (id) => drs.getLaunchConfiguration(id));
+  return {
+    waitFor: withActions.filter((_id, index) => configurations[index].postLaunchEnabled !== false),
+    postLaunchDisabled: withActions.filter((_id, index) => configurations[index].postLaunchEnabled === false),
+  };
 }
 
 /**
@@ -38,6 +62,8 @@ export interface PostLaunchTally {
   pending: number;
   /** Launched servers whose actions are not finished (runs in progress, or none listed yet). */
   pendingServers: string[];
+  /** Of those, the ones whose SSM agent DRS has not discovered yet: no runs until it does. */
+  awaitingAgent: string[];
   /** Servers with a required action that FAILED, each once. */
   failures: ServerProblem[];
   /** Optional actions that FAILED: reported, never fatal. */
@@ -46,7 +72,7 @@ export interface PostLaunchTally {
 
 /** The post-launch action runs of the jobs' launched servers, counted. */
 export function tallyPostLaunchActions(jobs: readonly Job[], expectingRuns: ReadonlySet<string>): PostLaunchTally {
-  const tally: PostLaunchTally = { succeeded: 0, failed: 0, pending: 0, pendingServers: [], failures: [], warnings: [] };
+  const tally: PostLaunchTally = { succeeded: 0, failed: 0, pending: 0, pendingServers: [], awaitingAgent: [], failures: [], warnings: [] };
   const failedServers = new Set<string>();
   for (const { server } of participantsOf(jobs)) {
     if (server.launchStatus !== 'LAUNCHED') continue;
@@ -71,6 +97,7 @@ export function tallyPostLaunchActions(jobs: readonly Job[], expectingRuns: Read
       }
     }
     if (serverPending) tally.pendingServers.push(id);
+    if (serverPending && runs.length === 0 && server.launchActionsStatus?.ssmAgentDiscoveryDatetime === undefined) tally.awaitingAgent.push(id);
   }
   return tally;
 }

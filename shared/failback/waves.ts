@@ -12,7 +12,7 @@ import type { DrsPort, FullDrsPort, Job } from '#shared/drs/port.ts';
 import { isJobOfRun, jobTags, runJobsSince } from '#shared/drs/run-ref.ts';
 import { launchOutcome } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL, type PollState } from '#shared/engine/polling.ts';
-import { serversWithActiveActions, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
+import { serversToWaitFor, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
 import { startWithinQuotas, type JobLoop } from '#shared/engine/start.ts';
 import { listForPeople, MAX_LISTED_PROBLEMS } from '#shared/engine/state.ts';
 import { terminateLoop } from '#shared/engine/terminate.ts';
@@ -249,12 +249,15 @@ function jobIDOf(job: Job): string {
   return job.jobID ?? '';
 }
 
-/** The reversed source servers launched in origin Regions that have active post-launch actions. */
+/**
+ * The reversed source servers launched in origin Regions whose post-launch actions the wave waits
+ * for: active actions, and post-launch enabled in their launch configuration there.
+ */
 async function reversedServersWithActions(originJobs: readonly OriginJob[], regional: RegionalDrs): Promise<string[]> {
   const found: string[] = [];
   for (const { region, jobID } of originJobs) {
     const origin = regional(region);
-    found.push(...(await serversWithActiveActions([...sourceServerIDsIn(await origin.listJobs({ jobIDs: [jobID] }))], origin)));
+    found.push(...(await serversToWaitFor([...sourceServerIDsIn(await origin.listJobs({ jobIDs: [jobID] }))], origin)).waitFor);
   }
   return found;
 }

@@ -25,6 +25,13 @@ const waveSettings = {
   pauseAfterMinutes: z
     .optional(z.number().check(z.minimum(0), z.maximum(24 * 60)))
     .check(z.describe('Wait this long after the wave before starting the next one (default 0).')),
+  ssmAgentTimeoutMinutes: z
+    .optional(z.number().check(z.positive(), z.maximum(24 * 60)))
+    .check(
+      z.describe(
+        'How long after its launch a server with post-launch actions may go without DRS discovering its SSM agent before it counts as failed (DRS runs no action without the agent; default 10).',
+      ),
+    ),
 };
 
 export const ServerSelector = z

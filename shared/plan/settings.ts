@@ -9,6 +9,7 @@ export interface ResolvedWaveSettings {
   failureBudget: number;
   timeoutMinutes: number;
   pauseAfterMinutes: number;
+  ssmAgentTimeoutMinutes: number;
 }
 
 export const BUILT_IN_WAVE_DEFAULTS: ResolvedWaveSettings = {
@@ -17,6 +18,7 @@ export const BUILT_IN_WAVE_DEFAULTS: ResolvedWaveSettings = {
   failureBudget: 0,
   timeoutMinutes: 120,
   pauseAfterMinutes: 0,
+  ssmAgentTimeoutMinutes: 10,
 };
 
 /** A wave's settings: its own, else the plan's defaults, else the built-in ones. */
@@ -29,5 +31,6 @@ export function resolveWaveSettings(plan: Plan, wave: Wave): ResolvedWaveSetting
     failureBudget: pick('failureBudget'),
     timeoutMinutes: pick('timeoutMinutes'),
     pauseAfterMinutes: pick('pauseAfterMinutes'),
+    ssmAgentTimeoutMinutes: pick('ssmAgentTimeoutMinutes'),
   };
 }

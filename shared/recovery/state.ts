@@ -55,6 +55,13 @@ export const WaveState = z.object({
    * gets no runs from DRS, so waiting for them would only wait out the timeout.
    */
   serversWithActions: z.array(z.string()),
+  /**
+   * Servers with active post-launch actions whose launch configuration disables them: DRS runs
+   * none, so the wave does not wait for them and the report says so (count exact, IDs capped).
+   */
+  postLaunchDisabled: z.optional(z.object({ count: z.int(), servers: z.array(z.string()) })),
+  /** A launched server whose SSM agent DRS has not discovered after this long has failed. */
+  ssmAgentTimeoutSeconds: z.optional(z.number()),
   /** Servers that failed: launch FAILED, or a required post-launch action FAILED. */
   failedServers: z.array(ServerProblem),
   /** Optional post-launch actions that failed: reported, never fatal. */

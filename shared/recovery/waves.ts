@@ -6,7 +6,7 @@ import type { DrsPort } from '#shared/drs/port.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
 import { countLaunch } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
-import { serversWithActiveActions, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
+import { serversToWaitFor, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
 import { startRound, type JobLoop } from '#shared/engine/start.ts';
 import { MAX_LISTED_PROBLEMS, type ServerProblem } from '#shared/engine/state.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
@@ -14,7 +14,7 @@ import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
 import { resolveServers } from './servers.ts';
-import { recordSightings } from './sightings.ts';
+import { recordSightings, sightingOrder } from './sightings.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
 
 /** The engine loop of a recovery wave: StartRecovery of its servers, tagged with the run and wave. */
@@ -66,10 +66,12 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   // More of a wave that quotas held back: the servers of the jobs it started before were looked
   // up then, and those with actions are in its state. Only the others cost a ListLaunchActions.
   const lookedUp = sourceServerIDsIn(round.previousJobs.filter((job) => previous?.jobIDs.includes(job.jobID ?? '')));
-  const serversWithActions = settings.waitForPostLaunchActions
-    ? [...(previous?.serversWithActions ?? []), ...(await serversWithActiveActions(inJobs.filter((id) => !lookedUp.has(id)), drs))]
-    : [];
-  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, serversWithActions };
+  const waits = settings.waitForPostLaunchActions ? await serversToWaitFor(inJobs.filter((id) => !lookedUp.has(id)), drs) : { waitFor: [], postLaunchDisabled: [] };
+  const serversWithActions = [...(previous?.serversWithActions ?? []), ...waits.waitFor];
+  const disabledCount = (previous?.postLaunchDisabled?.count ?? 0) + waits.postLaunchDisabled.length;
+  const postLaunchDisabled =
+    disabledCount === 0 ? undefined : { count: disabledCount, servers: [...(previous?.postLaunchDisabled?.servers ?? []), ...waits.postLaunchDisabled].slice(0, MAX_LISTED_PROBLEMS) };
+  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, serversWithActions, postLaunchDisabled };
   if (previous !== undefined) return { wave: { ...previous, ...progress }, isNew: false };
   return {
     isNew: true,
@@ -82,6 +84,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
       timeoutSeconds: settings.timeoutMinutes * 60,
       waitForPostLaunchActions: settings.waitForPostLaunchActions,
       pauseAfterSeconds: Math.round(settings.pauseAfterMinutes * 60),
+      ssmAgentTimeoutSeconds: Math.round(settings.ssmAgentTimeoutMinutes * 60),
       // DRS's own clock, so the wave's times agree with its job log.
       startedAt: round.previousJobs[0]?.creationDateTime ?? round.jobs[0]?.creationDateTime ?? run.startedAt,
       ...progress,
@@ -154,8 +157,12 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort): Promise<WaveSt
 export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Promise<WaveState> {
   const jobs = await drs.listJobs({ jobIDs: wave.jobIDs });
   const tally = tallyPostLaunchActions(jobs, new Set(wave.serversWithActions));
-  const failedServers = oncePerServer([...countLaunch(jobs).failedServers, ...tally.failures]);
   const poll = nextPoll(wave, `${tally.succeeded}/${tally.failed}/${tally.pending}/${tally.pendingServers.length}`);
+  const sightings = recordSightings(wave, jobs, poll.waitedSeconds);
+  const agentMissing = agentNotDiscovered(wave, jobs, tally.awaitingAgent, sightings, poll.waitedSeconds);
+  const failedServers = oncePerServer([...countLaunch(jobs).failedServers, ...tally.failures, ...agentMissing]);
+  const failedIDs = new Set(agentMissing.map((problem) => problem.sourceServerID));
+  const pendingServers = tally.pendingServers.filter((id) => !failedIDs.has(id));
   const next: WaveState = {
     ...wave,
     ...poll,
@@ -165,16 +172,53 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
     failed: failedServers.length,
     failedServers: failedServers.slice(0, MAX_LISTED_PROBLEMS),
     warnings: tally.warnings.slice(0, MAX_LISTED_PROBLEMS),
-    postLaunchActionsDone: tally.pendingServers.length === 0,
-    ...recordSightings(wave, jobs, poll.waitedSeconds),
+    postLaunchActionsDone: pendingServers.length === 0,
+    ...sightings,
   };
   if (failedServers.length > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, failedServers, drs));
   }
   if (!next.postLaunchActionsDone) {
-    checkTimeout(next, tally.pendingServers, 'still running post-launch actions (or their SSM agent was not discovered)');
+    checkTimeout(next, pendingServers, 'still running post-launch actions (or their SSM agent was not discovered)');
   }
   return next;
+}
+
+/**
+ * The servers whose SSM agent DRS has not discovered `ssmAgentTimeoutSeconds` after the workflow
+ * saw them launched: DRS runs no post-launch action without the agent (drs-facts), so waiting
+ * longer would only wait out the wave's timeout. Each is a named failure under the budget.
+ */
+function agentNotDiscovered(
+  wave: WaveState,
+  jobs: Parameters<typeof sightingOrder>[0],
+  awaitingAgent: readonly string[],
+  sightings: Pick<WaveState, 'launchSeenSeconds'>,
+  waitedSeconds: number,
+): ServerProblem[] {
+  if (wave.ssmAgentTimeoutSeconds === undefined || awaitingAgent.length === 0) return [];
+  const timeout = wave.ssmAgentTimeoutSeconds;
+  const order = sightingOrder(jobs, wave.jobIDs);
+  const launchSeen = new Map(order.map((id, index) => [id, sightings.launchSeenSeconds?.[index] ?? null]));
+  return awaitingAgent
+    .filter((id) => {
+      const seen = launchSeen.get(id);
+      return seen !== null && seen !== undefined && waitedSeconds - seen >= timeout;
+    })
+    .map((sourceServerID) => ({
+      sourceServerID,
+      reason: `SSM agent not discovered ${Math.round(timeout / 60)} minutes after launch: DRS runs no post-launch action without it (check the instance's SSM agent, its instance profile and its network path to SSM)`,
+    }));
+}
+
+/** What the report says of servers whose launch configuration disables post-launch actions. */
+function postLaunchDisabledWarning(wave: WaveState): string[] {
+  const disabled = wave.postLaunchDisabled;
+  if (disabled === undefined) return [];
+  const more = disabled.count > disabled.servers.length ? ` and ${disabled.count - disabled.servers.length} more` : '';
+  return [
+    `${disabled.count} server(s) have post-launch actions but their launch configuration disables them (postLaunchEnabled false): DRS runs none, not waited for: ${disabled.servers.join(', ')}${more}`,
+  ];
 }
 
 /** Applies the failure budget one last time and records the finished wave. */
@@ -190,7 +234,7 @@ export async function completeWave(state: RunState, drs: DrsPort): Promise<Compl
     failed: wave.failed,
     jobIDs: wave.jobIDs,
     startedAt: wave.startedAt,
-    warnings: wave.warnings,
+    warnings: [...postLaunchDisabledWarning(wave), ...wave.warnings],
     waitedSeconds: wave.waitedSeconds,
     launchSeenSeconds: wave.launchSeenSeconds,
     readySeenSeconds: wave.readySeenSeconds,

@@ -34,6 +34,9 @@ const emptyDrs: DrsPort = {
   terminateRecoveryInstances: async () => {
     throw new Error('the report terminates nothing');
   },
+  getLaunchConfiguration: async () => {
+    throw new Error('the report reads no launch configuration');
+  },
 };
 
 const noOriginRegion = () => {

@@ -25,6 +25,7 @@ function drsWith(jobs: Job[]): DrsPort {
     listRecoveryInstances: unused,
     terminateRecoveryInstances: unused,
     listLaunchActions: unused,
+    getLaunchConfiguration: unused,
   };
 }
 

@@ -7,7 +7,7 @@ import { parsePlan } from '#shared/plan/load.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { runPreflight } from '#shared/recovery/preflight.ts';
 import type { WaveState } from '#shared/recovery/state.ts';
-import { checkLaunch, checkPostLaunchActions, startWave } from '#shared/recovery/waves.ts';
+import { checkLaunch, checkPostLaunchActions, completeWave, startWave } from '#shared/recovery/waves.ts';
 import { fakeDrs } from '../support/fake-drs.ts';
 import { testRun } from '../support/runs.ts';
 
@@ -134,6 +134,42 @@ describe('watching a wave', () => {
     const expecting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1)] });
     expect((await checkPostLaunchActions(expecting, drs)).postLaunchActionsDone).toBe(false);
     expect((await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).postLaunchActionsDone).toBe(true);
+  });
+});
+
+describe('launch configuration and the SSM agent', () => {
+  it('a server whose launch configuration disables post-launch actions is not waited for, and the completed wave says so', async () => {
+    const drs = fakeDrs({
+      servers: [server(1, { Tier: 'db' }), server(2, { Tier: 'db' })],
+      launchConfigurations: { [id(2)]: { sourceServerID: id(2), postLaunchEnabled: false } },
+    });
+    drs.listLaunchActions = async () => [{ actionId: 'verify', active: true }];
+
+    const { wave } = await startWave({ run }, plan, drs);
+    const launched = { ...wave, launchDone: true, launched: 2 };
+    for (const job of drs.jobs) job.participatingServers = job.participatingServers?.map((p) => ({ ...p, launchStatus: 'LAUNCHED' }));
+    const checked = await checkPostLaunchActions(launched, drs);
+    const [completed] = await completeWave({ run, wave: { ...checked, postLaunchActionsDone: true } }, drs);
+
+    expect(wave.serversWithActions).toEqual([id(1)]);
+    expect(wave.postLaunchDisabled).toEqual({ count: 1, servers: [id(2)] });
+    expect(checked.postLaunchActionsDone).toBe(false); // s-…1 waits for its runs; s-…2 does not
+    expect(completed.warnings[0]).toMatch(/1 server\(s\) have post-launch actions but their launch configuration disables them .* not waited for: s-0+2/);
+  });
+
+  it('a launched server whose SSM agent is not discovered within the plan setting fails by name, under the wave budget', async () => {
+    const drs = fakeDrs({ servers: [server(1, {}), server(2, {})], jobs: [{ jobID: 'drsjob-1', status: 'STARTED', participatingServers: [
+      { sourceServerID: id(1), launchStatus: 'LAUNCHED' },
+      { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: { ssmAgentDiscoveryDatetime: '2026-01-01T00:05:00Z', runs: [] } },
+    ] }] });
+    const waiting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1), id(2)], ssmAgentTimeoutSeconds: 600, launchSeenSeconds: [100, 100], waitedSeconds: 700, pollSeconds: 60 });
+
+    const early = await checkPostLaunchActions({ ...waiting, waitedSeconds: 500 }, drs);
+    expect(early.failed).toBe(0);
+    await expect(checkPostLaunchActions(waiting, drs)).rejects.toThrow(/s-0+1 \(host-1\): SSM agent not discovered 10 minutes after launch/);
+    const within = await checkPostLaunchActions({ ...waiting, failureBudget: 1 }, drs);
+    expect(within).toMatchObject({ failed: 1, postLaunchActionsDone: false }); // s-…2 was discovered: its runs are still to come
+    expect(within.failedServers[0].sourceServerID).toBe(id(1));
   });
 });
 

@@ -1,7 +1,7 @@
 // A DRS port over plain data for unit tests of the domain: jobs are recorded and listed newest
 // first (as DescribeJobs lists them), every call that changes something is recorded, nothing is
 // simulated. Workflows end to end run against the local DRS service instead.
-import type { FullDrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceServer, StartRecoveryRequest } from '#shared/drs/port.ts';
+import type { FullDrsPort, Job, JobLog, LaunchAction, LaunchConfiguration, RecoveryInstance, SourceServer, StartRecoveryRequest } from '#shared/drs/port.ts';
 
 export interface FakeDrsData {
   servers?: SourceServer[];
@@ -10,6 +10,8 @@ export interface FakeDrsData {
   /** Recovery instances DRS lists; without them, every instance asked for is listed. */
   instances?: RecoveryInstance[];
   jobLog?: JobLog[];
+  /** Launch configurations by source server; a server without one has post-launch actions enabled. */
+  launchConfigurations?: Record<string, LaunchConfiguration>;
 }
 
 export type FakeDrs = FullDrsPort & {
@@ -23,7 +25,7 @@ export type FakeDrs = FullDrsPort & {
 
 const padded = (n: number) => String(n).padStart(17, '0');
 
-export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [] }: FakeDrsData = {}): FakeDrs {
+export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launchConfigurations = {} }: FakeDrsData = {}): FakeDrs {
   let next = 0;
   const newJob = (fields: Partial<Job>): Job => {
     const job: Job = { jobID: `drsjob-${padded((next += 1))}`, status: 'PENDING', creationDateTime: '2026-01-01T00:01:00Z', ...fields };
@@ -63,6 +65,9 @@ export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [] }: Fak
     },
     async listLaunchActions(): Promise<LaunchAction[]> {
       return [];
+    },
+    async getLaunchConfiguration(sourceServerID) {
+      return launchConfigurations[sourceServerID] ?? { sourceServerID, postLaunchEnabled: true };
     },
     async startSourceNetworkRecovery(request) {
       fake.calls.push(['StartSourceNetworkRecovery', request]);
