@@ -23,8 +23,8 @@ const ports = new Map<string, FullDrsPort>();
 /**
  * The DRS port of an (account, Region), created on first use and kept for warm invocations:
  * which Regions and accounts a run needs is known only at run time (e.g. from a reversed source
- * server's ARN). Standard retry mode: throttling and 5xx are retried with backoff and jitter
- * (3 attempts).
+ * server's ARN). Reads use the standard retry mode: throttling and 5xx are retried with backoff
+ * and jitter (3 attempts); calls that change something are sent once (see createDrsAdapter).
  */
 export function drsPortFor(scope: DrsScope): FullDrsPort {
   const key = `${scope.account ?? ''}/${scope.region}`;
@@ -32,7 +32,12 @@ export function drsPortFor(scope: DrsScope): FullDrsPort {
   if (port === undefined) {
     // No `credentials` key at all for the home account: the SDK's default chain then applies.
     const credentials = scope.credentials === undefined ? {} : { credentials: scope.credentials };
-    port = createDrsAdapter(traced(new DrsClient({ region: scope.region, endpoint, ...credentials, maxAttempts: 3, retryMode: 'standard' })));
+    const config = { region: scope.region, endpoint, ...credentials, retryMode: 'standard' };
+    port = createDrsAdapter({
+      reads: traced(new DrsClient({ ...config, maxAttempts: 3 })),
+      // Sent once: a lost response is settled by the step's Retry and the tag read-back.
+      writes: traced(new DrsClient({ ...config, maxAttempts: 1 })),
+    });
     ports.set(key, port);
   }
   return port;

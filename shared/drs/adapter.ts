@@ -28,7 +28,15 @@ async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Pag
   return all;
 }
 
-export function createDrsAdapter(client: DrsClient): FullDrsPort {
+/**
+ * The port over two clients of one (account, Region): `reads` for the calls that change nothing,
+ * with the SDK's retries; `writes` for the calls that change something, which must be configured
+ * to send each request once. A StartRecovery that DRS processed but whose response was lost must
+ * not be sent again blindly: the step fails, and Step Functions' Retry runs it again, which reads
+ * the run's jobs back by their tags before it starts anything. Without a separate client, the
+ * SDK resends it and DRS answers the resend with ConflictException (the server is in a job).
+ */
+export function createDrsAdapter({ reads: client, writes }: { reads: DrsClient; writes: DrsClient }): FullDrsPort {
   const paging = { client, pageSize: PAGE_SIZE };
   return {
     async listSourceServers(filter) {
@@ -57,7 +65,7 @@ export function createDrsAdapter(client: DrsClient): FullDrsPort {
     },
 
     async startRecovery(request) {
-      const response = await client.send(new StartRecoveryCommand(request));
+      const response = await writes.send(new StartRecoveryCommand(request));
       if (response.job === undefined) throw new Error('DRS StartRecovery answered without a job');
       return response.job;
     },
@@ -84,7 +92,7 @@ export function createDrsAdapter(client: DrsClient): FullDrsPort {
     },
 
     async terminateRecoveryInstances(recoveryInstanceIDs) {
-      const response = await client.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs }));
+      const response = await writes.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs }));
       if (response.job === undefined) throw new Error('DRS TerminateRecoveryInstances answered without a job');
       return response.job;
     },
@@ -103,29 +111,29 @@ export function createDrsAdapter(client: DrsClient): FullDrsPort {
     },
 
     async startSourceNetworkRecovery(request) {
-      const response = await client.send(new StartSourceNetworkRecoveryCommand(request));
+      const response = await writes.send(new StartSourceNetworkRecoveryCommand(request));
       if (response.job === undefined) throw new Error('DRS StartSourceNetworkRecovery answered without a job');
       return response.job;
     },
 
     async startFailbackLaunch(recoveryInstanceIDs, tags) {
-      const response = await client.send(new StartFailbackLaunchCommand({ recoveryInstanceIDs, tags }));
+      const response = await writes.send(new StartFailbackLaunchCommand({ recoveryInstanceIDs, tags }));
       if (response.job === undefined) throw new Error('DRS StartFailbackLaunch answered without a job');
       return response.job;
     },
 
     async stopFailback(recoveryInstanceID) {
-      await client.send(new StopFailbackCommand({ recoveryInstanceID }));
+      await writes.send(new StopFailbackCommand({ recoveryInstanceID }));
     },
 
     async reverseReplication(recoveryInstanceID) {
-      const response = await client.send(new ReverseReplicationCommand({ recoveryInstanceID }));
+      const response = await writes.send(new ReverseReplicationCommand({ recoveryInstanceID }));
       if (response.reversedDirectionSourceServerArn === undefined) throw new Error('DRS ReverseReplication answered without the reversed source server');
       return response.reversedDirectionSourceServerArn;
     },
 
     async startReplication(sourceServerID) {
-      const response = await client.send(new StartReplicationCommand({ sourceServerID }));
+      const response = await writes.send(new StartReplicationCommand({ sourceServerID }));
       return response.sourceServer ?? { sourceServerID };
     },
   };

@@ -3,7 +3,12 @@
 import * as z from 'zod/mini';
 
 /** A server (or instance, or network) that failed, with the reason in DRS's words. */
-export const ServerProblem = z.object({ sourceServerID: z.string(), reason: z.string() });
+export const ServerProblem = z.object({
+  sourceServerID: z.string(),
+  reason: z.string(),
+  /** Set where DRS's own records do not show the failure (the report adds it from the state). */
+  kind: z.optional(z.enum(['ssm-agent'])),
+});
 export type ServerProblem = z.infer<typeof ServerProblem>;
 
 /** At most this many problems are carried in the state; counts stay exact. */

@@ -89,6 +89,8 @@ export const CompletedWave = z.object({
   jobIDs: z.array(z.string()),
   startedAt: z.string(),
   warnings: z.array(z.string()),
+  /** The servers the wave counted failed (capped like WaveState's). */
+  failedServers: z.optional(z.array(ServerProblem)),
   /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
   waitedSeconds: z.optional(z.number()),
   launchSeenSeconds: z.optional(z.array(z.nullable(z.number()))),

@@ -207,6 +207,7 @@ function agentNotDiscovered(
     })
     .map((sourceServerID) => ({
       sourceServerID,
+      kind: 'ssm-agent' as const,
       reason: `SSM agent not discovered ${Math.round(timeout / 60)} minutes after launch: DRS runs no post-launch action without it (check the instance's SSM agent, its instance profile and its network path to SSM)`,
     }));
 }
@@ -235,6 +236,7 @@ export async function completeWave(state: RunState, drs: DrsPort): Promise<Compl
     jobIDs: wave.jobIDs,
     startedAt: wave.startedAt,
     warnings: [...postLaunchDisabledWarning(wave), ...wave.warnings],
+    failedServers: wave.failedServers,
     waitedSeconds: wave.waitedSeconds,
     launchSeenSeconds: wave.launchSeenSeconds,
     readySeenSeconds: wave.readySeenSeconds,

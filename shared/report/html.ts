@@ -232,7 +232,7 @@ export function renderHtml(report: RunReport): string {
     )
     .join('');
   const failures = (report.failures ?? [])
-    .map((failure) => `<li class="${failure.optional ? 'warn' : 'bad'}"><strong>${escapeHtml(failure.hostname ?? failure.sourceServerID)}</strong> (wave ${escapeHtml(failure.wave)}): ${failure.what === 'launch' ? 'launch' : `${failure.optional ? 'optional ' : ''}post-launch action ${escapeHtml(failure.action ?? '')}`} — <code>${escapeHtml(failure.error)}</code></li>`)
+    .map((failure) => `<li class="${failure.optional ? 'warn' : 'bad'}"><strong>${escapeHtml(failure.hostname ?? failure.sourceServerID)}</strong> (wave ${escapeHtml(failure.wave)}): ${failure.what === 'launch' || failure.what === 'SSM agent' ? failure.what : `${failure.optional ? 'optional ' : ''}post-launch action ${escapeHtml(failure.action ?? '')}`} — <code>${escapeHtml(failure.error)}</code></li>`)
     .join('');
   const warnings = report.warnings.map((warning) => `<li class="warn">${escapeHtml(warning)}</li>`).join('');
   const meta = [

@@ -83,7 +83,7 @@ export function renderMarkdown(report: RunReport): string {
   if ((report.failures ?? []).length > 0) {
     lines.push('', '## Failures (DRS raw errors)', '');
     for (const failure of report.failures) {
-      const what = failure.what === 'launch' ? 'launch' : `${failure.optional ? 'optional ' : ''}post-launch action ${failure.action ?? ''}`;
+      const what = failure.what === 'launch' || failure.what === 'SSM agent' ? failure.what : `${failure.optional ? 'optional ' : ''}post-launch action ${failure.action ?? ''}`;
       lines.push(`- \`${failure.wave}\` ${failure.hostname ?? failure.sourceServerID} (${failure.sourceServerID}): ${what}: ${failure.error}`);
     }
   }

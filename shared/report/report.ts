@@ -6,7 +6,7 @@ import type { DrsPort, Job, JobLog } from '#shared/drs/port.ts';
 import { activeJobsSince } from '#shared/drs/jobs.ts';
 import { isJobOfRun, TAG } from '#shared/drs/run-ref.ts';
 import { hostnameOf } from '#shared/drs/servers.ts';
-import { failureMessage } from '#shared/engine/state.ts';
+import { failureMessage, type ServerProblem } from '#shared/engine/state.ts';
 import { NETWORK_JOB_WAVE } from '#shared/network/recovery.ts';
 import { sightingOrder } from '#shared/recovery/sightings.ts';
 import type { CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
@@ -58,7 +58,8 @@ export interface ServerFailure {
   wave: string;
   sourceServerID: string;
   hostname?: string;
-  what: 'launch' | 'post-launch action';
+  /** `SSM agent`: DRS never discovered the instance's SSM agent, so it ran no post-launch action. */
+  what: 'launch' | 'post-launch action' | 'SSM agent';
   /** The post-launch action's name. */
   action?: string;
   /** An optional action's failure is a warning, not a failed server. */
@@ -124,7 +125,7 @@ function sightingTimes(waveJobs: readonly Job[], sightings: Sightings | undefine
   return times;
 }
 
-function failuresOf(waves: readonly WaveResult[]): ServerFailure[] {
+function failuresOf(waves: readonly WaveResult[], judged: ReadonlyMap<string, readonly ServerProblem[]>): ServerFailure[] {
   return waves.flatMap((wave) =>
     wave.servers.flatMap((server) => {
       const who = { wave: wave.name, sourceServerID: server.sourceServerID, hostname: server.hostname };
@@ -135,9 +136,19 @@ function failuresOf(waves: readonly WaveResult[]): ServerFailure[] {
       for (const action of server.postLaunchActions.filter((candidate) => candidate.status === 'FAILED')) {
         failures.push({ ...who, what: 'post-launch action', action: action.name, optional: action.optional, error: action.failureReason ?? 'FAILED' });
       }
+      for (const problem of (judged.get(wave.name) ?? []).filter((candidate) => candidate.kind === 'ssm-agent' && candidate.sourceServerID === server.sourceServerID)) {
+        failures.push({ ...who, what: 'SSM agent', optional: false, error: problem.reason });
+      }
       return failures;
     }),
   );
+}
+
+/** The servers each wave counted failed, from the state: the completed waves and the one in progress. */
+function judgedFailures(state: RunState): Map<string, readonly ServerProblem[]> {
+  const judged = new Map<string, readonly ServerProblem[]>((state.completed ?? []).map((wave) => [wave.name, wave.failedServers ?? []]));
+  if (state.wave !== undefined && !judged.has(state.wave.name)) judged.set(state.wave.name, state.wave.failedServers);
+  return judged;
 }
 
 /** Builds the report of a finished run from its state and from DRS. */
@@ -271,6 +282,6 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     waves,
     cleanup,
     warnings: [...(state.preflight?.warnings ?? []), ...waves.flatMap((wave) => wave.warnings)],
-    failures: failuresOf(waves),
+    failures: failuresOf(waves, judgedFailures(state)),
   };
 }
