@@ -43,6 +43,8 @@ const RULES: Array<[string, string[]]> = [
   ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
   ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
+  ['local/sts', ['shared', 'functions', 'local/runner', 'local/drs', 'deploy', 'cli']],
+  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
   ['deploy', ['local', 'cli', 'bench', 'test']],
   ['cli', ['local', 'deploy', 'bench', 'test']],
 ];
