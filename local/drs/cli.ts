@@ -57,15 +57,17 @@ program
   .requiredOption('--servers <n>', 'number of source servers', (v) => Math.floor(nonNegativeNumber(v)))
   .option('--applications <n>', 'number of applications', (v) => Math.floor(nonNegativeNumber(v)))
   .option('--seed <n>', 'PRNG seed', (v) => Math.floor(nonNegativeNumber(v)), 42)
+  .option('--staging-accounts <n>', 'staging accounts the servers replicate in (at most 300 each), extended into the recovery account; default: as few as needed past 300 servers', (v) => Math.floor(nonNegativeNumber(v)))
   .option('--launch-actions', 'give db servers a required launch action', false)
   .option('--launch-configuration <json>', 'every server\'s launchConfiguration, e.g. \'{"postLaunchEnabled":false}\'', launchConfiguration)
   .option('--out <file>', 'output file (.yaml or .json); default stdout')
-  .action(async (options: { servers: number; applications?: number; seed: number; launchActions: boolean; launchConfiguration?: ReturnType<typeof launchConfiguration>; out?: string }) => {
+  .action(async (options: { servers: number; applications?: number; stagingAccounts?: number; seed: number; launchActions: boolean; launchConfiguration?: ReturnType<typeof launchConfiguration>; out?: string }) => {
     const scenario = generateScenario({
       servers: options.servers,
       seed: options.seed,
       launchActions: options.launchActions,
       ...(options.applications ? { applications: options.applications } : {}),
+      ...(options.stagingAccounts !== undefined ? { stagingAccounts: options.stagingAccounts } : {}),
       ...(options.launchConfiguration ? { launchConfiguration: options.launchConfiguration } : {}),
     });
     const text = options.out?.endsWith('.json') ? JSON.stringify(scenario, null, 2) : toYaml(scenario);

@@ -100,3 +100,8 @@ export function internalServerError(status: 500 | 503 = 500, retryAfterSeconds =
 export function lostResponseError(retryAfterSeconds = 1): DrsError {
   return new DrsError('InternalServerException', 500, 'Internal server error (injected fault: the request was processed, its response lost)', {}, retryAfterSeconds);
 }
+
+/** AccessDeniedException (403): DRS's answer when an account may not act on another's resources. */
+export function accessDeniedError(message: string): DrsError {
+  return new DrsError('AccessDeniedException', 403, message, { code: 'ACCESS_DENIED' });
+}

@@ -59,14 +59,15 @@ export function reverseReplication(sim: DrsSimulator, recoveryInstanceID: string
   const instance = sim.recoveryInstances.get(recoveryInstanceID)!.instance;
   const origin = sim.sourceServers.get(instance.sourceServerID)!;
   const originRegion = origin.server.sourceCloudProperties?.originRegion ?? sim.region;
-  const originAccount = origin.server.sourceCloudProperties?.originAccountID ?? sim.accountId;
+  // DRS in the origin Region, of this account, holds the reversed server and launches it there.
+  const originStore = sim.world.store(sim.accountId, originRegion);
   const reversedID = sourceServerIdFor(`reverse:${recoveryInstanceID}`);
-  const existing = sim.sourceServers.get(reversedID);
+  const existing = originStore.sourceServers.get(reversedID);
   if (existing) return existing.server.arn;
 
-  const arn = sim.arn('source-server', reversedID, originRegion, originAccount);
+  const arn = originStore.arn('source-server', reversedID);
   const hostname = origin.server.sourceProperties.identificationHints.hostname;
-  const server = sim.newSourceServer(reversedID, arn, hostname, origin.server.tags, isoTime(nowMs));
+  const server = originStore.newSourceServer(reversedID, arn, hostname, origin.server.tags, isoTime(nowMs));
   server.replicationDirection = 'FAILBACK';
   server.reversedDirectionSourceServerArn = origin.server.arn;
   server.dataReplicationInfo.dataReplicationState = 'INITIATING';
@@ -85,19 +86,19 @@ export function reverseReplication(sim: DrsSimulator, recoveryInstanceID: string
     onDemandSnapshots: [],
     launchActions: new Map(),
     actionBehaviour: new Map(),
-    launchConfiguration: sim.newLaunchConfiguration(reversedID, hostname),
+    launchConfiguration: originStore.newLaunchConfiguration(reversedID, hostname),
   };
-  sim.addSourceServer(record);
+  originStore.addSourceServer(record);
   origin.server.reversedDirectionSourceServerArn = arn;
 
   const random = new SeededRandom(`${sim.scenario.seed}:reverse:${recoveryInstanceID}`);
   const continuousMs = nowMs + sim.duration('reverseReplicationSeconds', random);
   const initialSyncMs = nowMs + Math.round((continuousMs - nowMs) / 5);
   sim.schedule.at(initialSyncMs, (at) => {
-    sim.setReplicationState(record, 'INITIAL_SYNC', at);
+    originStore.setReplicationState(record, 'INITIAL_SYNC', at);
     server.lifeCycle.firstByteDateTime = isoTime(at);
   });
-  sim.schedule.at(continuousMs, (at) => sim.setReplicationState(record, 'CONTINUOUS', at));
+  sim.schedule.at(continuousMs, (at) => originStore.setReplicationState(record, 'CONTINUOUS', at));
   return arn;
 }
 

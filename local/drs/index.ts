@@ -1,17 +1,26 @@
 // Programmatic entry point of the local DRS service: start it on a port (0 = ephemeral), point
 // the real @aws-sdk/client-drs at it, inspect and steer it, stop it.
 import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
-import { DrsSimulator, type JobTimeline } from './simulator.ts';
-import { LocalDrsHttpServer, type RecordedCall } from './server.ts';
-import { defaultScenarioPath, loadScenario, parseScenario, type ParsedScenario, type Scenario } from './scenario.ts';
+import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
+import type { JobTimeline } from './simulator.ts';
+import { LocalDrsHttpServer, type RecordedCall, type UnknownCredentials } from './server.ts';
+import { defaultScenarioPath, identityOf, loadScenario, parseScenario, ScenarioError, type ParsedScenario, type Scenario } from './scenario.ts';
+import { DrsWorld, type StoreScope } from './world.ts';
 import type { Fault } from './faults.ts';
 import type { Job, RecoveryInstance, SourceNetwork, SourceServer } from './wire.ts';
 
-export { loadScenario, parseScenario, defaultScenarioPath, ScenarioError } from './scenario.ts';
+export { loadScenario, parseScenario, defaultScenarioPath, ScenarioError, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION } from './scenario.ts';
 export { generateScenario, type GenerateScenarioOptions, type GeneratedServer } from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
 export { quotaCodes } from './errors.ts';
-export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline };
+export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials };
+
+/** Credentials a client signs with; the session token for temporary (role) credentials. */
+export interface LocalCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 export interface StartLocalDrsOptions {
   /** A scenario object or the path of a YAML/JSON scenario file; default `scenarios/default.yaml`. */
@@ -20,6 +29,17 @@ export interface StartLocalDrsOptions {
   speed?: number;
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * The identity world that tells whose a request's access key is (share it with startLocalSts);
+   * default: a store of the scenario's `identity:`, or of the default world.
+   */
+  identity?: IdentityStore;
+  /**
+   * Requests the identity world cannot place (unsigned, or an unknown access key): `reject`
+   * (default, as AWS: UnrecognizedClientException) or `homeAccount` (answered for the scenario's
+   * account, for tools that sign with dummy credentials).
+   */
+  unknownCredentials?: UnknownCredentials;
 }
 
 export interface LocalDrsState {
@@ -33,8 +53,12 @@ export interface LocalDrsState {
 export interface LocalDrs {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;
+  /** The scenario's Region and account: where drsClientFor's requests land. */
   region: string;
   accountId: string;
+  /** Credentials of a principal of `accountId` (the default world's: `defaultCredentials`). */
+  credentials: LocalCredentials;
+  identity: IdentityStore;
   speed: number;
   /** The scenario in force, defaults filled in. */
   scenario: ParsedScenario;
@@ -46,10 +70,10 @@ export interface LocalDrs {
   clearFaults(): void;
   calls(): RecordedCall[];
   countCalls(operation?: string): number;
-  /** Plain JSON snapshots, as DRS would return the records. */
-  state(): LocalDrsState;
-  /** Per job and server, the phase timestamps actually simulated so far. */
-  timeline(): JobTimeline[];
+  /** Plain JSON snapshots, as DRS would return the records: of the scenario's account in every Region, unless `scope` says. */
+  state(scope?: StoreScope): LocalDrsState;
+  /** Per job and server, the phase timestamps actually simulated so far (same scope as state). */
+  timeline(scope?: StoreScope): JobTimeline[];
   stop(): Promise<void>;
 }
 
@@ -66,36 +90,59 @@ export async function startLocalDrs(options: StartLocalDrsOptions = {}): Promise
   const speed = options.speed ?? DEFAULT_SPEED;
   if (!Number.isFinite(speed) || speed < 0) throw new RangeError(`speed must be a non-negative number, got ${speed}`);
   const scenario = await resolveScenario(options.scenario);
-  const sim = new DrsSimulator(scenario, speed);
-  const http = new LocalDrsHttpServer(sim);
+  const identity = options.identity ?? new IdentityStore(identityOf(scenario));
+  const credentials = credentialsOf(identity, scenario);
+  const world = new DrsWorld(scenario, speed);
+  const http = new LocalDrsHttpServer(world, identity, options.unknownCredentials ?? 'reject');
   const port = await http.listen(options.port ?? 0);
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    region: sim.region,
-    accountId: sim.accountId,
+    region: scenario.region,
+    accountId: scenario.accountId,
+    credentials,
+    identity,
     speed,
     scenario,
-    now: () => sim.clock.now(),
+    now: () => world.clock.now(),
     advanceBy: (seconds) => {
-      sim.clock.advanceBy(seconds);
-      sim.advance();
+      world.clock.advanceBy(seconds);
+      world.advance();
     },
-    injectFault: (fault) => sim.injectFault(fault),
-    clearFaults: () => sim.clearFaults(),
+    injectFault: (fault) => world.injectFault(fault),
+    clearFaults: () => world.clearFaults(),
     calls: () => http.calls.all(),
     countCalls: (operation) => http.calls.count(operation),
-    state: () => sim.state() as LocalDrsState,
-    timeline: () => sim.timeline(),
+    state: (scope) => world.state(scope) as LocalDrsState,
+    timeline: (scope) => world.timeline(scope),
     stop: () => http.close(),
   };
 }
 
-/** A DrsClient for the local service: its endpoint and region, dummy credentials. */
-export function drsClientFor(localDrs: Pick<LocalDrs, 'endpoint' | 'region'>, config: Partial<DrsClientConfig> = {}): DrsClient {
+/**
+ * Credentials of the scenario's account: the default world's function role when the store has
+ * them, else its first principal. Every account the scenario names must be in the store.
+ */
+function credentialsOf(identity: IdentityStore, scenario: ParsedScenario): LocalCredentials {
+  const known = new Set(identity.accounts().map((a) => a.id));
+  const named = [scenario.accountId, ...scenario.sourceServers.map((s) => s.account ?? scenario.accountId), ...scenario.stagingAccounts.map((s) => s.accountId)];
+  const missing = [...new Set(named.filter((id) => !known.has(id)))];
+  if (missing.length > 0) throw new ScenarioError(`the scenario names accounts the identity store does not have: ${missing.join(', ')}`);
+  const own = identity.credentials(defaultCredentials.accessKeyId);
+  if (own?.account === scenario.accountId) return { ...defaultCredentials };
+  const principal = identity.identity.accounts.find((a) => a.id === scenario.accountId)?.principals[0];
+  if (!principal) throw new ScenarioError(`account ${scenario.accountId} has no principal with credentials in the identity world: declare one under identity.accounts`);
+  return { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}) };
+}
+
+/**
+ * A DrsClient for the local service: its endpoint and Region, signing as a principal of its
+ * account (`localDrs.credentials`; the default world's `defaultCredentials` otherwise).
+ */
+export function drsClientFor(localDrs: Pick<LocalDrs, 'endpoint' | 'region'> & { credentials?: LocalCredentials }, config: Partial<DrsClientConfig> = {}): DrsClient {
   return new DrsClient({
     endpoint: localDrs.endpoint,
     region: localDrs.region,
-    credentials: { accessKeyId: 'AKIDLOCALDRS', secretAccessKey: 'local-drs-secret' },
+    credentials: localDrs.credentials ?? { ...defaultCredentials },
     ...config,
   });
 }

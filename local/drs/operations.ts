@@ -3,7 +3,7 @@
 // operation, otherwise a ValidationException naming the member (StartRecovery, for one, models no
 // ResourceNotFoundException).
 import { isoTime } from './clock.ts';
-import { conflictError, invalidField, resourceNotFoundError, type DrsError } from './errors.ts';
+import { accessDeniedError, conflictError, invalidField, resourceNotFoundError, type DrsError } from './errors.ts';
 import { operationModelsError } from './model.ts';
 import { paginate } from './pagination.ts';
 import { reverseReplication, startReplication, stopFailback } from './failback.ts';
@@ -268,39 +268,56 @@ export const operationHandlers: Record<string, OperationHandler> = {
     return {};
   },
 
+  // The staging accounts that have extended source servers into this account.
   ListStagingAccounts(sim, input, _nowMs, op) {
-    const result = paginate(op, [...sim.stagingAccounts.keys()].map((accountID) => ({ accountID })), (input.maxResults as number | undefined) ?? 50, input.nextToken as string | undefined);
+    const accounts = new Set<string>();
+    for (const record of sim.sourceServers.values()) if (record.server.stagingArea.stagingAccountID) accounts.add(record.server.stagingArea.stagingAccountID);
+    const result = paginate(op, [...accounts].map((accountID) => ({ accountID })), (input.maxResults as number | undefined) ?? 50, input.nextToken as string | undefined);
     return { accounts: result.items, nextToken: result.nextToken };
   },
 
+  // Servers of the staging account's DRS in this Region that are not extensions themselves and
+  // not yet extended here.
   ListExtensibleSourceServers(sim, input, _nowMs, op) {
     const stagingAccountID = input.stagingAccountID as string;
+    if (!sim.world.mayExtend(stagingAccountID, sim.accountId)) {
+      throw accessDeniedError(`Account ${sim.accountId} may not extend source servers of account ${stagingAccountID}: it is not a staging account of this account`);
+    }
     const extended = new Set([...sim.sourceServers.values()].map((r) => r.server.stagingArea.stagingSourceServerArn).filter(Boolean));
-    const candidates = (sim.stagingAccounts.get(stagingAccountID) ?? []).filter((s) => !extended.has(s.arn));
+    const candidates = [...sim.world.store(stagingAccountID, sim.region).sourceServers.values()]
+      .filter((r) => r.server.stagingArea.status === 'NOT_EXTENDED' && r.server.replicationDirection === 'FAILOVER' && !extended.has(r.server.arn))
+      .map((r) => ({ arn: r.server.arn, hostname: r.hostname, tags: { ...r.server.tags } }));
     const result = paginate(op, candidates, (input.maxResults as number | undefined) ?? 300, input.nextToken as string | undefined);
-    return { items: structuredClone(result.items), nextToken: result.nextToken };
+    return { items: result.items, nextToken: result.nextToken };
   },
 
+  // The extended source server lives in this (the target) account; its data stays in the
+  // staging account's staging area.
   CreateExtendedSourceServer(sim, input, nowMs) {
     const sourceServerArn = input.sourceServerArn as string;
-    let staged: { accountID: string; hostname: string; tags: Tags } | undefined;
-    for (const [accountID, servers] of sim.stagingAccounts) {
-      const match = servers.find((s) => s.arn === sourceServerArn);
-      if (match) staged = { accountID, hostname: match.hostname, tags: match.tags };
+    const [, , , region, stagingAccountID, resource] = sourceServerArn.split(':');
+    const stagingID = resource?.startsWith('source-server/') ? resource.slice('source-server/'.length) : undefined;
+    const staged =
+      stagingAccountID && stagingID && region === sim.region && sim.world.mayExtend(stagingAccountID, sim.accountId)
+        ? sim.world.store(stagingAccountID, region).sourceServers.get(stagingID)
+        : undefined;
+    if (!staged || staged.server.stagingArea.status !== 'NOT_EXTENDED') {
+      throw resourceNotFoundError(`Source server ${sourceServerArn} not found in a staging account`, sourceServerArn, 'SOURCE_SERVER');
     }
-    if (!staged) throw resourceNotFoundError(`Source server ${sourceServerArn} not found in a staging account`, sourceServerArn, 'SOURCE_SERVER');
     if ([...sim.sourceServers.values()].some((r) => r.server.stagingArea.stagingSourceServerArn === sourceServerArn)) {
       throw invalidField('sourceServerArn', `Source server ${sourceServerArn} is already extended`);
     }
     const sourceServerID = sourceServerIdFor(`extended:${sourceServerArn}`);
-    const server = sim.newSourceServer(sourceServerID, sim.arn('source-server', sourceServerID), staged.hostname, { ...staged.tags, ...((input.tags ?? {}) as Tags) }, isoTime(nowMs));
-    server.stagingArea = { status: 'EXTENDED', stagingAccountID: staged.accountID, stagingSourceServerArn: sourceServerArn };
+    const server = sim.newSourceServer(sourceServerID, sim.arn('source-server', sourceServerID), staged.hostname, { ...staged.server.tags, ...((input.tags ?? {}) as Tags) }, isoTime(nowMs));
+    server.stagingArea = staged.extensionError
+      ? { status: 'EXTENSION_ERROR', stagingAccountID, stagingSourceServerArn: sourceServerArn, errorMessage: staged.extensionError }
+      : { status: 'EXTENDED', stagingAccountID, stagingSourceServerArn: sourceServerArn };
     const record: SourceServerRecord = {
       server,
       hostname: staged.hostname,
-      originEnvironment: 'ON_PREMISES',
-      lagSeconds: 10,
-      snapshotPolicy: { everyMs: 600_000, count: 6 },
+      originEnvironment: staged.originEnvironment,
+      lagSeconds: staged.lagSeconds,
+      snapshotPolicy: staged.snapshotPolicy,
       onDemandSnapshots: [],
       launchActions: new Map(),
       actionBehaviour: new Map(),

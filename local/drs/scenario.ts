@@ -1,10 +1,15 @@
-// The scenario a local DRS service starts from: source servers, networks, staging accounts,
-// phase durations with jitter and faults. One zod schema; errors name the field.
+// The scenario a local DRS service starts from: its accounts (the identity world), source servers
+// per account and Region, networks, staging accounts, phase durations with jitter and faults. One
+// zod schema; errors name the field.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { defaultIdentity, parseIdentity, type ParsedIdentity } from '#local/identity/index.ts';
 import { faultSchema } from './faults.ts';
+
+/** DRS replicates at most 300 source servers per account and Region (DRS user guide, "Using multiple staging accounts"). */
+export const MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION = 300;
 
 const tagsSchema = z.record(z.string(), z.string()).default({});
 const accountId = z.string().regex(/^[0-9]{12}$/, 'an AWS account ID is 12 digits');
@@ -75,8 +80,12 @@ const snapshotsSchema = z.union([
   z.object({ times: z.array(z.iso.datetime({ offset: true })) }),
 ]);
 
-const sourceServerSchema = z.object({
+const sourceServerShape = {
   hostname: z.string().min(1),
+  /** The account (ID or alias of the identity world) whose DRS holds the server; default the scenario's accountId. */
+  account: z.string().optional(),
+  /** The Region whose DRS holds the server; default the scenario's region. */
+  region: z.string().optional(),
   id: z.string().regex(/^s-[0-9a-zA-Z]{17}$/, 'a source server ID is s- and 17 letters or digits').optional(),
   fqdn: z.string().optional(),
   tags: tagsSchema,
@@ -100,7 +109,10 @@ const sourceServerSchema = z.object({
   /** Which staging account holds the server's staging area (multi-account). */
   stagingAccountId: accountId.optional(),
   launchConfiguration: launchConfigurationSchema.optional(),
-}).refine((s) => s.originEnvironment !== 'AWS' || s.originRegion, { message: 'originRegion is required when originEnvironment is AWS', path: ['originRegion'] });
+  /** A staging account's server: extending it into a target account fails (EXTENSION_ERROR) with this message. */
+  extensionError: z.string().min(1).optional(),
+};
+const sourceServerSchema = strictBlock('a source server', sourceServerShape).refine((s) => s.originEnvironment !== 'AWS' || s.originRegion, { message: 'originRegion is required when originEnvironment is AWS', path: ['originRegion'] });
 
 const sourceNetworkSchema = z.object({
   id: z.string().regex(/^sn-[0-9a-zA-Z]{17}$/).optional(),
@@ -114,10 +126,12 @@ const sourceNetworkSchema = z.object({
 });
 
 const stagingAccountSchema = z.union([
-  accountId.transform((accountId) => ({ accountId, extensibleSourceServers: [] as { hostname: string; tags: Record<string, string> }[] })),
-  z.object({
+  accountId.transform((accountId) => ({ accountId, targetAccount: undefined as string | undefined, extensibleSourceServers: [] as { hostname: string; tags: Record<string, string> }[] })),
+  strictBlock('a staging account', {
     accountId,
-    /** Source servers replicating into the staging account that this account can extend. */
+    /** The account that may extend this staging account's servers (ID or alias); default the scenario's accountId. */
+    targetAccount: z.string().optional(),
+    /** Short form: servers of the staging account (in the scenario's Region), as `account:` servers would be. */
     extensibleSourceServers: z.array(z.object({ hostname: z.string().min(1), tags: tagsSchema })).default([]),
   }),
 ]);
@@ -138,12 +152,15 @@ const durationsSchema = z
   })
   .prefault({});
 
-export const scenarioSchema = z.object({
+export const scenarioSchema = strictBlock('a scenario', {
   seed: z.number().int().default(1),
   /** Simulated time at start; default: the real time now. */
   startTime: z.iso.datetime({ offset: true }).optional(),
   region: z.string().default('us-east-1'),
+  /** The account the service answers for by default (drsClientFor, inspection): the recovery (target) account. */
   accountId: accountId.default('111122223333'),
+  /** The accounts and their principals' credentials (local/identity's fragment); default the default identity world. */
+  identity: z.unknown().optional(),
   sourceServers: z.array(sourceServerSchema).default([]),
   sourceNetworks: z.array(sourceNetworkSchema).default([]),
   stagingAccounts: z.array(stagingAccountSchema).default([]),
@@ -173,7 +190,66 @@ export function parseScenario(scenario: unknown, source = 'scenario'): ParsedSce
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ScenarioError(`${source} is not a valid scenario:\n${problems.join('\n')}`);
   }
+  const scenarioIdentity = identityOf(result.data, source);
+  const problems = resolveAccounts(result.data, scenarioIdentity);
+  if (problems.length > 0) throw new ScenarioError(`${source} is not a valid scenario:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return result.data;
+}
+
+/** The scenario's identity world, validated (its errors name the field under `identity`). */
+export function identityOf(scenario: ParsedScenario, source = 'scenario'): ParsedIdentity {
+  try {
+    return parseIdentity(scenario.identity ?? defaultIdentity, `${source}: identity`);
+  } catch (error) {
+    throw new ScenarioError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * Replaces account aliases by IDs and checks every account named is in the identity world, and
+ * DRS's replication limit per account and Region. Returns the problems, each naming its field.
+ */
+function resolveAccounts(scenario: ParsedScenario, identity: ParsedIdentity): string[] {
+  const problems: string[] = [];
+  const byAlias = new Map(identity.accounts.flatMap((a) => (a.alias ? [[a.alias, a.id] as const] : [])));
+  const known = new Set(identity.accounts.map((a) => a.id));
+  const declared = `declared accounts: ${identity.accounts.map((a) => (a.alias ? `${a.id} (${a.alias})` : a.id)).join(', ')}`;
+  const resolve = (name: string, path: string): string => {
+    const id = byAlias.get(name) ?? name;
+    if (!known.has(id)) problems.push(`${path}: unknown account ${name}; ${declared}`);
+    return id;
+  };
+  resolve(scenario.accountId, 'accountId');
+  const replicating = new Map<string, number>();
+  scenario.sourceServers.forEach((server, index) => {
+    server.account = resolve(server.account ?? scenario.accountId, `sourceServers.${index}.account`);
+    server.region ??= scenario.region;
+    // An extended server replicates in its staging account; a stopped one does not replicate.
+    if (server.stagingAccountId || server.replication.state === 'STOPPED') return;
+    const key = `${server.account} in ${server.region}`;
+    replicating.set(key, (replicating.get(key) ?? 0) + 1);
+  });
+  scenario.stagingAccounts.forEach((staging, index) => {
+    resolve(staging.accountId, `stagingAccounts.${index}.accountId`);
+    staging.targetAccount = resolve(staging.targetAccount ?? scenario.accountId, `stagingAccounts.${index}.targetAccount`);
+    const key = `${staging.accountId} in ${scenario.region}`;
+    replicating.set(key, (replicating.get(key) ?? 0) + staging.extensibleSourceServers.length);
+  });
+  for (const [where, count] of replicating) {
+    if (count > MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION) {
+      problems.push(
+        `sourceServers: account ${where} has ${count} replicating source servers; DRS replicates at most ${MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION} per account and Region. ` +
+          'Spread them over staging accounts (`account:` on each server, `stagingAccounts:` naming the target) and extend them into the target account ' +
+          '(DRS user guide, "Using multiple staging accounts")',
+      );
+    }
+  }
+  return problems;
+}
+
+/** A scenario source server with its defaults, from the few members given. */
+export function scenarioServerOf(server: z.input<typeof sourceServerSchema>): ScenarioSourceServer {
+  return sourceServerSchema.parse(server);
 }
 
 /** Reads a YAML or JSON scenario file. */

@@ -4,6 +4,7 @@
 // (status codes, headers) this service exists to get exactly right.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { parseAuthorizationHeader, signedRequestOf, type AuthErrorCode, type IdentityStore } from '#local/identity/index.ts';
 import { isoTime } from './clock.ts';
 import { DrsError, lostResponseError, validationError } from './errors.ts';
 import { faultSchema, type LostResponseHow } from './faults.ts';
@@ -11,6 +12,7 @@ import { operationHandlers } from './operations.ts';
 import { operationHasBody, routeRequest } from './router.ts';
 import { validateInput } from './validate.ts';
 import type { DrsSimulator } from './simulator.ts';
+import type { DrsWorld } from './world.ts';
 
 /** Requests larger than this are refused (DRS requests are small JSON documents). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -98,6 +100,28 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(payload);
 }
 
+/**
+ * The errors a JSON-protocol AWS service answers for credentials it does not accept (the common
+ * errors of every AWS API reference), by the identity store's query-protocol code.
+ */
+const authErrorTypes: Record<AuthErrorCode, string> = {
+  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+  IncompleteSignature: 'IncompleteSignatureException',
+  InvalidClientTokenId: 'UnrecognizedClientException',
+  SignatureDoesNotMatch: 'InvalidSignatureException',
+  ExpiredToken: 'ExpiredTokenException',
+};
+
+/** What to do with a request whose credentials the identity world does not accept. */
+export type UnknownCredentials = 'reject' | 'homeAccount';
+
+/** `?accountId=…&region=…` of an inspection route. */
+function scopeOf(url: URL): { accountId?: string; region?: string } {
+  const accountId = url.searchParams.get('accountId') ?? undefined;
+  const region = url.searchParams.get('region') ?? undefined;
+  return { ...(accountId ? { accountId } : {}), ...(region ? { region } : {}) };
+}
+
 function sendError(response: ServerResponse, requestId: string, error: DrsError): void {
   send(response, error.statusCode, error.body(), {
     'x-amzn-requestid': requestId,
@@ -110,7 +134,11 @@ export class LocalDrsHttpServer {
   readonly server: Server;
   readonly calls = new CallLog();
 
-  constructor(private readonly sim: DrsSimulator) {
+  constructor(
+    private readonly world: DrsWorld,
+    private readonly identity: IdentityStore,
+    private readonly unknownCredentials: UnknownCredentials = 'reject',
+  ) {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
         // Last line of defence: a bug answers 500 instead of taking the service down.
@@ -137,11 +165,15 @@ export class LocalDrsHttpServer {
     if (url.pathname.startsWith('/_local/') || url.pathname === '/_local') return this.handleLocal(request.method ?? 'GET', url, body, response);
 
     const routed = routeRequest(request.method ?? 'GET', url);
-    const at = isoTime(this.sim.nowMs());
+    const at = isoTime(this.world.nowMs());
     const fail = (operation: string, input: unknown, error: DrsError) => {
       this.calls.record({ operation, input, status: error.statusCode, errorType: error.errorType, at });
       sendError(response, requestId, error);
     };
+    // As in AWS, credentials are checked before anything else: they choose the account and Region.
+    const store = this.storeOf(request, body.bytes);
+    if (store instanceof DrsError) return fail(routed instanceof DrsError ? 'UnknownOperation' : routed.operation.name, undefined, store);
+    const sim = store;
     if (routed instanceof DrsError) return fail('UnknownOperation', { method: request.method, path: url.pathname }, routed);
     const operation = routed.operation.name;
 
@@ -152,7 +184,7 @@ export class LocalDrsHttpServer {
       input = { ...parsed, ...routed.boundMembers };
     }
 
-    const injected = this.sim.requestFaults.check(operation);
+    const injected = this.world.requestFaults.check(operation);
     if (injected) return fail(operation, input, injected);
 
     const invalid = validateInput(routed.operation.input?.shape, input);
@@ -164,8 +196,8 @@ export class LocalDrsHttpServer {
     let output: unknown;
     let failure: DrsError | undefined;
     try {
-      const nowMs = this.sim.advance();
-      output = handler(this.sim, input, nowMs, operation);
+      const nowMs = sim.advance();
+      output = handler(sim, input, nowMs, operation);
     } catch (error) {
       failure = error instanceof DrsError ? error : new DrsError('InternalServerException', 500, `Local DRS service error: ${(error as Error).message}`);
     }
@@ -173,7 +205,7 @@ export class LocalDrsHttpServer {
 
     // The operation has run and changed state; only its answer goes missing, as when a connection
     // drops on the way back. The call log keeps what the operation did, so tests can count effects.
-    const lost = this.sim.requestFaults.takeLostResponse(operation);
+    const lost = this.world.requestFaults.takeLostResponse(operation);
     if (lost) {
       this.calls.record({ operation, input, status, ...(failure ? { errorType: failure.errorType } : {}), at, lostResponse: lost });
       if (lost === 'reset') return void request.socket.destroy();
@@ -184,35 +216,51 @@ export class LocalDrsHttpServer {
     send(response, status, status === 204 ? undefined : output, { 'x-amzn-requestid': requestId });
   }
 
+  /**
+   * The store a request is for: the account its SigV4 access key belongs to and the Region of its
+   * credential scope. With `homeAccount`, requests the identity world cannot place (unsigned, or
+   * an access key it does not know) go to the scenario's account, in their scope's Region.
+   */
+  private storeOf(request: IncomingMessage, body: Buffer): DrsSimulator | DrsError {
+    const auth = this.identity.authenticate(signedRequestOf(request, body), { service: 'drs' });
+    if (auth.ok) return this.world.store(auth.caller.account, auth.region);
+    if (this.unknownCredentials === 'homeAccount' && (auth.code === 'MissingAuthenticationToken' || auth.code === 'InvalidClientTokenId')) {
+      const header = request.headers.authorization;
+      const scope = header ? parseAuthorizationHeader(header) : undefined;
+      return this.world.store(this.world.scenario.accountId, typeof scope === 'object' ? scope.region : this.world.scenario.region);
+    }
+    return new DrsError(authErrorTypes[auth.code], auth.status, auth.message);
+  }
+
   private handleLocal(method: string, url: URL, body: ReadBody, response: ServerResponse): void {
     const route = `${method.toUpperCase()} ${url.pathname.replace(/\/$/, '')}`;
     const bad = (message: string) => send(response, 400, { message });
     try {
       switch (route) {
         case 'GET /_local/state':
-          return send(response, 200, this.sim.state());
+          return send(response, 200, this.world.state(scopeOf(url)));
         case 'GET /_local/calls':
           return send(response, 200, { total: this.calls.count(), calls: this.calls.all() });
         case 'GET /_local/timeline':
-          return send(response, 200, { jobs: this.sim.timeline() });
+          return send(response, 200, { jobs: this.world.timeline(scopeOf(url)) });
         case 'POST /_local/faults': {
           const parsed = parseJsonObject(body);
           if (parsed instanceof DrsError) return bad(parsed.message);
           const fault = faultSchema.safeParse(parsed);
           if (!fault.success) return bad(fault.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-          this.sim.injectFault(fault.data);
+          this.world.injectFault(fault.data);
           return send(response, 201, { injected: fault.data });
         }
         case 'DELETE /_local/faults':
-          this.sim.clearFaults();
+          this.world.clearFaults();
           return send(response, 204, undefined);
         case 'POST /_local/advance': {
           const parsed = parseJsonObject(body);
           const seconds = parsed instanceof DrsError ? undefined : parsed.seconds;
           if (typeof seconds !== 'number' || !(seconds >= 0)) return bad('body must be {"seconds": <non-negative number>}');
-          this.sim.clock.advanceBy(seconds);
-          this.sim.advance();
-          return send(response, 200, { now: this.sim.clock.now().toISOString() });
+          this.world.clock.advanceBy(seconds);
+          this.world.advance();
+          return send(response, 200, { now: this.world.clock.now().toISOString() });
         }
         default:
           return send(response, 404, { message: `No local route ${route}. Try GET /_local/state, GET /_local/calls, GET /_local/timeline, POST|DELETE /_local/faults, POST /_local/advance` });

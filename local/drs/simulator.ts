@@ -1,17 +1,19 @@
-// The simulated DRS account: source servers, jobs, recovery instances, snapshots, networks, tags.
-// Time only moves forward through `advance()`, called before every operation: all scheduled
-// events due by the simulated "now" are applied in order, so state is a pure function of the
-// scenario, the requests and the clock.
-import { SimulatedClock, isoDuration, isoTime } from './clock.ts';
-import { EventSchedule } from './events.ts';
-import { faultSchema, RequestFaults, type Fault } from './faults.ts';
-import { IdFactory, SeededRandom, ec2InstanceIdFor, launchActionIdFor, snapshotIdFor, sourceNetworkIdFor, sourceServerIdFor } from './ids.ts';
+// One simulated DRS account in one Region: source servers, jobs, recovery instances, snapshots,
+// networks, tags, quotas. DRS keeps all of these per account and Region; the world (world.ts)
+// holds one store per pair and the clock and schedule they share. Time only moves forward through
+// `advance()`, called before every operation: all scheduled events due by the simulated "now" are
+// applied in order, so state is a pure function of the scenario, the requests and the clock.
+import { isoDuration, isoTime, type SimulatedClock } from './clock.ts';
+import type { EventSchedule } from './events.ts';
+import { faultSchema, type Fault, type RequestFaults } from './faults.ts';
+import { IdFactory, SeededRandom, hashToInt, ec2InstanceIdFor, launchActionIdFor, snapshotIdFor, sourceNetworkIdFor, sourceServerIdFor } from './ids.ts';
 import { conflictError, quotaCodes, serviceQuotaExceededError } from './errors.ts';
 import { newLaunchConfiguration } from './launch-configuration.ts';
+import type { DrsWorld } from './world.ts';
 import type { ParsedScenario, PhaseDuration, ScenarioLaunchConfiguration, ScenarioSourceServer } from './scenario.ts';
 import type {
   DataReplicationState, Job, JobLog, LaunchAction, LaunchConfiguration, RecoveryInstance, RecoverySnapshot, SourceNetwork,
-  SourceServer, StagingSourceServer, Tags,
+  SourceServer, Tags,
 } from './wire.ts';
 
 /** DRS service quotas (third-party audit of the quota page, Jan 2026). */
@@ -30,6 +32,8 @@ export interface SourceServerRecord {
   /** Scenario behaviour of launch actions, by action name. */
   actionBehaviour: Map<string, { durationSeconds?: number; fails?: string }>;
   launchFails?: string;
+  /** A staging account's server: extending it into a target account ends in EXTENSION_ERROR with this message. */
+  extensionError?: string;
   /** GetLaunchConfiguration: read by each launch when its job is created. */
   launchConfiguration: LaunchConfiguration;
 }
@@ -82,11 +86,10 @@ export interface NetworkRecord {
 export type DurationName = Exclude<keyof ParsedScenario['durations'], 'jitter'>;
 
 export class DrsSimulator {
+  readonly scenario: ParsedScenario;
   readonly clock: SimulatedClock;
-  readonly schedule = new EventSchedule();
+  readonly schedule: EventSchedule;
   readonly ids: IdFactory;
-  readonly region: string;
-  readonly accountId: string;
   readonly startMs: number;
 
   readonly sourceServers = new Map<string, SourceServerRecord>();
@@ -95,7 +98,6 @@ export class DrsSimulator {
   readonly jobOrder: string[] = [];
   readonly recoveryInstances = new Map<string, InstanceRecord>();
   readonly sourceNetworks = new Map<string, NetworkRecord>();
-  readonly stagingAccounts = new Map<string, StagingSourceServer[]>();
   /** Tags by ARN, shared with the records' own `tags` objects. */
   readonly tagsByArn = new Map<string, Tags>();
 
@@ -104,7 +106,7 @@ export class DrsSimulator {
   readonly activeJobOfNetwork = new Map<string, string>();
   readonly activeJobs = new Map<string, number>();
 
-  readonly requestFaults = new RequestFaults();
+  readonly requestFaults: RequestFaults;
   launchFailures: { sourceServerID: string; rawError: string; remaining?: number }[] = [];
   actionFailures: { sourceServerID: string; actionName: string; failureReason: string }[] = [];
   failbackErrors = new Set<string>();
@@ -112,14 +114,18 @@ export class DrsSimulator {
   ssmAgentNeverDiscovered = new Set<string>();
   networkFailures = new Map<string, string>();
 
-  constructor(readonly scenario: ParsedScenario, speed: number) {
-    const epoch = scenario.startTime ? new Date(scenario.startTime) : new Date();
-    this.clock = new SimulatedClock(epoch, speed);
-    this.startMs = epoch.getTime();
-    this.region = scenario.region;
-    this.accountId = scenario.accountId;
-    this.ids = new IdFactory(scenario.seed);
-    for (const server of scenario.sourceServers) this.addScenarioServer(server);
+  /** A store of `world` for `accountId` in `region`; the scenario's home store also holds its source networks. */
+  constructor(readonly world: DrsWorld, readonly accountId: string, readonly region: string) {
+    const scenario = world.scenario;
+    this.scenario = scenario;
+    this.clock = world.clock;
+    this.schedule = world.schedule;
+    this.requestFaults = world.requestFaults;
+    this.startMs = world.startMs;
+    const home = accountId === scenario.accountId && region === scenario.region;
+    // The home store keeps the scenario's seed, so its job and instance IDs are as before.
+    this.ids = new IdFactory(home ? scenario.seed : hashToInt(`${scenario.seed}:${accountId}:${region}`));
+    if (!home) return;
     for (const network of scenario.sourceNetworks) {
       const sourceNetworkID = network.id ?? sourceNetworkIdFor(network.vpcId);
       const record: NetworkRecord = {
@@ -138,17 +144,6 @@ export class DrsSimulator {
       this.sourceNetworks.set(sourceNetworkID, record);
       this.tagsByArn.set(record.network.arn, record.network.tags);
     }
-    for (const account of scenario.stagingAccounts) {
-      this.stagingAccounts.set(
-        account.accountId,
-        account.extensibleSourceServers.map((s) => ({
-          hostname: s.hostname,
-          arn: `arn:aws:drs:${this.region}:${account.accountId}:source-server/${sourceServerIdFor(`${account.accountId}:${s.hostname}`)}`,
-          tags: s.tags,
-        })),
-      );
-    }
-    for (const fault of scenario.faults) this.injectFault(fault);
   }
 
   arn(kind: string, id: string, region = this.region, accountId = this.accountId): string {
@@ -161,9 +156,7 @@ export class DrsSimulator {
 
   /** Applies everything scheduled up to the simulated now. */
   advance(): number {
-    const now = this.nowMs();
-    this.schedule.runUntil(now);
-    return now;
+    return this.world.advance();
   }
 
   /** A phase duration in ms: scenario seconds with jitter from the job's seeded PRNG. */
@@ -174,7 +167,7 @@ export class DrsSimulator {
     return Math.round(random.jittered(seconds, jitter)) * 1000;
   }
 
-  private addScenarioServer(spec: ScenarioSourceServer): void {
+  addScenarioServer(spec: ScenarioSourceServer): void {
     const sourceServerID = spec.id ?? sourceServerIdFor(spec.hostname);
     if (this.sourceServers.has(sourceServerID)) throw new Error(`duplicate source server ${sourceServerID} (${spec.hostname})`);
     const added = isoTime(this.startMs - 30 * 86_400_000);
@@ -212,6 +205,7 @@ export class DrsSimulator {
       launchActions: new Map(),
       actionBehaviour: new Map(),
       ...(spec.launchFails ? { launchFails: spec.launchFails } : {}),
+      ...(spec.extensionError ? { extensionError: spec.extensionError } : {}),
       launchConfiguration: this.newLaunchConfiguration(sourceServerID, spec.hostname, spec.launchConfiguration),
     };
     for (const action of spec.launchActions) {
@@ -283,7 +277,7 @@ export class DrsSimulator {
   // ---- faults -------------------------------------------------------------------------------
 
   /** Resolves a fault's server by ID or hostname; throws when the scenario has no such server. */
-  private serverOfFault(fault: { sourceServerID?: string; hostname?: string }): string {
+  serverOfFault(fault: { sourceServerID?: string; hostname?: string }): string {
     if (fault.sourceServerID) return fault.sourceServerID;
     for (const record of this.sourceServers.values()) if (record.hostname === fault.hostname) return record.server.sourceServerID;
     throw new Error(`fault names hostname ${fault.hostname}, which is not a source server of the scenario`);

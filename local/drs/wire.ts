@@ -106,7 +106,7 @@ export interface SourceServer {
     os: { fullString: string };
     supportsNitroInstances: boolean;
   };
-  stagingArea: { status: 'EXTENDED' | 'EXTENSION_ERROR' | 'NOT_EXTENDED'; stagingAccountID?: string; stagingSourceServerArn?: string };
+  stagingArea: { status: 'EXTENDED' | 'EXTENSION_ERROR' | 'NOT_EXTENDED'; stagingAccountID?: string; stagingSourceServerArn?: string; errorMessage?: string };
   sourceCloudProperties?: { originAccountID?: string; originRegion?: string; originAvailabilityZone?: string };
   replicationDirection: 'FAILOVER' | 'FAILBACK';
   reversedDirectionSourceServerArn?: string;

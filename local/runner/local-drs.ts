@@ -49,6 +49,8 @@ export interface DrsStateView {
 export interface LocalDrs {
   endpoint: string;
   region: string;
+  /** Credentials of the scenario's account, what the handlers sign with; default the default world's function role. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Simulated seconds per real second. */
   speed: number;
   /** The simulated clock: the time every DRS record and every report of the run uses. */

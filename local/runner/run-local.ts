@@ -20,6 +20,7 @@ import {
 } from './definition.ts';
 import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
+import { defaultCredentials } from '#local/identity/index.ts';
 import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
@@ -257,6 +258,7 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
  * them at this run's local DRS service, plans and report folder.
  */
 function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, eventsFile: string, verbose: boolean): Record<string, string> {
+  const credentials = drs.credentials ?? defaultCredentials;
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
     DRS_ENDPOINT: drs.endpoint,
@@ -266,11 +268,12 @@ function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string,
     // Set in a shell for AWS, these would send a local run's reports and events there.
     REPORTS_BUCKET: undefined,
     EVENT_BUS_NAME: undefined,
-    // Dummy credentials: the local DRS service does not check signatures, and real ones from
-    // the shell must never reach it (nor the SDK go looking for a profile or instance role).
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SESSION_TOKEN: undefined,
+    // The function role's session in the scenario's account, as Lambda hands it over: the local
+    // DRS service places requests by their signing key. Real ones from the shell must never reach
+    // it (nor the SDK go looking for a profile or instance role).
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
     AWS_PROFILE: undefined,
     AWS_EC2_METADATA_DISABLED: 'true',
     POWERTOOLS_SERVICE_NAME: 'drs-orchestrator',

@@ -18,6 +18,7 @@ import {
   ValidationException,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
+import { drsClientFor } from '#local/drs/index.ts';
 import { rejectionOf, serverIds, sourceServerByHostname, startTestDrs, waitForJob, type TestDrs } from './helpers.ts';
 
 let t: TestDrs;
@@ -114,7 +115,9 @@ describe('failback to an EC2 origin: reverse replication', () => {
 
     const { reversedDirectionSourceServerArn: arn } = await t.client.send(new ReverseReplicationCommand({ recoveryInstanceID: recovered.recoveryInstanceID! }));
     const reversedID = arn!.split('/')[1]!;
-    const describe = async () => (await t.client.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: [reversedID] } }))).items![0]!;
+    const originRegion = drsClientFor(t.drs, { region: 'us-west-2' });
+    const describe = async () => (await originRegion.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: [reversedID] } }))).items![0]!;
+    const inRecoveryRegion = (await t.client.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: [reversedID] } }))).items!;
     const initiating = await describe();
     t.drs.advanceBy(3600);
     const continuous = await describe();
@@ -122,6 +125,7 @@ describe('failback to an EC2 origin: reverse replication', () => {
 
     expect(recovered.originEnvironment).toBe('AWS');
     expect(arn).toMatch(/^arn:aws:drs:us-west-2:111122223333:source-server\/s-[0-9a-zA-Z]{17}$/);
+    expect(inRecoveryRegion).toEqual([]); // DRS of the origin Region holds it
     expect(initiating).toMatchObject({ replicationDirection: 'FAILBACK', dataReplicationInfo: { dataReplicationState: 'INITIATING' } });
     expect(initiating.sourceProperties?.identificationHints?.awsInstanceID).toBe(recovered.recoveryInstanceID);
     expect(continuous.dataReplicationInfo?.dataReplicationState).toBe('CONTINUOUS');

@@ -17,8 +17,12 @@ export async function defaultScenario(edit: (scenario: Scenario) => void = () =>
   return scenario;
 }
 
+/**
+ * Unsigned raw calls and tests that sign with dummy keys land in the scenario's account
+ * (`unknownCredentials: 'homeAccount'`); multi-account.test.ts checks the strict default.
+ */
 export async function startTestDrs(scenario?: Scenario): Promise<TestDrs> {
-  const drs = await startLocalDrs({ scenario: scenario ?? (await defaultScenario()), speed: 0, port: 0 });
+  const drs = await startLocalDrs({ scenario: scenario ?? (await defaultScenario()), speed: 0, port: 0, unknownCredentials: 'homeAccount' });
   return { drs, client: drsClientFor(drs) };
 }
 

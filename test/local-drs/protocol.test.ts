@@ -166,7 +166,7 @@ describe('pagination', () => {
     const tooMany = await rejectionOf(t.client.send(new ListStagingAccountsCommand({ maxResults: 51 })));
 
     expect($metadata.httpStatusCode).toBe(200);
-    expect(accounts).toEqual([{ accountID: '444455556666' }]);
+    expect(accounts).toEqual([]); // no server extended yet (multi-account.test.ts lists one)
     expect(tooMany).toBeInstanceOf(ValidationException);
   });
 });

@@ -1,0 +1,117 @@
+// The local DRS world: one store (DrsSimulator) per account and Region, as DRS keeps source
+// servers, jobs, recovery instances and quotas per account and Region, sharing one simulated clock
+// and one event schedule so time moves for every store at once. Stores are made on first use: an
+// account the identity world knows but the scenario gives no servers answers empty lists.
+import { SimulatedClock, isoTime } from './clock.ts';
+import { EventSchedule } from './events.ts';
+import { faultSchema, RequestFaults, type Fault } from './faults.ts';
+import { sourceServerIdFor } from './ids.ts';
+import { scenarioServerOf, type ParsedScenario } from './scenario.ts';
+import { DrsSimulator, type JobTimeline } from './simulator.ts';
+
+/** Which stores an inspection covers: an account (default: the scenario's) and one Region or all. */
+export interface StoreScope {
+  accountId?: string;
+  region?: string;
+}
+
+export class DrsWorld {
+  readonly clock: SimulatedClock;
+  readonly schedule = new EventSchedule();
+  /** Request faults (throttling, errors, lost responses) hit the endpoint, whatever the account. */
+  readonly requestFaults = new RequestFaults();
+  readonly startMs: number;
+  readonly home: DrsSimulator;
+  private readonly stores = new Map<string, DrsSimulator>();
+  /** Staging account → the target accounts that may extend its servers. */
+  private readonly extensibleInto = new Map<string, Set<string>>();
+
+  constructor(readonly scenario: ParsedScenario, speed: number) {
+    const epoch = scenario.startTime ? new Date(scenario.startTime) : new Date();
+    this.clock = new SimulatedClock(epoch, speed);
+    this.startMs = epoch.getTime();
+    this.home = this.store(scenario.accountId, scenario.region);
+    for (const server of scenario.sourceServers) this.store(server.account ?? scenario.accountId, server.region ?? scenario.region).addScenarioServer(server);
+    for (const staging of scenario.stagingAccounts) {
+      const targets = this.extensibleInto.get(staging.accountId) ?? new Set<string>();
+      targets.add(staging.targetAccount ?? scenario.accountId);
+      this.extensibleInto.set(staging.accountId, targets);
+      // The short form lists the staging account's servers here; they live in its own store.
+      const store = this.store(staging.accountId, scenario.region);
+      for (const server of staging.extensibleSourceServers) {
+        store.addScenarioServer(scenarioServerOf({ hostname: server.hostname, tags: server.tags, id: sourceServerIdFor(`${staging.accountId}:${server.hostname}`) }));
+      }
+    }
+    for (const fault of scenario.faults) this.injectFault(fault);
+  }
+
+  /** The store of `accountId` in `region`, made empty on first use. */
+  store(accountId: string, region: string): DrsSimulator {
+    const key = `${accountId}/${region}`;
+    let store = this.stores.get(key);
+    if (!store) {
+      store = new DrsSimulator(this, accountId, region);
+      this.stores.set(key, store);
+    }
+    return store;
+  }
+
+  /** Whether the scenario lets `targetAccount` extend source servers of `stagingAccount`. */
+  mayExtend(stagingAccount: string, targetAccount: string): boolean {
+    return this.extensibleInto.get(stagingAccount)?.has(targetAccount) ?? false;
+  }
+
+  storesOf(scope: StoreScope = {}): DrsSimulator[] {
+    const accountId = scope.accountId ?? this.scenario.accountId;
+    return [...this.stores.values()].filter((store) => store.accountId === accountId && (scope.region === undefined || store.region === scope.region));
+  }
+
+  nowMs(): number {
+    return Math.floor(this.clock.nowMs());
+  }
+
+  /** Applies everything scheduled, in every store, up to the simulated now. */
+  advance(): number {
+    const now = this.nowMs();
+    this.schedule.runUntil(now);
+    return now;
+  }
+
+  /** A server fault goes to the store holding the server (the home store first); request faults to the endpoint. */
+  injectFault(input: Fault): void {
+    const fault = faultSchema.parse(input);
+    if (this.requestFaults.add(fault)) return;
+    const target = 'sourceServerID' in fault || 'hostname' in fault ? (fault as { sourceServerID?: string; hostname?: string }) : undefined;
+    const holder = target
+      ? [this.home, ...this.stores.values()].find((store) =>
+          target.sourceServerID ? store.sourceServers.has(target.sourceServerID) : [...store.sourceServers.values()].some((r) => r.hostname === target.hostname),
+        )
+      : undefined;
+    (holder ?? this.home).injectFault(fault);
+  }
+
+  clearFaults(): void {
+    this.requestFaults.clear();
+    for (const store of this.stores.values()) store.clearFaults();
+  }
+
+  /** The records of an account (default: the scenario's), in one Region or all, as DRS returns them. */
+  state(scope: StoreScope = {}) {
+    const now = this.advance();
+    const parts = this.storesOf(scope).map((store) => store.state());
+    const jobs = parts.flatMap((part) => part.jobs).sort((a, b) => b.creationDateTime.localeCompare(a.creationDateTime));
+    return {
+      now: isoTime(now),
+      sourceServers: parts.flatMap((part) => part.sourceServers),
+      jobs,
+      recoveryInstances: parts.flatMap((part) => part.recoveryInstances),
+      sourceNetworks: parts.flatMap((part) => part.sourceNetworks),
+    };
+  }
+
+  timeline(scope: StoreScope = {}): JobTimeline[] {
+    return this.storesOf(scope)
+      .flatMap((store) => store.timeline())
+      .sort((a, b) => a.created.localeCompare(b.created));
+  }
+}
