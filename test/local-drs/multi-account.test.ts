@@ -16,6 +16,7 @@ import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { defaultCredentials, defaultIdentity, DEFAULT_STAGING_ROLE_ARN } from '#local/identity/index.ts';
 import { drsClientFor, generateScenario, parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 import { startLocalSts, stsClientFor, type LocalSts } from '#local/sts/index.ts';
+import { fileURLToPath } from 'node:url';
 import { TEST_START_TIME, rejectionOf } from './helpers.ts';
 
 const RECOVERY = '111122223333';
@@ -91,6 +92,8 @@ describe('accounts and Regions are told apart by the request signature', () => {
     expect(job!.arn).toMatch(new RegExp(`^arn:aws:drs:us-east-1:${STAGING}:job/`));
     expect(stagingJobs.map((j) => j.jobID)).toContain(job!.jobID);
     expect(recoveryJobs.map((j) => j.jobID)).not.toContain(job!.jobID);
+    expect(drs.state({ accountId: STAGING }).jobs.map((j) => j.jobID)).toEqual([job!.jobID]);
+    expect(drs.state().jobs.map((j) => j.jobID)).not.toContain(job!.jobID);
   });
 
   it('keeps one source server ID space per Region: the same ID names a different server in each', async () => {
@@ -186,6 +189,20 @@ describe('extension across accounts', () => {
 });
 
 describe('the scenario format', () => {
+  it('loads the shipped multi-account scenario: each account and Region sees its own servers', async () => {
+    const shipped = await startLocalDrs({ scenario: fileURLToPath(new URL('../../scenarios/multi-account.yaml', import.meta.url)), speed: 0 });
+    try {
+      const client = drsClientFor(shipped);
+      const extensibleB = (await client.send(new ListExtensibleSourceServersCommand({ stagingAccountID: '777788889999' }))).items ?? [];
+
+      expect(await hostnames(client)).toEqual(['orders-db-1']);
+      expect(await hostnames(drsClientFor(shipped, { region: 'us-west-2' }))).toEqual(['orders-db-1-west']);
+      expect(extensibleB.map((s) => s.hostname).sort()).toEqual(['orders-web-1', 'orders-web-2']);
+    } finally {
+      await shipped.stop();
+    }
+  });
+
   it('refuses 301 replicating source servers in one account and Region, pointing at staging accounts', () => {
     const tooMany = { sourceServers: Array.from({ length: 301 }, (_, i) => server(`host-${i}`)) };
 
