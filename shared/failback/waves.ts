@@ -91,7 +91,7 @@ function failbackLaunchLoop(run: FailbackRun, waveName: string, drs: FullDrsPort
 /**
  * The engine loop of EC2-origin failback launches: StartRecovery of the reversed source servers in
  * their origin Region. StartRecovery jobs only: the failback launches carry the same tags (and the
- * local DRS service answers every Region from one store).
+ * local DRS service keeps a store per account and Region, as DRS does).
  */
 function originLaunchLoop(run: FailbackRun, waveName: string, origin: DrsPort): JobLoop {
   return {

@@ -2,27 +2,37 @@
 // every one of them talking to DRS_ENDPOINT when it is set (the local DRS service here).
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalDrs } from '#local/drs/index.ts';
-import { startTestDrs } from '../local-drs/helpers.ts';
+import { startLocalDrs } from '#local/drs/index.ts';
+import { DEFAULT_STAGING_ROLE_ARN } from '#local/identity/defaults.ts';
+import { defaultScenario } from '../local-drs/helpers.ts';
 
 let localDrs: LocalDrs;
 let aws: typeof import('#shared/aws/drs.ts');
 
-/** Another account, reached with credentials that say when they are asked for (as an STS role's would be). */
+/**
+ * Another account (the default world's staging account), reached with a role session minted for
+ * it, handed out by a provider that says when it is asked (as an STS role's provider would be).
+ */
 const credentialsAsked: string[] = [];
-const otherAccount = {
-  account: '222233334444',
-  credentials: async () => {
-    credentialsAsked.push('222233334444');
-    return { accessKeyId: 'AKIAOTHERACCOUNT', secretAccessKey: 'other-account-secret' };
-  },
-};
+let otherAccount: { account: string; credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> };
 
 beforeAll(async () => {
-  ({ drs: localDrs } = await startTestDrs());
+  localDrs = await startLocalDrs({ scenario: await defaultScenario(), speed: 0 });
   vi.stubEnv('AWS_REGION', localDrs.region);
   vi.stubEnv('DRS_ENDPOINT', localDrs.endpoint);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', localDrs.credentials.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', localDrs.credentials.secretAccessKey);
+  vi.stubEnv('AWS_SESSION_TOKEN', localDrs.credentials.sessionToken ?? '');
+  const stagingRole = localDrs.identity.role(DEFAULT_STAGING_ROLE_ARN);
+  if (stagingRole === undefined) throw new Error(`the default identity world has no ${DEFAULT_STAGING_ROLE_ARN}`);
+  const session = localDrs.identity.mintRoleSession(stagingRole, 'aws-drs-test', 3600);
+  otherAccount = {
+    account: stagingRole.account,
+    credentials: async () => {
+      credentialsAsked.push(stagingRole.account);
+      return { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+    },
+  };
   vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'false');
   aws = await import('#shared/aws/drs.ts');
 });
@@ -46,13 +56,12 @@ describe('the DRS ports of the composition root', () => {
     expect(aws.drsPortFor({ region: localDrs.region, ...otherAccount })).toBe(otherAccountHere);
   });
 
-  it('talk to DRS_ENDPOINT, with this account\'s credentials or the ones given for another account', async () => {
-    const expected = (await aws.drs.listSourceServers()).map((server) => server.sourceServerID);
-
+  it('talk to DRS_ENDPOINT, with this account\'s credentials or the ones given for another account, and DRS keeps the accounts apart', async () => {
+    const home = (await aws.drs.listSourceServers()).map((server) => server.sourceServerID);
     const viaOtherAccount = await aws.drsPortFor({ region: localDrs.region, ...otherAccount }).listSourceServers();
 
-    expect(expected.length).toBeGreaterThan(0);
-    expect(credentialsAsked).toContain('222233334444');
-    expect(viaOtherAccount.map((server) => server.sourceServerID)).toEqual(expected);
+    expect(home.length).toBeGreaterThan(0);
+    expect(credentialsAsked).toContain(otherAccount.account);
+    expect(viaOtherAccount.map((server) => server.sourceServerID).filter((id) => home.includes(id))).toEqual([]);
   });
 });
