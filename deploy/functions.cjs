@@ -90,9 +90,12 @@ function step(statements, settings = {}) {
 
 const readWaveJobs = () => [read('DescribeJobs', 'DescribeSourceServers')];
 
+/** ReverseReplication's dependent actions (SAR), besides drs:DescribeSourceServers and ec2:DescribeInstances. */
+const REVERSE_REPLICATION_DRS = ['DescribeReplicationConfigurationTemplates'];
+
 /** The failback launch: startFailbackWave and checkFailback need the same. */
 const failbackLaunch = ({ manifest }) => [
-  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions'),
+  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions', ...REVERSE_REPLICATION_DRS),
   allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
   // EC2 origins: the reversed source server is recovered in the origin Region.
   allow(['drs:StartRecovery'], drsArnAnyRegion('source-server')),
@@ -175,7 +178,7 @@ const FUNCTIONS = {
   checkFailback: step(failbackLaunch),
   checkFailbackPostLaunchActions: step(readWaveJobs),
   reprotectFailbackWave: step(() => [
-    read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
+    read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', ...REVERSE_REPLICATION_DRS),
     allow(['drs:StartReplication'], drsArnAnyRegion('source-server')),
     allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
     allow(TERMINATE_EC2, '*'),
