@@ -78,6 +78,17 @@ function launchStatements(manifest) {
   ];
 }
 
+/**
+ * Actions DRS performs with the function's credentials (forward access): allowed only when the
+ * request comes through DRS (aws:CalledVia, as AWS's own AWSElasticDisasterRecoveryConsoleFullAccess_v2
+ * scopes DRS's EC2 calls). The functions call no EC2 or CloudFormation API themselves.
+ */
+const VIA_DRS = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['drs.amazonaws.com'] } };
+const viaDrs = (Action, Resource, Condition = {}) => ({ Effect: 'Allow', Action, Resource, Condition: { ...VIA_DRS, ...Condition } });
+
+/** DescribeRecoveryInstances' dependent actions (SAR): DRS looks up the source servers and the EC2 instances. */
+const describeRecoveryInstances = () => [read('DescribeRecoveryInstances', 'DescribeSourceServers'), viaDrs(['ec2:DescribeInstances'], '*')];
+
 const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
 
 /**
@@ -173,7 +184,7 @@ const FUNCTIONS = {
   checkSourceNetworks: step(() => [read('DescribeJobs', 'DescribeJobLogItems')]),
 
   validateFailbackInput: step(() => [read('DescribeJobs')]),
-  checkFailbackReadiness: step(() => [read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md')]),
+  checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
   startFailbackWave: step(failbackLaunch),
   checkFailback: step(failbackLaunch),
   checkFailbackPostLaunchActions: step(readWaveJobs),
@@ -183,9 +194,10 @@ const FUNCTIONS = {
     allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
     allow(TERMINATE_EC2, '*'),
   ]),
-  stopStartedFailbacks: step(() => [read('DescribeJobs', 'DescribeRecoveryInstances'), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
+  // The failure path's clean-up: it must be able to list what it stops.
+  stopStartedFailbacks: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
   writeFailbackReport: step(
-    () => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md', '.html')],
+    () => [read('DescribeJobs', 'DescribeJobLogItems'), ...describeRecoveryInstances(), reports('.json', '.md', '.html')],
     { timeout: 120 },
   ),
 };
