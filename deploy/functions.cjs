@@ -67,7 +67,9 @@ const SOURCE_NETWORK_STACK = [
 /** What a function that launches recovery instances (StartRecovery) needs besides DRS. */
 function launchStatements(manifest) {
   return [
-    allow(['drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource'], sub('arn:${AWS::Partition}:drs:*:${AWS::AccountId}:*')),
+    allow(['drs:CreateRecoveryInstanceForDrs'], drsArnAnyRegion('source-server')),
+    // No resource types (SAR): a statement scoped to ARNs never matches it.
+    allow(['drs:ListTagsForResource'], DRS_ANY),
     allow(START_RECOVERY_EC2, '*'),
     {
       Effect: 'Allow',
