@@ -110,8 +110,9 @@ const REVERSE_REPLICATION_DRS = ['DescribeReplicationConfigurationTemplates'];
 const failbackLaunch = ({ manifest }) => [
   read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions', ...REVERSE_REPLICATION_DRS),
   allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
-  // EC2 origins: the reversed source server is recovered in the origin Region.
-  allow(['drs:StartRecovery'], drsArnAnyRegion('source-server')),
+  // EC2 origins: the reversed source server is recovered in the origin Region, waiting for the
+  // post-launch actions its launch configuration enables.
+  allow(['drs:StartRecovery', 'drs:GetLaunchConfiguration'], drsArnAnyRegion('source-server')),
   allow(['drs:TagResource'], drsArnAnyRegion('job')),
   ...launchStatements(manifest),
 ];
@@ -154,7 +155,8 @@ const FUNCTIONS = {
     ({ manifest }) => [
       read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots'),
       read('ListLaunchActions'),
-      allow(['drs:StartRecovery'], drsArn('source-server')),
+      // GetLaunchConfiguration: whether a server's post-launch actions are enabled, to wait for them.
+      allow(['drs:StartRecovery', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
       ...launchStatements(manifest),
