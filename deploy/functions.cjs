@@ -41,10 +41,16 @@ const START_RECOVERY_EC2 = [
 /** TerminateRecoveryInstances' dependent actions (Service Authorization Reference). */
 const TERMINATE_EC2 = ['ec2:DeleteVolume', 'ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:TerminateInstances'];
 
-const DEFAULT_PASS_ROLES = [
+/** The instance roles DRS's default launch templates attach; a stage's `launch.passRoleArns` replaces them. */
+const DEFAULT_INSTANCE_ROLES = [
   'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole',
   'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceWithLaunchActionsRole',
 ];
+/**
+ * The conversion server DRS launches during a recovery runs with this role, passed with the
+ * caller's credentials like the instance roles (AWS's console policy passes it too): always.
+ */
+const CONVERSION_SERVER_ROLE = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryConversionServerRole';
 
 /**
  * StartSourceNetworkRecovery deploys the recovered VPC with a CloudFormation stack under the
@@ -74,7 +80,7 @@ function launchStatements(manifest) {
     {
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: (manifest.config.launch.passRoleArns ?? DEFAULT_PASS_ROLES).map(sub),
+      Resource: [CONVERSION_SERVER_ROLE, ...(manifest.config.launch.passRoleArns ?? DEFAULT_INSTANCE_ROLES)].map(sub),
       Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     },
   ];
@@ -90,6 +96,13 @@ const viaDrs = (Action, Resource, Condition = {}) => ({ Effect: 'Allow', Action,
 
 /** DescribeRecoveryInstances' dependent actions (SAR): DRS looks up the source servers and the EC2 instances. */
 const describeRecoveryInstances = () => [read('DescribeRecoveryInstances', 'DescribeSourceServers'), viaDrs(['ec2:DescribeInstances'], '*')];
+
+/**
+ * Automation post-launch actions run with the credentials of whoever started the job: every
+ * function that calls StartRecovery (startWave, and the failback launch in origin Regions).
+ */
+const launchActionsPolicy = ({ manifest }) =>
+  manifest.config.launch.launchActionsPolicy ? [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')] : undefined;
 
 const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
 
@@ -161,11 +174,7 @@ const FUNCTIONS = {
       allow(['drs:TagResource'], drsArn('job')),
       ...launchStatements(manifest),
     ],
-    {
-      // Automation post-launch actions run with the credentials of whoever started the job.
-      managedPolicyArns: ({ manifest }) =>
-        manifest.config.launch.launchActionsPolicy ? [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')] : undefined,
-    },
+    { managedPolicyArns: launchActionsPolicy },
   ),
   checkLaunch: step(readWaveJobs),
   checkPostLaunchActions: step(readWaveJobs),
@@ -189,8 +198,8 @@ const FUNCTIONS = {
 
   validateFailbackInput: step(() => [read('DescribeJobs')]),
   checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
-  startFailbackWave: step(failbackLaunch),
-  checkFailback: step(failbackLaunch),
+  startFailbackWave: step(failbackLaunch, { managedPolicyArns: launchActionsPolicy }),
+  checkFailback: step(failbackLaunch, { managedPolicyArns: launchActionsPolicy }),
   checkFailbackPostLaunchActions: step(readWaveJobs),
   reprotectFailbackWave: step(() => [
     read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', ...REVERSE_REPLICATION_DRS),
