@@ -13,33 +13,83 @@ const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
 // no resource type), so they take Resource "*". Write actions are scoped to this account's DRS
 // resources of the type they act on.
 const DRS_ANY = '*';
-const drsArn = (type) => sub(`arn:\${AWS::Partition}:drs:\${AWS::Region}:\${AWS::AccountId}:${type}/*`);
+const drsArnIn = (region, type) => sub(`arn:\${AWS::Partition}:drs:${region}:\${AWS::AccountId}:${type}/*`);
+const drsArn = (type) => drsArnIn('${AWS::Region}', type);
 /** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
-const drsArnAnyRegion = (type) => sub(`arn:\${AWS::Partition}:drs:*:\${AWS::AccountId}:${type}/*`);
+const drsArnAnyRegion = (type) => drsArnIn('*', type);
 const read = (...actions) => allow(actions.map((action) => `drs:${action}`), DRS_ANY);
 const reports = (...suffixes) => allow(['s3:PutObject'], suffixes.map((suffix) => sub(`\${ReportsBucket.Arn}/reports/*${suffix}`)));
 
+/** Where a function acts: its own Region, or (failback of EC2 origins) any Region of the account. */
+const HOME = '${AWS::Region}';
+const ANY_REGION = '*';
+
 /**
- * StartRecovery runs the launch with the caller's credentials (forward access): its dependent
- * actions (Service Authorization Reference, drs:StartRecovery) must be granted to the caller.
- * EC2 creates the instances, volumes, snapshots and launch template versions during the job, so
- * their ARNs are unknown beforehand: Resource "*".
+ * Actions DRS performs with the function's credentials (forward access): allowed only when the
+ * request comes through DRS (aws:CalledVia, the key AWS's own AWSElasticDisasterRecoveryConsoleFullAccess_v2
+ * uses for DRS's calls). The functions call no EC2 or CloudFormation API themselves.
  */
-const START_RECOVERY_EC2 = [
-  'ec2:AttachVolume', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress',
-  'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:CreateSnapshot', 'ec2:CreateTags',
-  'ec2:CreateVolume', 'ec2:DeleteLaunchTemplateVersions', 'ec2:DeleteSnapshot', 'ec2:DeleteVolume',
+const VIA_DRS = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['drs.amazonaws.com'] } };
+const viaDrs = (Action, Resource, Condition = {}) => ({ Effect: 'Allow', Action, Resource, Condition: { ...VIA_DRS, ...Condition } });
+
+/** EC2 resources DRS created: it tags them AWSElasticDisasterRecoveryManaged (as a request tag when creating). */
+const DRS_MANAGED = 'AWSElasticDisasterRecoveryManaged';
+const managedByDrs = { Null: { [`aws:ResourceTag/${DRS_MANAGED}`]: 'false' } };
+const createdAsManagedByDrs = { Null: { [`aws:RequestTag/${DRS_MANAGED}`]: 'false' } };
+/** Snapshots and images have no account in their ARN (SAR). */
+const ec2Arn = (region, type, account = '${AWS::AccountId}') => sub(`arn:\${AWS::Partition}:ec2:${region}:${account}:${type}/*`);
+
+/** The EC2 reads among StartRecovery's dependent actions: no resource types, "*" only. */
+const START_RECOVERY_EC2_READS = [
   'ec2:DescribeAccountAttributes', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages',
   'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypes',
   'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates',
   'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes',
-  'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyLaunchTemplate',
-  'ec2:RevokeSecurityGroupEgress', 'ec2:RunInstances', 'ec2:StartInstances', 'ec2:StopInstances',
-  'ec2:TerminateInstances',
 ];
 
-/** TerminateRecoveryInstances' dependent actions (Service Authorization Reference). */
-const TERMINATE_EC2 = ['ec2:DeleteVolume', 'ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:TerminateInstances'];
+/**
+ * StartRecovery runs the launch with the caller's credentials (forward access): its 32 EC2
+ * dependent actions (SAR, drs:StartRecovery), each scoped the way AWS's console policy
+ * (AWSElasticDisasterRecoveryConsoleFullAccess_v2, v9) scopes it: only through DRS, and writes only
+ * on resources DRS manages or creates tagged as its own.
+ */
+function startRecoveryEc2(region) {
+  const instances = ec2Arn(region, 'instance');
+  const volumes = ec2Arn(region, 'volume');
+  const snapshots = ec2Arn(region, 'snapshot', '');
+  const templates = ec2Arn(region, 'launch-template');
+  const interfaces = ec2Arn(region, 'network-interface');
+  return [
+    viaDrs(START_RECOVERY_EC2_READS, '*'),
+    viaDrs(['ec2:RunInstances'], instances, createdAsManagedByDrs),
+    // The other resources a launch uses: the AMI, subnet, security groups and launch template of the launch settings.
+    viaDrs(['ec2:RunInstances'], [ec2Arn(region, 'image', ''), ec2Arn(region, 'subnet'), ec2Arn(region, 'security-group'), volumes, interfaces, templates]),
+    viaDrs(['ec2:StartInstances', 'ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:ModifyInstanceAttribute', 'ec2:AttachVolume', 'ec2:DetachVolume'], instances, managedByDrs),
+    // An existing instance the launch configuration names to launch into carries this tag instead.
+    viaDrs(['ec2:StartInstances', 'ec2:AttachVolume', 'ec2:DetachVolume'], instances, { StringEquals: { 'ec2:ResourceTag/AWSDRS': 'AllowLaunchingIntoThisInstance' } }),
+    viaDrs(['ec2:CreateVolume'], volumes, createdAsManagedByDrs),
+    viaDrs(['ec2:AttachVolume', 'ec2:DeleteVolume', 'ec2:CreateSnapshot'], volumes, managedByDrs),
+    // Detaching needs no tag (AWS's policy): a launched-into instance's own volumes have none.
+    viaDrs(['ec2:DetachVolume'], volumes),
+    viaDrs(['ec2:CreateSnapshot'], snapshots, createdAsManagedByDrs),
+    viaDrs(['ec2:CreateVolume', 'ec2:DeleteSnapshot'], snapshots, managedByDrs),
+    viaDrs(['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'], ec2Arn(region, 'security-group'), managedByDrs),
+    viaDrs(['ec2:CreateLaunchTemplate'], templates, createdAsManagedByDrs),
+    viaDrs(['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate', 'ec2:DeleteLaunchTemplateVersions', 'ec2:CreateTags'], templates, managedByDrs),
+    // Tags given while creating (the DRS-managed tag among them).
+    viaDrs(['ec2:CreateTags'], [instances, volumes, snapshots, interfaces], { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateVolume', 'CreateSnapshot'] } }),
+    viaDrs(['ec2:CreateTags'], templates, { StringEquals: { 'ec2:CreateAction': ['CreateLaunchTemplate'] } }),
+  ];
+}
+
+/** TerminateRecoveryInstances' EC2 dependent actions (SAR): DRS terminates the instances it launched and deletes their volumes. */
+function terminateEc2(region) {
+  return [
+    viaDrs(['ec2:DescribeInstances', 'ec2:DescribeVolumes'], '*'),
+    viaDrs(['ec2:TerminateInstances'], ec2Arn(region, 'instance'), managedByDrs),
+    viaDrs(['ec2:DeleteVolume'], ec2Arn(region, 'volume'), managedByDrs),
+  ];
+}
 
 /** The instance roles DRS's default launch templates attach; a stage's `launch.passRoleArns` replaces them. */
 const DEFAULT_INSTANCE_ROLES = [
@@ -70,13 +120,13 @@ const SOURCE_NETWORK_STACK = [
   'ec2:ModifyLaunchTemplate', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions',
 ];
 
-/** What a function that launches recovery instances (StartRecovery) needs besides DRS. */
-function launchStatements(manifest) {
+/** What a function that launches recovery instances (StartRecovery) needs besides DRS, in `region`. */
+function launchStatements(manifest, region) {
   return [
-    allow(['drs:CreateRecoveryInstanceForDrs'], drsArnAnyRegion('source-server')),
+    allow(['drs:CreateRecoveryInstanceForDrs'], drsArnIn(region, 'source-server')),
     // No resource types (SAR): a statement scoped to ARNs never matches it.
     allow(['drs:ListTagsForResource'], DRS_ANY),
-    allow(START_RECOVERY_EC2, '*'),
+    ...startRecoveryEc2(region),
     {
       Effect: 'Allow',
       Action: ['iam:PassRole'],
@@ -85,14 +135,6 @@ function launchStatements(manifest) {
     },
   ];
 }
-
-/**
- * Actions DRS performs with the function's credentials (forward access): allowed only when the
- * request comes through DRS (aws:CalledVia, as AWS's own AWSElasticDisasterRecoveryConsoleFullAccess_v2
- * scopes DRS's EC2 calls). The functions call no EC2 or CloudFormation API themselves.
- */
-const VIA_DRS = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['drs.amazonaws.com'] } };
-const viaDrs = (Action, Resource, Condition = {}) => ({ Effect: 'Allow', Action, Resource, Condition: { ...VIA_DRS, ...Condition } });
 
 /** DescribeRecoveryInstances' dependent actions (SAR): DRS looks up the source servers and the EC2 instances. */
 const describeRecoveryInstances = () => [read('DescribeRecoveryInstances', 'DescribeSourceServers'), viaDrs(['ec2:DescribeInstances'], '*')];
@@ -127,7 +169,7 @@ const failbackLaunch = ({ manifest }) => [
   // post-launch actions its launch configuration enables.
   allow(['drs:StartRecovery', 'drs:GetLaunchConfiguration'], drsArnAnyRegion('source-server')),
   allow(['drs:TagResource'], drsArnAnyRegion('job')),
-  ...launchStatements(manifest),
+  ...launchStatements(manifest, ANY_REGION),
 ];
 
 /**
@@ -172,7 +214,7 @@ const FUNCTIONS = {
       allow(['drs:StartRecovery', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
-      ...launchStatements(manifest),
+      ...launchStatements(manifest, HOME),
     ],
     { managedPolicyArns: launchActionsPolicy },
   ),
@@ -183,7 +225,7 @@ const FUNCTIONS = {
     () => [
       read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
       allow(['drs:TerminateRecoveryInstances'], drsArn('recovery-instance')),
-      allow(TERMINATE_EC2, '*'),
+      ...terminateEc2(HOME),
     ],
     { timeout: 120 },
   ),
@@ -205,7 +247,7 @@ const FUNCTIONS = {
     read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', ...REVERSE_REPLICATION_DRS),
     allow(['drs:StartReplication'], drsArnAnyRegion('source-server')),
     allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
-    allow(TERMINATE_EC2, '*'),
+    ...terminateEc2(ANY_REGION),
   ]),
   // The failure path's clean-up: it must be able to list what it stops.
   stopStartedFailbacks: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
