@@ -103,22 +103,41 @@ const DEFAULT_INSTANCE_ROLES = [
 const CONVERSION_SERVER_ROLE = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryConversionServerRole';
 
 /**
- * StartSourceNetworkRecovery deploys the recovered VPC with a CloudFormation stack under the
- * caller's credentials. Its dependent actions could not be confirmed offline (no Service
- * Authorization Reference entry at hand): this is the VPC stack's set, to be checked on a first
- * deploy (README, IAM).
+ * The stack's own resources: CloudFormation creates them with the same credentials, still through
+ * DRS. The SAR does not list them (they depend on the template DRS writes): the VPC set a recovered
+ * network needs, *unconfirmed* offline (README, IAM).
  */
-const SOURCE_NETWORK_STACK = [
-  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks',
-  'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate',
+const SOURCE_NETWORK_VPC = [
   'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateRoute',
   'ec2:AssociateRouteTable', 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateSecurityGroup',
   'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateNetworkAcl',
-  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags', 'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeSecurityGroups',
-  'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones', 'ec2:CreateLaunchTemplateVersion',
-  'ec2:ModifyLaunchTemplate', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions',
+  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags',
+  'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones',
 ];
+
+/**
+ * StartSourceNetworkRecovery deploys each recovered VPC with a CloudFormation stack under the
+ * caller's credentials and points the servers' launch templates at it. Its dependent actions (SAR):
+ * the stack, the servers' launch configurations and DRS-managed launch templates, and S3 objects
+ * (the stack's template, in a bucket DRS does not name). DRS names the stacks itself unless the
+ * plan gives cfnStackName, and its naming is undocumented: any stack of this account and Region,
+ * only through DRS.
+ */
+function sourceNetworkRecovery() {
+  return [
+    allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
+    allow(['drs:GetLaunchConfiguration'], drsArn('source-server')),
+    allow(['drs:TagResource'], drsArn('job')),
+    viaDrs(
+      ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+      sub('arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*'),
+    ),
+    viaDrs(['s3:GetObject', 's3:PutObject'], sub('arn:${AWS::Partition}:s3:::*/*')),
+    viaDrs(['ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'], '*'),
+    viaDrs(['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'], ec2Arn(HOME, 'launch-template'), managedByDrs),
+    viaDrs(SOURCE_NETWORK_VPC, '*'),
+  ];
+}
 
 /** What a function that launches recovery instances (StartRecovery) needs besides DRS, in `region`. */
 function launchStatements(manifest, region) {
@@ -230,13 +249,9 @@ const FUNCTIONS = {
     { timeout: 120 },
   ),
   writeReport: step(() => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'), reports('.json', '.md', '.html')], { timeout: 120 }),
-  recoverSourceNetworks: step(() => [
-    read('DescribeJobs', 'DescribeSourceNetworks'),
-    allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
-    allow(['drs:TagResource'], drsArn('job')),
-    allow(SOURCE_NETWORK_STACK, '*'),
-  ]),
-  checkSourceNetworks: step(() => [read('DescribeJobs', 'DescribeJobLogItems')]),
+  recoverSourceNetworks: step(() => [read('DescribeJobs'), ...sourceNetworkRecovery()]),
+  // Networks DRS refused to start for now (quotas) are started again here.
+  checkSourceNetworks: step(() => [read('DescribeJobs', 'DescribeJobLogItems'), ...sourceNetworkRecovery()]),
 
   validateFailbackInput: step(() => [read('DescribeJobs')]),
   checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
