@@ -9,15 +9,17 @@
 const sub = (text) => ({ 'Fn::Sub': text });
 const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
 
-// DRS Describe*/List* actions have no resource-level permissions (Service Authorization Reference:
-// no resource type), so they take Resource "*". Write actions are scoped to this account's DRS
-// resources of the type they act on.
+// DRS actions without resource types in the Service Authorization Reference (SAR) — DescribeJobs,
+// DescribeSourceServers, DescribeRecoveryInstances and the like — take Resource "*": a scoped
+// grant would never match them. Every other action is scoped to this account's DRS resources of
+// the type it acts on (test/deploy/iam.test.ts checks both against the SAR data).
 const DRS_ANY = '*';
 const drsArnIn = (region, type) => sub(`arn:\${AWS::Partition}:drs:${region}:\${AWS::AccountId}:${type}/*`);
 const drsArn = (type) => drsArnIn('${AWS::Region}', type);
 /** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
 const drsArnAnyRegion = (type) => drsArnIn('*', type);
 const read = (...actions) => allow(actions.map((action) => `drs:${action}`), DRS_ANY);
+const jobLogs = () => allow(['drs:DescribeJobLogItems'], drsArn('job'));
 const reports = (...suffixes) => allow(['s3:PutObject'], suffixes.map((suffix) => sub(`\${ReportsBucket.Arn}/reports/*${suffix}`)));
 
 /** Where a function acts: its own Region, or (failback of EC2 origins) any Region of the account. */
@@ -182,11 +184,11 @@ const REVERSE_REPLICATION_DRS = ['DescribeReplicationConfigurationTemplates'];
 
 /** The failback launch: startFailbackWave and checkFailback need the same. */
 const failbackLaunch = ({ manifest }) => [
-  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions', ...REVERSE_REPLICATION_DRS),
+  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', ...REVERSE_REPLICATION_DRS),
   allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
   // EC2 origins: the reversed source server is recovered in the origin Region, waiting for the
-  // post-launch actions its launch configuration enables.
-  allow(['drs:StartRecovery', 'drs:GetLaunchConfiguration'], drsArnAnyRegion('source-server')),
+  // post-launch actions it has and its launch configuration enables.
+  allow(['drs:StartRecovery', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArnAnyRegion('source-server')),
   allow(['drs:TagResource'], drsArnAnyRegion('job')),
   ...launchStatements(manifest, ANY_REGION),
 ];
@@ -224,13 +226,13 @@ const FUNCTIONS = {
   },
 
   validateInput: step(() => []),
-  preflight: step(() => [read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots')]),
+  preflight: step(() => [read('DescribeSourceServers', 'DescribeJobs'), allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server'))]),
   startWave: step(
     ({ manifest }) => [
-      read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots'),
-      read('ListLaunchActions'),
-      // GetLaunchConfiguration: whether a server's post-launch actions are enabled, to wait for them.
-      allow(['drs:StartRecovery', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
+      read('DescribeSourceServers', 'DescribeJobs'),
+      // The snapshot to recover from; the post-launch actions a server has, and whether its launch
+      // configuration enables them (to wait only for runs DRS will make).
+      allow(['drs:StartRecovery', 'drs:DescribeRecoverySnapshots', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
       ...launchStatements(manifest, HOME),
@@ -239,7 +241,8 @@ const FUNCTIONS = {
   ),
   checkLaunch: step(readWaveJobs),
   checkPostLaunchActions: step(readWaveJobs),
-  completeWave: step(readWaveJobs),
+  // Names the failed servers when the wave is over its failure budget.
+  completeWave: step(() => [read('DescribeSourceServers')]),
   cleanUpDrill: step(
     () => [
       read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
@@ -248,10 +251,11 @@ const FUNCTIONS = {
     ],
     { timeout: 120 },
   ),
-  writeReport: step(() => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'), reports('.json', '.md', '.html')], { timeout: 120 }),
+  // The job logs date each launch (the report's RTO and RPO).
+  writeReport: step(() => [read('DescribeJobs', 'DescribeSourceServers'), jobLogs(), reports('.json', '.md', '.html')], { timeout: 120 }),
   recoverSourceNetworks: step(() => [read('DescribeJobs'), ...sourceNetworkRecovery()]),
   // Networks DRS refused to start for now (quotas) are started again here.
-  checkSourceNetworks: step(() => [read('DescribeJobs', 'DescribeJobLogItems'), ...sourceNetworkRecovery()]),
+  checkSourceNetworks: step(() => [read('DescribeJobs'), jobLogs(), ...sourceNetworkRecovery()]),
 
   validateFailbackInput: step(() => [read('DescribeJobs')]),
   checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
@@ -267,7 +271,7 @@ const FUNCTIONS = {
   // The failure path's clean-up: it must be able to list what it stops.
   stopStartedFailbacks: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
   writeFailbackReport: step(
-    () => [read('DescribeJobs', 'DescribeJobLogItems'), ...describeRecoveryInstances(), reports('.json', '.md', '.html')],
+    () => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md', '.html')],
     { timeout: 120 },
   ),
 };
