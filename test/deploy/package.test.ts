@@ -164,15 +164,25 @@ describe.each([
   });
 });
 
-describe('the recovery state machine alarm and the drills dashboard', () => {
+describe('the state machine alarms and the drills dashboard', () => {
   it('has a dashboard of the drills', () => {
     expect(resources.DrillDashboard.Type).toBe('AWS::CloudWatch::Dashboard');
   });
 
-  it('has an alarm on failed executions', () => {
-    const alarm = resources.RecoveryExecutionsFailedAlarm.Properties;
-    expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1 });
-    expect(alarm.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'RecoveryStateMachine' } }]);
+  it.each([
+    { alarm: 'RecoveryExecutionsFailedAlarm', stateMachine: 'RecoveryStateMachine' },
+    { alarm: 'FailbackExecutionsFailedAlarm', stateMachine: 'FailbackStateMachine' },
+  ])('pages the operators when one execution of $stateMachine fails, times out or is aborted', ({ alarm, stateMachine }) => {
+    const properties = resources[alarm].Properties;
+    const stats = properties.Metrics.filter((query: Record<string, any>) => query.MetricStat !== undefined);
+    expect(stats.map((query: Record<string, any>) => query.MetricStat.Metric.MetricName).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const query of stats) {
+      expect(query.MetricStat).toMatchObject({ Stat: 'Sum', Metric: { Namespace: 'AWS/States', Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachine } }] } });
+    }
+    const [alarmed] = properties.Metrics.filter((query: Record<string, any>) => query.ReturnData === true);
+    // The alarmed expression adds up all three, each missing point counted as 0.
+    for (const query of stats) expect(alarmed.Expression).toContain(`FILL(${query.Id}, 0)`);
+    expect(properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: 'OperatorAlertsTopic' }] });
   });
 });
 
