@@ -216,9 +216,11 @@ const FUNCTIONS = {
     ],
     lambda: ({ manifest, stateMachineArn }) => ({
       description: 'Starts the recovery workflow for a drill schedule or an alarm going into ALARM',
-      // One at a time: two alarms of one plan arriving together must not both pass the
-      // "no run of this plan in progress" check. Throttled async events are retried by Lambda.
-      reservedConcurrency: 1,
+      // No reserved concurrency: Lambda keeps 10 of an account's concurrency unreserved, and a new
+      // account has 10 in all, so reserving even 1 fails the deploy there. Repeated deliveries of
+      // one event still start one run (the execution is named after the event: Step Functions
+      // de-duplicates); two different events of one plan within the same second can both pass
+      // the "no run of this plan in progress" check (README, An alarm-triggered recovery).
       maximumRetryAttempts: 2,
       destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
       environment: { STATE_MACHINE_ARN: stateMachineArn, TRIGGERS_FILE: manifest.compiled.configFile },

@@ -212,6 +212,10 @@ describe('the triggers', () => {
     expect(resources.AlarmTriggerPermission.Properties).toMatchObject({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['AlarmTriggerRule', 'Arn'] } });
   });
 
+  it('reserves no concurrency for the trigger: a new account has none to spare', () => {
+    expect(resources.TriggerLambdaFunction.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
   it('sends events the trigger failed on to the same dead-letter queue', () => {
     expect(ofType('AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties.DestinationConfig)).toEqual([
       { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } } },
