@@ -279,6 +279,29 @@ describe("every function's DRS calls against its role", () => {
   });
 });
 
+describe("the README's IAM table", () => {
+  it('has a row for every function, naming each DRS action and each action the function calls itself (those DRS makes with its credentials are described below the table)', async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### IAM: what each function may do'), readme.indexOf('#### Why the launching functions'));
+    const rows = section.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| function') && !line.startsWith('|---'));
+    const missing: string[] = [];
+    for (const [key, role] of functionRoles()) {
+      const row = rows.find((line) => line.split('|')[1].split(',').map((cell) => cell.trim()).includes(key));
+      if (row === undefined) {
+        missing.push(`${key}: no row`);
+        continue;
+      }
+      const own = roleStatements().filter((entry) => entry.role === role && entry.statement.Effect === 'Allow' && entry.statement.Condition?.['ForAnyValue:StringEquals'] === undefined);
+      for (const action of own.flatMap(({ statement }) => actionsOf(statement))) {
+        if (/^(logs|xray):/.test(action)) continue;
+        const named = action.startsWith('drs:') ? new RegExp(`\\b${action.slice('drs:'.length)}\\b`).test(row) : row.includes(action);
+        if (!named) missing.push(`${key}: ${action}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
+
 /** The property names in `value` that `type` does not define, as paths; intrinsic functions are not looked into. */
 function unknownProperties(value: unknown, type: any, path: string): string[] {
   if (value === null || typeof value !== 'object') return [];
