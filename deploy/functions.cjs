@@ -9,74 +9,163 @@
 const sub = (text) => ({ 'Fn::Sub': text });
 const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
 
-// DRS Describe*/List* actions have no resource-level permissions (Service Authorization Reference:
-// no resource type), so they take Resource "*". Write actions are scoped to this account's DRS
-// resources of the type they act on.
+// DRS actions without resource types in the Service Authorization Reference (SAR) — DescribeJobs,
+// DescribeSourceServers, DescribeRecoveryInstances and the like — take Resource "*": a scoped
+// grant would never match them. Every other action is scoped to this account's DRS resources of
+// the type it acts on (test/deploy/iam.test.ts checks both against the SAR data).
 const DRS_ANY = '*';
-const drsArn = (type) => sub(`arn:\${AWS::Partition}:drs:\${AWS::Region}:\${AWS::AccountId}:${type}/*`);
+const drsArnIn = (region, type) => sub(`arn:\${AWS::Partition}:drs:${region}:\${AWS::AccountId}:${type}/*`);
+const drsArn = (type) => drsArnIn('${AWS::Region}', type);
 /** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
-const drsArnAnyRegion = (type) => sub(`arn:\${AWS::Partition}:drs:*:\${AWS::AccountId}:${type}/*`);
+const drsArnAnyRegion = (type) => drsArnIn('*', type);
 const read = (...actions) => allow(actions.map((action) => `drs:${action}`), DRS_ANY);
+const jobLogs = () => allow(['drs:DescribeJobLogItems'], drsArn('job'));
 const reports = (...suffixes) => allow(['s3:PutObject'], suffixes.map((suffix) => sub(`\${ReportsBucket.Arn}/reports/*${suffix}`)));
 
+/** Where a function acts: its own Region, or (failback of EC2 origins) any Region of the account. */
+const HOME = '${AWS::Region}';
+const ANY_REGION = '*';
+
 /**
- * StartRecovery runs the launch with the caller's credentials (forward access): its dependent
- * actions (Service Authorization Reference, drs:StartRecovery) must be granted to the caller.
- * EC2 creates the instances, volumes, snapshots and launch template versions during the job, so
- * their ARNs are unknown beforehand: Resource "*".
+ * Actions DRS performs with the function's credentials (forward access): allowed only when the
+ * request comes through DRS (aws:CalledVia, the key AWS's own AWSElasticDisasterRecoveryConsoleFullAccess_v2
+ * uses for DRS's calls). The functions call no EC2 or CloudFormation API themselves.
  */
-const START_RECOVERY_EC2 = [
-  'ec2:AttachVolume', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:AuthorizeSecurityGroupIngress',
-  'ec2:CreateLaunchTemplate', 'ec2:CreateLaunchTemplateVersion', 'ec2:CreateSnapshot', 'ec2:CreateTags',
-  'ec2:CreateVolume', 'ec2:DeleteLaunchTemplateVersions', 'ec2:DeleteSnapshot', 'ec2:DeleteVolume',
+const VIA_DRS = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['drs.amazonaws.com'] } };
+const viaDrs = (Action, Resource, Condition = {}) => ({ Effect: 'Allow', Action, Resource, Condition: { ...VIA_DRS, ...Condition } });
+
+/** EC2 resources DRS created: it tags them AWSElasticDisasterRecoveryManaged (as a request tag when creating). */
+const DRS_MANAGED = 'AWSElasticDisasterRecoveryManaged';
+const managedByDrs = { Null: { [`aws:ResourceTag/${DRS_MANAGED}`]: 'false' } };
+const createdAsManagedByDrs = { Null: { [`aws:RequestTag/${DRS_MANAGED}`]: 'false' } };
+/** Snapshots and images have no account in their ARN (SAR). */
+const ec2Arn = (region, type, account = '${AWS::AccountId}') => sub(`arn:\${AWS::Partition}:ec2:${region}:${account}:${type}/*`);
+
+/** The EC2 reads among StartRecovery's dependent actions: no resource types, "*" only. */
+const START_RECOVERY_EC2_READS = [
   'ec2:DescribeAccountAttributes', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages',
   'ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceStatus', 'ec2:DescribeInstanceTypes',
   'ec2:DescribeInstances', 'ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates',
   'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeSubnets', 'ec2:DescribeVolumes',
-  'ec2:DetachVolume', 'ec2:ModifyInstanceAttribute', 'ec2:ModifyLaunchTemplate',
-  'ec2:RevokeSecurityGroupEgress', 'ec2:RunInstances', 'ec2:StartInstances', 'ec2:StopInstances',
-  'ec2:TerminateInstances',
-];
-
-/** TerminateRecoveryInstances' dependent actions (Service Authorization Reference). */
-const TERMINATE_EC2 = ['ec2:DeleteVolume', 'ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:TerminateInstances'];
-
-const DEFAULT_PASS_ROLES = [
-  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole',
-  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceWithLaunchActionsRole',
 ];
 
 /**
- * StartSourceNetworkRecovery deploys the recovered VPC with a CloudFormation stack under the
- * caller's credentials. Its dependent actions could not be confirmed offline (no Service
- * Authorization Reference entry at hand): this is the VPC stack's set, to be checked on a first
- * deploy (README, IAM).
+ * StartRecovery runs the launch with the caller's credentials (forward access): its 32 EC2
+ * dependent actions (SAR, drs:StartRecovery), each scoped the way AWS's console policy
+ * (AWSElasticDisasterRecoveryConsoleFullAccess_v2, v9) scopes it: only through DRS, and writes only
+ * on resources DRS manages or creates tagged as its own.
  */
-const SOURCE_NETWORK_STACK = [
-  'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks',
-  'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResources', 'cloudformation:GetTemplate',
+function startRecoveryEc2(region) {
+  const instances = ec2Arn(region, 'instance');
+  const volumes = ec2Arn(region, 'volume');
+  const snapshots = ec2Arn(region, 'snapshot', '');
+  const templates = ec2Arn(region, 'launch-template');
+  const interfaces = ec2Arn(region, 'network-interface');
+  return [
+    viaDrs(START_RECOVERY_EC2_READS, '*'),
+    viaDrs(['ec2:RunInstances'], instances, createdAsManagedByDrs),
+    // The other resources a launch uses: the AMI, subnet, security groups and launch template of the launch settings.
+    viaDrs(['ec2:RunInstances'], [ec2Arn(region, 'image', ''), ec2Arn(region, 'subnet'), ec2Arn(region, 'security-group'), volumes, interfaces, templates]),
+    viaDrs(['ec2:StartInstances', 'ec2:StopInstances', 'ec2:TerminateInstances', 'ec2:ModifyInstanceAttribute', 'ec2:AttachVolume', 'ec2:DetachVolume'], instances, managedByDrs),
+    // An existing instance the launch configuration names to launch into carries this tag instead.
+    viaDrs(['ec2:StartInstances', 'ec2:AttachVolume', 'ec2:DetachVolume'], instances, { StringEquals: { 'ec2:ResourceTag/AWSDRS': 'AllowLaunchingIntoThisInstance' } }),
+    viaDrs(['ec2:CreateVolume'], volumes, createdAsManagedByDrs),
+    viaDrs(['ec2:AttachVolume', 'ec2:DeleteVolume', 'ec2:CreateSnapshot'], volumes, managedByDrs),
+    // Detaching needs no tag (AWS's policy): a launched-into instance's own volumes have none.
+    viaDrs(['ec2:DetachVolume'], volumes),
+    viaDrs(['ec2:CreateSnapshot'], snapshots, createdAsManagedByDrs),
+    viaDrs(['ec2:CreateVolume', 'ec2:DeleteSnapshot'], snapshots, managedByDrs),
+    viaDrs(['ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:RevokeSecurityGroupEgress'], ec2Arn(region, 'security-group'), managedByDrs),
+    viaDrs(['ec2:CreateLaunchTemplate'], templates, createdAsManagedByDrs),
+    viaDrs(['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate', 'ec2:DeleteLaunchTemplateVersions', 'ec2:CreateTags'], templates, managedByDrs),
+    // Tags given while creating (the DRS-managed tag among them).
+    viaDrs(['ec2:CreateTags'], [instances, volumes, snapshots, interfaces], { StringEquals: { 'ec2:CreateAction': ['RunInstances', 'CreateVolume', 'CreateSnapshot'] } }),
+    viaDrs(['ec2:CreateTags'], templates, { StringEquals: { 'ec2:CreateAction': ['CreateLaunchTemplate'] } }),
+  ];
+}
+
+/** TerminateRecoveryInstances' EC2 dependent actions (SAR): DRS terminates the instances it launched and deletes their volumes. */
+function terminateEc2(region) {
+  return [
+    viaDrs(['ec2:DescribeInstances', 'ec2:DescribeVolumes'], '*'),
+    viaDrs(['ec2:TerminateInstances'], ec2Arn(region, 'instance'), managedByDrs),
+    viaDrs(['ec2:DeleteVolume'], ec2Arn(region, 'volume'), managedByDrs),
+  ];
+}
+
+/** The instance roles DRS's default launch templates attach; a stage's `launch.passRoleArns` replaces them. */
+const DEFAULT_INSTANCE_ROLES = [
+  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole',
+  'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceWithLaunchActionsRole',
+];
+/**
+ * The conversion server DRS launches during a recovery runs with this role, passed with the
+ * caller's credentials like the instance roles (AWS's console policy passes it too): always.
+ */
+const CONVERSION_SERVER_ROLE = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryConversionServerRole';
+
+/**
+ * The stack's own resources: CloudFormation creates them with the same credentials, still through
+ * DRS. The SAR does not list them (they depend on the template DRS writes): the VPC set a recovered
+ * network needs, *unconfirmed* offline (README, IAM).
+ */
+const SOURCE_NETWORK_VPC = [
   'ec2:CreateVpc', 'ec2:ModifyVpcAttribute', 'ec2:CreateSubnet', 'ec2:CreateRouteTable', 'ec2:CreateRoute',
   'ec2:AssociateRouteTable', 'ec2:CreateInternetGateway', 'ec2:AttachInternetGateway', 'ec2:CreateSecurityGroup',
   'ec2:AuthorizeSecurityGroupIngress', 'ec2:AuthorizeSecurityGroupEgress', 'ec2:CreateNetworkAcl',
-  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags', 'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeSecurityGroups',
-  'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones', 'ec2:CreateLaunchTemplateVersion',
-  'ec2:ModifyLaunchTemplate', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeLaunchTemplateVersions',
+  'ec2:CreateNetworkAclEntry', 'ec2:ReplaceNetworkAclAssociation', 'ec2:CreateTags',
+  'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeNetworkAcls', 'ec2:DescribeAvailabilityZones',
 ];
 
-/** What a function that launches recovery instances (StartRecovery) needs besides DRS. */
-function launchStatements(manifest) {
+/**
+ * StartSourceNetworkRecovery deploys each recovered VPC with a CloudFormation stack under the
+ * caller's credentials and points the servers' launch templates at it. Its dependent actions (SAR):
+ * the stack, the servers' launch configurations and DRS-managed launch templates, and S3 objects
+ * (the stack's template, in a bucket DRS does not name). DRS names the stacks itself unless the
+ * plan gives cfnStackName, and its naming is undocumented: any stack of this account and Region,
+ * only through DRS.
+ */
+function sourceNetworkRecovery() {
   return [
-    allow(['drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource'], sub('arn:${AWS::Partition}:drs:*:${AWS::AccountId}:*')),
-    allow(START_RECOVERY_EC2, '*'),
+    allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
+    allow(['drs:GetLaunchConfiguration'], drsArn('source-server')),
+    allow(['drs:TagResource'], drsArn('job')),
+    viaDrs(
+      ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+      sub('arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*'),
+    ),
+    viaDrs(['s3:GetObject', 's3:PutObject'], sub('arn:${AWS::Partition}:s3:::*/*')),
+    viaDrs(['ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplates', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'], '*'),
+    viaDrs(['ec2:CreateLaunchTemplateVersion', 'ec2:ModifyLaunchTemplate'], ec2Arn(HOME, 'launch-template'), managedByDrs),
+    viaDrs(SOURCE_NETWORK_VPC, '*'),
+  ];
+}
+
+/** What a function that launches recovery instances (StartRecovery) needs besides DRS, in `region`. */
+function launchStatements(manifest, region) {
+  return [
+    allow(['drs:CreateRecoveryInstanceForDrs'], drsArnIn(region, 'source-server')),
+    // No resource types (SAR): a statement scoped to ARNs never matches it.
+    allow(['drs:ListTagsForResource'], DRS_ANY),
+    ...startRecoveryEc2(region),
     {
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: (manifest.config.launch.passRoleArns ?? DEFAULT_PASS_ROLES).map(sub),
+      Resource: [CONVERSION_SERVER_ROLE, ...(manifest.config.launch.passRoleArns ?? DEFAULT_INSTANCE_ROLES)].map(sub),
       Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
     },
   ];
 }
+
+/** DescribeRecoveryInstances' dependent actions (SAR): DRS looks up the source servers and the EC2 instances. */
+const describeRecoveryInstances = () => [read('DescribeRecoveryInstances', 'DescribeSourceServers'), viaDrs(['ec2:DescribeInstances'], '*')];
+
+/**
+ * Automation post-launch actions run with the credentials of whoever started the job: every
+ * function that calls StartRecovery (startWave, and the failback launch in origin Regions).
+ */
+const launchActionsPolicy = ({ manifest }) =>
+  manifest.config.launch.launchActionsPolicy ? [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')] : undefined;
 
 const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
 
@@ -90,14 +179,18 @@ function step(statements, settings = {}) {
 
 const readWaveJobs = () => [read('DescribeJobs', 'DescribeSourceServers')];
 
+/** ReverseReplication's dependent actions (SAR), besides drs:DescribeSourceServers and ec2:DescribeInstances. */
+const REVERSE_REPLICATION_DRS = ['DescribeReplicationConfigurationTemplates'];
+
 /** The failback launch: startFailbackWave and checkFailback need the same. */
 const failbackLaunch = ({ manifest }) => [
-  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', 'ListLaunchActions'),
+  read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', ...REVERSE_REPLICATION_DRS),
   allow(['drs:StartFailbackLaunch', 'drs:ReverseReplication'], drsArnAnyRegion('recovery-instance')),
-  // EC2 origins: the reversed source server is recovered in the origin Region.
-  allow(['drs:StartRecovery'], drsArnAnyRegion('source-server')),
+  // EC2 origins: the reversed source server is recovered in the origin Region, waiting for the
+  // post-launch actions it has and its launch configuration enables.
+  allow(['drs:StartRecovery', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArnAnyRegion('source-server')),
   allow(['drs:TagResource'], drsArnAnyRegion('job')),
-  ...launchStatements(manifest),
+  ...launchStatements(manifest, ANY_REGION),
 ];
 
 /**
@@ -123,9 +216,11 @@ const FUNCTIONS = {
     ],
     lambda: ({ manifest, stateMachineArn }) => ({
       description: 'Starts the recovery workflow for a drill schedule or an alarm going into ALARM',
-      // One at a time: two alarms of one plan arriving together must not both pass the
-      // "no run of this plan in progress" check. Throttled async events are retried by Lambda.
-      reservedConcurrency: 1,
+      // No reserved concurrency: Lambda keeps 10 of an account's concurrency unreserved, and a new
+      // account has 10 in all, so reserving even 1 fails the deploy there. Repeated deliveries of
+      // one event still start one run (the execution is named after the event: Step Functions
+      // de-duplicates); two different events of one plan within the same second can both pass
+      // the "no run of this plan in progress" check (README, An alarm-triggered recovery).
       maximumRetryAttempts: 2,
       destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
       environment: { STATE_MACHINE_ARN: stateMachineArn, TRIGGERS_FILE: manifest.compiled.configFile },
@@ -133,56 +228,52 @@ const FUNCTIONS = {
   },
 
   validateInput: step(() => []),
-  preflight: step(() => [read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots')]),
+  preflight: step(() => [read('DescribeSourceServers', 'DescribeJobs'), allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server'))]),
   startWave: step(
     ({ manifest }) => [
-      read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoverySnapshots'),
-      read('ListLaunchActions'),
-      allow(['drs:StartRecovery'], drsArn('source-server')),
+      read('DescribeSourceServers', 'DescribeJobs'),
+      // The snapshot to recover from; the post-launch actions a server has, and whether its launch
+      // configuration enables them (to wait only for runs DRS will make).
+      allow(['drs:StartRecovery', 'drs:DescribeRecoverySnapshots', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
-      ...launchStatements(manifest),
+      ...launchStatements(manifest, HOME),
     ],
-    {
-      // Automation post-launch actions run with the credentials of whoever started the job.
-      managedPolicyArns: ({ manifest }) =>
-        manifest.config.launch.launchActionsPolicy ? [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')] : undefined,
-    },
+    { managedPolicyArns: launchActionsPolicy },
   ),
   checkLaunch: step(readWaveJobs),
   checkPostLaunchActions: step(readWaveJobs),
-  completeWave: step(readWaveJobs),
+  // Names the failed servers when the wave is over its failure budget.
+  completeWave: step(() => [read('DescribeSourceServers')]),
   cleanUpDrill: step(
     () => [
       read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
       allow(['drs:TerminateRecoveryInstances'], drsArn('recovery-instance')),
-      allow(TERMINATE_EC2, '*'),
+      ...terminateEc2(HOME),
     ],
     { timeout: 120 },
   ),
-  writeReport: step(() => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeSourceServers'), reports('.json', '.md', '.html')], { timeout: 120 }),
-  recoverSourceNetworks: step(() => [
-    read('DescribeJobs', 'DescribeSourceNetworks'),
-    allow(['drs:StartSourceNetworkRecovery'], drsArn('source-network')),
-    allow(['drs:TagResource'], drsArn('job')),
-    allow(SOURCE_NETWORK_STACK, '*'),
-  ]),
-  checkSourceNetworks: step(() => [read('DescribeJobs', 'DescribeJobLogItems')]),
+  // The job logs date each launch (the report's RTO and RPO).
+  writeReport: step(() => [read('DescribeJobs', 'DescribeSourceServers'), jobLogs(), reports('.json', '.md', '.html')], { timeout: 120 }),
+  recoverSourceNetworks: step(() => [read('DescribeJobs'), ...sourceNetworkRecovery()]),
+  // Networks DRS refused to start for now (quotas) are started again here.
+  checkSourceNetworks: step(() => [read('DescribeJobs'), jobLogs(), ...sourceNetworkRecovery()]),
 
   validateFailbackInput: step(() => [read('DescribeJobs')]),
-  checkFailbackReadiness: step(() => [read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md')]),
-  startFailbackWave: step(failbackLaunch),
-  checkFailback: step(failbackLaunch),
+  checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
+  startFailbackWave: step(failbackLaunch, { managedPolicyArns: launchActionsPolicy }),
+  checkFailback: step(failbackLaunch, { managedPolicyArns: launchActionsPolicy }),
   checkFailbackPostLaunchActions: step(readWaveJobs),
   reprotectFailbackWave: step(() => [
-    read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
+    read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers', ...REVERSE_REPLICATION_DRS),
     allow(['drs:StartReplication'], drsArnAnyRegion('source-server')),
     allow(['drs:ReverseReplication', 'drs:TerminateRecoveryInstances'], drsArnAnyRegion('recovery-instance')),
-    allow(TERMINATE_EC2, '*'),
+    ...terminateEc2(ANY_REGION),
   ]),
-  stopStartedFailbacks: step(() => [read('DescribeJobs', 'DescribeRecoveryInstances'), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
+  // The failure path's clean-up: it must be able to list what it stops.
+  stopStartedFailbacks: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), allow(['drs:StopFailback'], drsArnAnyRegion('recovery-instance'))]),
   writeFailbackReport: step(
-    () => [read('DescribeJobs', 'DescribeJobLogItems', 'DescribeRecoveryInstances', 'DescribeSourceServers'), reports('.json', '.md', '.html')],
+    () => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md', '.html')],
     { timeout: 120 },
   ),
 };

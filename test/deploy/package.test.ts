@@ -1,70 +1,22 @@
 // `npm run package` once, offline, then the synthesized CloudFormation template is read the way
 // CloudFormation would: what is deployed is what the repository says.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { inflateRawSync } from 'node:zlib';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import aslValidator from 'asl-validator';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
+import { OUTPUT, PACKAGE_TIMEOUT_MS, packagedResources, readZip, root, unzip, type Resource } from './packaged.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGE_TIMEOUT_MS = 300_000;
-/** Where this test packages to (what `npm run package` writes to .serverless/). */
-const OUTPUT = join(root, '.build', 'package-test');
-
-interface Resource {
-  Type: string;
-  Properties: Record<string, any>;
-}
 let resources: Record<string, Resource>;
 let stage: StageConfig;
 
-/** Unpacks a zip (stored or deflated entries) into `folder`; returns the file names. */
-async function unzip(path: string, folder: string): Promise<string[]> {
-  const zip = await readFile(path);
-  const names: string[] = [];
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let offset = zip.readUInt32LE(end + 16);
-  for (let index = 0; index < zip.readUInt16LE(end + 10); index += 1) {
-    const method = zip.readUInt16LE(offset + 10);
-    const compressedSize = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
-    const local = zip.readUInt32LE(offset + 42);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const data = zip.subarray(start, start + compressedSize);
-    if (!name.endsWith('/')) {
-      await mkdir(dirname(join(folder, name)), { recursive: true });
-      await writeFile(join(folder, name), method === 8 ? inflateRawSync(data) : data);
-      names.push(name);
-    }
-    offset += 46 + nameLength + zip.readUInt16LE(offset + 30) + zip.readUInt16LE(offset + 32);
-  }
-  return names;
-}
-
-/** File names in a zip, with their uncompressed sizes, from its central directory. */
-async function zipEntries(path: string): Promise<Map<string, number>> {
-  const zip = await readFile(path);
-  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = zip.readUInt16LE(end + 10);
-  let offset = zip.readUInt32LE(end + 16);
-  const entries = new Map<string, number>();
-  for (let index = 0; index < count; index += 1) {
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    entries.set(zip.toString('utf8', offset + 46, offset + 46 + nameLength), zip.readUInt32LE(offset + 24));
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
+/** The file names in a zip. */
+const zipEntries = async (path: string): Promise<string[]> => [...(await readZip(path)).keys()];
 
 function ofType(type: string): Array<[string, Resource]> {
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
@@ -93,22 +45,8 @@ function roleActions(roleId: string): string[] {
     .filter((action) => action !== 'sts:AssumeRole');
 }
 
-function withoutAwsCredentials(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)));
-}
-
 beforeAll(async () => {
-  // `npm run package`, but with the bundles test/global-setup.ts built for this run when they
-  // are there: rebuilding would delete them under the end-to-end suites running alongside. No AWS credentials: the
-  // template must synthesize offline.
-  const run = promisify(execFile);
-  const options = { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: withoutAwsCredentials() };
-  const built = await stat(join(root, '.build', 'functions')).then(() => true, () => false);
-  await run(process.execPath, ['--import', 'tsx', 'deploy/prepare.ts', '--stage', 'ci', ...(built ? ['--reuse-build'] : [])], options);
-  // Its own output folder: a concurrent `npm run package` in the same tree writes .serverless/.
-  await run(join(root, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'ci', '--region', 'eu-west-1', '--package', OUTPUT], options);
-  const template = JSON.parse(await readFile(join(OUTPUT, 'cloudformation-template-update-stack.json'), 'utf8'));
-  resources = template.Resources;
+  resources = await packagedResources();
   stage = await readStageConfig(join(root, 'deploy', 'stages', 'ci.yaml'));
 }, PACKAGE_TIMEOUT_MS);
 
@@ -167,12 +105,12 @@ describe('the packaged functions', () => {
   it('ships the deployed plans, compiled to JSON, with the workflow functions and the stage configuration with the trigger', async () => {
     const plansDir = resources.StartWaveLambdaFunction.Properties.Environment.Variables.PLANS_DIR;
     expect(plansDir).toBe('.build/deploy/ci/plans');
-    expect([...(await zipEntries(join(OUTPUT, 'startWave.zip'))).keys()]).toContain(`${plansDir}/payments.json`);
+    expect(await zipEntries(join(OUTPUT, 'startWave.zip'))).toContain(`${plansDir}/payments.json`);
     const compiledPlan = JSON.parse(await readFile(join(root, plansDir, 'payments.json'), 'utf8'));
     expect(compiledPlan).toEqual(parse(await readFile(join(root, 'plans', 'example.yaml'), 'utf8')));
     const triggersFile = resources.TriggerLambdaFunction.Properties.Environment.Variables.TRIGGERS_FILE;
     expect(triggersFile).toBe('.build/deploy/ci/stage.json');
-    expect([...(await zipEntries(join(OUTPUT, 'trigger.zip'))).keys()]).toContain(triggersFile);
+    expect(await zipEntries(join(OUTPUT, 'trigger.zip'))).toContain(triggersFile);
     expect(JSON.parse(await readFile(join(root, triggersFile), 'utf8'))).toEqual(parse(await readFile(join(root, 'deploy', 'stages', 'ci.yaml'), 'utf8')));
   });
 });
@@ -226,15 +164,25 @@ describe.each([
   });
 });
 
-describe('the recovery state machine alarm and the drills dashboard', () => {
+describe('the state machine alarms and the drills dashboard', () => {
   it('has a dashboard of the drills', () => {
     expect(resources.DrillDashboard.Type).toBe('AWS::CloudWatch::Dashboard');
   });
 
-  it('has an alarm on failed executions', () => {
-    const alarm = resources.RecoveryExecutionsFailedAlarm.Properties;
-    expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Threshold: 1 });
-    expect(alarm.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'RecoveryStateMachine' } }]);
+  it.each([
+    { alarm: 'RecoveryExecutionsFailedAlarm', stateMachine: 'RecoveryStateMachine' },
+    { alarm: 'FailbackExecutionsFailedAlarm', stateMachine: 'FailbackStateMachine' },
+  ])('pages the operators when one execution of $stateMachine fails, times out or is aborted', ({ alarm, stateMachine }) => {
+    const properties = resources[alarm].Properties;
+    const stats = properties.Metrics.filter((query: Record<string, any>) => query.MetricStat !== undefined);
+    expect(stats.map((query: Record<string, any>) => query.MetricStat.Metric.MetricName).sort()).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    for (const query of stats) {
+      expect(query.MetricStat).toMatchObject({ Stat: 'Sum', Metric: { Namespace: 'AWS/States', Dimensions: [{ Name: 'StateMachineArn', Value: { Ref: stateMachine } }] } });
+    }
+    const [alarmed] = properties.Metrics.filter((query: Record<string, any>) => query.ReturnData === true);
+    // The alarmed expression adds up all three, each missing point counted as 0.
+    for (const query of stats) expect(alarmed.Expression).toContain(`FILL(${query.Id}, 0)`);
+    expect(properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [{ Ref: 'OperatorAlertsTopic' }] });
   });
 });
 
@@ -262,6 +210,10 @@ describe('the triggers', () => {
     expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
     expect(rule.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } });
     expect(resources.AlarmTriggerPermission.Properties).toMatchObject({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['AlarmTriggerRule', 'Arn'] } });
+  });
+
+  it('reserves no concurrency for the trigger: a new account has none to spare', () => {
+    expect(resources.TriggerLambdaFunction.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('sends events the trigger failed on to the same dead-letter queue', () => {
