@@ -120,6 +120,6 @@ describe('lostResponse faults', () => {
     const response = await rawCall(t.drs, 'POST', '/DescribeJobs', '{}');
 
     expect(response).toMatchObject({ status: 500, errorType: 'InternalServerException' });
-    expect(response.requestId).toBeTruthy();
+    expect(response.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });

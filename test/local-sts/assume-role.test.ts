@@ -40,7 +40,7 @@ describe('AssumeRole and GetCallerIdentity through the unmodified SDK', () => {
     const sessionArn = `arn:aws:sts::${STAGING}:assumed-role/drs-orchestrator-access/drill-2026-01-05`;
     expect(assumed.AssumedRoleUser).toEqual({ Arn: sessionArn, AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:drill-2026-01-05$/) });
     expect(assumed.Credentials?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
-    expect(assumed.Credentials?.SessionToken).toBeTruthy();
+    expect(assumed.Credentials?.SessionToken).toMatch(/^IQoJb3JpZ2luX2VjE[A-Za-z0-9+/=]{100,}$/);
     expect(assumed.Credentials!.Expiration!.getTime() - t.clock.now().getTime()).toBeGreaterThan(3590_000);
     expect(assumed.Credentials!.Expiration!.getTime() - t.clock.now().getTime()).toBeLessThanOrEqual(3600_000);
     expect(identity).toMatchObject({ Account: STAGING, Arn: sessionArn, UserId: assumed.AssumedRoleUser!.AssumedRoleId });
