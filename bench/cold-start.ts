@@ -6,7 +6,7 @@
 // per-round ratios to the bare bundle of the same round. Prints figures; asserts nothing.
 // Run: npx tsx bench/cold-start.ts
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,7 +27,9 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
  * built by the same build as the functions (same esbuild options, same code splitting).
  */
 async function buildBareDrsBundle(folder: string): Promise<BuiltFunction> {
-  // Inside the project, so that it resolves the project's node_modules as the handlers do.
+  // Inside the project, so that it resolves the project's node_modules as the handlers do. On a
+  // fresh clone .build/ does not exist yet.
+  await mkdir(join(projectRoot, '.build'), { recursive: true });
   const functionsDir = await mkdtemp(join(projectRoot, '.build', 'bench-bare-'));
   try {
     await writeFile(
