@@ -11,7 +11,7 @@ import { InvalidFailbackInputError } from '#shared/failback/errors.ts';
 import type { ReadinessReport } from '#shared/failback/readiness.ts';
 import type { FailbackReport } from '#shared/failback/report.ts';
 import { checkFailbackInput } from '#shared/failback/run.ts';
-import { readPlanFile } from '#shared/plan/load.ts';
+import { loadPlanByName, readPlanFile } from '#shared/plan/load.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
@@ -164,6 +164,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const planFile = resolve(planPath);
   // Everything the user gave is checked before anything starts.
   const plan = await readPlanFile(planFile);
+  // The run finds its plan by name in the file's folder (as the deployed functions do): another
+  // file there with the same name would fail the run at ValidateInput, after the build.
+  await loadPlanByName(dirname(planFile), plan.name);
   const input = fromEvent?.input ?? (await executionInputFor(options, plan));
   checkInput(input, plan);
   if (options.then !== undefined && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
@@ -239,15 +242,25 @@ async function executeOne(
 /** `validate`: every plan file checked; problems name the file, the line, the field and the fix. */
 export async function validateCommand(files: string[]): Promise<number> {
   let invalid = 0;
+  const fail = (message: string) => {
+    invalid += 1;
+    process.stderr.write(`${paint.red('✗')} ${message.split('\n').join(`\n  `)}\n`);
+  };
+  // Plans are found by name when a run starts: two files with one name would be a coin toss.
+  const fileOfName = new Map<string, string>();
   for (const file of files) {
     try {
       const plan = await readPlanFile(file);
+      const other = fileOfName.get(plan.name);
+      if (other !== undefined) {
+        fail(`${file}: name: plan "${plan.name}" is already defined by ${other}: give each plan its own name`);
+        continue;
+      }
+      fileOfName.set(plan.name, file);
       const servers = plan.waves.map((wave) => wave.name).join(' → ');
       process.stdout.write(`${paint.green('✓')} ${file}: plan ${paint.bold(plan.name)}, ${plan.waves.length} wave(s): ${servers}\n`);
     } catch (error) {
-      invalid += 1;
-      const message = error instanceof InvalidPlanError ? error.message : `${file}: ${(error as Error).message}`;
-      process.stderr.write(`${paint.red('✗')} ${message.split('\n').join(`\n  `)}\n`);
+      fail(error instanceof InvalidPlanError ? error.message : `${file}: ${(error as Error).message}`);
     }
   }
   if (files.length > 1) process.stdout.write(`${files.length - invalid} of ${files.length} plan file(s) valid\n`);

@@ -1,7 +1,7 @@
 // Plan files → validated plans. Errors name the file, the line, the field and the fix.
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { InvalidPlanError, PlanNotFoundError } from '#shared/errors.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { Plan } from './schema.ts';
@@ -27,7 +27,7 @@ export function parsePlan(text: string, source: string): Plan {
     }));
     throw new InvalidPlanError(formatProblems(source, problems));
   }
-  const parsed = Plan.safeParse(document.toJS());
+  const parsed = Plan.safeParse(planData(document, lineCounter, source));
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) =>
       describeIssues([issue]).map((problem) => ({ ...problem, line: lineOf(document, lineCounter, problem.path ?? issue.path) })),
@@ -37,8 +37,43 @@ export function parsePlan(text: string, source: string): Plan {
   return parsed.data;
 }
 
+/**
+ * The document as data. The YAML parser refuses to expand more than 100 aliases (`*name`): a
+ * small file whose aliases nest can otherwise expand to gigabytes ("billion laughs"). That
+ * refusal is a plan problem, named like the others, not a crash.
+ */
+function planData(document: Document, lineCounter: LineCounter, source: string): unknown {
+  try {
+    return document.toJS();
+  } catch (error) {
+    let line: number | undefined;
+    visit(document, {
+      Alias(_key, node) {
+        if (node.range) line = lineCounter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidPlanError(
+      formatProblems(source, [{ field: '', line, message: `not a usable plan: ${reason}: write the values out instead of repeating YAML aliases (*name)` }]),
+    );
+  }
+}
+
+/** A plan file's text; a folder or a missing file is a plan problem (exit 2), not a crash. */
+async function readPlanText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new InvalidPlanError(`${path}: is a folder, not a plan file: give the plan's .yaml file (e.g. ${join(path, 'example.yaml')})`);
+    if (code === 'ENOENT') throw new InvalidPlanError(`${path}: no such file: check the path`);
+    throw error;
+  }
+}
+
 export async function readPlanFile(path: string): Promise<Plan> {
-  return parsePlan(await readFile(path, 'utf8'), path);
+  return parsePlan(await readPlanText(path), path);
 }
 
 /**
@@ -46,7 +81,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
  * deployed functions read it without the YAML parser.
  */
 export async function compilePlanFile(path: string): Promise<{ plan: Plan; json: string }> {
-  const text = await readFile(path, 'utf8');
+  const text = await readPlanText(path);
   const plan = parsePlan(text, path);
   return { plan, json: `${JSON.stringify(parseDocument(text).toJS(), null, 2)}\n` };
 }

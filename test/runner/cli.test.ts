@@ -88,6 +88,51 @@ describe('validate', () => {
     expect(result.stdout).toContain('0 of 2 plan file(s) valid');
   });
 
+  it('exits 2 when two files define the same plan name, naming both', async () => {
+    const folder = await tempDir('plans');
+    const first = join(folder, 'a.yaml');
+    const second = join(folder, 'b.yaml');
+    const text = `name: payments\n${TARGETS}waves:\n  - name: db\n    servers: { tags: { Tier: db } }\n`;
+    await writeFile(first, text);
+    await writeFile(second, text);
+
+    const result = await cli('validate', first, second);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${second}: name: plan "payments" is already defined by ${first}: give each plan its own name`);
+    expect(result.stdout).toContain('1 of 2 plan file(s) valid');
+
+    const run = await cli('run', '--plan', first, '--mode', 'drill', '--speed', '0');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/plan "payments" is defined by a\.yaml and b\.yaml/);
+    expect(started).toHaveLength(0);
+  });
+
+  it('exits 2 on a YAML alias bomb, naming the file and the line, without a stack trace', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 8; level += 1) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
+    const file = await planFile(`${levels.join('\n')}\nname: payments\n${TARGETS}waves: []\n`);
+
+    const result = await cli('validate', file);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`${file}:2: \\(top level\\): not a usable plan: .*alias.*write the values out instead of repeating YAML aliases`));
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when --plan or a validated path is a folder', async () => {
+    const folder = await tempDir('plans');
+
+    const validate = await cli('validate', folder);
+    const run = await cli('run', '--plan', folder, '--mode', 'drill');
+
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain(`${folder}: is a folder, not a plan file`);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is a folder, not a plan file');
+    expect(started).toHaveLength(0);
+  });
+
   it('exits 2 when a plan file does not exist', async () => {
     const result = await cli('validate', 'plans/no-such-plan.yaml');
 
