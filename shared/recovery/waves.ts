@@ -2,7 +2,7 @@
 // its post-launch actions, and decide whether it passed its failure budget.
 import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
 import { activeJobsSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
-import type { DrsPort } from '#shared/drs/port.ts';
+import type { DrsPort, Job } from '#shared/drs/port.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
 import { countLaunch } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
@@ -191,7 +191,7 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
  */
 function agentNotDiscovered(
   wave: WaveState,
-  jobs: Parameters<typeof sightingOrder>[0],
+  jobs: readonly Job[],
   awaitingAgent: readonly string[],
   sightings: Pick<WaveState, 'launchSeenSeconds'>,
   waitedSeconds: number,
