@@ -4,6 +4,8 @@
 // (status codes, headers) this service exists to get exactly right.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { readBody, type ReadBody } from '#local/http/read-body.ts';
 import { parseAuthorizationHeader, signedRequestOf, type AuthErrorCode, type IdentityStore } from '#local/identity/index.ts';
 import { isoTime } from './clock.ts';
 import { DrsError, lostResponseError, validationError } from './errors.ts';
@@ -49,27 +51,6 @@ export class CallLog {
   count(operation?: string): number {
     return operation ? (this.counts.get(operation) ?? 0) : this.total;
   }
-}
-
-interface ReadBody {
-  bytes: Buffer;
-  tooLarge: boolean;
-}
-
-function readBody(request: IncomingMessage): Promise<ReadBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep draining an oversized body (so the client reads our answer) but stop storing it.
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge }));
-    request.on('error', reject);
-  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -155,7 +136,7 @@ export class LocalDrsHttpServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
@@ -271,21 +252,11 @@ export class LocalDrsHttpServer {
   }
 
   listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOnLoopback(this.server, port);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 }
 

@@ -4,6 +4,8 @@
 // `x-amzn-RequestId`. Node's `http` module, as the local DRS service uses.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { readBody } from '#local/http/read-body.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { StsError } from './errors.ts';
 import { operationHandlers } from './operations.ts';
@@ -23,27 +25,6 @@ export interface StsCall {
   status: number;
   errorCode?: string;
   at: string;
-}
-
-interface ReadBody {
-  bytes: Buffer;
-  tooLarge: boolean;
-}
-
-function readBody(request: IncomingMessage): Promise<ReadBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      // Keep draining an oversized body (so the client reads our answer) but stop storing it.
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    request.on('end', () => resolve({ bytes: Buffer.concat(chunks), tooLarge }));
-    request.on('error', reject);
-  });
 }
 
 /** The request's parameters: the URL query, then a form-encoded body. */
@@ -92,7 +73,7 @@ export class LocalStsHttpServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(request);
+    const body = await readBody(request, MAX_BODY_BYTES);
     const at = this.identity.now().toISOString();
     const parameters = body.tooLarge ? new URLSearchParams() : parametersOf(request, body.bytes);
     const action = parameters.get('Action') ?? '';
@@ -133,20 +114,10 @@ export class LocalStsHttpServer {
   }
 
   listen(port: number): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        const address = this.server.address();
-        resolve(typeof address === 'object' && address ? address.port : port);
-      });
-    });
+    return listenOnLoopback(this.server, port);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    return closeServer(this.server);
   }
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DescribeJobLogItemsCommand,
   DescribeJobsCommand,
@@ -13,15 +13,9 @@ import {
   paginateDescribeJobLogItems,
   type Job,
 } from '@aws-sdk/client-drs';
-import { TEST_START_TIME, rejectionOf, serverIds, sourceServerByHostname, startTestDrs, waitForJob, type TestDrs } from './helpers.ts';
+import { TEST_START_TIME, rejectionOf, serverIds, sourceServerByHostname, useTestDrs, waitForJob } from './helpers.ts';
 
-let t: TestDrs;
-beforeEach(async () => {
-  t = await startTestDrs();
-});
-afterEach(async () => {
-  await t.drs.stop();
-});
+const t = useTestDrs();
 
 const DB = ['payments-db-1', 'payments-db-2', 'payments-db-3'];
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConflictException,
   CreateExtendedSourceServerCommand,
@@ -19,15 +19,9 @@ import {
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
 import { drsClientFor } from '#local/drs/index.ts';
-import { rejectionOf, serverIds, sourceServerByHostname, startTestDrs, waitForJob, type TestDrs } from './helpers.ts';
+import { rejectionOf, serverIds, sourceServerByHostname, useTestDrs, waitForJob } from './helpers.ts';
 
-let t: TestDrs;
-beforeEach(async () => {
-  t = await startTestDrs();
-});
-afterEach(async () => {
-  await t.drs.stop();
-});
+const t = useTestDrs();
 
 async function recover(hostname: string, isDrill = false): Promise<RecoveryInstance> {
   const [id] = await serverIds(t.client, [hostname]);

@@ -1,5 +1,6 @@
 // Shared set-up for the local DRS service tests: a service on an ephemeral port with frozen
 // simulated time (speed 0) so the tests move time only through advanceBy.
+import { afterEach, beforeEach } from 'vitest';
 import { DescribeSourceServersCommand, type DrsClient, type SourceServer } from '@aws-sdk/client-drs';
 import { drsClientFor, loadScenario, startLocalDrs, defaultScenarioPath, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 
@@ -21,6 +22,32 @@ export async function defaultScenario(edit: (scenario: Scenario) => void = () =>
  * Unsigned raw calls and tests that sign with dummy keys land in the scenario's account
  * (`unknownCredentials: 'homeAccount'`); multi-account.test.ts checks the strict default.
  */
+/**
+ * A fresh local DRS service for each test of the file (started before, stopped after): `t.drs`
+ * and `t.client` are the current test's.
+ */
+export function useTestDrs(): TestDrs {
+  let current: TestDrs | undefined;
+  beforeEach(async () => {
+    current = await startTestDrs();
+  });
+  afterEach(async () => {
+    await current?.drs.stop();
+  });
+  const now = (): TestDrs => {
+    if (current === undefined) throw new Error('useTestDrs: the service exists only inside a test');
+    return current;
+  };
+  return {
+    get drs() {
+      return now().drs;
+    },
+    get client() {
+      return now().client;
+    },
+  };
+}
+
 export async function startTestDrs(scenario?: Scenario): Promise<TestDrs> {
   const drs = await startLocalDrs({ scenario: scenario ?? (await defaultScenario()), speed: 0, port: 0, unknownCredentials: 'homeAccount' });
   return { drs, client: drsClientFor(drs) };

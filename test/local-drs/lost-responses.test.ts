@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConflictException,
   DescribeJobsCommand,
@@ -9,15 +9,9 @@ import {
   type DrsClient,
 } from '@aws-sdk/client-drs';
 import { drsClientFor, parseScenario } from '#local/drs/index.ts';
-import { rawCall, rejectionOf, serverIds, startTestDrs, waitForJob, type TestDrs } from './helpers.ts';
+import { rawCall, rejectionOf, serverIds, useTestDrs, waitForJob } from './helpers.ts';
 
-let t: TestDrs;
-beforeEach(async () => {
-  t = await startTestDrs();
-});
-afterEach(async () => {
-  await t.drs.stop();
-});
+const t = useTestDrs();
 
 const singleAttempt = (): DrsClient => drsClientFor(t.drs, { maxAttempts: 1 });
 const jobsOf = (type: string, initiatedBy?: string) => t.drs.state().jobs.filter((job) => job.type === type && (!initiatedBy || job.initiatedBy === initiatedBy));

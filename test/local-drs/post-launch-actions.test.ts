@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DeleteLaunchActionCommand,
   DescribeJobLogItemsCommand,
@@ -10,15 +10,9 @@ import {
   ValidationException,
   type Job,
 } from '@aws-sdk/client-drs';
-import { rejectionOf, serverIds, startTestDrs, waitForJob, type TestDrs } from './helpers.ts';
+import { rejectionOf, serverIds, useTestDrs, waitForJob } from './helpers.ts';
 
-let t: TestDrs;
-beforeEach(async () => {
-  t = await startTestDrs();
-});
-afterEach(async () => {
-  await t.drs.stop();
-});
+const t = useTestDrs();
 
 const runsOf = (job: Job, index = 0) =>
   (job.participatingServers![index]!.launchActionsStatus?.runs ?? []).map((r) => ({ name: r.action!.name, optional: r.action!.optional, status: r.status, failureReason: r.failureReason }));

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConflictException,
   DescribeJobsCommand,
@@ -14,15 +14,9 @@ import {
   ValidationException,
   paginateDescribeSourceServers,
 } from '@aws-sdk/client-drs';
-import { rawCall, rejectionOf, serverIds, sourceServerByHostname, startTestDrs, type TestDrs } from './helpers.ts';
+import { rawCall, rejectionOf, serverIds, sourceServerByHostname, useTestDrs } from './helpers.ts';
 
-let t: TestDrs;
-beforeEach(async () => {
-  t = await startTestDrs();
-});
-afterEach(async () => {
-  await t.drs.stop();
-});
+const t = useTestDrs();
 
 describe('the wire protocol as the AWS SDK speaks it', () => {
   it('lists the default scenario source servers with their tags to the unmodified SDK', async () => {

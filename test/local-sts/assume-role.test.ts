@@ -3,7 +3,6 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import {
   ADMIN_ROLE,
   EXTERNAL_ID,
-  FUNCTION_ROLE,
   MALLORY,
   OPERATOR,
   RECOVERY,
