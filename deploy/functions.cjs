@@ -228,7 +228,21 @@ const FUNCTIONS = {
   },
 
   validateInput: step(() => []),
-  preflight: step(() => [read('DescribeSourceServers', 'DescribeJobs'), allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server'))]),
+  preflight: step(() => [
+    read('DescribeSourceServers', 'DescribeJobs'),
+    allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server')),
+    // The staging servers a target account may extend (no resource types: "*" only).
+    allow(['drs:ListExtensibleSourceServers'], '*'),
+  ]),
+  extendSourceServers: step(
+    () => [
+      read('DescribeSourceServers'),
+      // No resource types: "*" only. The extension is tagged with the plan and the execution.
+      allow(['drs:ListExtensibleSourceServers', 'drs:CreateExtendedSourceServer'], '*'),
+      allow(['drs:TagResource'], drsArn('source-server')),
+    ],
+    { timeout: 300 },
+  ),
   startWave: step(
     ({ manifest }) => [
       read('DescribeSourceServers', 'DescribeJobs'),

@@ -1,8 +1,8 @@
 // Preflight: resolve and check every server of every wave before launching anything.
-import { drs } from '#shared/aws/drs.ts';
+import { drsForRun } from '#shared/aws/accounts.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { runPreflight } from '#shared/recovery/preflight.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
 
-export const handler = stepHandler(RunState, async ({ run }) => runPreflight(run, await loadDeployedPlan(run.plan), drs));
+export const handler = stepHandler(RunState, async ({ run }) => runPreflight(run, await loadDeployedPlan(run.plan), drsForRun(run)));

@@ -34,6 +34,11 @@ export class WaveTimedOutError extends Error {
   override name = 'WaveTimedOutError';
 }
 
+/** Extended source servers did not become usable (EXTENDED or EXTENSION_ERROR) in time. */
+export class ExtensionTimedOutError extends Error {
+  override name = 'ExtensionTimedOutError';
+}
+
 /** Drill clean-up did not terminate every instance within its time. */
 export class CleanUpIncompleteError extends Error {
   override name = 'CleanUpIncompleteError';

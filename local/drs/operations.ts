@@ -307,7 +307,7 @@ export const operationHandlers: Record<string, OperationHandler> = {
     if ([...sim.sourceServers.values()].some((r) => r.server.stagingArea.stagingSourceServerArn === sourceServerArn)) {
       throw invalidField('sourceServerArn', `Source server ${sourceServerArn} is already extended`);
     }
-    const sourceServerID = sourceServerIdFor(`extended:${sourceServerArn}`);
+    const sourceServerID = sourceServerIdFor(`extended:${sim.accountId}:${sourceServerArn}`);
     const server = sim.newSourceServer(sourceServerID, sim.arn('source-server', sourceServerID), staged.hostname, { ...staged.server.tags, ...((input.tags ?? {}) as Tags) }, isoTime(nowMs));
     server.stagingArea = staged.extensionError
       ? { status: 'EXTENSION_ERROR', stagingAccountID, stagingSourceServerArn: sourceServerArn, errorMessage: staged.extensionError }

@@ -1,5 +1,6 @@
 // DrsPort over the AWS SDK: the SDK's own paginators, and ID filters batched to DRS's limits.
 import {
+  CreateExtendedSourceServerCommand,
   DrsClient,
   GetLaunchConfigurationCommand,
   paginateDescribeJobLogItems,
@@ -7,7 +8,9 @@ import {
   paginateDescribeRecoveryInstances,
   paginateDescribeRecoverySnapshots,
   paginateDescribeSourceServers,
+  paginateListExtensibleSourceServers,
   paginateListLaunchActions,
+  paginateListStagingAccounts,
   ReverseReplicationCommand,
   StartFailbackLaunchCommand,
   StartRecoveryCommand,
@@ -135,6 +138,21 @@ export function createDrsAdapter({ reads: client, writes }: { reads: DrsClient; 
     async startReplication(sourceServerID) {
       const response = await writes.send(new StartReplicationCommand({ sourceServerID }));
       return response.sourceServer ?? { sourceServerID };
+    },
+
+    async listStagingAccounts() {
+      const accounts = await collect(paginateListStagingAccounts({ client, pageSize: 50 }, {}), (page) => page.accounts);
+      return accounts.flatMap((account) => (account.accountID === undefined ? [] : [account.accountID]));
+    },
+
+    async listExtensibleSourceServers(stagingAccountID) {
+      return collect(paginateListExtensibleSourceServers({ client, pageSize: 300 }, { stagingAccountID }), (page) => page.items);
+    },
+
+    async createExtendedSourceServer(sourceServerArn, tags) {
+      const response = await writes.send(new CreateExtendedSourceServerCommand({ sourceServerArn, tags }));
+      if (response.sourceServer === undefined) throw new Error('DRS CreateExtendedSourceServer answered without the source server');
+      return response.sourceServer;
     },
   };
 }

@@ -1,9 +1,9 @@
 // What the recovery logic needs from DRS, in its own words. The adapter implements it with the
 // AWS SDK (paginated, batched to DRS's limits); unit tests pass plain fakes.
-import type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer } from '@aws-sdk/client-drs';
+import type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer, StagingSourceServer } from '@aws-sdk/client-drs';
 
 /** LaunchConfiguration: a source server's launch settings (one set serves drills and recoveries). */
-export type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer };
+export type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer, StagingSourceServer };
 
 export interface StartRecoveryRequest {
   sourceServers: Array<{ sourceServerID: string; recoverySnapshotID?: string }>;
@@ -50,8 +50,18 @@ export interface DrsFailbackPort {
   startReplication(sourceServerID: string): Promise<SourceServer>;
 }
 
+/** Multi-account: a target account's view of the staging accounts whose servers it may extend. */
+export interface DrsStagingPort {
+  /** The staging accounts that have extended source servers into this account (all pages). */
+  listStagingAccounts(): Promise<string[]>;
+  /** Servers of a staging account not yet extended into this account, nor extensions themselves. */
+  listExtensibleSourceServers(stagingAccountID: string): Promise<StagingSourceServer[]>;
+  /** CreateExtendedSourceServer: the staging server, as a source server of this account. */
+  createExtendedSourceServer(sourceServerArn: string, tags: Record<string, string>): Promise<SourceServer>;
+}
+
 /** Everything the adapter offers. */
-export type FullDrsPort = DrsPort & DrsNetworkPort & DrsFailbackPort;
+export type FullDrsPort = DrsPort & DrsNetworkPort & DrsFailbackPort & DrsStagingPort;
 
 /** DRS in a given Region of this account: an EC2-origin server fails back in its origin Region. */
 export type RegionalDrs = (region: string) => FullDrsPort;

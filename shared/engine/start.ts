@@ -21,6 +21,12 @@ export interface JobLoop {
    * than the account's active jobs leave room for (20 jobs, 500 servers in active jobs).
    */
   batches?(items: readonly string[], activeJobs: readonly Job[]): string[][];
+  /**
+   * Multi-account: the scope (account and Region) of an item or a job, by ID. DRS keeps its
+   * quotas per account and Region, so each scope gets its own batches within its own active jobs,
+   * and the scopes start side by side. Absent: one scope.
+   */
+  scopeOf?(id: string): string | undefined;
 }
 
 /** This loop's jobs among the recent ones (DescribeJobs lists newest first), oldest first. */
@@ -45,6 +51,30 @@ export interface Started {
  * round, whose read-back sees it. Anything else is thrown for the state machine's Retry/Catch.
  */
 export async function startWithinQuotas(loop: JobLoop, items: readonly string[], activeJobs: readonly Job[]): Promise<Started> {
+  const scopeOf = loop.scopeOf;
+  if (scopeOf === undefined) return startInScope(loop, items, activeJobs);
+  const itemsByScope = groupBy(items, (id) => scopeOf(id) ?? '');
+  const activeByScope = groupBy(activeJobs, (job) => scopeOf(job.jobID ?? '') ?? '');
+  const rounds = await Promise.all([...itemsByScope].map(([scope, scoped]) => startInScope(loop, scoped, activeByScope.get(scope) ?? [])));
+  const started: Started = { jobs: rounds.flatMap((round) => round.jobs), startedIDs: rounds.flatMap((round) => round.startedIDs), deferred: [] };
+  const startedSet = new Set(started.startedIDs);
+  started.deferred = items.filter((id) => !startedSet.has(id));
+  return started;
+}
+
+// Map.groupBy is ES2024; the project targets ES2023 (Node 20 runs the tools).
+function groupBy<Item>(items: readonly Item[], key: (item: Item) => string): Map<string, Item[]> {
+  const groups = new Map<string, Item[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+/** startWithinQuotas in one scope: one account's quotas. */
+async function startInScope(loop: JobLoop, items: readonly string[], activeJobs: readonly Job[]): Promise<Started> {
   const batches = loop.batches?.(items, activeJobs) ?? planJobs(items, launchCapacity(activeJobs));
   const started: Started = { jobs: [], startedIDs: [], deferred: [] };
   for (const batch of batches) {

@@ -7,7 +7,7 @@ export const ServerProblem = z.object({
   sourceServerID: z.string(),
   reason: z.string(),
   /** Set where DRS's own records do not show the failure (the report adds it from the state). */
-  kind: z.optional(z.enum(['ssm-agent'])),
+  kind: z.optional(z.enum(['ssm-agent', 'extension'])),
 });
 export type ServerProblem = z.infer<typeof ServerProblem>;
 

@@ -1,6 +1,7 @@
 // The engine loop of TERMINATE jobs: drill clean-up and failback's confirmed termination of the
 // recovery instances.
 import { recoveryInstanceIDsIn } from '#shared/drs/jobs.ts';
+import { scopeOfPort } from '#shared/drs/fleet.ts';
 import type { DrsPort } from '#shared/drs/port.ts';
 import type { JobLoop } from './start.ts';
 
@@ -13,5 +14,6 @@ export function terminateLoop(instances: ReadonlySet<string>, drs: Pick<DrsPort,
     owns: (job) => job.type === 'TERMINATE' && recoveryInstanceIDsIn([job]).some((id) => instances.has(id)),
     itemsOf: (job) => recoveryInstanceIDsIn([job]),
     start: (batch) => drs.terminateRecoveryInstances(batch),
+    scopeOf: scopeOfPort(drs),
   };
 }

@@ -34,15 +34,26 @@ const waveSettings = {
     ),
 };
 
+/** Where a selector's servers are recovered: an account of the stage configuration and a Region. */
+const placement = {
+  account: z
+    .optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$|^\d{12}$/, 'an account is the alias (or 12-digit ID) of an account in the stage configuration\'s accounts')))
+    .check(z.describe('The account the servers are recovered in, by its alias in the stage configuration (default: the account the orchestrator runs in).')),
+  region: z
+    .optional(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a Region looks like us-east-1')))
+    .check(z.describe("The Region the servers are recovered in (default: the account's first Region).")),
+};
+
 export const ServerSelector = z
   .strictObject({
+    ...placement,
     ids: z
       .optional(
         z
           .array(z.string().check(z.regex(SOURCE_SERVER_ID, 'a source server ID looks like s-1234567890abcdefg (s- and 17 letters or digits)')))
           .check(z.minLength(1)),
       )
-      .check(z.describe('Explicit DRS source server IDs.')),
+      .check(z.describe('Explicit DRS source server IDs (of the account, or of a staging server it extends).')),
     tags: z
       .optional(
         z
@@ -50,10 +61,13 @@ export const ServerSelector = z
           .check(z.refine((tags) => Object.keys(tags).length > 0, 'give at least one tag, e.g. {Application: payments, Tier: db}')),
       )
       .check(z.describe('Every DRS source server carrying all of these tags.')),
+    hostnames: z
+      .optional(z.array(z.string().check(z.minLength(1), z.maxLength(255))).check(z.minLength(1)))
+      .check(z.describe('Source servers by the hostname (or FQDN) DRS identified them with.')),
   })
   .check(
-    z.refine((selector) => selector.ids !== undefined || selector.tags !== undefined, {
-      message: 'a wave needs servers: give `ids` (source server IDs) and/or `tags` (a tag selector)',
+    z.refine((selector) => selector.ids !== undefined || selector.tags !== undefined || selector.hostnames !== undefined, {
+      message: 'a wave needs servers: give `ids` (source server IDs), `tags` (a tag selector) and/or `hostnames`',
     }),
   );
 export type ServerSelector = z.infer<typeof ServerSelector>;
@@ -63,7 +77,10 @@ export const Wave = z.strictObject({
     .string()
     .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'a wave name is 1-64 letters, digits, spaces, dots, dashes or underscores')),
   description: z.optional(z.string().check(z.maxLength(1024))),
-  servers: ServerSelector,
+  ...placement,
+  servers: z
+    .union([ServerSelector, z.array(ServerSelector).check(z.minLength(1, 'list at least one selector'))])
+    .check(z.describe('One server selector, or several (e.g. one per account) whose servers the wave recovers together.')),
   ...waveSettings,
 });
 export type Wave = z.infer<typeof Wave>;
@@ -131,18 +148,28 @@ export const Plan = z
           });
         }
         seenWave.set(wave.name, index);
-        wave.servers.ids?.forEach((id, idIndex) => {
-          const other = seenServer.get(id);
-          if (other !== undefined) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['waves', index, 'servers', 'ids', idIndex],
-              message: `source server ${id} is already in wave "${plan.waves[other].name}"; a server belongs to one wave only`,
-            });
-          }
-          seenServer.set(id, index);
+        const selectors = Array.isArray(wave.servers) ? wave.servers : [wave.servers];
+        selectors.forEach((selector, selectorIndex) => {
+          const path = Array.isArray(wave.servers) ? ['waves', index, 'servers', selectorIndex] : ['waves', index, 'servers'];
+          selector.ids?.forEach((id, idIndex) => {
+            const other = seenServer.get(id);
+            if (other !== undefined) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [...path, 'ids', idIndex],
+                message: `source server ${id} is already in wave "${plan.waves[other].name}"; a server belongs to one wave only`,
+              });
+            }
+            seenServer.set(id, index);
+          });
         });
       });
     }),
   );
 export type Plan = z.infer<typeof Plan>;
+
+/** A wave's selectors, each with the wave's account and Region unless it names its own. */
+export function selectorsOf(wave: Wave): ServerSelector[] {
+  const selectors = Array.isArray(wave.servers) ? wave.servers : [wave.servers];
+  return selectors.map((selector) => ({ ...selector, account: selector.account ?? wave.account, region: selector.region ?? wave.region }));
+}

@@ -1,12 +1,14 @@
 // Preflight: every problem that would stop the run, found before anything is launched.
 import { PreflightFailedError } from '#shared/errors.ts';
 import { activeJobsSince, isActiveJob } from '#shared/drs/jobs.ts';
-import type { DrsPort, SourceServer } from '#shared/drs/port.ts';
+import { scopeKey } from '#shared/accounts/config.ts';
+import type { ScopedDrsPort } from '#shared/drs/fleet.ts';
+import type { DrsPort, FullDrsPort, Job, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
 import { describeServer, durationSeconds, hostnameOf } from '#shared/drs/servers.ts';
 import type { SnapshotChoice } from '#shared/plan/common.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
-import { resolveServers } from './servers.ts';
+import { idOfArn, matchStagingServers, placedSelectors, resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
 
 /** The snapshot time a wave recovers from, or undefined for an on-demand (latest) snapshot. */
@@ -17,18 +19,53 @@ export function snapshotTimeFor(run: Run, choice: SnapshotChoice): { pointInTime
   return { pointInTime: true, atOrBefore: choice.atOrBefore };
 }
 
+/** Errors that say an account cannot be used at all: no role to assume, no DRS there. */
+const ACCESS_ERRORS = new Set(['AccessDenied', 'AccessDeniedException', 'UninitializedAccountException', 'InvalidClientTokenId', 'ExpiredToken', 'UnrecognizedClientException']);
+
+/** What preflight read from one scope (account and Region) of the run. */
+interface ScopeListing {
+  key: string;
+  servers: SourceServer[];
+  recentJobs: Job[];
+  /** Staging servers the scope may extend and has not yet. */
+  staging: StagingSourceServer[];
+  /** The account could not be used at all (a problem says why). */
+  unreachable?: boolean;
+}
+
 /**
- * Resolves every wave's servers and checks each one: it exists, belongs to one wave only,
- * replicates (CONTINUOUS) with a lag within the plan's RPO target, is in no active job, and has
- * the snapshot its wave asks for. Throws PreflightFailedError listing every problem at once.
+ * Resolves every wave's servers and checks each one: it exists (in its account, or extensible
+ * there from a staging account), belongs to one wave only, replicates (CONTINUOUS) with a lag
+ * within the plan's RPO target, is in no active job, and has the snapshot its wave asks for.
+ * Every account of the run must be reachable (its role assumable, DRS initialized) and its
+ * staging accounts readable. Throws PreflightFailedError listing every problem at once.
  */
 export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<Preflight> {
   const problems: string[] = [];
   const warnings: string[] = [];
-  const [servers, recentJobs] = await Promise.all([
-    drs.listSourceServers(),
-    drs.listJobs({ fromDate: activeJobsSince(run.startedAt) }),
-  ]);
+  const fleet = 'scopes' in drs ? (drs as ScopedDrsPort) : undefined;
+  const ports: ReadonlyMap<string, DrsPort | FullDrsPort> = fleet?.scopes ?? new Map([['', drs]]);
+  const stagingOf = new Map((run.scopes ?? []).map((scope) => [scopeKey(scope), scope.stagingAccounts ?? []]));
+  const listings = await Promise.all(
+    [...ports].map(async ([key, port]): Promise<ScopeListing> => {
+      try {
+        const [servers, recentJobs, staging] = await Promise.all([
+          port.listSourceServers(),
+          port.listJobs({ fromDate: activeJobsSince(run.startedAt) }),
+          Promise.all((stagingOf.get(key) ?? []).map((account) => listStaging(port as FullDrsPort, account, fleet?.labelOf(key) ?? key, problems))),
+        ]);
+        return { key, servers, recentJobs, staging: staging.flat() };
+      } catch (error) {
+        if (!ACCESS_ERRORS.has((error as Error).name)) throw error;
+        problems.push(`${fleet?.labelOf(key) ?? 'the account'}: ${accessAdvice(error as Error)}`);
+        return { key, servers: [], recentJobs: [], staging: [], unreachable: true };
+      }
+    }),
+  );
+  const unreachable = new Set(listings.filter((listing) => listing.unreachable === true).map((listing) => listing.key));
+  const servers = listings.flatMap((listing) => listing.servers);
+  const recentJobs = listings.flatMap((listing) => listing.recentJobs);
+  const scopeOfServer = new Map(listings.flatMap((listing) => listing.servers.map((server) => [server.sourceServerID ?? '', listing.key] as const)));
   const byID = new Map(servers.map((server) => [server.sourceServerID ?? '', server]));
   const hostnames = new Map(servers.map((server) => [server.sourceServerID ?? '', hostnameOf(server)]));
   const busy = new Map<string, string>();
@@ -40,47 +77,107 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<
 
   const waveOf = new Map<string, string>();
   const waves: Preflight['waves'] = [];
-  for (const waveName of run.waves) {
+  const pointInTimeChecks: Array<{ ids: string[]; snapshot: ReturnType<typeof snapshotTimeFor> }> = [];
+  let toExtend = 0;
+  const extensionErrors: string[] = [];
+  run.waves.forEach((waveName, index) => {
     const wave = plan.waves.find((candidate) => candidate.name === waveName);
     if (wave === undefined) throw new Error(`wave "${waveName}" is not in plan "${plan.name}"`);
-    const resolved = resolveServers(wave.servers, servers);
-    for (const id of resolved.missingIDs) problems.push(`wave "${wave.name}": source server ${id} does not exist in DRS (check the ID in servers.ids)`);
-    if (resolved.tagsMatchedNothing) {
-      problems.push(`wave "${wave.name}": tag selector ${JSON.stringify(wave.servers.tags)} matches no source server (check the tag keys and values in DRS)`);
-    }
-    if (resolved.sourceServerIDs.length === 0 && !resolved.tagsMatchedNothing && resolved.missingIDs.length === 0) {
-      problems.push(`wave "${wave.name}" has no servers`);
-    }
     const settings = resolveWaveSettings(plan, wave);
     const snapshot = snapshotTimeFor(run, settings.snapshot);
-    for (const id of resolved.sourceServerIDs) {
-      const name = describeServer(id, hostnames);
-      const other = waveOf.get(id);
-      if (other !== undefined) {
-        problems.push(`source server ${name} is in wave "${other}" and in wave "${wave.name}": a server belongs to one wave only (narrow the tag selectors)`);
-        continue;
+    let serverCount = 0;
+    for (const { selector, scope } of placedSelectors(run, plan, index)) {
+      const key = scope ?? '';
+      if (unreachable.has(key)) continue;
+      const where = scope === undefined ? '' : ` in ${fleet?.labelOf(key) ?? key}`;
+      const resolved = resolveServers(selector, scope === undefined ? servers : servers.filter((server) => scopeOfServer.get(server.sourceServerID ?? '') === key));
+      const staged = matchStagingServers(selector, listings.find((listing) => listing.key === key)?.staging ?? []);
+      const stagedIDs = new Set(staged.map((server) => idOfArn(server.arn)));
+      const stagedHosts = new Set(staged.map((server) => server.hostname?.toLowerCase()));
+      for (const id of resolved.missingIDs.filter((missing) => !stagedIDs.has(missing))) {
+        problems.push(`wave "${wave.name}": source server ${id} does not exist${where}${stagingHint(stagingOf.get(key))} (check the ID in servers.ids)`);
       }
-      waveOf.set(id, wave.name);
-      problems.push(...checkServer(byID.get(id) as SourceServer, name, plan.targets.rpoMinutes));
-      const job = busy.get(id);
-      if (job !== undefined) problems.push(`source server ${name} is already in active DRS job ${job}: wait for it to finish`);
-    }
-    if (snapshot.pointInTime) {
-      const found = await Promise.all(resolved.sourceServerIDs.map((id) => drs.newestSnapshot(id, snapshot.atOrBefore)));
-      found.forEach((recoverySnapshot, index) => {
-        if (recoverySnapshot === undefined) {
-          const when = snapshot.atOrBefore === undefined ? '' : ` at or before ${snapshot.atOrBefore}`;
-          problems.push(`source server ${describeServer(resolved.sourceServerIDs[index], hostnames)} has no point-in-time snapshot${when}`);
+      for (const hostname of resolved.missingHostnames.filter((missing) => !stagedHosts.has(missing.toLowerCase()))) {
+        problems.push(`wave "${wave.name}": no source server${where} has hostname ${hostname}${stagingHint(stagingOf.get(key))} (check servers.hostnames)`);
+      }
+      if (resolved.tagsMatchedNothing && !staged.some((server) => selector.tags !== undefined && Object.entries(selector.tags).every(([tag, value]) => server.tags?.[tag] === value))) {
+        problems.push(`wave "${wave.name}": tag selector ${JSON.stringify(selector.tags)} matches no source server${where}${stagingHint(stagingOf.get(key))} (check the tag keys and values in DRS)`);
+      }
+      for (const server of staged) {
+        const id = server.arn ?? '';
+        const other = waveOf.get(id);
+        if (other !== undefined && other !== wave.name) {
+          problems.push(`staging server ${server.arn} (${server.hostname ?? '?'}) is in wave "${other}" and in wave "${wave.name}": a server belongs to one wave only (narrow the selectors)`);
+          continue;
         }
-      });
+        if (other === undefined) serverCount += 1;
+        waveOf.set(id, wave.name);
+        toExtend += 1;
+      }
+      for (const id of resolved.sourceServerIDs) {
+        const name = describeServer(id, hostnames);
+        const other = waveOf.get(id);
+        if (other !== undefined) {
+          if (other !== wave.name) problems.push(`source server ${name} is in wave "${other}" and in wave "${wave.name}": a server belongs to one wave only (narrow the selectors)`);
+          continue;
+        }
+        waveOf.set(id, wave.name);
+        serverCount += 1;
+        const server = byID.get(id) as SourceServer;
+        if (server.stagingArea?.status === 'EXTENSION_ERROR') {
+          extensionErrors.push(`${name}: ${server.stagingArea.errorMessage ?? 'EXTENSION_ERROR'}`);
+          continue;
+        }
+        problems.push(...checkServer(server, name, plan.targets.rpoMinutes));
+        const job = busy.get(id);
+        if (job !== undefined) problems.push(`source server ${name} is already in active DRS job ${job}: wait for it to finish`);
+      }
+      if (snapshot.pointInTime) pointInTimeChecks.push({ ids: resolved.sourceServerIDs, snapshot });
     }
-    waves.push({ name: wave.name, serverCount: resolved.sourceServerIDs.length });
-  }
+    waves.push({ name: wave.name, serverCount });
+  });
+  const pointInTimeProblems = await Promise.all(
+    pointInTimeChecks.flatMap(({ ids, snapshot }) =>
+      ids.map(async (id) => {
+        if ((await drs.newestSnapshot(id, snapshot.atOrBefore)) !== undefined) return undefined;
+        const when = snapshot.atOrBefore === undefined ? '' : ` at or before ${snapshot.atOrBefore}`;
+        return `source server ${describeServer(id, hostnames)} has no point-in-time snapshot${when}`;
+      }),
+    ),
+  );
+  problems.push(...pointInTimeProblems.filter((problem) => problem !== undefined));
 
+  if (toExtend > 0) warnings.push(`${toExtend} server(s) replicate in staging accounts and will be extended into their target account before their wave`);
+  if (extensionErrors.length > 0) {
+    warnings.push(`${extensionErrors.length} server(s) could not be extended from their staging account and count as failed in their wave: ${extensionErrors.slice(0, 5).join('; ')}`);
+  }
   const activeJobs = recentJobs.filter(isActiveJob).length;
   if (activeJobs > 0) warnings.push(`${activeJobs} other DRS job(s) are active and share the account's job quotas`);
   if (problems.length > 0) throw new PreflightFailedError(problems);
   return { serverCount: waveOf.size, waves, warnings };
+}
+
+/** The staging servers a target account may extend from one staging account; a refusal is a problem. */
+async function listStaging(port: FullDrsPort, stagingAccount: string, label: string, problems: string[]): Promise<StagingSourceServer[]> {
+  try {
+    return await port.listExtensibleSourceServers(stagingAccount);
+  } catch (error) {
+    if (!ACCESS_ERRORS.has((error as Error).name)) throw error;
+    problems.push(`${label} cannot extend servers of staging account ${stagingAccount} (${(error as Error).name}: ${(error as Error).message}): check that the staging account's DRS lets the target account extend its servers`);
+    return [];
+  }
+}
+
+function stagingHint(stagingAccounts: readonly string[] | undefined): string {
+  return stagingAccounts === undefined || stagingAccounts.length === 0 ? '' : ` nor is extensible from its staging accounts ${stagingAccounts.join(', ')} (extended into another account already?)`;
+}
+
+/** What to do about an account the run cannot use. */
+function accessAdvice(error: Error): string {
+  if (error.name === 'UninitializedAccountException') {
+    return `DRS is not initialized there (UninitializedAccountException: ${error.message}): initialize it in the DRS console (or InitializeService) first`;
+  }
+  return `cannot be reached (${error.name}: ${error.message}): check that the role exists, that its trust policy names the orchestrator's function role, and that the external ID in the stage configuration matches the role's sts:ExternalId condition`;
 }
 
 function checkServer(server: SourceServer, name: string, rpoMinutes: number): string[] {

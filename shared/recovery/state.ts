@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { PollState } from '#shared/engine/polling.ts';
 import { Failure, ServerProblem } from '#shared/engine/state.ts';
 import { SourceNetworksState } from '#shared/network/state.ts';
+import { Extension } from './extension.ts';
 import { MODES, RunTrigger, SnapshotChoice } from '#shared/plan/common.ts';
 
 /** The run, fixed by ValidateInput. */
@@ -24,6 +25,16 @@ export const Run = z.object({
   holdSeconds: z.number(),
   reason: z.optional(z.string()),
   trigger: z.optional(RunTrigger),
+  /**
+   * Multi-account: the accounts and Regions the run recovers in (absent: the home account and
+   * Region only), with the staging accounts whose servers each may extend (IDs, from the stage
+   * configuration).
+   */
+  scopes: z.optional(z.array(z.object({ account: z.string(), region: z.string(), stagingAccounts: z.optional(z.array(z.string())) }))),
+  /** Some scope extends servers of staging accounts: ExtendSourceServers runs before each wave. */
+  extendsServers: z.optional(z.literal(true)),
+  /** For each wave of `waves`, for each of its server selectors: the index of its scope in `scopes`. */
+  placements: z.optional(z.array(z.array(z.int()))),
 });
 export type Run = z.infer<typeof Run>;
 
@@ -62,6 +73,12 @@ export const WaveState = z.object({
   postLaunchDisabled: z.optional(z.object({ count: z.int(), servers: z.array(z.string()) })),
   /** A launched server whose SSM agent DRS has not discovered after this long has failed. */
   ssmAgentTimeoutSeconds: z.optional(z.number()),
+  /**
+   * Servers that failed before launch: their extension from a staging account is EXTENSION_ERROR
+   * (count exact, problems capped). Counted in `failed` by every check.
+   */
+  unlaunchable: z.optional(z.array(ServerProblem)),
+  unlaunchableCount: z.optional(z.int()),
   /** Servers that failed: launch FAILED, or a required post-launch action FAILED. */
   failedServers: z.array(ServerProblem),
   /** Optional post-launch actions that failed: reported, never fatal. */
@@ -125,6 +142,7 @@ export const RunState = z.object({
   run: Run,
   preflight: z.optional(Preflight),
   networks: z.optional(SourceNetworksState),
+  extension: z.optional(Extension),
   wave: z.optional(WaveState),
   completed: z.optional(z.array(CompletedWave)),
   failure: z.optional(Failure),

@@ -2,7 +2,8 @@
 // its post-launch actions, and decide whether it passed its failure budget.
 import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
 import { activeJobsSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
-import type { DrsPort, Job } from '#shared/drs/port.ts';
+import type { DrsPort, Job, SourceServer } from '#shared/drs/port.ts';
+import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
 import { countLaunch } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
@@ -13,13 +14,14 @@ import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
-import { resolveServers } from './servers.ts';
+import { type PlacedSelector, placedSelectors, resolveServers, serversOfScope } from './servers.ts';
 import { recordSightings, sightingOrder } from './sightings.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
 
 /** The engine loop of a recovery wave: StartRecovery of its servers, tagged with the run and wave. */
 function recoveryLoop(run: Run, waveName: string, snapshot: ReturnType<typeof snapshotTimeFor>, drs: DrsPort): JobLoop {
   return {
+    scopeOf: scopeOfPort(drs),
     owns: (job) => isJobOfRun(job, run, waveName),
     itemsOf: (job) => [...sourceServerIDsIn([job])],
     start: async (batch) => {
@@ -55,12 +57,15 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   const settings = resolveWaveSettings(plan, wave);
   const previous = state.wave !== undefined && state.wave.index === index ? state.wave : undefined;
 
+  const selectors = placedSelectors(run, plan, index);
+  const onlyIDs = selectors.every(({ selector }) => selector.tags === undefined && selector.hostnames === undefined && run.scopes === undefined);
   const [servers, recentJobs] = await Promise.all([
-    drs.listSourceServers(wave.servers.tags === undefined ? { sourceServerIDs: wave.servers.ids } : undefined),
+    drs.listSourceServers(onlyIDs ? { sourceServerIDs: selectors.flatMap(({ selector }) => selector.ids ?? []) } : undefined),
     drs.listJobs({ fromDate: activeJobsSince(run.startedAt) }),
   ]);
-  const { sourceServerIDs } = resolveServers(wave.servers, servers);
-  const round = await startRound(recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs), sourceServerIDs, recentJobs);
+  const { launchable, unlaunchable } = waveServers(selectors, servers, scopeOfPort(drs));
+  const sourceServerIDs = [...launchable, ...unlaunchable.map((problem) => problem.sourceServerID)].sort();
+  const round = await startRound(recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs), launchable, recentJobs);
   const startedNow = new Set(round.startedIDs);
   const inJobs = sourceServerIDs.filter((id) => round.alreadyStarted.has(id) || startedNow.has(id));
   // More of a wave that quotas held back: the servers of the jobs it started before were looked
@@ -90,21 +95,53 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
       ...progress,
       ...firstPoll(),
       launched: 0,
-      failed: 0,
+      failed: unlaunchable.length,
+      ...(unlaunchable.length > 0 ? { unlaunchable: unlaunchable.slice(0, MAX_LISTED_PROBLEMS), unlaunchableCount: unlaunchable.length } : {}),
       launchDone: false,
       postLaunchActionsDone: false,
       actionsSucceeded: 0,
       actionsFailed: 0,
       actionsPending: 0,
-      failedServers: [],
+      failedServers: unlaunchable.slice(0, MAX_LISTED_PROBLEMS),
       warnings: [],
     },
   };
 }
 
+/**
+ * The wave's servers, each selector resolved in its own scope: those to launch, and those DRS
+ * could not extend from their staging account (EXTENSION_ERROR), failed before launch with DRS's
+ * message, under the wave's budget.
+ */
+function waveServers(
+  selectors: readonly PlacedSelector[],
+  servers: readonly SourceServer[],
+  scopeOf: ((id: string) => string | undefined) | undefined,
+): { launchable: string[]; unlaunchable: ServerProblem[] } {
+  const chosen = new Set<string>();
+  for (const { selector, scope } of selectors) {
+    for (const id of resolveServers(selector, serversOfScope(servers, scope, scopeOf)).sourceServerIDs) chosen.add(id);
+  }
+  const byID = new Map(servers.map((server) => [server.sourceServerID, server]));
+  const launchable: string[] = [];
+  const unlaunchable: ServerProblem[] = [];
+  for (const id of [...chosen].sort()) {
+    const staging = byID.get(id)?.stagingArea;
+    if (staging?.status === 'EXTENSION_ERROR') {
+      unlaunchable.push({ sourceServerID: id, kind: 'extension', reason: `extension from staging account ${staging.stagingAccountID ?? '?'} failed: ${staging.errorMessage ?? 'DRS gave no message'}` });
+    } else launchable.push(id);
+  }
+  return { launchable, unlaunchable };
+}
+
+/** Servers that failed before launch beyond those the state lists (it keeps MAX_LISTED_PROBLEMS). */
+function unlistedUnlaunchable(wave: WaveState): number {
+  return (wave.unlaunchableCount ?? 0) - (wave.unlaunchable?.length ?? 0);
+}
+
 /** Names the failed servers against the wave's budget. */
 async function failureMessage(wave: WaveState, problems: readonly ServerProblem[], drs: DrsPort): Promise<string> {
-  return `wave "${wave.name}": ${problems.length} of ${wave.serverCount} server(s) failed, failure budget ${wave.failureBudget}: ${await describeProblems(problems, drs)}`;
+  return `wave "${wave.name}": ${wave.failed} of ${wave.serverCount} server(s) failed, failure budget ${wave.failureBudget}: ${await describeProblems(problems, drs)}`;
 }
 
 function checkTimeout(wave: WaveState, pendingIDs: readonly string[], what: string): void {
@@ -130,19 +167,20 @@ function postLaunchFirstPollSeconds(wave: WaveState): number {
 export async function checkLaunch(wave: WaveState, drs: DrsPort): Promise<WaveState> {
   const jobs = await drs.listJobs({ jobIDs: wave.jobIDs });
   const count = countLaunch(jobs);
+  count.failedServers = [...(wave.unlaunchable ?? []), ...count.failedServers];
   const poll = nextPoll(wave, `${count.launched}/${count.failedServers.length}/${count.inFlight.length}/${wave.notStarted}`);
   const launchDone = wave.notStarted === 0 && count.inFlight.length === 0;
   const next: WaveState = {
     ...wave,
     ...poll,
     launched: count.launched,
-    failed: count.failedServers.length,
+    failed: count.failedServers.length + unlistedUnlaunchable(wave),
     failedServers: count.failedServers.slice(0, MAX_LISTED_PROBLEMS),
     launchDone,
     ...recordSightings(wave, jobs, poll.waitedSeconds),
     ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave) } : {}),
   };
-  if (count.failedServers.length > wave.failureBudget) {
+  if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
   }
   if (!launchDone) checkTimeout(next, count.inFlight, wave.notStarted > 0 ? `not launched (${wave.notStarted} held back by DRS quotas)` : 'not launched');
@@ -160,7 +198,7 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
   const poll = nextPoll(wave, `${tally.succeeded}/${tally.failed}/${tally.pending}/${tally.pendingServers.length}`);
   const sightings = recordSightings(wave, jobs, poll.waitedSeconds);
   const agentMissing = agentNotDiscovered(wave, jobs, tally.awaitingAgent, sightings, poll.waitedSeconds);
-  const failedServers = oncePerServer([...countLaunch(jobs).failedServers, ...tally.failures, ...agentMissing]);
+  const failedServers = oncePerServer([...(wave.unlaunchable ?? []), ...countLaunch(jobs).failedServers, ...tally.failures, ...agentMissing]);
   const failedIDs = new Set(agentMissing.map((problem) => problem.sourceServerID));
   const pendingServers = tally.pendingServers.filter((id) => !failedIDs.has(id));
   const next: WaveState = {
@@ -169,13 +207,13 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
     actionsSucceeded: tally.succeeded,
     actionsFailed: tally.failed,
     actionsPending: tally.pending,
-    failed: failedServers.length,
+    failed: failedServers.length + unlistedUnlaunchable(wave),
     failedServers: failedServers.slice(0, MAX_LISTED_PROBLEMS),
     warnings: tally.warnings.slice(0, MAX_LISTED_PROBLEMS),
     postLaunchActionsDone: pendingServers.length === 0,
     ...sightings,
   };
-  if (failedServers.length > wave.failureBudget) {
+  if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, failedServers, drs));
   }
   if (!next.postLaunchActionsDone) {

@@ -88,6 +88,16 @@ export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launc
       fake.calls.push(['StartReplication', id]);
       return { sourceServerID: id };
     },
+    // Multi-account runs are tested end to end against the local DRS service (one account here).
+    async listStagingAccounts() {
+      return [];
+    },
+    async listExtensibleSourceServers() {
+      return [];
+    },
+    async createExtendedSourceServer(arn) {
+      throw new Error(`fakeDrs has no staging accounts: cannot extend ${arn}`);
+    },
   };
   return fake;
 }
