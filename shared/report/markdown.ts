@@ -48,14 +48,27 @@ export function renderMarkdown(report: RunReport): string {
     const actionsFailed = wave.servers.flatMap((server) => server.postLaunchActions).filter((action) => action.status === 'FAILED').length;
     lines.push(`| ${cell(wave.name)} | ${wave.status} | ${wave.servers.length} | ${launched} | ${failed} | ${actionsFailed} | ${wave.rto === undefined ? '–' : againstTarget(wave.rto)} |`);
   }
+  const accounts = report.accounts ?? [];
+  if (accounts.length > 0) {
+    lines.push('', '| Account | Region | Servers | Launched | Failed |', '|---|---|---|---|---|');
+    for (const total of accounts) lines.push(`| ${cell(total.account)}${total.accountId ? ` (${total.accountId})` : ''} | ${total.region} | ${total.servers} | ${total.launched} | ${total.failed} |`);
+  }
+  const accountColumn = accounts.length > 0;
   for (const wave of report.waves.filter((candidate) => candidate.servers.length > 0)) {
-    lines.push('', `## Wave \`${wave.name}\``, '', '| Source server | Hostname | Launch | Recovery instance | Post-launch actions |', '|---|---|---|---|---|');
+    lines.push(
+      '',
+      `## Wave \`${wave.name}\``,
+      '',
+      `| Source server | Hostname |${accountColumn ? ' Account |' : ''} Launch | Recovery instance | Post-launch actions |`,
+      `|---|---|${accountColumn ? '---|' : ''}---|---|---|`,
+    );
     for (const server of wave.servers) {
       const actions = server.postLaunchActions
         .map((action) => `${action.name}${action.optional ? ' (optional)' : ''}: ${action.status}${action.failureReason ? ` — ${action.failureReason}` : ''}`)
         .join('<br>');
       const launch = server.rawError === undefined ? server.launchStatus : `${server.launchStatus}: ${server.rawError}`;
-      lines.push(`| ${server.sourceServerID} | ${cell(server.hostname ?? '')} | ${cell(launch)} | ${server.recoveryInstanceID ?? ''} | ${cell(actions)} |`);
+      const account = accountColumn ? ` ${cell(server.account ?? '')}${server.accountId ? ` (${server.accountId})` : ''} |` : '';
+      lines.push(`| ${server.sourceServerID} | ${cell(server.hostname ?? '')} |${account} ${cell(launch)} | ${server.recoveryInstanceID ?? ''} | ${cell(actions)} |`);
     }
     if (wave.servers.some((server) => server.phases !== undefined)) {
       lines.push(
@@ -83,7 +96,7 @@ export function renderMarkdown(report: RunReport): string {
   if ((report.failures ?? []).length > 0) {
     lines.push('', '## Failures (DRS raw errors)', '');
     for (const failure of report.failures) {
-      const what = failure.what === 'launch' || failure.what === 'SSM agent' ? failure.what : `${failure.optional ? 'optional ' : ''}post-launch action ${failure.action ?? ''}`;
+      const what = failure.what === 'launch' || failure.what === 'SSM agent' || failure.what === 'extension' ? failure.what : `${failure.optional ? 'optional ' : ''}post-launch action ${failure.action ?? ''}`;
       lines.push(`- \`${failure.wave}\` ${failure.hostname ?? failure.sourceServerID} (${failure.sourceServerID}): ${what}: ${failure.error}`);
     }
   }

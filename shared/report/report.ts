@@ -1,6 +1,7 @@
 // The run report: what happened to every server, read back from DRS after the run (the workflow
 // state is compact by design), measured into phases, RTO and RPO, plus the run's outcome and its
 // clean-up counts. Version 2 extends version 1: every v1 field keeps its name and meaning.
+import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { chunk } from '#shared/drs/limits.ts';
 import type { DrsPort, Job, JobLog } from '#shared/drs/port.ts';
 import { activeJobsSince } from '#shared/drs/jobs.ts';
@@ -35,6 +36,10 @@ export interface PostLaunchActionResult {
 export interface ServerResult extends ServerMeasurement {
   sourceServerID: string;
   hostname?: string;
+  /** v2, multi-account runs: the account the server was recovered in (alias and ID), and its Region. */
+  account?: string;
+  accountId?: string;
+  region?: string;
   jobID: string;
   launchStatus: string;
   recoveryInstanceID?: string;
@@ -58,8 +63,11 @@ export interface ServerFailure {
   wave: string;
   sourceServerID: string;
   hostname?: string;
-  /** `SSM agent`: DRS never discovered the instance's SSM agent, so it ran no post-launch action. */
-  what: 'launch' | 'post-launch action' | 'SSM agent';
+  /**
+   * `SSM agent`: DRS never discovered the instance's SSM agent, so it ran no post-launch action.
+   * `extension`: DRS could not extend the server from its staging account (EXTENSION_ERROR).
+   */
+  what: 'launch' | 'post-launch action' | 'SSM agent' | 'extension';
   /** The post-launch action's name. */
   action?: string;
   /** An optional action's failure is a warning, not a failed server. */
@@ -98,6 +106,17 @@ export interface RunReport {
   warnings: string[];
   /** v2: every failed launch and failed post-launch action, with DRS's raw error. */
   failures: ServerFailure[];
+  /** v2, multi-account runs: per account and Region, its servers and how they fared. */
+  accounts?: AccountTotals[];
+}
+
+export interface AccountTotals {
+  account: string;
+  accountId?: string;
+  region: string;
+  servers: number;
+  launched: number;
+  failed: number;
 }
 
 /** Job log look-ups at once: one paginated DescribeJobLogItems per job of the run. */
@@ -141,7 +160,34 @@ function failuresOf(waves: readonly WaveResult[], judged: ReadonlyMap<string, re
       }
       return failures;
     }),
+  ).concat(
+    // Never launched, so in no job: the state names them.
+    waves.flatMap((wave) =>
+      (judged.get(wave.name) ?? [])
+        .filter((problem) => problem.kind === 'extension')
+        .map((problem): ServerFailure => ({ wave: wave.name, sourceServerID: problem.sourceServerID, what: 'extension', optional: false, error: problem.reason })),
+    ),
   );
+}
+
+/** `arn:aws:drs:<region>:<account>:source-server/s-…` → its account and Region. */
+function placeOfArn(arn: string | undefined): { accountId?: string; region?: string } {
+  const [, , , region, accountId] = arn?.split(':') ?? [];
+  return { accountId: accountId || undefined, region: region || undefined };
+}
+
+/** Per account and Region of a multi-account run: its servers, launched and failed. */
+function accountTotals(waves: readonly WaveResult[], failures: readonly ServerFailure[]): AccountTotals[] {
+  const totals = new Map<string, AccountTotals>();
+  for (const server of waves.flatMap((wave) => wave.servers)) {
+    const key = `${server.account}@${server.region}`;
+    const total = totals.get(key) ?? { account: server.account ?? '?', accountId: server.accountId, region: server.region ?? '?', servers: 0, launched: 0, failed: 0 };
+    total.servers += 1;
+    if (server.launchStatus === 'LAUNCHED') total.launched += 1;
+    if (failures.some((failure) => failure.sourceServerID === server.sourceServerID && !failure.optional)) total.failed += 1;
+    totals.set(key, total);
+  }
+  return [...totals.values()];
 }
 
 /** The servers each wave counted failed, from the state: the completed waves and the one in progress. */
@@ -171,6 +217,15 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     jobLogs(jobs, drs),
   ]);
   const hostnames = new Map(servers.map((server) => [server.sourceServerID ?? '', hostnameOf(server)]));
+  // Multi-account runs: each server's account, by the alias its scope has and the ID in its ARN.
+  const scopeOf = run.scopes === undefined ? undefined : scopeOfPort(drs);
+  const placeOf = new Map(
+    servers.map((server) => {
+      const id = server.sourceServerID ?? '';
+      const alias = scopeOf?.(id)?.split('@')[0];
+      return [id, scopeOf === undefined ? {} : { account: alias, ...placeOfArn(server.arn) }] as const;
+    }),
+  );
   const completed = new Map((state.completed ?? []).map((wave) => [wave.name, wave]));
   const failed = state.failure !== undefined;
 
@@ -204,6 +259,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
         return {
           sourceServerID: id,
           hostname: hostnames.get(id),
+          ...placeOf.get(id),
           jobID: job.jobID ?? '?',
           launchStatus: server.launchStatus ?? 'PENDING',
           recoveryInstanceID: server.recoveryInstanceID,
@@ -241,6 +297,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
   const rpo = worstRpo(allServers.map((server) => server.rpoSeconds), run.targets.rpoMinutes * 60);
   const worstServer = rpo.achievedSeconds === undefined ? undefined : allServers.find((server) => server.rpoSeconds === rpo.achievedSeconds);
 
+  const failures = failuresOf(waves, judgedFailures(state));
   const cleanupFailed = state.cleanupFailure !== undefined;
   const cleanup: RunReport['cleanup'] = !run.isDrill
     ? null
@@ -282,6 +339,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     waves,
     cleanup,
     warnings: [...(state.preflight?.warnings ?? []), ...waves.flatMap((wave) => wave.warnings)],
-    failures: failuresOf(waves, judgedFailures(state)),
+    failures,
+    ...(run.scopes === undefined ? {} : { accounts: accountTotals(waves, failures) }),
   };
 }

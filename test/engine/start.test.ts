@@ -91,3 +91,41 @@ describe('adaptive polling', () => {
     expect(nextPoll(poll, '1').pollSeconds).toBe(POLL.minSeconds);
   });
 });
+
+describe('quotas per account (multi-account runs)', () => {
+  it("each account starts within its own quotas: one account at its 20 active jobs starts nothing, the other starts its whole wave in the same round", async () => {
+    // Prepare: account a has 20 active jobs (its concurrent-job quota); account b has none.
+    const scopeOf = (item: string) => (item.startsWith('a-') || item.startsWith('drsjob-a') ? 'a@us-east-1' : 'b@us-east-1');
+    const busyInA: Job[] = Array.from({ length: 20 }, (_, n) => ({ jobID: `drsjob-a${n}`, status: 'STARTED', participatingServers: [{ sourceServerID: `a-busy-${n}` }] }));
+    const { jobLoop, calls } = loop();
+    const items = [...Array.from({ length: 150 }, (_, n) => `a-${n}`), ...Array.from({ length: 150 }, (_, n) => `b-${n}`)];
+
+    // Act
+    const started = await startWithinQuotas({ ...jobLoop, scopeOf }, items, busyInA);
+
+    // Assert: b's 150 servers went into jobs of 100 and 50; a's wait for a later round.
+    expect(calls.map((batch) => [scopeOf(batch[0]), batch.length])).toEqual([
+      ['b@us-east-1', 100],
+      ['b@us-east-1', 50],
+    ]);
+    expect(calls.every((batch) => batch.every((item) => scopeOf(item) === scopeOf(batch[0])))).toBe(true);
+    expect(started.deferred).toEqual(items.filter((item) => item.startsWith('a-')));
+  });
+
+  it('no job ever mixes accounts, and each account is batched against its own active servers', async () => {
+    const scopeOf = (item: string) => item.split(':')[0];
+    // 480 servers in active jobs in account a: room for 20 more there, 500 in b.
+    const activeInA: Job[] = [{ jobID: 'a:job', status: 'STARTED', participatingServers: Array.from({ length: 480 }, (_, n) => ({ sourceServerID: `a:busy-${n}` })) }];
+    const { jobLoop, calls } = loop();
+    const items = Array.from({ length: 60 }, (_, n) => `${n % 2 === 0 ? 'a' : 'b'}:${n}`);
+
+    const started = await startWithinQuotas({ ...jobLoop, scopeOf }, items, activeInA);
+
+    expect(calls.map((batch) => [scopeOf(batch[0]), batch.length]).sort()).toEqual([
+      ['a', 20],
+      ['b', 30],
+    ]);
+    expect(calls.every((batch) => new Set(batch.map(scopeOf)).size === 1)).toBe(true);
+    expect(started.deferred).toHaveLength(10);
+  });
+});

@@ -6,6 +6,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { compilePlanFile, loadPlanByName, parsePlan, readPlanFile } from '#shared/plan/load.ts';
 import { planJsonSchema } from '#shared/plan/json-schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
+import { AccountsConfig } from '#shared/accounts/config.ts';
+import { InvalidPlanError } from '#shared/errors.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 
 const validPlan = `name: shop
@@ -102,5 +104,67 @@ describe('execution input', () => {
     expect(() => prepareRun(parseExecutionInput({ plan: 'shop', mode: 'recovery', holdMinutes: 5 }), plan, 'e', '2026-01-01T00:00:00Z')).toThrow(
       /apply to drills only/,
     );
+  });
+});
+
+describe('accounts in plans (multi-account)', () => {
+  const accounts = AccountsConfig.parse([
+    { alias: 'recovery', home: true, stagingAccounts: ['staging-a'] },
+    { alias: 'staging-a', accountId: '444455556666' },
+    { alias: 'target-b', accountId: '222233334444', roleArn: 'arn:aws:iam::222233334444:role/drs-orchestrator-access', externalId: 'ext-1', regions: ['us-east-1', 'us-west-2'] },
+  ]);
+  const deployment = { accounts, homeRegion: 'us-east-1' };
+
+  it('the shipped multi-account plan places each selector in its account, and the run extends staging servers', async () => {
+    const plan = await readPlanFile('plans/multi-account.yaml');
+    const run = prepareRun(parseExecutionInput({ plan: 'orders', mode: 'drill' }), plan, 'e', '2026-01-01T00:00:00Z', deployment);
+    expect(run.scopes).toEqual([
+      { account: 'recovery', region: 'us-east-1', stagingAccounts: ['444455556666'] },
+      { account: 'target-b', region: 'us-east-1' },
+    ]);
+    expect(run.placements).toEqual([[0], [0], [0, 1]]);
+    expect(run.extendsServers).toBe(true);
+  });
+
+  it('a plan that names no account, in a deployment without staging accounts, keeps the single-account state', () => {
+    const plan = parsePlan(validPlan, 'shop.yaml');
+    const run = prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill' }), plan, 'e', '2026-01-01T00:00:00Z', { accounts: [], homeRegion: 'us-east-1' });
+    expect(run.scopes).toBeUndefined();
+    expect(run.placements).toBeUndefined();
+  });
+
+  it('an account or Region the stage configuration does not offer is a plan error naming the field, before anything starts', () => {
+    const plan = parsePlan(
+      `name: shop
+targets: { rtoMinutes: 60, rpoMinutes: 15 }
+waves:
+  - name: db
+    account: target-c
+    servers: { tags: { Tier: db } }
+  - name: web
+    servers:
+      - { tags: { Tier: web } }
+      - { account: target-b, region: eu-west-1, tags: { Tier: web } }
+      - { account: staging-a, tags: { Tier: web } }
+`,
+      'shop.yaml',
+    );
+    const attempt = () => prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill' }), plan, 'e', '2026-01-01T00:00:00Z', deployment);
+    expect(attempt).toThrow(InvalidPlanError);
+    expect(attempt).toThrow(/waves\[0\]\.account: account "target-c" is not in the stage configuration's accounts \(target accounts: recovery, target-b\)/);
+    expect(attempt).toThrow(/waves\[1\]\.servers\[1\]\.account: region eu-west-1 is not one of account "target-b"'s Regions \(us-east-1, us-west-2\)/);
+    expect(attempt).toThrow(/waves\[1\]\.servers\[2\]\.account: account "staging-a" has no roleArn/);
+  });
+
+  it('the accounts configuration refuses duplicate aliases, a role in another account and unknown staging accounts, naming each field', () => {
+    const parsed = AccountsConfig.safeParse([
+      { alias: 'target-b', accountId: '222233334444', roleArn: 'arn:aws:iam::999999999999:role/x' },
+      { alias: 'target-b', accountId: '333344445555', stagingAccounts: ['nowhere'] },
+    ]);
+    expect(parsed.success).toBe(false);
+    const messages = parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+    expect(messages).toContain('0.roleArn: role arn:aws:iam::999999999999:role/x is not in account 222233334444: the orchestrator assumes a role of the account it recovers in');
+    expect(messages).toContain('1.alias: alias "target-b" is already used by accounts[0]; give each account its own alias');
+    expect(messages.some((message) => message.startsWith('1.stagingAccounts.0: "nowhere" is neither a 12-digit account ID'))).toBe(true);
   });
 });
