@@ -1,9 +1,10 @@
 // CheckFailback: one poll of the wave; launches what became ready; FAILBACK_ERROR or time-out stop it.
-import { drs, regionalDrs } from '#shared/aws/drs.ts';
+import { drsForRun } from '#shared/aws/accounts.ts';
+import { regionalDrs } from '#shared/aws/drs.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { checkFailback } from '#shared/failback/waves.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { stepHandler } from '#shared/step.ts';
 import * as z from 'zod/mini';
 
-export const handler = stepHandler(z.required(FailbackState, { wave: true }), async (state) => checkFailback(state, await loadDeployedPlan(state.run.plan), drs, regionalDrs));
+export const handler = stepHandler(z.required(FailbackState, { wave: true }), async (state) => checkFailback(state, await loadDeployedPlan(state.run.plan), drsForRun(state.run), regionalDrs));

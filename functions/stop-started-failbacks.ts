@@ -1,7 +1,7 @@
 // StopStartedFailbacks: a failed failback stops the failback launches it started (StopFailback).
-import { drs } from '#shared/aws/drs.ts';
+import { drsForRun } from '#shared/aws/accounts.ts';
 import { FailbackState } from '#shared/failback/state.ts';
 import { stopStartedFailbacks } from '#shared/failback/waves.ts';
 import { stepHandler } from '#shared/step.ts';
 
-export const handler = stepHandler(FailbackState, async ({ run }) => stopStartedFailbacks(run, drs));
+export const handler = stepHandler(FailbackState, async ({ run }) => stopStartedFailbacks(run, drsForRun(run)));

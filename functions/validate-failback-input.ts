@@ -1,6 +1,8 @@
 // ValidateFailbackInput: execution input + plan + the recovery to fail back → the failback run.
 import * as z from 'zod/mini';
-import { drs } from '#shared/aws/drs.ts';
+import { placeWaves } from '#shared/accounts/placement.ts';
+import { accounts, drsForRun } from '#shared/aws/accounts.ts';
+import { homeRegion } from '#shared/aws/region.ts';
 import { publishProgress } from '#shared/aws/events.ts';
 import { failbackDetail } from '#shared/failback/events.ts';
 import { prepareFailback } from '#shared/failback/run.ts';
@@ -13,7 +15,10 @@ const ValidateFailbackEvent = z.object({ input: z.unknown(), execution: z.string
 
 export const handler = stepHandler(ValidateFailbackEvent, async ({ input, execution, startedAt }) => {
   const request = parseExecutionInput(input);
-  const run = await prepareFailback(request, await loadDeployedPlan(request.plan), execution, startedAt, drs);
+  const plan = await loadDeployedPlan(request.plan);
+  // The accounts the plan recovers in hold its recovery instances: fail back in each of them.
+  const { scopes } = placeWaves(plan, plan.waves.map((wave) => wave.name), { accounts, homeRegion });
+  const run = await prepareFailback(request, plan, execution, startedAt, drsForRun({ execution, scopes }), scopes);
   logger.info('failback accepted', { plan: run.plan, recoveryExecution: run.recoveryExecution, waves: run.waves.map((wave) => wave.name), check: run.check });
   if (!run.check) await publishProgress('Run Started', failbackDetail(run, { waves: run.waves.map((wave) => wave.name), reason: run.reason, trigger: run.trigger }));
   return { run };

@@ -38,7 +38,14 @@ function isRecoveryJobOfPlan(job: Job, plan: string): boolean {
  * The failback run: the named recovery execution, or the plan's latest recovery (the one with the
  * newest job), and its waves in reverse order, each with the jobs that launched its instances.
  */
-export async function prepareFailback(input: ExecutionInput, plan: Plan, execution: string, startedAt: string, drs: DrsPort): Promise<FailbackRun> {
+export async function prepareFailback(
+  input: ExecutionInput,
+  plan: Plan,
+  execution: string,
+  startedAt: string,
+  drs: DrsPort,
+  scopes?: FailbackRun['scopes'],
+): Promise<FailbackRun> {
   checkFailbackInput(input, plan);
   // All jobs: a failback may come weeks after its recovery. DescribeJobs lists newest first.
   const recoveryJobs = (await drs.listJobs({})).filter((job) => isRecoveryJobOfPlan(job, plan.name));
@@ -70,5 +77,6 @@ export async function prepareFailback(input: ExecutionInput, plan: Plan, executi
     terminateRecoveryInstances: input.terminateRecoveryInstances === true,
     reason: input.reason,
     trigger: input.trigger,
+    ...(scopes === undefined ? {} : { scopes }),
   };
 }

@@ -1,6 +1,7 @@
 // The failback workflow's state between steps: IDs and counts, never DRS documents (256 KiB per
 // state). Per-server detail is read back from DRS by the report.
 import * as z from 'zod/mini';
+import { RunScopes } from '#shared/accounts/placement.ts';
 import { RunTrigger } from '#shared/plan/common.ts';
 import { PollState } from '#shared/engine/polling.ts';
 import { Failure } from '#shared/engine/state.ts';
@@ -22,6 +23,8 @@ export const FailbackRun = z.object({
   terminateRecoveryInstances: z.boolean(),
   reason: z.optional(z.string()),
   trigger: z.optional(RunTrigger),
+  /** Multi-account: the accounts and Regions the plan recovers in (its recovery instances are there). */
+  scopes: RunScopes.scopes,
 });
 export type FailbackRun = z.infer<typeof FailbackRun>;
 

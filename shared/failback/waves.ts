@@ -16,6 +16,7 @@ import { serversToWaitFor, tallyPostLaunchActions } from '#shared/engine/post-la
 import { startWithinQuotas, type JobLoop } from '#shared/engine/start.ts';
 import { listForPeople, MAX_LISTED_PROBLEMS } from '#shared/engine/state.ts';
 import { terminateLoop } from '#shared/engine/terminate.ts';
+import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
@@ -85,6 +86,8 @@ function failbackLaunchLoop(run: FailbackRun, waveName: string, drs: FullDrsPort
     // StartFailbackLaunch takes up to 200 IDs a call, but the job quota (100 servers a job, 20
     // active jobs, 500 servers in them) is the tighter bound; what does not fit waits a poll.
     start: (batch) => drs.startFailbackLaunch(batch, jobTags(run, waveName)),
+    // Multi-account: instances fail back from the account they were recovered in, within its quotas.
+    scopeOf: scopeOfPort(drs),
   };
 }
 

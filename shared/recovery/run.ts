@@ -1,9 +1,9 @@
 // ValidateInput: the execution input and its plan, checked before anything changes in DRS.
-import { type AccountsConfig, accountOf, resolveScope, type Scope, scopeKey, stagingAccountIDsOf } from '#shared/accounts/config.ts';
-import { InvalidInputError, InvalidPlanError } from '#shared/errors.ts';
+import { type Deployment, placeWaves } from '#shared/accounts/placement.ts';
+import { InvalidInputError } from '#shared/errors.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { ExecutionInput } from '#shared/plan/input.ts';
-import { type Plan, selectorsOf } from '#shared/plan/schema.ts';
+import type { Plan } from '#shared/plan/schema.ts';
 import type { Run } from './state.ts';
 
 /** Parses the raw execution input; the error names every wrong field and how to fix it. */
@@ -13,12 +13,6 @@ export function parseExecutionInput(raw: unknown): ExecutionInput {
     throw new InvalidInputError(`invalid execution input:\n${formatProblems('input', describeIssues(parsed.error.issues))}`);
   }
   return parsed.data;
-}
-
-/** Where the run recovers, given the stage configuration's accounts and the home Region. */
-export interface Deployment {
-  accounts: AccountsConfig;
-  homeRegion: string;
 }
 
 /**
@@ -60,34 +54,3 @@ export function prepareRun(input: ExecutionInput, plan: Plan, execution: string,
   };
 }
 
-/**
- * The scopes (account and Region) the run's waves recover in, and each selector's. A plan that
- * names no account, in a deployment whose home account extends no staging servers, gets neither:
- * its state stays as small as before multi-account. An account the stage configuration does not
- * declare (or cannot recover in) is a plan problem, named by its field.
- */
-function placeWaves(plan: Plan, waves: readonly string[], { accounts, homeRegion }: Deployment): Pick<Run, 'scopes' | 'placements' | 'extendsServers'> {
-  const scopes: Array<Scope & { stagingAccounts?: string[] }> = [];
-  const problems: string[] = [];
-  const placements = waves.map((name) => {
-    const index = plan.waves.findIndex((wave) => wave.name === name);
-    const wave = plan.waves[index];
-    return selectorsOf(wave).map((selector, selectorIndex) => {
-      const scope = resolveScope(accounts, homeRegion, selector);
-      if (typeof scope === 'string') {
-        const field = Array.isArray(wave.servers) ? `waves[${index}].servers[${selectorIndex}].account` : `waves[${index}].account`;
-        problems.push(`${field}: ${scope}`);
-        return -1;
-      }
-      const known = scopes.findIndex((candidate) => scopeKey(candidate) === scopeKey(scope));
-      if (known >= 0) return known;
-      const stagingAccounts = stagingAccountIDsOf(accounts, accountOf(accounts, scope));
-      scopes.push(stagingAccounts === undefined ? scope : { ...scope, stagingAccounts });
-      return scopes.length - 1;
-    });
-  });
-  if (problems.length > 0) throw new InvalidPlanError(`plan "${plan.name}" names accounts the stage configuration does not offer:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  const home = scopes.length === 1 && scopes[0].stagingAccounts === undefined && scopes[0].region === homeRegion && accountOf(accounts, scopes[0])?.roleArn === undefined;
-  if (home) return {};
-  return scopes.some((scope) => (scope.stagingAccounts ?? []).length > 0) ? { scopes, placements, extendsServers: true } : { scopes, placements };
-}

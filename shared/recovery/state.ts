@@ -1,6 +1,7 @@
 // The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
 // Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
 import * as z from 'zod/mini';
+import { RunScopes } from '#shared/accounts/placement.ts';
 import { PollState } from '#shared/engine/polling.ts';
 import { Failure, ServerProblem } from '#shared/engine/state.ts';
 import { SourceNetworksState } from '#shared/network/state.ts';
@@ -25,16 +26,7 @@ export const Run = z.object({
   holdSeconds: z.number(),
   reason: z.optional(z.string()),
   trigger: z.optional(RunTrigger),
-  /**
-   * Multi-account: the accounts and Regions the run recovers in (absent: the home account and
-   * Region only), with the staging accounts whose servers each may extend (IDs, from the stage
-   * configuration).
-   */
-  scopes: z.optional(z.array(z.object({ account: z.string(), region: z.string(), stagingAccounts: z.optional(z.array(z.string())) }))),
-  /** Some scope extends servers of staging accounts: ExtendSourceServers runs before each wave. */
-  extendsServers: z.optional(z.literal(true)),
-  /** For each wave of `waves`, for each of its server selectors: the index of its scope in `scopes`. */
-  placements: z.optional(z.array(z.array(z.int()))),
+  ...RunScopes,
 });
 export type Run = z.infer<typeof Run>;
 
