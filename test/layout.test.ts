@@ -35,11 +35,12 @@ function importsOf(file: string): string[] {
 const RULES: Array<[string, string[]]> = [
   ['shared/drs', ['shared/engine', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/trigger', 'shared/events']],
   ['shared/engine', ['shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/trigger', 'shared/events', 'shared/plan', 'shared/aws']],
+  ['shared/accounts', ['shared/drs', 'shared/engine', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/trigger', 'shared/events']],
   ['shared/failback', ['shared/recovery']],
   ['shared/recovery', ['shared/failback']],
   ['shared/network', ['shared/recovery', 'shared/failback']],
   // The domain takes its ports as parameters: only handlers reach the composition root.
-  ...['shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
+  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
   ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
   ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
