@@ -10,7 +10,14 @@ import type { Fault } from './faults.ts';
 import type { Job, RecoveryInstance, SourceNetwork, SourceServer } from './wire.ts';
 
 export { loadScenario, parseScenario, defaultScenarioPath, ScenarioError, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION } from './scenario.ts';
-export { generateScenario, type GenerateScenarioOptions, type GeneratedServer } from './generate-scenario.ts';
+export {
+  generateScenario,
+  generatedStagingAccountId,
+  generatedTargetAccountId,
+  generatedTargetRoleArn,
+  type GenerateScenarioOptions,
+  type GeneratedServer,
+} from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
 export { quotaCodes } from './errors.ts';
 export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials };
