@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { defaultIdentity, parseIdentity, type ParsedIdentity } from '#local/identity/index.ts';
+import { defaultCredentials, defaultIdentity, parseIdentity, type DeclaredPrincipal, type ParsedIdentity } from '#local/identity/index.ts';
 import { faultSchema } from './faults.ts';
 
 /** DRS replicates at most 300 source servers per account and Region (DRS user guide, "Using multiple staging accounts"). */
@@ -217,6 +217,16 @@ export function identityOf(scenario: ParsedScenario, source = 'scenario'): Parse
   } catch (error) {
     throw new ScenarioError((error as Error).message, { cause: error });
   }
+}
+
+/**
+ * The principal clients of the scenario's account sign as (drsClientFor, the local runner's
+ * handlers): the default world's function role when `accountId` declares its keys, else the
+ * account's first principal; undefined when the account declares none.
+ */
+export function homePrincipalOf(identity: ParsedIdentity, accountId: string): DeclaredPrincipal | undefined {
+  const principals = identity.accounts.find((account) => account.id === accountId)?.principals ?? [];
+  return principals.find((principal) => principal.accessKeyId === defaultCredentials.accessKeyId) ?? principals[0];
 }
 
 /**
