@@ -80,6 +80,10 @@ describe('accountsOfScenario', () => {
     expect(AccountsConfig.safeParse(accounts).success).toBe(true);
   });
 
+  it('never meets an alias StageAccount would refuse: the scenario refuses it first', () => {
+    expect(() => withAccounts([{ id: '222233334444', alias: 'Target_B' }])).toThrow(/identity\.accounts\.1\.alias: an account alias is 3-63 lower-case letters, digits and hyphens/);
+  });
+
   it('judges trust by the principal the handlers sign as', async () => {
     const accounts = accountsOfScenario(await loadScenario(SHIPPED_SCENARIO), `arn:aws:iam::${HOME}:user/operator`);
 
