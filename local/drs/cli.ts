@@ -1,6 +1,7 @@
 // Command line of the local DRS service:
 //   npm run drs-local -- [--port 4600] [--scenario scenarios/default.yaml] [--speed 600]
 //   npm run drs-local -- generate-scenario --servers 4000 --out scenarios/large.yaml
+//   npm run drs-local -- generate-scenario --servers 6000 --targets 2 --external-id x --out /tmp/two-targets.yaml
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { stringify as toYaml } from 'yaml';
@@ -57,17 +58,23 @@ program
   .requiredOption('--servers <n>', 'number of source servers', (v) => Math.floor(nonNegativeNumber(v)))
   .option('--applications <n>', 'number of applications', (v) => Math.floor(nonNegativeNumber(v)))
   .option('--seed <n>', 'PRNG seed', (v) => Math.floor(nonNegativeNumber(v)), 42)
-  .option('--staging-accounts <n>', 'staging accounts the servers replicate in (at most 300 each), extended into the recovery account; default: as few as needed past 300 servers', (v) => Math.floor(nonNegativeNumber(v)))
+  .option('--staging-accounts <n>', 'staging accounts the servers replicate in (at most 300 each), shared out over the target accounts; default: as few as needed past 300 servers per target account', (v) => Math.floor(nonNegativeNumber(v)))
+  .option('--targets <n>', 'target accounts (target-1, ...) the servers are spread over, each with a role the function role may assume; default: the recovery account alone', (v) => Math.floor(nonNegativeNumber(v)))
+  .option('--external-id <id>', "the external ID the target accounts' roles require")
+  .option('--no-extended', 'leave staging servers in their staging accounts for the run to extend (default: already extended into their target account)')
   .option('--launch-actions', 'give db servers a required launch action', false)
   .option('--launch-configuration <json>', 'every server\'s launchConfiguration, e.g. \'{"postLaunchEnabled":false}\'', launchConfiguration)
   .option('--out <file>', 'output file (.yaml or .json); default stdout')
-  .action(async (options: { servers: number; applications?: number; stagingAccounts?: number; seed: number; launchActions: boolean; launchConfiguration?: ReturnType<typeof launchConfiguration>; out?: string }) => {
+  .action(async (options: { servers: number; applications?: number; stagingAccounts?: number; targets?: number; externalId?: string; extended: boolean; seed: number; launchActions: boolean; launchConfiguration?: ReturnType<typeof launchConfiguration>; out?: string }) => {
     const scenario = generateScenario({
       servers: options.servers,
       seed: options.seed,
       launchActions: options.launchActions,
       ...(options.applications ? { applications: options.applications } : {}),
       ...(options.stagingAccounts !== undefined ? { stagingAccounts: options.stagingAccounts } : {}),
+      ...(options.targets !== undefined ? { targets: options.targets } : {}),
+      ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
+      extended: options.extended,
       ...(options.launchConfiguration ? { launchConfiguration: options.launchConfiguration } : {}),
     });
     const text = options.out?.endsWith('.json') ? JSON.stringify(scenario, null, 2) : toYaml(scenario);

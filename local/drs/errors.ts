@@ -105,3 +105,17 @@ export function lostResponseError(retryAfterSeconds = 1): DrsError {
 export function accessDeniedError(message: string): DrsError {
   return new DrsError('AccessDeniedException', 403, message, { code: 'ACCESS_DENIED' });
 }
+
+/**
+ * UninitializedAccountException (400, members `message` and `code`): DRS's answer in an account
+ * and Region where the service was never initialized (InitializeService). The `code` value is ours:
+ * the model does not give it.
+ */
+export function uninitializedAccountError(accountId: string, region: string): DrsError {
+  return new DrsError(
+    'UninitializedAccountException',
+    400,
+    `Account ${accountId} has not been initialized for Elastic Disaster Recovery in ${region}: call InitializeService first`,
+    { code: 'UNINITIALIZED_ACCOUNT' },
+  );
+}

@@ -4,13 +4,20 @@ import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
 import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
 import type { JobTimeline } from './simulator.ts';
 import { LocalDrsHttpServer, type RecordedCall, type UnknownCredentials } from './server.ts';
-import { defaultScenarioPath, identityOf, loadScenario, parseScenario, ScenarioError, type ParsedScenario, type Scenario } from './scenario.ts';
+import { defaultScenarioPath, homePrincipalOf, identityOf, loadScenario, parseScenario, ScenarioError, type ParsedScenario, type Scenario } from './scenario.ts';
 import { DrsWorld, type StoreScope } from './world.ts';
 import type { Fault } from './faults.ts';
 import type { Job, RecoveryInstance, SourceNetwork, SourceServer } from './wire.ts';
 
-export { loadScenario, parseScenario, defaultScenarioPath, ScenarioError, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION } from './scenario.ts';
-export { generateScenario, type GenerateScenarioOptions, type GeneratedServer } from './generate-scenario.ts';
+export { loadScenario, parseScenario, identityOf, homePrincipalOf, defaultScenarioPath, ScenarioError, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION } from './scenario.ts';
+export {
+  generateScenario,
+  generatedStagingAccountId,
+  generatedTargetAccountId,
+  generatedTargetRoleArn,
+  type GenerateScenarioOptions,
+  type GeneratedServer,
+} from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
 export { quotaCodes } from './errors.ts';
 export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials };
@@ -119,17 +126,16 @@ export async function startLocalDrs(options: StartLocalDrsOptions = {}): Promise
 }
 
 /**
- * Credentials of the scenario's account: the default world's function role when the store has
- * them, else its first principal. Every account the scenario names must be in the store.
+ * Credentials of the scenario's account (homePrincipalOf): the default world's function role when
+ * the store has them there, else its first principal. Every account the scenario names must be in
+ * the store.
  */
 function credentialsOf(identity: IdentityStore, scenario: ParsedScenario): LocalCredentials {
   const known = new Set(identity.accounts().map((a) => a.id));
   const named = [scenario.accountId, ...scenario.sourceServers.map((s) => s.account ?? scenario.accountId), ...scenario.stagingAccounts.map((s) => s.accountId)];
   const missing = [...new Set(named.filter((id) => !known.has(id)))];
   if (missing.length > 0) throw new ScenarioError(`the scenario names accounts the identity store does not have: ${missing.join(', ')}`);
-  const own = identity.credentials(defaultCredentials.accessKeyId);
-  if (own?.account === scenario.accountId) return { ...defaultCredentials };
-  const principal = identity.identity.accounts.find((a) => a.id === scenario.accountId)?.principals[0];
+  const principal = homePrincipalOf(identity.identity, scenario.accountId);
   if (!principal) throw new ScenarioError(`account ${scenario.accountId} has no principal with credentials in the identity world: declare one under identity.accounts`);
   return { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}) };
 }

@@ -269,6 +269,13 @@ export const operationHandlers: Record<string, OperationHandler> = {
   },
 
   // The staging accounts that have extended source servers into this account.
+  // DRS's one-time set-up of an account in a Region (it creates the service's roles and templates
+  // there); repeating it is harmless. 204, no body.
+  InitializeService(sim) {
+    sim.world.initialize(sim.accountId, sim.region);
+    return undefined;
+  },
+
   ListStagingAccounts(sim, input, _nowMs, op) {
     const accounts = new Set<string>();
     for (const record of sim.sourceServers.values()) if (record.server.stagingArea.stagingAccountID) accounts.add(record.server.stagingArea.stagingAccountID);

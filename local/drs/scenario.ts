@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { defaultIdentity, parseIdentity, type ParsedIdentity } from '#local/identity/index.ts';
+import { defaultCredentials, defaultIdentity, parseIdentity, type DeclaredPrincipal, type ParsedIdentity } from '#local/identity/index.ts';
 import { faultSchema } from './faults.ts';
 
 /** DRS replicates at most 300 source servers per account and Region (DRS user guide, "Using multiple staging accounts"). */
@@ -136,6 +136,18 @@ const stagingAccountSchema = z.union([
   }),
 ]);
 
+/**
+ * An account (ID or alias) where DRS was never initialized, in one Region or (no `region`) in
+ * every Region: every operation but InitializeService answers UninitializedAccountException.
+ */
+const uninitializedSchema = z.union([
+  z.string().transform((account) => ({ account, region: undefined as string | undefined })),
+  strictBlock('an uninitialized entry', {
+    account: z.string(),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a Region looks like us-east-1').optional(),
+  }),
+]);
+
 const durationsSchema = z
   .object({
     jitter: z.number().min(0).max(1).default(0.2),
@@ -164,6 +176,8 @@ export const scenarioSchema = strictBlock('a scenario', {
   sourceServers: z.array(sourceServerSchema).default([]),
   sourceNetworks: z.array(sourceNetworkSchema).default([]),
   stagingAccounts: z.array(stagingAccountSchema).default([]),
+  /** Accounts (and Regions) where DRS was never initialized (InitializeService not called). */
+  uninitialized: z.array(uninitializedSchema).default([]),
   durations: durationsSchema,
   /** DRS's "default launch settings": what every source server the scenario adds starts with. */
   defaultLaunchConfiguration: defaultLaunchConfigurationSchema.default({}),
@@ -206,6 +220,16 @@ export function identityOf(scenario: ParsedScenario, source = 'scenario'): Parse
 }
 
 /**
+ * The principal clients of the scenario's account sign as (drsClientFor, the local runner's
+ * handlers): the default world's function role when `accountId` declares its keys, else the
+ * account's first principal; undefined when the account declares none.
+ */
+export function homePrincipalOf(identity: ParsedIdentity, accountId: string): DeclaredPrincipal | undefined {
+  const principals = identity.accounts.find((account) => account.id === accountId)?.principals ?? [];
+  return principals.find((principal) => principal.accessKeyId === defaultCredentials.accessKeyId) ?? principals[0];
+}
+
+/**
  * Replaces account aliases by IDs and checks every account named is in the identity world, and
  * DRS's replication limit per account and Region. Returns the problems, each naming its field.
  */
@@ -220,10 +244,22 @@ function resolveAccounts(scenario: ParsedScenario, identity: ParsedIdentity): st
     return id;
   };
   resolve(scenario.accountId, 'accountId');
+  scenario.uninitialized.forEach((entry, index) => {
+    entry.account = resolve(entry.account, `uninitialized.${index}.account`);
+  });
+  // DRS holds no servers where it was never initialized: a server there is a contradiction.
+  const notInitialized = (account: string, region: string, path: string) => {
+    const index = scenario.uninitialized.findIndex((entry) => entry.account === account && (entry.region === undefined || entry.region === region));
+    if (index >= 0) {
+      problems.push(`${path}: account ${account} is not initialized for DRS in ${region} (uninitialized.${index}), so nothing can replicate there; remove the server or the uninitialized entry`);
+    }
+  };
+  if (scenario.sourceNetworks.length > 0) notInitialized(scenario.accountId, scenario.region, 'sourceNetworks');
   const replicating = new Map<string, number>();
   scenario.sourceServers.forEach((server, index) => {
     server.account = resolve(server.account ?? scenario.accountId, `sourceServers.${index}.account`);
     server.region ??= scenario.region;
+    notInitialized(server.account, server.region, `sourceServers.${index}`);
     // An extended server replicates in its staging account; a stopped one does not replicate.
     if (server.stagingAccountId || server.replication.state === 'STOPPED') return;
     const key = `${server.account} in ${server.region}`;
@@ -232,6 +268,7 @@ function resolveAccounts(scenario: ParsedScenario, identity: ParsedIdentity): st
   scenario.stagingAccounts.forEach((staging, index) => {
     resolve(staging.accountId, `stagingAccounts.${index}.accountId`);
     staging.targetAccount = resolve(staging.targetAccount ?? scenario.accountId, `stagingAccounts.${index}.targetAccount`);
+    if (staging.extensibleSourceServers.length > 0) notInitialized(staging.accountId, scenario.region, `stagingAccounts.${index}.extensibleSourceServers`);
     const key = `${staging.accountId} in ${scenario.region}`;
     replicating.set(key, (replicating.get(key) ?? 0) + staging.extensibleSourceServers.length);
   });

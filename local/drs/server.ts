@@ -8,7 +8,7 @@ import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { readBody, type ReadBody } from '#local/http/read-body.ts';
 import { parseAuthorizationHeader, signedRequestOf, type AuthErrorCode, type IdentityStore } from '#local/identity/index.ts';
 import { isoTime } from './clock.ts';
-import { DrsError, lostResponseError, validationError } from './errors.ts';
+import { DrsError, lostResponseError, uninitializedAccountError, validationError } from './errors.ts';
 import { faultSchema, type LostResponseHow } from './faults.ts';
 import { operationHandlers } from './operations.ts';
 import { operationHasBody, routeRequest } from './router.ts';
@@ -170,6 +170,12 @@ export class LocalDrsHttpServer {
 
     const invalid = validateInput(routed.operation.input?.shape, input);
     if (invalid) return fail(operation, input, invalid);
+
+    // Where DRS was never initialized, only InitializeService works (the model lists the error on
+    // every other operation but the three tag operations; they answer it here too).
+    if (operation !== 'InitializeService' && !this.world.isInitialized(sim.accountId, sim.region)) {
+      return fail(operation, input, uninitializedAccountError(sim.accountId, sim.region));
+    }
 
     const handler = operationHandlers[operation];
     if (!handler) return fail(operation, input, validationError(`Operation ${operation} is not simulated by the local DRS service`, 'unknownOperation'));

@@ -25,6 +25,8 @@ export class DrsWorld {
   private readonly stores = new Map<string, DrsSimulator>();
   /** Staging account → the target accounts that may extend its servers. */
   private readonly extensibleInto = new Map<string, Set<string>>();
+  /** `account/region` of stores the scenario declares uninitialized that InitializeService has since initialized. */
+  private readonly initializedSince = new Set<string>();
 
   constructor(readonly scenario: ParsedScenario, speed: number) {
     const epoch = scenario.startTime ? new Date(scenario.startTime) : new Date();
@@ -59,6 +61,17 @@ export class DrsWorld {
   /** Whether the scenario lets `targetAccount` extend source servers of `stagingAccount`. */
   mayExtend(stagingAccount: string, targetAccount: string): boolean {
     return this.extensibleInto.get(stagingAccount)?.has(targetAccount) ?? false;
+  }
+
+  /** Whether DRS was initialized in `accountId` and `region`: not declared `uninitialized:`, or InitializeService called since. */
+  isInitialized(accountId: string, region: string): boolean {
+    if (this.initializedSince.has(`${accountId}/${region}`)) return true;
+    return !this.scenario.uninitialized.some((entry) => entry.account === accountId && (entry.region === undefined || entry.region === region));
+  }
+
+  /** InitializeService: DRS is initialized in `accountId` and `region` from now on (in that Region only). */
+  initialize(accountId: string, region: string): void {
+    this.initializedSince.add(`${accountId}/${region}`);
   }
 
   storesOf(scope: StoreScope = {}): DrsSimulator[] {

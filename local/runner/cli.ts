@@ -19,7 +19,7 @@ import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { localRunForEvent } from './trigger-event.ts';
 import { RunProgress, useColor } from './progress.ts';
-import { DEFAULT_SPEED, runLocal } from './run-local.ts';
+import { accountsOfRun, DEFAULT_SPEED, runLocal } from './run-local.ts';
 import { readReportSummary, renderSummary, renderTable } from './summary.ts';
 import { S3Client } from '@aws-sdk/client-s3';
 import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
@@ -209,6 +209,15 @@ async function executeOne(
       `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
         `local DRS ${drs.endpoint} ${options.speed > 0 ? `at ${options.speed}× speed` : 'as fast as the handlers run'}\n`,
     );
+    const accounts = accountsOfRun(drs);
+    if (accounts !== undefined) {
+      const described = accounts.map((account) => {
+        const staging = accounts.some((other) => other.stagingAccounts?.includes(account.alias));
+        const role = account.home ? 'home' : account.roleArn !== undefined ? `role ${account.roleArn.split(':role/')[1]}` : staging ? 'staging' : 'no role';
+        return `${account.alias} ${account.accountId ?? ''} (${role})`;
+      });
+      process.stdout.write(paint.dim(`Accounts: ${described.join(' · ')} · local STS ${drs.sts?.endpoint ?? 'per run'}\n`));
+    }
     const progress = new RunProgress();
     const result = await runLocal({
       input,

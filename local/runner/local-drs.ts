@@ -1,7 +1,10 @@
 // The runner's view of the local DRS service (local/drs/): only what the runner and the progress
 // display use, declared structurally so the runner does not depend on the service's internals
-// (and tests can stand in a clock for it).
-import { startLocalDrs as startLocalDrsService, type Scenario } from '#local/drs/index.ts';
+// (and tests can stand in a clock for it). A run's DRS service comes with a local STS service over
+// the same identity store, so the role sessions the handlers assume are accepted by DRS.
+import { startLocalDrs as startLocalDrsService, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
+import type { IdentityStore } from '#local/identity/index.ts';
+import { startLocalSts } from '#local/sts/index.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
 export interface DrsJobServer {
@@ -60,7 +63,19 @@ export interface LocalDrs {
   state(): DrsStateView;
   /** How many requests the service received, of one operation (e.g. `StartRecovery`) or all. */
   countCalls(operation?: string): number;
+  /** The identity world the service authenticates against; a run's local STS service shares it. */
+  identity?: IdentityStore;
+  /** The scenario the service runs, defaults filled in: a run derives the handlers' ACCOUNTS from it. */
+  scenario?: ParsedScenario;
+  /** The local STS service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
+  sts?: LocalStsEndpoint;
+  /** Stops the service (and its STS service, if it has one). */
   stop(): Promise<void>;
+}
+
+/** The runner's view of a local STS service: where the handlers send AssumeRole. */
+export interface LocalStsEndpoint {
+  endpoint: string;
 }
 
 export interface StartLocalDrsOptions {
@@ -69,7 +84,21 @@ export interface StartLocalDrsOptions {
   speed?: number;
 }
 
-/** Starts the local DRS service on an ephemeral port. */
+/**
+ * Starts the local DRS service on an ephemeral port, and a local STS service sharing its identity
+ * store (the scenario's `identity:`); `stop()` stops both.
+ */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
-  return startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
+  const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
+  const sts = await startLocalSts({ identity: drs.identity }).catch(async (error: unknown) => {
+    await drs.stop();
+    throw error;
+  });
+  return {
+    ...drs,
+    sts: { endpoint: sts.endpoint },
+    stop: async () => {
+      await Promise.all([drs.stop(), sts.stop()]);
+    },
+  };
 }

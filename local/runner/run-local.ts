@@ -1,6 +1,6 @@
 // One execution of the recovery state machine on this machine: the ASL file run by
 // aws-local-stepfunctions, its Tasks invoking the built handlers, against the local DRS service
-// in simulated time.
+// in simulated time, with a local STS service for the accounts the handlers reach by AssumeRole.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -20,8 +20,11 @@ import {
 } from './definition.ts';
 import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
-import { defaultCredentials } from '#local/identity/index.ts';
-import { startLocalDrs, type LocalDrs, type StartLocalDrsOptions } from './local-drs.ts';
+import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
+import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import type { AccountsConfig } from '#shared/accounts/config.ts';
+import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
+import { startLocalDrs, type LocalDrs, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
 /** The state machine of `"mode": "failback"` runs. */
@@ -76,6 +79,13 @@ export interface RunLocalOptions {
   stateMachinePath?: string;
   /** Where the built handlers are (default .build/functions, see `npm run build`). */
   buildDir?: string;
+  /**
+   * The handlers' ACCOUNTS (the stage configuration's accounts). Default: derived from the DRS
+   * service's scenario (`accountsOfScenario`; none for a single-account scenario). `null`: none;
+   * a string is passed as is (malformed JSON included); anything else is JSON-encoded unchecked,
+   * so a test can configure a wrong external ID or a role that cannot be assumed.
+   */
+  accounts?: unknown;
 }
 
 export interface RunResult {
@@ -145,7 +155,11 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const wallStart = Date.now();
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   const speed = drs.speed > 0 ? drs.speed : (options.speed ?? (options.drs ? 0 : DEFAULT_SPEED));
+  let ownSts: LocalSts | undefined;
   try {
+    // A service started elsewhere (startLocalDrs of local/drs) has no STS: this run brings one over
+    // its identity store, and stops it at the end.
+    const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity: drs.identity ?? new IdentityStore() }));
     const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? stateMachineFor(options.input)), {
       region: drs.region,
       speed,
@@ -163,7 +177,15 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
       functionKeys: Object.values(local.lambdaTasks),
-      env: handlerEnvironment(drs, resolve(options.plansDir), reportsDir, eventsFilePath(reportsDir, executionName), options.verbose ?? false),
+      env: handlerEnvironment({
+        drs,
+        sts,
+        accounts: accountsEnvironmentValue(accountsOfRun(drs), options.accounts),
+        plansDir: resolve(options.plansDir),
+        reportsDir,
+        eventsFile: eventsFilePath(reportsDir, executionName),
+        verbose: options.verbose ?? false,
+      }),
       output: log === undefined ? (text) => process.stdout.write(text) : (text) => log.write(text),
     });
     try {
@@ -184,8 +206,22 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       if (log !== undefined) await new Promise((done) => log.end(done));
     }
   } finally {
+    await ownSts?.stop();
     if (!options.drs) await drs.stop();
   }
+}
+
+/** The credentials the handlers sign with: the function role's session in the scenario's account. */
+const handlerCredentialsOf = (drs: LocalDrs) => drs.credentials ?? defaultCredentials;
+
+/**
+ * The accounts a run on `drs` hands its handlers unless told otherwise: what the service's
+ * scenario stands for (`accountsOfScenario`), trust judged for the principal the handlers sign as.
+ */
+export function accountsOfRun(drs: LocalDrs): AccountsConfig | undefined {
+  if (drs.scenario === undefined) return undefined;
+  const signer = drs.identity?.identityOf(handlerCredentialsOf(drs).accessKeyId)?.principalArn;
+  return accountsOfScenario(drs.scenario, signer);
 }
 
 type ExecutionOutcome = Omit<RunResult, 'executionName' | 'reportPath' | 'simulatedSeconds' | 'wallMs'>;
@@ -253,15 +289,31 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
   return { error: 'Error', cause: String(failure) };
 }
 
+interface HandlerSettings {
+  drs: LocalDrs;
+  sts: LocalStsEndpoint;
+  /** ACCOUNTS as JSON; undefined: a single-account run. */
+  accounts: string | undefined;
+  plansDir: string;
+  reportsDir: string;
+  eventsFile: string;
+  verbose: boolean;
+}
+
 /**
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
- * them at this run's local DRS service, plans and report folder.
+ * them at this run's local DRS and STS services, accounts, plans and report folder.
  */
-function handlerEnvironment(drs: LocalDrs, plansDir: string, reportsDir: string, eventsFile: string, verbose: boolean): Record<string, string> {
-  const credentials = drs.credentials ?? defaultCredentials;
+function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+  const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
     DRS_ENDPOINT: drs.endpoint,
+    // AssumeRole into the other target accounts goes to the local STS service, whose sessions the
+    // local DRS service accepts (one identity store).
+    STS_ENDPOINT: sts.endpoint,
+    // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
+    ACCOUNTS: accounts,
     PLANS_DIR: plansDir,
     REPORTS_DIR: reportsDir,
     EVENTS_FILE: eventsFile,

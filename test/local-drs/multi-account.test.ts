@@ -14,12 +14,13 @@ import {
 } from '@aws-sdk/client-drs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { defaultCredentials, defaultIdentity, DEFAULT_STAGING_ROLE_ARN } from '#local/identity/index.ts';
-import { drsClientFor, generateScenario, parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { drsClientFor, generateScenario, loadScenario, parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 import { startLocalSts, stsClientFor, type LocalSts } from '#local/sts/index.ts';
 import { fileURLToPath } from 'node:url';
 import { TEST_START_TIME, rejectionOf } from './helpers.ts';
 
 const RECOVERY = '111122223333';
+const SHIPPED_SCENARIO = fileURLToPath(new URL('../../scenarios/multi-account.yaml', import.meta.url));
 const STAGING = '444455556666';
 const EXPIRED = { accessKeyId: 'AKIAEXPIREDOPERATOR1', secretAccessKey: 'expired-secret' };
 
@@ -189,18 +190,39 @@ describe('extension across accounts', () => {
 });
 
 describe('the scenario format', () => {
-  it('loads the shipped multi-account scenario: each account and Region sees its own servers', async () => {
-    const shipped = await startLocalDrs({ scenario: fileURLToPath(new URL('../../scenarios/multi-account.yaml', import.meta.url)), speed: 0 });
+  it('loads the shipped multi-account scenario: each target account sees its own servers and its staging accounts\' extensible ones', async () => {
+    const shipped = await startLocalDrs({ scenario: SHIPPED_SCENARIO, speed: 0 });
+    const shippedSts = await startLocalSts({ identity: shipped.identity });
     try {
-      const client = drsClientFor(shipped);
-      const extensibleB = (await client.send(new ListExtensibleSourceServersCommand({ stagingAccountID: '777788889999' }))).items ?? [];
+      const recoveryClient = drsClientFor(shipped);
+      // The orchestrator's way into target-b: its function role assumes the role with the external ID.
+      const { Credentials } = await stsClientFor(shippedSts).send(
+        new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::222233334444:role/drs-orchestrator-access', RoleSessionName: 'drs-shipped', ExternalId: 'drs-orchestrator-local' }),
+      );
+      const targetB = drsClientFor(shipped, { credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! } });
+      const extensible = async (client: DrsClient, stagingAccountID: string) =>
+        ((await client.send(new ListExtensibleSourceServersCommand({ stagingAccountID }))).items ?? []).map((s) => s.hostname).sort();
 
-      expect(await hostnames(client)).toEqual(['orders-db-1']);
-      expect(await hostnames(drsClientFor(shipped, { region: 'us-west-2' }))).toEqual(['orders-db-1-west']);
-      expect(extensibleB.map((s) => s.hostname).sort()).toEqual(['orders-web-1', 'orders-web-2']);
+      expect(await hostnames(recoveryClient)).toEqual(['orders-db-1', 'orders-db-2']);
+      expect(await extensible(recoveryClient, '444455556666')).toEqual(['orders-app-1', 'orders-app-2', 'orders-app-3']);
+      expect(await extensible(recoveryClient, '777788889999')).toEqual(['orders-app-4', 'orders-app-5']);
+      expect(await hostnames(targetB)).toEqual(['orders-web-4', 'orders-web-5']);
+      expect(await extensible(targetB, '333344445555')).toEqual(['orders-web-1', 'orders-web-2', 'orders-web-3']);
+      expect((await rejectionOf(recoveryClient.send(new ListExtensibleSourceServersCommand({ stagingAccountID: '333344445555' })))).name).toBe('AccessDeniedException');
     } finally {
       await shipped.stop();
+      await shippedSts.stop();
     }
+  });
+
+  it('ships application orders with distinct hostnames, tagged by tier, and no failing extension', async () => {
+    const shipped = await loadScenario(SHIPPED_SCENARIO);
+    const hostnamesOfTier = (tier: string) => shipped.sourceServers.filter((s) => s.tags.Tier === tier).map((s) => s.hostname);
+
+    expect(new Set(shipped.sourceServers.map((s) => s.hostname)).size).toBe(shipped.sourceServers.length);
+    expect(shipped.sourceServers.every((s) => s.tags.Application === 'orders')).toBe(true);
+    expect([hostnamesOfTier('db').length, hostnamesOfTier('app').length, hostnamesOfTier('web').length]).toEqual([2, 5, 5]);
+    expect(shipped.sourceServers.filter((s) => s.extensionError !== undefined)).toEqual([]);
   });
 
   it('refuses 301 replicating source servers in one account and Region, pointing at staging accounts', () => {
