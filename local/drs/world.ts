@@ -9,9 +9,11 @@ import { sourceServerIdFor } from './ids.ts';
 import { scenarioServerOf, type ParsedScenario } from './scenario.ts';
 import { DrsSimulator, type JobTimeline } from './simulator.ts';
 
-/** Which stores an inspection covers: an account (default: the scenario's) and one Region or all. */
+/** Which stores an inspection covers: an account (default: the scenario's) or every account, and one Region or all. */
 export interface StoreScope {
   accountId?: string;
+  /** Every account's stores (a multi-account run's whole world); `accountId` is then ignored. */
+  allAccounts?: boolean;
   region?: string;
 }
 
@@ -76,7 +78,9 @@ export class DrsWorld {
 
   storesOf(scope: StoreScope = {}): DrsSimulator[] {
     const accountId = scope.accountId ?? this.scenario.accountId;
-    return [...this.stores.values()].filter((store) => store.accountId === accountId && (scope.region === undefined || store.region === scope.region));
+    return [...this.stores.values()].filter(
+      (store) => (scope.allAccounts === true || store.accountId === accountId) && (scope.region === undefined || store.region === scope.region),
+    );
   }
 
   nowMs(): number {

@@ -60,7 +60,8 @@ export interface LocalDrs {
   now(): Date;
   /** Moves the simulated clock forward (how waits pass when the speed is 0). */
   advanceBy(seconds: number): void;
-  state(): DrsStateView;
+  /** The home account's stores, or every account's (a multi-account run's progress). */
+  state(scope?: { allAccounts?: boolean }): DrsStateView;
   /** How many requests the service received, of one operation (e.g. `StartRecovery`) or all. */
   countCalls(operation?: string): number;
   /** The identity world the service authenticates against; a run's local STS service shares it. */

@@ -137,7 +137,7 @@ export class RunProgress {
     if (!this.run) return;
     let state: DrsStateView;
     try {
-      state = this.run.drs.state();
+      state = this.run.drs.state({ allAccounts: true });
     } catch {
       return; // the service is stopping; the next look will do
     }
