@@ -171,10 +171,10 @@ const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Ar
 
 /**
  * A step of the workflows: packaged with the deployed plans, allowed to publish progress events,
- * a minute to run unless `settings` says otherwise.
+ * given the stage's accounts, a minute to run unless `settings` says otherwise.
  */
 function step(statements, settings = {}) {
-  return { timeout: 60, files: ({ planFiles }) => planFiles, progressEvents: true, statements, ...settings };
+  return { timeout: 60, files: ({ planFiles }) => planFiles, progressEvents: true, stageAccounts: true, statements, ...settings };
 }
 
 const readWaveJobs = () => [read('DescribeJobs', 'DescribeSourceServers')];
@@ -197,6 +197,8 @@ const failbackLaunch = ({ manifest }) => [
  * Function key → its settings. Every function gets its own role with logs and X-Ray; besides:
  *  - statements(context): its IAM statements; everything else is denied.
  *  - progressEvents: events:PutEvents on the stage's bus.
+ *  - stageAccounts: the stage's `accounts:` as its ACCOUNTS variable and, if it calls DRS,
+ *    sts:AssumeRole on their roles (it calls DRS in those accounts as in its own).
  *  - timeout (seconds); files(context): what its package ships besides its bundle.
  *  - managedPolicyArns(context), lambda(context): optional managed policies and function settings.
  * context: { stage, manifest, planFiles, stateMachineName, stateMachineArn } (deploy/serverless.cjs).
