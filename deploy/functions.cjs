@@ -3,6 +3,8 @@
 // traces (IAM), how long it may run, what it reads at run time besides its bundle, and Lambda
 // settings of its own. deploy/serverless.cjs turns each entry into a function and its role; a
 // handler without an entry fails the package, so each new function's permissions are decided.
+// deploy/member-account-role.ts composes the role a member account deploys from the same
+// statement builders, so both accounts' grants read, and are scoped, alike.
 // CommonJS, like serverless.cjs, which the framework require()s.
 'use strict';
 
@@ -14,7 +16,7 @@ const allow = (Action, Resource) => ({ Effect: 'Allow', Action, Resource });
 // grant would never match them. Every other action is scoped to this account's DRS resources of
 // the type it acts on (test/deploy/iam.test.ts checks both against the SAR data).
 const DRS_ANY = '*';
-const drsArnIn = (region, type) => sub(`arn:\${AWS::Partition}:drs:${region}:\${AWS::AccountId}:${type}/*`);
+const drsArnIn = (region, type, account = '${AWS::AccountId}') => sub(`arn:\${AWS::Partition}:drs:${region}:${account}:${type}/*`);
 const drsArn = (type) => drsArnIn('${AWS::Region}', type);
 /** Failback of EC2 origins acts in the origin Region too: this account's resources, any Region. */
 const drsArnAnyRegion = (type) => drsArnIn('*', type);
@@ -141,19 +143,20 @@ function sourceNetworkRecovery() {
   ];
 }
 
-/** What a function that launches recovery instances (StartRecovery) needs besides DRS, in `region`. */
-function launchStatements(manifest, region) {
+/** The roles a launch passes to EC2: the conversion server role and the stage's instance roles. */
+const passedRoles = (manifest) => [CONVERSION_SERVER_ROLE, ...(manifest.config.launch.passRoleArns ?? DEFAULT_INSTANCE_ROLES)].map(sub);
+
+/**
+ * What a function that launches recovery instances (StartRecovery) needs besides DRS, in `region`;
+ * `passedRoleArns`: the Resource of its iam:PassRole (passedRoles).
+ */
+function launchStatements(region, passedRoleArns) {
   return [
     allow(['drs:CreateRecoveryInstanceForDrs'], drsArnIn(region, 'source-server')),
     // No resource types (SAR): a statement scoped to ARNs never matches it.
     allow(['drs:ListTagsForResource'], DRS_ANY),
     ...startRecoveryEc2(region),
-    {
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: [CONVERSION_SERVER_ROLE, ...(manifest.config.launch.passRoleArns ?? DEFAULT_INSTANCE_ROLES)].map(sub),
-      Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-    },
+    { Effect: 'Allow', Action: ['iam:PassRole'], Resource: passedRoleArns, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } },
   ];
 }
 
@@ -164,17 +167,17 @@ const describeRecoveryInstances = () => [read('DescribeRecoveryInstances', 'Desc
  * Automation post-launch actions run with the credentials of whoever started the job: every
  * function that calls StartRecovery (startWave, and the failback launch in origin Regions).
  */
-const launchActionsPolicy = ({ manifest }) =>
-  manifest.config.launch.launchActionsPolicy ? [sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy')] : undefined;
+const LAUNCH_ACTIONS_POLICY = sub('arn:${AWS::Partition}:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy');
+const launchActionsPolicy = ({ manifest }) => (manifest.config.launch.launchActionsPolicy ? [LAUNCH_ACTIONS_POLICY] : undefined);
 
 const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
 
 /**
  * A step of the workflows: packaged with the deployed plans, allowed to publish progress events,
- * a minute to run unless `settings` says otherwise.
+ * given the stage's accounts, a minute to run unless `settings` says otherwise.
  */
 function step(statements, settings = {}) {
-  return { timeout: 60, files: ({ planFiles }) => planFiles, progressEvents: true, statements, ...settings };
+  return { timeout: 60, files: ({ planFiles }) => planFiles, progressEvents: true, stageAccounts: true, statements, ...settings };
 }
 
 const readWaveJobs = () => [read('DescribeJobs', 'DescribeSourceServers')];
@@ -190,13 +193,15 @@ const failbackLaunch = ({ manifest }) => [
   // post-launch actions it has and its launch configuration enables.
   allow(['drs:StartRecovery', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArnAnyRegion('source-server')),
   allow(['drs:TagResource'], drsArnAnyRegion('job')),
-  ...launchStatements(manifest, ANY_REGION),
+  ...launchStatements(ANY_REGION, passedRoles(manifest)),
 ];
 
 /**
  * Function key → its settings. Every function gets its own role with logs and X-Ray; besides:
  *  - statements(context): its IAM statements; everything else is denied.
  *  - progressEvents: events:PutEvents on the stage's bus.
+ *  - stageAccounts: the stage's `accounts:` as its ACCOUNTS variable and, if it calls DRS,
+ *    sts:AssumeRole on their roles (it calls DRS in those accounts as in its own).
  *  - timeout (seconds); files(context): what its package ships besides its bundle.
  *  - managedPolicyArns(context), lambda(context): optional managed policies and function settings.
  * context: { stage, manifest, planFiles, stateMachineName, stateMachineArn } (deploy/serverless.cjs).
@@ -251,7 +256,7 @@ const FUNCTIONS = {
       allow(['drs:StartRecovery', 'drs:DescribeRecoverySnapshots', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
-      ...launchStatements(manifest, HOME),
+      ...launchStatements(HOME, passedRoles(manifest)),
     ],
     { managedPolicyArns: launchActionsPolicy },
   ),
@@ -300,4 +305,20 @@ function settingsOf(key) {
   return FUNCTIONS[key];
 }
 
-module.exports = { FUNCTIONS, settingsOf, sub, allow };
+module.exports = {
+  FUNCTIONS,
+  settingsOf,
+  sub,
+  allow,
+  // The building blocks of the member account's role (deploy/member-account-role.ts).
+  read,
+  drsArnIn,
+  launchStatements,
+  terminateEc2,
+  DRS_ANY,
+  ANY_REGION,
+  CONVERSION_SERVER_ROLE,
+  DEFAULT_INSTANCE_ROLES,
+  LAUNCH_ACTIONS_POLICY,
+  REVERSE_REPLICATION_DRS,
+};

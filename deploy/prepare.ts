@@ -1,8 +1,9 @@
 // `tsx deploy/prepare.ts --stage <stage> [--reuse-build]`: everything `osls package|deploy` needs, checked first.
 // Validates every plan file and the stage configuration (every plan it deploys or triggers
-// exists), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
+// exists, its accounts fit the functions' environment), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
 // deploy/serverless.cjs turns into functions, IAM roles, schedules and alarm rules.
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { buildFunctions, functionKeyOf, listHandlerFiles } from '#deploy/build.t
 import { InvalidPlanError } from '#shared/errors.ts';
 import { compilePlanFile, readPlanFile } from '#shared/plan/load.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
+import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
 import { stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -63,10 +65,31 @@ export async function readPlanFiles(plansDir: string, root = projectRoot): Promi
   return byName;
 }
 
+/** How deploy/serverless.cjs writes the stage's accounts into the functions' ACCOUNTS variable. */
+const { accountsVariable } = createRequire(import.meta.url)('./serverless.cjs') as { accountsVariable: (manifest: { config: StageConfig }) => string };
+
+/**
+ * Lambda holds at most 4 KB of environment variables per function (names and values); the workflow
+ * functions' other variables take about half a kilobyte, a long event bus name more.
+ */
+export const ACCOUNTS_VARIABLE_LIMIT = 3072;
+
+/** The stage's accounts must fit the ACCOUNTS variable, or the deploy would fail in CloudFormation. */
+function checkAccountsFit(config: StageConfig, source: string): void {
+  const length = accountsVariable({ config }).length;
+  if (length > ACCOUNTS_VARIABLE_LIMIT) {
+    throw new InvalidStageConfigError(
+      `${source}: accounts: ${config.accounts.length} accounts take ${length} characters as the functions' ACCOUNTS variable, over the ${ACCOUNTS_VARIABLE_LIMIT} Lambda's 4 KB of variables leaves it: ` +
+        'leave out what defaults cover (regions that are only the deployment\'s Region, stagingAccounts DRS lists itself) or use shorter aliases and external IDs',
+    );
+  }
+}
+
 /** The stage's configuration checked against the plan files: every deployed plan has a file. */
 export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled'>> {
   const configFile = stageConfigPath(stage, root);
   const config = await readStageConfig(configFile);
+  checkAccountsFit(config, relative(root, configFile));
   const allPlanFiles = await readPlanFiles(join(root, 'plans'), root);
   const missing = config.plans.filter((name) => allPlanFiles[name] === undefined);
   if (missing.length > 0) {
@@ -133,7 +156,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const manifest = await prepareStage(values.stage, projectRoot, values['reuse-build']);
     console.log(
       `stage ${manifest.stage}: plans ${Object.entries(manifest.planFiles).map(([name, file]) => `${name} (${file})`).join(', ')}; ` +
-        `${manifest.config.drills.length} drill schedule(s), ${manifest.config.alarms.length} alarm trigger(s); ${manifest.functions.length} functions bundled`,
+        `${manifest.config.drills.length} drill schedule(s), ${manifest.config.alarms.length} alarm trigger(s), ${manifest.config.accounts.length} account(s); ${manifest.functions.length} functions bundled`,
     );
   } catch (error) {
     console.error(`deploy check failed:\n${error instanceof Error ? error.message : String(error)}`);

@@ -24,6 +24,19 @@ const service = 'drs-orchestrator';
 const stateMachineName = (stage) => `${service}-${stage}-recovery`;
 const stateMachineArn = (stage) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:stateMachine:${stateMachineName(stage)}`);
 
+/**
+ * The IAM path of a stage's function roles. A member account's role trusts the roles under it
+ * (deploy/member-account-role.yaml): CloudFormation names the roles, and a trust policy naming
+ * each of them would outgrow IAM's 2,048 characters and break whenever one is replaced.
+ */
+const functionRolePath = (stage) => `/${service}/${stage}/`;
+
+/** The roles of the stage's accounts (`accounts:`): what its functions may assume. */
+const accountRoleArns = (manifest) => manifest.config.accounts.flatMap((account) => (account.roleArn === undefined ? [] : [account.roleArn]));
+
+/** ACCOUNTS of the workflow functions: the stage's accounts as JSON (`[]`: only this account). */
+const accountsVariable = (manifest) => JSON.stringify(manifest.config.accounts);
+
 function roleFor(key, context) {
   const settings = settingsOf(key);
   const logGroup = `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${context.stage}-${key}`;
@@ -38,9 +51,15 @@ function roleFor(key, context) {
       allow(['events:PutEvents'], sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/${context.manifest.config.eventBusName}`)),
     );
   }
+  // A function that calls DRS here calls it in the stage's other accounts through their roles:
+  // those roles only, and no statement at all when the stage has none.
+  const roleArns = accountRoleArns(context.manifest);
+  const callsDrs = statements.some((statement) => [statement.Action].flat().some((action) => action.startsWith('drs:')));
+  if (settings.stageAccounts && callsDrs && roleArns.length > 0) statements.push(allow(['sts:AssumeRole'], roleArns));
   const role = {
     Type: 'AWS::IAM::Role',
     Properties: {
+      Path: functionRolePath(context.stage),
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -58,12 +77,15 @@ function functionsOf(context) {
     context.manifest.functions.map((key) => {
       const settings = settingsOf(key);
       const bundle = `.build/functions/${key}`;
+      const lambda = settings.lambda?.(context) ?? {};
+      const environment = { ...(settings.stageAccounts ? { ACCOUNTS: accountsVariable(context.manifest) } : {}), ...lambda.environment };
       const definition = {
         handler: `${bundle}.handler`,
         role: `${pascal(key)}Role`,
         package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...settings.files(context)] },
         timeout: settings.timeout,
-        ...settings.lambda?.(context),
+        ...lambda,
+        ...(Object.keys(environment).length > 0 ? { environment } : {}),
       };
       return [key, definition];
     }),
@@ -222,3 +244,7 @@ module.exports = async ({ resolveVariable }) => {
 };
 
 module.exports.alarmEventPattern = alarmEventPattern;
+module.exports.functionRolePath = functionRolePath;
+module.exports.accountsVariable = accountsVariable;
+module.exports.roleFor = roleFor;
+module.exports.functionsOf = functionsOf;

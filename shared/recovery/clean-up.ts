@@ -20,8 +20,10 @@ export const CLEANUP_TIMEOUT_SECONDS = 60 * 60;
  * One round of drill clean-up. Done when no launch of the run is in flight and DRS lists none of
  * the instances it launched; gives up with CleanUpIncompleteError after CLEANUP_TIMEOUT_SECONDS.
  */
-export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, drs: DrsPort): Promise<Cleanup> {
-  const jobs = await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) });
+export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, drs: DrsPort, preflightPassed = true): Promise<Cleanup> {
+  // Nothing starts before preflight passes (the state machine's order): a drill it stopped
+  // launched nothing, and one of its accounts may be out of reach (the reason it stopped).
+  const jobs = preflightPassed ? await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) }) : [];
   const launchJobs = jobs.filter((job) => job.type === 'LAUNCH' && isJobOfRun(job, run));
   // A server still launching would come up after clean-up, and DRS refuses to terminate an
   // instance whose source server is still in a job (one job per server, post-launch actions

@@ -200,7 +200,9 @@ function judgedFailures(state: RunState): Map<string, readonly ServerProblem[]> 
 /** Builds the report of a finished run from its state and from DRS. */
 export async function buildReport(state: RunState, drs: DrsPort): Promise<RunReport> {
   const { run } = state;
-  const runJobs = (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
+  // Nothing starts before preflight passes (the state machine's order): a run it stopped has no
+  // jobs, and one of its accounts may be out of reach (the reason it stopped).
+  const runJobs = state.preflight === undefined ? [] : (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
   const jobs = runJobs.filter((job) => job.type === 'LAUNCH' && job.tags?.[TAG.wave] !== NETWORK_JOB_WAVE);
   const sourceNetworks = runJobs
     .filter((job) => job.tags?.[TAG.wave] === NETWORK_JOB_WAVE)

@@ -1,9 +1,10 @@
 // The stage configuration (deploy/stages/<stage>.yaml): which plans a stage deploys, when each is
-// drilled, and which CloudWatch alarms start which plan in which mode. One schema for the package
-// check, the resource generator's input and the trigger function.
+// drilled, which CloudWatch alarms start which plan in which mode, and which accounts the runs may
+// reach. One schema for the package check, the resource generator's input and the trigger function.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import * as z from 'zod/mini';
+import { AccountsConfig } from '#shared/accounts/config.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { MODES } from '#shared/plan/common.ts';
 import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
@@ -64,6 +65,13 @@ export const StageConfig = z
       }),
       { launchActionsPolicy: false },
     ),
+    accounts: z
+      ._default(AccountsConfig, [])
+      .check(
+        z.describe(
+          'The accounts runs may recover in or extend source servers from, by alias (a wave\'s or a selector\'s `account:`): the workflow functions get them as ACCOUNTS and may assume their roleArns. Empty: only the account the orchestrator runs in.',
+        ),
+      ),
   })
   .check(
     z.superRefine((config, ctx) => {

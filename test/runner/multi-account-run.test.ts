@@ -73,11 +73,11 @@ describe('a local run across accounts', () => {
 
     expect(output.accounts).toEqual(accountsOfScenario(await loadScenario(SHIPPED_SCENARIO)));
     expect(output.reached).toEqual([
-      { alias: 'recovery', hostnames: ['orders-db-1', 'orders-db-2'], extensible: { '444455556666': ['orders-app-1', 'orders-app-2', 'orders-app-3'], '777788889999': ['orders-app-4', 'orders-app-5'] } },
+      { alias: 'recovery', hostnames: ['orders-db-1', 'orders-db-2', 'orders-web-5'], extensible: { '444455556666': ['orders-app-1', 'orders-app-2', 'orders-app-3'], '777788889999': ['orders-app-4', 'orders-app-5'] } },
       {
         alias: 'target-b',
         session: 'arn:aws:sts::222233334444:assumed-role/drs-orchestrator-access/drs-reach-1',
-        hostnames: ['orders-web-4', 'orders-web-5'],
+        hostnames: ['orders-web-4'],
         extensible: { '333344445555': ['orders-web-1', 'orders-web-2', 'orders-web-3'] },
       },
     ]);
