@@ -244,6 +244,9 @@ const FUNCTIONS = {
       read('DescribeSourceServers'),
       // No resource types: "*" only. The extension is tagged with the plan and the execution.
       allow(['drs:ListExtensibleSourceServers', 'drs:CreateExtendedSourceServer'], '*'),
+      // CreateExtendedSourceServer's dependent action reads a replication configuration: the
+      // staging server's, in its own account, or the new one's (unconfirmed offline), so any account's.
+      allow(['drs:GetReplicationConfiguration'], drsArnIn('${AWS::Region}', 'source-server', '*')),
       allow(['drs:TagResource'], drsArn('source-server')),
     ],
     { timeout: 300 },

@@ -56,7 +56,6 @@ export const MEMBER_ACCOUNT_OPERATIONS = [
   'drs:TerminateRecoveryInstances',
   'drs:ListLaunchActions',
   'drs:GetLaunchConfiguration',
-  'drs:ListStagingAccounts',
   'drs:ListExtensibleSourceServers',
   'drs:CreateExtendedSourceServer',
   'drs:TagResource',
@@ -84,9 +83,9 @@ export function memberAccountStatements(): Array<{ why: string; statements: Poli
   const region = ANY_REGION;
   return [
     {
-      why: 'DRS actions without resource types in the SAR take "*": the Describe* of source servers, jobs, recovery instances and replication configuration templates (ReverseReplication), the staging accounts and their extensible servers.',
+      why: 'DRS actions without resource types in the SAR take "*": the Describe* of source servers, jobs, recovery instances and replication configuration templates (ReverseReplication), the extensible servers of staging accounts.',
       statements: [
-        read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoveryInstances', ...builders.REVERSE_REPLICATION_DRS, 'ListStagingAccounts', 'ListExtensibleSourceServers'),
+        read('DescribeSourceServers', 'DescribeJobs', 'DescribeRecoveryInstances', ...builders.REVERSE_REPLICATION_DRS, 'ListExtensibleSourceServers'),
       ],
     },
     {

@@ -31,7 +31,7 @@ export const StageAccount = z.strictObject({
   externalId: z.optional(externalId).check(z.describe('The external ID the role\'s trust policy requires (sts:ExternalId).')),
   stagingAccounts: z
     .optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))
-    .check(z.describe('Staging accounts (aliases or IDs) whose source servers this account may extend; default: those DRS lists (ListStagingAccounts).')),
+    .check(z.describe('Staging accounts (aliases or IDs) whose source servers the run extends into this account before the wave that needs them; none: the run recovers only servers already in the account.')),
 });
 export type StageAccount = z.infer<typeof StageAccount>;
 

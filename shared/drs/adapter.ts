@@ -10,7 +10,6 @@ import {
   paginateDescribeSourceServers,
   paginateListExtensibleSourceServers,
   paginateListLaunchActions,
-  paginateListStagingAccounts,
   ReverseReplicationCommand,
   StartFailbackLaunchCommand,
   StartRecoveryCommand,
@@ -138,11 +137,6 @@ export function createDrsAdapter({ reads: client, writes }: { reads: DrsClient; 
     async startReplication(sourceServerID) {
       const response = await writes.send(new StartReplicationCommand({ sourceServerID }));
       return response.sourceServer ?? { sourceServerID };
-    },
-
-    async listStagingAccounts() {
-      const accounts = await collect(paginateListStagingAccounts({ client, pageSize: 50 }, {}), (page) => page.accounts);
-      return accounts.flatMap((account) => (account.accountID === undefined ? [] : [account.accountID]));
     },
 
     async listExtensibleSourceServers(stagingAccountID) {

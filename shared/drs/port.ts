@@ -52,8 +52,6 @@ export interface DrsFailbackPort {
 
 /** Multi-account: a target account's view of the staging accounts whose servers it may extend. */
 export interface DrsStagingPort {
-  /** The staging accounts that have extended source servers into this account (all pages). */
-  listStagingAccounts(): Promise<string[]>;
   /** Servers of a staging account not yet extended into this account, nor extensions themselves. */
   listExtensibleSourceServers(stagingAccountID: string): Promise<StagingSourceServer[]>;
   /** CreateExtendedSourceServer: the staging server, as a source server of this account. */

@@ -89,9 +89,6 @@ export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launc
       return { sourceServerID: id };
     },
     // Multi-account runs are tested end to end against the local DRS service (one account here).
-    async listStagingAccounts() {
-      return [];
-    },
     async listExtensibleSourceServers() {
       return [];
     },
