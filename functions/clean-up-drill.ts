@@ -8,8 +8,8 @@ import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
 
-export const handler = stepHandler(RunState, async ({ run, preflight, cleanup }) => {
-  const next = await cleanUpDrill(run, cleanup, drsForRun(run), preflight !== undefined);
+export const handler = stepHandler(RunState, async ({ run, preflight, wave, completed, cleanup }) => {
+  const next = await cleanUpDrill(run, cleanup, drsForRun(run), preflight !== undefined || wave !== undefined || completed !== undefined);
   if (next.done) {
     metrics.addDimensions({ plan: run.plan, mode: run.mode });
     metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);

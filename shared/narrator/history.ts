@@ -14,6 +14,10 @@ export function historyLine(exit: TaskExit): string | undefined {
       const preflight = exit.state.preflight;
       return `preflight passed: ${shown(preflight?.serverCount)} servers, ${preflight?.warnings?.length ?? 0} warning(s)`;
     }
+    case 'ExtendSourceServers': {
+      const extension = exit.state.extension;
+      return `staging servers extended: ${shown(extension?.extended)} (${shown(extension?.failed)} EXTENSION_ERROR)${extension?.done === true ? '' : ', more to come'}`;
+    }
     case 'StartWave': {
       const wave = exit.state.wave;
       const started = wave?.serverCount === undefined || wave.notStarted === undefined ? undefined : wave.serverCount - wave.notStarted;

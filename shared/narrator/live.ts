@@ -88,6 +88,14 @@ export class LiveNarrator {
         else if (launched > 0) beats.push(line(`source networks: ${launched} of ${count} recovered`, 1));
         return beats;
       }
+      case 'ExtendSourceServers': {
+        const extension = exit.state.extension ?? {};
+        if (extension.done !== true || (extension.extended ?? 0) === 0) return [];
+        const failed = extension.failed ?? 0;
+        return [
+          line(`${done} ${extension.extended} staging server(s) extended into their target account${failed > 0 ? red(`, ${failed} EXTENSION_ERROR`) : ''}`),
+        ];
+      }
       case 'StartWave': {
         const wave = exit.state.wave ?? {};
         const name = wave.name ?? '?';

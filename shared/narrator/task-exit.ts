@@ -37,6 +37,7 @@ export interface TaskOutputs {
   Preflight: Pick<RunState, 'preflight'>;
   RecoverSourceNetworks: { networks: SourceNetworksState };
   CheckSourceNetworks: { networks: SourceNetworksState };
+  ExtendSourceServers: Pick<RunState, 'extension'>;
   StartWave: Pick<RunState, 'wave'>;
   CheckLaunch: Pick<RunState, 'wave'>;
   /** Both workflows have this state: a recovery wave, or a failback wave's launches in origin Regions. */
@@ -67,6 +68,7 @@ export const TASK_RESULT_PATHS: Readonly<Record<TaskName, string>> = {
   Preflight: '$.preflight',
   RecoverSourceNetworks: '$.networks',
   CheckSourceNetworks: '$.networks',
+  ExtendSourceServers: '$.extension',
   StartWave: '$.wave',
   CheckLaunch: '$.wave',
   CheckPostLaunchActions: '$.wave',

@@ -202,7 +202,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
   const { run } = state;
   // Nothing starts before preflight passes (the state machine's order): a run it stopped has no
   // jobs, and one of its accounts may be out of reach (the reason it stopped).
-  const runJobs = state.preflight === undefined ? [] : (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
+  const runJobs = state.preflight === undefined && state.wave === undefined && state.completed === undefined ? [] : (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
   const jobs = runJobs.filter((job) => job.type === 'LAUNCH' && job.tags?.[TAG.wave] !== NETWORK_JOB_WAVE);
   const sourceNetworks = runJobs
     .filter((job) => job.tags?.[TAG.wave] === NETWORK_JOB_WAVE)

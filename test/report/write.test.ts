@@ -57,7 +57,9 @@ describe('writing the report of a run', () => {
     const metrics = recordingMetrics();
     const failure = { Error: 'WaveFailedError', Cause: 'wave db: 1 of 2 servers failed to launch' };
 
-    const written = await writeRunReport({ run, failure }, { drs: drsWith([failedLaunch]), metrics, ...recorded.outputs });
+    // The first wave failed: preflight had passed (nothing starts before it does).
+    const preflight = { serverCount: 2, waves: [{ name: 'db', serverCount: 2 }], warnings: [] };
+    const written = await writeRunReport({ run, preflight, failure }, { drs: drsWith([failedLaunch]), metrics, ...recorded.outputs });
 
     const where = { json: 'memory://payments-recovery-1.json', markdown: 'memory://payments-recovery-1.md', html: 'memory://payments-recovery-1.html' };
     expect(written).toEqual({ status: 'FAILED', error: 'WaveFailedError', cause: failure.Cause, ...where });
