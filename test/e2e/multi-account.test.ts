@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { StartRecoveryCommand } from '@aws-sdk/client-drs';
+import { drsClientFor, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 import { causeOf, runPlan } from './harness.ts';
 
 const RECOVERY = '111122223333';
@@ -88,6 +89,35 @@ describe('a drill across a home account, a second target account and three stagi
     expect(drs.countCalls('CreateExtendedSourceServer')).toBe(8);
     const extended = [...serversOf(drs, RECOVERY), ...serversOf(drs, TARGET_B)].filter((server) => (server as { stagingArea?: { status?: string } }).stagingArea?.status === 'EXTENDED');
     expect(extended).toHaveLength(8);
+    await drs.stop();
+  });
+});
+
+describe('quotas per account', () => {
+  it("one account at its 20-active-job quota holds back only its own servers: the other account's jobs start at once", async () => {
+    // Prepare: 20 other servers of the home account, each launching in a job of its own: its quota is full.
+    const drs = await startLocalDrs({
+      scenario: await scenario((parsed) => {
+        for (let n = 1; n <= 20; n += 1) parsed.sourceServers.push({ hostname: `batch-${n}`, tags: { Application: 'batch' } });
+      }),
+      speed: 0,
+    });
+    const home = drsClientFor(drs);
+    const batch = drs.state().sourceServers.filter((server) => server.tags?.Application === 'batch');
+    for (const server of batch) await home.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: server.sourceServerID }], isDrill: true }));
+    const webOnly = (await plan()).replace(/waves:[\s\S]*?(  - name: web)/, 'waves:\n$1');
+
+    // Act
+    const { result, report } = await runPlan({ input: { plan: 'orders', mode: 'drill' }, plan: webOnly, drs });
+
+    // Assert: target-b's job was created when the wave started; the home account's only once its
+    // quota had room: after the first of the other jobs ended.
+    expect(result.status, causeOf(result)).toBe('SUCCEEDED');
+    const webJob = (accountId: string) => drs.state({ accountId }).jobs.find((job) => job.tags?.['drs-orchestrator:wave'] === 'web') as { creationDateTime: string } | undefined;
+    const blockersEnded = Math.min(...drs.state().jobs.filter((job) => job.tags?.['drs-orchestrator:wave'] === undefined && job.type === 'LAUNCH').map((job) => Date.parse((job as { endDateTime: string }).endDateTime)));
+    expect(Date.parse(webJob(TARGET_B)!.creationDateTime)).toBeLessThan(blockersEnded);
+    expect(Date.parse(webJob(RECOVERY)!.creationDateTime)).toBeGreaterThanOrEqual(blockersEnded);
+    expect(report.waves[0].servers).toHaveLength(5);
     await drs.stop();
   });
 });
