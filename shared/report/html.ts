@@ -160,7 +160,7 @@ function serverRows(wave: WaveResult): string {
       const rtoTarget = wave.rto?.targetSeconds ?? 0;
       const rto = server.rtoSeconds === undefined ? '<td class="num muted">–</td>' : `<td class="num ${server.rtoSeconds <= rtoTarget ? 'ok' : 'bad'}">${formatSeconds(server.rtoSeconds)}</td>`;
       const rpo = server.rpoSeconds === undefined ? '<td class="num muted">–</td>' : `<td class="num" title="data point in time ${escapeHtml(server.dataTimestamp ?? '')}">${formatSeconds(server.rpoSeconds)}</td>`;
-      return `<tr${status === 'ready' ? '' : ' class="problem"'}><td>${escapeHtml(serverName(server))}<div class="id">${escapeHtml(server.sourceServerID)}</div></td><td class="instance">${escapeHtml(server.recoveryInstanceID ?? '–')}</td><td>${escapeHtml(status)}${server.rawError ? `<div class="raw-error">${escapeHtml(server.rawError)}</div>` : ''}</td>${snapshot}${phaseCell(phases.conversion)}${phaseCell(phases.launch)}${phaseCell(phases.postLaunchActions)}${rto}${rpo}<td class="runs">${actions || '<span class="muted">none</span>'}</td></tr>`;
+      return `<tr${status === 'ready' ? '' : ' class="problem"'}><td>${escapeHtml(serverName(server))}<div class="id">${escapeHtml(server.sourceServerID)}${server.account === undefined ? '' : ` · ${escapeHtml(server.account)}${server.accountId ? ` (${escapeHtml(server.accountId)})` : ''}`}</div></td><td class="instance">${escapeHtml(server.recoveryInstanceID ?? '–')}</td><td>${escapeHtml(status)}${server.rawError ? `<div class="raw-error">${escapeHtml(server.rawError)}</div>` : ''}</td>${snapshot}${phaseCell(phases.conversion)}${phaseCell(phases.launch)}${phaseCell(phases.postLaunchActions)}${rto}${rpo}<td class="runs">${actions || '<span class="muted">none</span>'}</td></tr>`;
     })
     .join('');
 }
@@ -202,6 +202,18 @@ tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 `;
 
+/** Multi-account runs: each account's servers and how they fared. */
+function accountsPanel(report: RunReport): string {
+  const accounts = report.accounts ?? [];
+  if (accounts.length === 0) return '';
+  const rows = accounts
+    .map((total) => `<tr><td>${escapeHtml(total.account)}${total.accountId ? ` <span class="id">${escapeHtml(total.accountId)}</span>` : ''}</td><td>${escapeHtml(total.region)}</td><td class="num">${total.servers}</td><td class="num">${total.launched}</td><td class="num ${total.failed > 0 ? 'bad' : ''}">${total.failed}</td></tr>`)
+    .join('');
+  return `<h2>Accounts</h2>
+<div class="panel"><table><thead><tr><th>Account</th><th>Region</th><th class="num">Servers</th><th class="num">Launched</th><th class="num">Failed</th></tr></thead><tbody>${rows}</tbody></table></div>
+`;
+}
+
 /** The whole page. */
 export function renderHtml(report: RunReport): string {
   const subject = `${report.mode === 'drill' ? 'Drill' : 'Recovery'} of plan ${report.plan}`;
@@ -232,7 +244,7 @@ export function renderHtml(report: RunReport): string {
     )
     .join('');
   const failures = (report.failures ?? [])
-    .map((failure) => `<li class="${failure.optional ? 'warn' : 'bad'}"><strong>${escapeHtml(failure.hostname ?? failure.sourceServerID)}</strong> (wave ${escapeHtml(failure.wave)}): ${failure.what === 'launch' || failure.what === 'SSM agent' ? failure.what : `${failure.optional ? 'optional ' : ''}post-launch action ${escapeHtml(failure.action ?? '')}`} — <code>${escapeHtml(failure.error)}</code></li>`)
+    .map((failure) => `<li class="${failure.optional ? 'warn' : 'bad'}"><strong>${escapeHtml(failure.hostname ?? failure.sourceServerID)}</strong> (wave ${escapeHtml(failure.wave)}): ${failure.what === 'launch' || failure.what === 'SSM agent' || failure.what === 'extension' ? failure.what : `${failure.optional ? 'optional ' : ''}post-launch action ${escapeHtml(failure.action ?? '')}`} — <code>${escapeHtml(failure.error)}</code></li>`)
     .join('');
   const warnings = report.warnings.map((warning) => `<li class="warn">${escapeHtml(warning)}</li>`).join('');
   const meta = [
@@ -251,7 +263,7 @@ export function renderHtml(report: RunReport): string {
 <p class="meta">${meta}</p>
 ${report.cause ? `<p class="bad"><strong>${escapeHtml(report.error ?? 'Failure')}</strong>: ${escapeHtml(report.cause)}</p>` : ''}
 <div class="cards">${cards}</div>
-<h2>Timeline</h2>
+${accountsPanel(report)}<h2>Timeline</h2>
 <div class="panel"><div class="legend">${legend}</div>${renderTimeline(report)}
 <p class="note">Phase ends from the DRS job log are exact. DRS logs no end of launch and no times for post-launch action runs: those ends are the first of the workflow poll that saw them, the SSM agent discovery and the job's end — upper bounds, late by at most one poll interval (15–120 s).</p></div>
 <h2>RTO and RPO per server</h2>

@@ -118,3 +118,44 @@ describe('the run metrics', () => {
     expect(points.find((point) => point.name === 'RtoTargetMissed')?.value).toBe(1);
   });
 });
+
+describe('a multi-account run in the report', () => {
+  const multi: RunReport = {
+    ...report,
+    waves: [
+      {
+        ...report.waves[0],
+        servers: [
+          server('db-1', { account: 'recovery', accountId: '111122223333', region: 'us-east-1' }),
+          server('web-1', { account: 'target-b', accountId: '222233334444', region: 'us-east-1' }),
+        ],
+      },
+    ],
+    failures: [{ wave: report.waves[0].name, sourceServerID: 's-web20000000000000', what: 'extension', optional: false, error: 'The EBS key is not shared' }],
+    accounts: [
+      { account: 'recovery', accountId: '111122223333', region: 'us-east-1', servers: 1, launched: 1, failed: 0 },
+      { account: 'target-b', accountId: '222233334444', region: 'us-east-1', servers: 1, launched: 1, failed: 1 },
+    ],
+  };
+
+  it('the Markdown has per-account totals, an account column and the extension failure', () => {
+    const markdown = renderMarkdown(multi);
+    expect(markdown).toContain('| Account | Region | Servers | Launched | Failed |');
+    expect(markdown).toContain('| target-b (222233334444) | us-east-1 | 1 | 1 | 1 |');
+    expect(markdown).toContain('| Source server | Hostname | Account | Launch | Recovery instance | Post-launch actions |');
+    expect(markdown).toMatch(/\| web-1 \| target-b \(222233334444\) \| LAUNCHED \|/);
+    expect(markdown).toContain('extension: The EBS key is not shared');
+  });
+
+  it('the HTML has an accounts table and names each server\'s account', () => {
+    const html = renderHtml(multi);
+    expect(html).toContain('<h2>Accounts</h2>');
+    expect(html).toContain('· target-b (222233334444)</div>');
+    expect(html).toContain('extension — <code>The EBS key is not shared</code>');
+  });
+
+  it('a single-account report has neither', () => {
+    expect(renderMarkdown(report)).not.toContain('| Account |');
+    expect(renderHtml(report)).not.toContain('<h2>Accounts</h2>');
+  });
+});
