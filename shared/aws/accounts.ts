@@ -78,16 +78,16 @@ export function assumeRoleOf(scope: Scope, execution: string): () => Promise<Ass
       session = stsClient()
         .then(({ client, AssumeRoleCommand }) => client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, ExternalId: externalId })))
         .then(({ Credentials: credentials }) => {
-        if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined || credentials.SessionToken === undefined) {
-          throw new Error(`STS AssumeRole of ${roleArn} answered without credentials`);
-        }
-        return {
-          accessKeyId: credentials.AccessKeyId,
-          secretAccessKey: credentials.SecretAccessKey,
-          sessionToken: credentials.SessionToken,
-          expiration: credentials.Expiration ?? new Date(Date.now() + 3_600_000),
-        };
-      });
+          if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined || credentials.SessionToken === undefined) {
+            throw new Error(`STS AssumeRole of ${roleArn} answered without credentials`);
+          }
+          return {
+            accessKeyId: credentials.AccessKeyId,
+            secretAccessKey: credentials.SecretAccessKey,
+            sessionToken: credentials.SessionToken,
+            expiration: credentials.Expiration ?? new Date(Date.now() + 3_600_000),
+          };
+        });
       sessions.set(key, session);
     }
     return session;

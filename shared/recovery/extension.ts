@@ -6,9 +6,11 @@
 // extension DRS could not make (EXTENSION_ERROR) is the wave's failure, under its budget
 // (StartWave counts it).
 import * as z from 'zod/mini';
+import { scopeKey } from '#shared/accounts/config.ts';
 import { ConflictException } from '@aws-sdk/client-drs';
 import { ExtensionTimedOutError } from '#shared/errors.ts';
 import type { FullDrsPort, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
+import { hostnameOf } from '#shared/drs/servers.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { matchStagingServers, placedSelectors } from './servers.ts';
 import type { RunState } from './state.ts';
@@ -50,7 +52,7 @@ export type ScopePorts = ReadonlyMap<string, Pick<FullDrsPort, 'listSourceServer
 export async function extendForWave(state: RunState, plan: Plan, ports: ScopePorts): Promise<Extension> {
   const { run } = state;
   const index = state.completed?.length ?? 0;
-  const stagingOf = new Map((run.scopes ?? []).map((scope) => [`${scope.account}@${scope.region}`, scope.stagingAccounts ?? []]));
+  const stagingOf = new Map((run.scopes ?? []).map((scope) => [scopeKey(scope), scope.stagingAccounts ?? []]));
   const wanted = new Map<string, { scope: string; server: StagingSourceServer }>();
   const extensions = new Map<string, SourceServer>();
   const listings = new Map<string, Promise<{ servers: SourceServer[]; staging: StagingSourceServer[] }>>();
@@ -112,9 +114,8 @@ export async function extendForWave(state: RunState, plan: Plan, ports: ScopePor
 
 /** Whether an extended server is one the selector picks (by the staging server's ID, or like any server). */
 function matchesExtension(selector: Parameters<typeof matchStagingServers>[0], server: SourceServer): boolean {
-  const stagingID = server.stagingArea?.stagingSourceServerArn?.split('/').at(-1);
-  const hostname = server.sourceProperties?.identificationHints?.hostname;
-  return matchStagingServers(selector, [{ arn: `x/${stagingID}`, hostname, tags: server.tags }]).length > 0;
+  const asStaged = { arn: server.stagingArea?.stagingSourceServerArn, hostname: hostnameOf(server), tags: server.tags };
+  return matchStagingServers(selector, [asStaged]).length > 0;
 }
 
 function portOf<Port>(ports: ReadonlyMap<string, Port>, scope: string): Port {

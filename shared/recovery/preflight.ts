@@ -110,9 +110,11 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<
           problems.push(`staging server ${server.arn} (${server.hostname ?? '?'}) is in wave "${other}" and in wave "${wave.name}": a server belongs to one wave only (narrow the selectors)`);
           continue;
         }
-        if (other === undefined) serverCount += 1;
+        if (other === undefined) {
+          serverCount += 1;
+          toExtend += 1;
+        }
         waveOf.set(id, wave.name);
-        toExtend += 1;
       }
       for (const id of resolved.sourceServerIDs) {
         const name = describeServer(id, hostnames);

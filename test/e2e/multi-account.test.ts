@@ -122,6 +122,31 @@ describe('quotas per account', () => {
   });
 });
 
+describe('Regions', () => {
+  it('a wave recovers in another Region of the home account, next to the accounts of the others', async () => {
+    const drs = await startLocalDrs({
+      scenario: await scenario((parsed) => parsed.sourceServers.push({ hostname: 'orders-db-west', region: 'us-west-2', tags: { Application: 'orders', Tier: 'db' } })),
+      speed: 0,
+    });
+    const westToo = (await plan()).replace(
+      "      tags: { Application: orders, Tier: db }         # no account: the home account",
+      '      - tags: { Application: orders, Tier: db }\n      - { region: us-west-2, tags: { Application: orders, Tier: db } }',
+    );
+
+    const { result, report } = await runPlan({ input: { plan: 'orders', mode: 'drill' }, plan: westToo, drs });
+
+    expect(result.status, causeOf(result)).toBe('SUCCEEDED');
+    expect(report.waves[0].servers.map((server) => `${server.hostname} ${server.account} ${server.region}`).sort()).toEqual([
+      'orders-db-1 recovery us-east-1',
+      'orders-db-2 recovery us-east-1',
+      'orders-db-west recovery us-west-2',
+    ]);
+    expect(drs.state({ accountId: RECOVERY, region: 'us-west-2' }).jobs.filter((job) => job.type === 'LAUNCH')).toHaveLength(1);
+    expect(drs.state({ accountId: RECOVERY, region: 'us-west-2' }).recoveryInstances.filter((instance) => instance.isDrill)).toHaveLength(0);
+    await drs.stop();
+  });
+});
+
 describe('extension errors count against the wave that needs the server', () => {
   const failExtension = (hostname: string) => (parsed: Record<string, any>) => {
     const server = parsed.sourceServers.find((candidate: { hostname: string }) => candidate.hostname === hostname);
