@@ -94,7 +94,20 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
 
   const routed: Record<Method, unknown> = {
     listSourceServers: fanned('listSourceServers', serverIDs as never),
-    listJobs: fanned('listJobs', jobIDs as never),
+    listJobs: async (filter: { jobIDs?: string[]; fromDate?: string }) => {
+      // Jobs by ID, every one of them seen before (a warm step polling its wave): only their
+      // accounts are asked, and only for their own jobs. Otherwise every account is.
+      if (filter.jobIDs === undefined || !filter.jobIDs.every((id) => where.has(id))) {
+        return fanOut((port) => call(port, 'listJobs', [filter]) as Promise<Job[]>, jobIDs);
+      }
+      const byScope = new Map<string, string[]>();
+      for (const id of filter.jobIDs) {
+        const key = where.get(id) ?? '';
+        byScope.set(key, [...(byScope.get(key) ?? []), id]);
+      }
+      const results = await Promise.all([...byScope].map(([key, ids]) => call(scopes.get(key) as FullDrsPort, 'listJobs', [{ jobIDs: ids }]) as Promise<Job[]>));
+      return results.flat();
+    },
     listRecoveryInstances: fanned('listRecoveryInstances', instanceIDs as never),
     startRecovery: startingJob('startRecovery', 'source server', ((request: { sourceServers: Array<{ sourceServerID: string }> }) => request.sourceServers.map((server) => server.sourceServerID)) as never),
     terminateRecoveryInstances: startingJob('terminateRecoveryInstances', 'recovery instance', ((ids: string[]) => ids) as never),
