@@ -1,6 +1,6 @@
 // CleanUpDrill: terminate every instance this drill launched; re-entrant until DRS lists none.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { drsForRun } from '#shared/aws/accounts.ts';
+import { drsForRun } from '#shared/aws/run-drs.ts';
 import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { metrics } from '#shared/powertools.ts';
@@ -9,7 +9,7 @@ import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
 
 export const handler = stepHandler(RunState, async ({ run, preflight, wave, completed, cleanup }) => {
-  const next = await cleanUpDrill(run, cleanup, drsForRun(run), preflight !== undefined || wave !== undefined || completed !== undefined);
+  const next = await cleanUpDrill(run, cleanup, await drsForRun(run), preflight !== undefined || wave !== undefined || completed !== undefined);
   if (next.done) {
     metrics.addDimensions({ plan: run.plan, mode: run.mode });
     metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);

@@ -1,6 +1,6 @@
 // StartWave: StartRecovery for the next wave (or the rest of it), idempotent by job tags.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { drsForRun } from '#shared/aws/accounts.ts';
+import { drsForRun } from '#shared/aws/run-drs.ts';
 import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
 import { loadDeployedPlan } from '#shared/plan/deployed.ts';
@@ -10,7 +10,7 @@ import { startWave } from '#shared/recovery/waves.ts';
 import { stepHandler } from '#shared/step.ts';
 
 export const handler = stepHandler(RunState, async (state) => {
-  const { wave, isNew } = await startWave(state, await loadDeployedPlan(state.run.plan), drsForRun(state.run));
+  const { wave, isNew } = await startWave(state, await loadDeployedPlan(state.run.plan), await drsForRun(state.run));
   metrics.addDimensions({ plan: state.run.plan, mode: state.run.mode });
   metrics.addMetric('ServersInJobs', MetricUnit.Count, wave.serverCount - wave.notStarted);
   if (isNew) {

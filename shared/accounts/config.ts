@@ -4,6 +4,9 @@
 // estates replicate in staging accounts and recover in one or more target accounts; plans name
 // those accounts by alias, the configuration says how to reach them.
 import * as z from 'zod/mini';
+import { HOME_ALIAS, type Scope } from './scope.ts';
+
+export { HOME_ALIAS, type Scope, scopeKey, describeScope } from './scope.ts';
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** IAM account alias rules: 3-63 lower-case letters, digits and hyphens. */
@@ -73,15 +76,6 @@ export const AccountsConfig = z.array(StageAccount).check(
 );
 export type AccountsConfig = z.infer<typeof AccountsConfig>;
 
-/** Where a wave recovers: an account of the configuration (by alias) in one of its Regions. */
-export interface Scope {
-  account: string;
-  region: string;
-}
-
-/** The alias of the home account when the configuration names none. */
-export const HOME_ALIAS = 'home';
-
 /** The home account's alias: the configured one, else `home`. */
 export function homeAlias(accounts: AccountsConfig): string {
   return accounts.find((account) => account.home === true)?.alias ?? HOME_ALIAS;
@@ -123,11 +117,3 @@ export function stagingAccountIDsOf(accounts: AccountsConfig, account: StageAcco
   return account?.stagingAccounts?.map((staging) => accounts.find((candidate) => candidate.alias === staging)?.accountId ?? staging);
 }
 
-/** `target-b in us-east-1`: how messages and reports name a scope. */
-export function describeScope(scope: Scope): string {
-  return `${scope.account} in ${scope.region}`;
-}
-
-export function scopeKey(scope: Scope): string {
-  return `${scope.account}@${scope.region}`;
-}

@@ -1,8 +1,9 @@
 // Where a run recovers: each wave's selectors placed in an account and Region of the stage
 // configuration. Recovery and failback runs both carry the result (RunScopes).
-import * as z from 'zod/mini';
 import { InvalidPlanError } from '#shared/errors.ts';
-import { type Plan, selectorsOf } from '#shared/plan/schema.ts';
+export { RunScopes } from './state.ts';
+import type { Plan } from '#shared/plan/schema.ts';
+import { selectorsOf } from '#shared/plan/selectors.ts';
 import { type AccountsConfig, accountOf, resolveScope, type Scope, scopeKey, stagingAccountIDsOf } from './config.ts';
 
 /** Where the run recovers, given the stage configuration's accounts and the home Region. */
@@ -11,18 +12,6 @@ export interface Deployment {
   homeRegion: string;
 }
 
-/** The state fields of a multi-account run (recovery or failback); all absent for one account. */
-export const RunScopes = {
-  /**
-   * The accounts and Regions the run recovers in, with the staging accounts whose servers each
-   * may extend (IDs, from the stage configuration).
-   */
-  scopes: z.optional(z.array(z.object({ account: z.string(), region: z.string(), stagingAccounts: z.optional(z.array(z.string())) }))),
-  /** Some scope extends servers of staging accounts: ExtendSourceServers runs before each wave. */
-  extendsServers: z.optional(z.literal(true)),
-  /** For each wave of the run, for each of its server selectors: the index of its scope in `scopes`. */
-  placements: z.optional(z.array(z.array(z.int()))),
-};
 export interface Placement {
   scopes?: Array<Scope & { stagingAccounts?: string[] }>;
   extendsServers?: true;

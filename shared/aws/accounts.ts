@@ -8,7 +8,7 @@ import { AccountsConfig, type Scope, accountOf, HOME_ALIAS, scopeKey } from '#sh
 import { homeRegion } from '#shared/aws/region.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import { optionalEnv } from '#shared/config.ts';
-import { drs, drsPortFor } from '#shared/aws/drs.ts';
+import { drsPortFor } from '#shared/aws/drs.ts';
 import { fleetPort, type ScopedDrsPort } from '#shared/drs/fleet.ts';
 import type { FullDrsPort } from '#shared/drs/port.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
@@ -102,12 +102,8 @@ export function drsOfScope(scope: Scope, execution: string): FullDrsPort {
   return drsPortFor({ region: scope.region, account: `${account.accountId}/${sessionNameFor(execution)}`, credentials: assumeRoleOf(scope, execution) });
 }
 
-/**
- * The DRS a run's steps talk to: the home Region's when its plan recovers in one account, else
- * every scope it recovers in as one (shared/drs/fleet.ts).
- */
-export function drsForRun(run: { execution: string; scopes?: readonly Scope[] }): FullDrsPort | ScopedDrsPort {
-  if (run.scopes === undefined) return drs;
+/** Every scope a multi-account run recovers in, as one DRS (shared/drs/fleet.ts). */
+export function fleetForRun(run: { execution: string; scopes: readonly Scope[] }): ScopedDrsPort {
   const labels = new Map(run.scopes.map((scope) => [scopeKey(scope), labelOf(scope)]));
   return fleetPort(new Map(run.scopes.map((scope) => [scopeKey(scope), drsOfScope(scope, run.execution)])), labels);
 }

@@ -1,7 +1,7 @@
 // The failback workflow's state between steps: IDs and counts, never DRS documents (256 KiB per
 // state). Per-server detail is read back from DRS by the report.
 import * as z from 'zod/mini';
-import { RunScopes } from '#shared/accounts/placement.ts';
+import { RunScopes } from '#shared/accounts/state.ts';
 import { RunTrigger } from '#shared/plan/common.ts';
 import { PollState } from '#shared/engine/polling.ts';
 import { Failure } from '#shared/engine/state.ts';

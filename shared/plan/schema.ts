@@ -167,9 +167,3 @@ export const Plan = z
     }),
   );
 export type Plan = z.infer<typeof Plan>;
-
-/** A wave's selectors, each with the wave's account and Region unless it names its own. */
-export function selectorsOf(wave: Wave): ServerSelector[] {
-  const selectors = Array.isArray(wave.servers) ? wave.servers : [wave.servers];
-  return selectors.map((selector) => ({ ...selector, account: selector.account ?? wave.account, region: selector.region ?? wave.region }));
-}

@@ -6,7 +6,7 @@
 // extension DRS could not make (EXTENSION_ERROR) is the wave's failure, under its budget
 // (StartWave counts it).
 import * as z from 'zod/mini';
-import { scopeKey } from '#shared/accounts/config.ts';
+import { scopeKey } from '#shared/accounts/scope.ts';
 import { ConflictException } from '@aws-sdk/client-drs';
 import { ExtensionTimedOutError } from '#shared/errors.ts';
 import type { FullDrsPort, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';

@@ -1,7 +1,7 @@
 // Preflight: every problem that would stop the run, found before anything is launched.
 import { PreflightFailedError } from '#shared/errors.ts';
 import { activeJobsSince, isActiveJob } from '#shared/drs/jobs.ts';
-import { scopeKey } from '#shared/accounts/config.ts';
+import { scopeKey } from '#shared/accounts/scope.ts';
 import type { ScopedDrsPort } from '#shared/drs/fleet.ts';
 import type { DrsPort, FullDrsPort, Job, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
 import { describeServer, durationSeconds, hostnameOf } from '#shared/drs/servers.ts';

@@ -2,10 +2,11 @@
 // hostnames), each in the account and Region it names. In a target account that extends servers
 // of staging accounts, a selector also matches the staging servers not extended yet: the run
 // extends them before their wave (extension.ts).
-import { scopeKey } from '#shared/accounts/config.ts';
+import { scopeKey } from '#shared/accounts/scope.ts';
 import type { SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
 import { hostnameOf } from '#shared/drs/servers.ts';
-import { type Plan, type ServerSelector, selectorsOf } from '#shared/plan/schema.ts';
+import type { Plan, ServerSelector } from '#shared/plan/schema.ts';
+import { selectorsOf } from '#shared/plan/selectors.ts';
 import type { Run } from './state.ts';
 
 /** A wave's selector and the scope key (account@Region) it recovers in; undefined: single-account run. */

@@ -1,7 +1,7 @@
 // The workflow's state between steps. It carries IDs, counts and settings, never DRS documents:
 // Step Functions allows 256 KiB per state, and a 3,000-server plan must stay far below it.
 import * as z from 'zod/mini';
-import { RunScopes } from '#shared/accounts/placement.ts';
+import { RunScopes } from '#shared/accounts/state.ts';
 import { PollState } from '#shared/engine/polling.ts';
 import { Failure, ServerProblem } from '#shared/engine/state.ts';
 import { SourceNetworksState } from '#shared/network/state.ts';
