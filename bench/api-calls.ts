@@ -14,7 +14,7 @@ export const SIZES = [
 ] as const;
 
 /** Every DRS operation the service model names, so that counting misses none. */
-const OPERATIONS = Object.keys(
+export const OPERATIONS = Object.keys(
   (JSON.parse(readFileSync(new URL('../local/drs/model/drs-service-2.json', import.meta.url), 'utf8')) as { operations: Record<string, unknown> }).operations,
 );
 

@@ -6,9 +6,10 @@
 // at all: the poll interval backs off to its maximum). Prints figures; asserts nothing.
 // Run: npx tsx bench/scale.ts
 import { pathToFileURL } from 'node:url';
+import type { JobTimeline } from '#local/drs/index.ts';
 import { POLL } from '#shared/engine/polling.ts';
 import { apiCallFigures, type ApiCallFigures } from './api-calls.ts';
-import { kib, met, mib, printTable, runGeneratedPlan } from './support.ts';
+import { kib, met, mib, printTable, runGeneratedPlan, withPeakRss } from './support.ts';
 
 const SERVERS = 3000;
 const WAVES = 10;
@@ -29,23 +30,8 @@ export interface ScaleFigures {
   apiCalls: ApiCallFigures;
 }
 
-/** Samples the process's RSS while `work` runs: the peak of the run, not of the process's life. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakRss: number }> {
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }, 20);
-  try {
-    const value = await work();
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    return { value, peakRss };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 /** How far the run went into DRS's job quotas: the most concurrent jobs and servers in them. */
-function quotaUse(timeline: ReturnType<Awaited<ReturnType<typeof runGeneratedPlan>>['drs']['timeline']>) {
+export function quotaUse(timeline: readonly JobTimeline[]) {
   const edges = timeline.flatMap((job) => [
     { at: Date.parse(job.created), jobs: 1, servers: job.servers.length },
     { at: Date.parse(job.completed ?? '9999-12-31T00:00:00Z'), jobs: -1, servers: -job.servers.length },

@@ -115,6 +115,21 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
   }
 }
 
+/** Samples the process's RSS while `work` runs: the peak of the run, not of the process's life. */
+export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakRss: number }> {
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 20);
+  try {
+    const value = await work();
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    return { value, peakRss };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 export type Cell = string | number;
 
 /** Prints a titled table, columns aligned (numbers right, text left). */

@@ -76,7 +76,8 @@ export interface LocalDrs {
   injectFault(fault: Fault): void;
   clearFaults(): void;
   calls(): RecordedCall[];
-  countCalls(operation?: string): number;
+  /** Requests received: of one operation (e.g. `StartRecovery`) or all, in one account or all. */
+  countCalls(operation?: string, accountId?: string): number;
   /** Plain JSON snapshots, as DRS would return the records: of the scenario's account in every Region, unless `scope` says. */
   state(scope?: StoreScope): LocalDrsState;
   /** Per job and server, the phase timestamps actually simulated so far (same scope as state). */
@@ -118,7 +119,7 @@ export async function startLocalDrs(options: StartLocalDrsOptions = {}): Promise
     injectFault: (fault) => world.injectFault(fault),
     clearFaults: () => world.clearFaults(),
     calls: () => http.calls.all(),
-    countCalls: (operation) => http.calls.count(operation),
+    countCalls: (operation, accountId) => http.calls.count(operation, accountId),
     state: (scope) => world.state(scope) as LocalDrsState,
     timeline: (scope) => world.timeline(scope),
     stop: () => http.close(),

@@ -28,19 +28,28 @@ export interface RecordedCall {
   status: number;
   errorType?: string;
   at: string;
+  /** The account the request's credentials placed it in (absent when they placed it nowhere). */
+  accountId?: string;
   /** The operation ran but a lostResponse fault kept its answer from the client. */
   lostResponse?: LostResponseHow;
 }
 
 export class CallLog {
   private entries: RecordedCall[] = [];
+  /** By `operation` and by `operation account`: counts cover every call, the log only the latest. */
   private readonly counts = new Map<string, number>();
+  private readonly totals = new Map<string, number>();
   private total = 0;
 
   record(call: RecordedCall): void {
     this.entries.push(call);
     if (this.entries.length > MAX_LOGGED_CALLS) this.entries = this.entries.slice(-MAX_LOGGED_CALLS / 2);
-    this.counts.set(call.operation, (this.counts.get(call.operation) ?? 0) + 1);
+    const add = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+    add(this.counts, call.operation);
+    if (call.accountId !== undefined) {
+      add(this.counts, `${call.operation} ${call.accountId}`);
+      add(this.totals, call.accountId);
+    }
     this.total++;
   }
 
@@ -48,8 +57,10 @@ export class CallLog {
     return structuredClone(this.entries);
   }
 
-  count(operation?: string): number {
-    return operation ? (this.counts.get(operation) ?? 0) : this.total;
+  /** Calls of one operation or all, in one account or all. */
+  count(operation?: string, accountId?: string): number {
+    if (accountId === undefined) return operation ? (this.counts.get(operation) ?? 0) : this.total;
+    return operation ? (this.counts.get(`${operation} ${accountId}`) ?? 0) : (this.totals.get(accountId) ?? 0);
   }
 }
 
@@ -147,12 +158,13 @@ export class LocalDrsHttpServer {
 
     const routed = routeRequest(request.method ?? 'GET', url);
     const at = isoTime(this.world.nowMs());
-    const fail = (operation: string, input: unknown, error: DrsError) => {
-      this.calls.record({ operation, input, status: error.statusCode, errorType: error.errorType, at });
-      sendError(response, requestId, error);
-    };
     // As in AWS, credentials are checked before anything else: they choose the account and Region.
     const store = this.storeOf(request, body.bytes);
+    const accountId = store instanceof DrsError ? undefined : store.accountId;
+    const fail = (operation: string, input: unknown, error: DrsError) => {
+      this.calls.record({ operation, input, status: error.statusCode, errorType: error.errorType, at, ...(accountId === undefined ? {} : { accountId }) });
+      sendError(response, requestId, error);
+    };
     if (store instanceof DrsError) return fail(routed instanceof DrsError ? 'UnknownOperation' : routed.operation.name, undefined, store);
     const sim = store;
     if (routed instanceof DrsError) return fail('UnknownOperation', { method: request.method, path: url.pathname }, routed);
@@ -194,12 +206,12 @@ export class LocalDrsHttpServer {
     // drops on the way back. The call log keeps what the operation did, so tests can count effects.
     const lost = this.world.requestFaults.takeLostResponse(operation);
     if (lost) {
-      this.calls.record({ operation, input, status, ...(failure ? { errorType: failure.errorType } : {}), at, lostResponse: lost });
+      this.calls.record({ operation, input, status, ...(failure ? { errorType: failure.errorType } : {}), at, accountId, lostResponse: lost });
       if (lost === 'reset') return void request.socket.destroy();
       return sendError(response, requestId, lostResponseError());
     }
     if (failure) return fail(operation, input, failure);
-    this.calls.record({ operation, input, status, at });
+    this.calls.record({ operation, input, status, at, accountId });
     send(response, status, status === 204 ? undefined : output, { 'x-amzn-requestid': requestId });
   }
 

@@ -126,6 +126,23 @@ describe('accounts and Regions are told apart by the request signature', () => {
     expect(error.$metadata.httpStatusCode).toBe(403);
   });
 
+  it('counts each account\'s calls apart (what benchmarks read per account); a request placed nowhere counts only in the total', async () => {
+    const before = { total: drs.countCalls('DescribeSourceServers'), recovery: drs.countCalls('DescribeSourceServers', RECOVERY), staging: drs.countCalls('DescribeSourceServers', STAGING), stagingAll: drs.countCalls(undefined, STAGING) };
+    const stranger = drsClientFor(drs, { credentials: { accessKeyId: 'AKIANOBODYKNOWSME001', secretAccessKey: 'x' }, maxAttempts: 1 });
+
+    await recovery.send(new DescribeSourceServersCommand({}));
+    await staging.send(new DescribeSourceServersCommand({}));
+    await staging.send(new DescribeSourceServersCommand({}));
+    await rejectionOf(stranger.send(new DescribeSourceServersCommand({})));
+
+    expect(drs.countCalls('DescribeSourceServers') - before.total).toBe(4);
+    expect(drs.countCalls('DescribeSourceServers', RECOVERY) - before.recovery).toBe(1);
+    expect(drs.countCalls('DescribeSourceServers', STAGING) - before.staging).toBe(2);
+    expect(drs.countCalls(undefined, STAGING) - before.stagingAll).toBe(2);
+    expect(drs.calls().at(-2)).toMatchObject({ operation: 'DescribeSourceServers', accountId: STAGING });
+    expect(drs.calls().at(-1)).not.toHaveProperty('accountId');
+  });
+
   it('answers expired credentials with ExpiredTokenException (403)', async () => {
     const former = drsClientFor(drs, { credentials: EXPIRED, maxAttempts: 1 });
 
