@@ -83,32 +83,35 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
   const call = (port: FullDrsPort, method: Method, args: unknown[]) => Reflect.apply(port[method], port, args) as Promise<unknown>;
   const byFirstID = (method: Method, kind: 'source server' | 'recovery instance' | 'job') => async (id: string, ...rest: unknown[]) =>
     call(await portOf(id, kind), method, [id, ...rest]);
-  const fanned = (method: Method, ids: (item: never) => Array<string | undefined>) => (filter: unknown) =>
-    fanOut((port) => call(port, method, [filter]) as Promise<never[]>, ids);
   const startingJob = (method: Method, kind: 'source server' | 'recovery instance', idsOf: (first: never) => string[]) => async (first: never, ...rest: unknown[]) => {
     const port = await portOfAll(idsOf(first), kind);
     return started(port, call(port, method, [first, ...rest]) as Promise<Job>);
+  };
+  /**
+   * A listing. By IDs that were all seen before (a warm step polling its wave, clean-up counting
+   * its instances): only their accounts are asked, each for its own IDs. Otherwise every account
+   * is asked with the whole filter.
+   */
+  const byIDs = (method: Method, key: string, ids: (item: never) => Array<string | undefined>) => async (filter: Record<string, unknown> | undefined) => {
+    const wanted = filter?.[key] as string[] | undefined;
+    if (wanted === undefined || !wanted.every((id) => where.has(id))) return fanOut((port) => call(port, method, [filter]) as Promise<never[]>, ids);
+    const byScope = new Map<string, string[]>();
+    for (const id of wanted) {
+      const scope = where.get(id) ?? '';
+      const group = byScope.get(scope);
+      if (group === undefined) byScope.set(scope, [id]);
+      else group.push(id);
+    }
+    const results = await Promise.all([...byScope].map(([scope, scoped]) => call(scopes.get(scope) as FullDrsPort, method, [{ ...filter, [key]: scoped }]) as Promise<never[]>));
+    return results.flat();
   };
   // Source networks and staging accounts belong to one scope: callers pick it from `scopes`.
   const firstScope = (method: Method) => (...args: unknown[]) => call(entries[0][1], method, args);
 
   const routed: Record<Method, unknown> = {
-    listSourceServers: fanned('listSourceServers', serverIDs as never),
-    listJobs: async (filter: { jobIDs?: string[]; fromDate?: string }) => {
-      // Jobs by ID, every one of them seen before (a warm step polling its wave): only their
-      // accounts are asked, and only for their own jobs. Otherwise every account is.
-      if (filter.jobIDs === undefined || !filter.jobIDs.every((id) => where.has(id))) {
-        return fanOut((port) => call(port, 'listJobs', [filter]) as Promise<Job[]>, jobIDs);
-      }
-      const byScope = new Map<string, string[]>();
-      for (const id of filter.jobIDs) {
-        const key = where.get(id) ?? '';
-        byScope.set(key, [...(byScope.get(key) ?? []), id]);
-      }
-      const results = await Promise.all([...byScope].map(([key, ids]) => call(scopes.get(key) as FullDrsPort, 'listJobs', [{ jobIDs: ids }]) as Promise<Job[]>));
-      return results.flat();
-    },
-    listRecoveryInstances: fanned('listRecoveryInstances', instanceIDs as never),
+    listSourceServers: byIDs('listSourceServers', 'sourceServerIDs', serverIDs as never),
+    listJobs: byIDs('listJobs', 'jobIDs', jobIDs as never),
+    listRecoveryInstances: byIDs('listRecoveryInstances', 'recoveryInstanceIDs', instanceIDs as never),
     startRecovery: startingJob('startRecovery', 'source server', ((request: { sourceServers: Array<{ sourceServerID: string }> }) => request.sourceServers.map((server) => server.sourceServerID)) as never),
     terminateRecoveryInstances: startingJob('terminateRecoveryInstances', 'recovery instance', ((ids: string[]) => ids) as never),
     startFailbackLaunch: startingJob('startFailbackLaunch', 'recovery instance', ((ids: string[]) => ids) as never),

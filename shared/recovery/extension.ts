@@ -33,7 +33,7 @@ export type Extension = z.infer<typeof Extension>;
 /** The tags an extension carries: which plan and execution made it (so operators know why it exists). */
 export const EXTENSION_TAG = { plan: 'drs-orchestrator:extended-for', execution: 'drs-orchestrator:extended-by' } as const;
 
-/** CreateExtendedSourceServer has no batch form: calls in flight at once, and per step. */
+/** CreateExtendedSourceServer has no batch form: calls in flight at once, and per account a step. */
 const CONCURRENT_EXTENSIONS = 10;
 const EXTENSIONS_PER_STEP = 300;
 /** An extension neither EXTENDED nor EXTENSION_ERROR yet is looked at again after this long. */
@@ -46,7 +46,7 @@ export type ScopePorts = ReadonlyMap<string, Pick<FullDrsPort, 'listSourceServer
 
 /**
  * Extends what the next wave needs from the staging accounts of the scopes it recovers in, at
- * most EXTENSIONS_PER_STEP a round. Done when every staging server the wave picks has an
+ * most EXTENSIONS_PER_STEP per target account a round. Done when every staging server the wave picks has an
  * extension that is EXTENDED or EXTENSION_ERROR.
  */
 export async function extendForWave(state: RunState, plan: Plan, ports: ScopePorts): Promise<Extension> {
@@ -79,21 +79,32 @@ export async function extendForWave(state: RunState, plan: Plan, ports: ScopePor
     }
   }
 
-  const toCreate = [...wanted.values()].slice(0, EXTENSIONS_PER_STEP);
+  // Each target account extends its own, side by side: at most EXTENSIONS_PER_STEP each a round.
+  const byScope = new Map<string, StagingSourceServer[]>();
+  for (const { scope, server } of wanted.values()) {
+    const group = byScope.get(scope);
+    if (group === undefined) byScope.set(scope, [server]);
+    else group.push(server);
+  }
   let conflicts = 0;
-  await inBatches(toCreate, CONCURRENT_EXTENSIONS, async ({ scope, server }) => {
-    try {
-      const extension = await portOf(ports, scope).createExtendedSourceServer(server.arn ?? '', { ...(server.tags ?? {}), [EXTENSION_TAG.plan]: run.plan, [EXTENSION_TAG.execution]: run.execution });
-      extensions.set(server.arn ?? '', extension);
-    } catch (error) {
-      // Extended meanwhile (a lost response of an earlier round): the next round finds it.
-      if (!(error instanceof ConflictException)) throw error;
-      conflicts += 1;
-    }
-  });
+  let more = false;
+  await Promise.all(
+    [...byScope].map(([scope, servers]) => {
+      more ||= servers.length > EXTENSIONS_PER_STEP;
+      return inBatches(servers.slice(0, EXTENSIONS_PER_STEP), CONCURRENT_EXTENSIONS, async (server) => {
+        try {
+          const extension = await portOf(ports, scope).createExtendedSourceServer(server.arn ?? '', { ...(server.tags ?? {}), [EXTENSION_TAG.plan]: run.plan, [EXTENSION_TAG.execution]: run.execution });
+          extensions.set(server.arn ?? '', extension);
+        } catch (error) {
+          // Extended meanwhile (a lost response of an earlier round): the next round finds it.
+          if (!(error instanceof ConflictException)) throw error;
+          conflicts += 1;
+        }
+      });
+    }),
+  );
   const statuses = [...extensions.values()].map((server) => server.stagingArea?.status);
   const settling = statuses.filter((status) => status !== 'EXTENDED' && status !== 'EXTENSION_ERROR').length;
-  const more = wanted.size > toCreate.length;
   const done = !more && conflicts === 0 && settling === 0;
   const previous = state.extension?.wave === index ? state.extension : undefined;
   const waitedSeconds = (previous?.waitedSeconds ?? 0) + (previous?.pollSeconds ?? 0);

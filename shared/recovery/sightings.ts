@@ -4,6 +4,7 @@
 import type { Job } from '#shared/drs/port.ts';
 import { actionsFinished } from '#shared/engine/post-launch.ts';
 import { launchOutcome } from '#shared/engine/launch.ts';
+import { decodeSightings, encodeSightings } from './sightings-codec.ts';
 import type { WaveState } from './state.ts';
 
 /**
@@ -22,17 +23,18 @@ export function sightingOrder(jobs: readonly Job[], jobIDs: readonly string[]): 
  * every run SUCCEEDED or FAILED (a failed required action makes it failed, not ready: the report
  * tells them apart from the runs).
  */
-export function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSeconds: number): Pick<WaveState, 'launchSeenSeconds' | 'readySeenSeconds'> {
+export function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSeconds: number): Pick<WaveState, 'sightings'> {
   const participants = new Map(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => [server.sourceServerID ?? '?', server] as const)));
   const order = sightingOrder(jobs, wave.jobIDs);
   const expectingRuns = new Set(wave.serversWithActions);
-  const launchSeen = order.map((_id, index) => wave.launchSeenSeconds?.[index] ?? null);
-  const readySeen = order.map((_id, index) => wave.readySeenSeconds?.[index] ?? null);
+  const before = decodeSightings(wave.sightings);
+  const launchSeen = order.map((_id, index) => before.launch[index] ?? null);
+  const readySeen = order.map((_id, index) => before.ready[index] ?? null);
   order.forEach((id, index) => {
     const server = participants.get(id);
     if (server === undefined || launchOutcome(server) === 'inFlight') return;
     launchSeen[index] ??= waitedSeconds;
     if (server.launchStatus === 'LAUNCHED' && actionsFinished(server, expectingRuns)) readySeen[index] ??= waitedSeconds;
   });
-  return { launchSeenSeconds: launchSeen, readySeenSeconds: readySeen };
+  return { sightings: encodeSightings(launchSeen, readySeen) };
 }

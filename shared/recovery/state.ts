@@ -6,6 +6,7 @@ import { PollState } from '#shared/engine/polling.ts';
 import { Failure, ServerProblem } from '#shared/engine/state.ts';
 import { SourceNetworksState } from '#shared/network/state.ts';
 import { Extension } from './extension.ts';
+import { Sightings } from './sightings-codec.ts';
 import { MODES, RunTrigger, SnapshotChoice } from '#shared/plan/common.ts';
 
 /** The run, fixed by ValidateInput. */
@@ -77,14 +78,12 @@ export const WaveState = z.object({
   warnings: z.array(z.string()),
   /**
    * When the workflow first saw each server's launch end (LAUNCHED or FAILED) and each server
-   * ready (launched and, when the wave waits for them, every post-launch action run finished): the
-   * wave's `waitedSeconds` at that poll, null until seen. DRS records neither moment (its job log
-   * has no LAUNCH_END, its action runs have no timestamps), so the report's per-server RTO is
-   * built from these. Numbers only, indexed by `sightingOrder` (jobs in `jobIDs` order, each
-   * job's servers sorted by ID): a few bytes a server.
+   * ready (launched and, when the wave waits for them, every post-launch action run finished).
+   * DRS records neither moment (its job log has no LAUNCH_END, its action runs have no
+   * timestamps), so the report's per-server RTO is built from these. Encoded (sightings.ts): one
+   * or two characters a server, so 6,000 servers stay far below Step Functions' payload quota.
    */
-  launchSeenSeconds: z.optional(z.array(z.nullable(z.number()))),
-  readySeenSeconds: z.optional(z.array(z.nullable(z.number()))),
+  sightings: z.optional(Sightings),
 });
 export type WaveState = z.infer<typeof WaveState>;
 
@@ -102,8 +101,7 @@ export const CompletedWave = z.object({
   failedServers: z.optional(z.array(ServerProblem)),
   /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
   waitedSeconds: z.optional(z.number()),
-  launchSeenSeconds: z.optional(z.array(z.nullable(z.number()))),
-  readySeenSeconds: z.optional(z.array(z.nullable(z.number()))),
+  sightings: z.optional(Sightings),
 });
 export type CompletedWave = z.infer<typeof CompletedWave>;
 

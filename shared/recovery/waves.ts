@@ -16,6 +16,7 @@ import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
 import { type PlacedSelector, placedSelectors, resolveServers, serversOfScope } from './servers.ts';
 import { recordSightings, sightingOrder } from './sightings.ts';
+import { decodeSightings } from './sightings-codec.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
 
 /** The engine loop of a recovery wave: StartRecovery of its servers, tagged with the run and wave. */
@@ -231,13 +232,14 @@ function agentNotDiscovered(
   wave: WaveState,
   jobs: readonly Job[],
   awaitingAgent: readonly string[],
-  sightings: Pick<WaveState, 'launchSeenSeconds'>,
+  sightings: Pick<WaveState, 'sightings'>,
   waitedSeconds: number,
 ): ServerProblem[] {
   if (wave.ssmAgentTimeoutSeconds === undefined || awaitingAgent.length === 0) return [];
   const timeout = wave.ssmAgentTimeoutSeconds;
   const order = sightingOrder(jobs, wave.jobIDs);
-  const launchSeen = new Map(order.map((id, index) => [id, sightings.launchSeenSeconds?.[index] ?? null]));
+  const launchSeenAt = decodeSightings(sightings.sightings).launch;
+  const launchSeen = new Map(order.map((id, index) => [id, launchSeenAt[index] ?? null]));
   return awaitingAgent
     .filter((id) => {
       const seen = launchSeen.get(id);
@@ -276,8 +278,7 @@ export async function completeWave(state: RunState, drs: DrsPort): Promise<Compl
     warnings: [...postLaunchDisabledWarning(wave), ...wave.warnings],
     failedServers: wave.failedServers,
     waitedSeconds: wave.waitedSeconds,
-    launchSeenSeconds: wave.launchSeenSeconds,
-    readySeenSeconds: wave.readySeenSeconds,
+    sightings: wave.sightings,
   };
   return [...(state.completed ?? []), summary];
 }

@@ -10,6 +10,7 @@ import { hostnameOf } from '#shared/drs/servers.ts';
 import { failureMessage, type ServerProblem } from '#shared/engine/state.ts';
 import { NETWORK_JOB_WAVE } from '#shared/network/recovery.ts';
 import { sightingOrder } from '#shared/recovery/sightings.ts';
+import { decodeSightings } from '#shared/recovery/sightings-codec.ts';
 import type { CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
@@ -131,15 +132,16 @@ async function jobLogs(jobs: readonly Job[], drs: DrsPort): Promise<Map<string, 
   return logs;
 }
 
-type Sightings = Pick<CompletedWave | WaveState, 'jobIDs' | 'startedAt' | 'launchSeenSeconds' | 'readySeenSeconds'>;
+type Sightings = Pick<CompletedWave | WaveState, 'jobIDs' | 'startedAt' | 'sightings'>;
 
 /** When the workflow saw each server of a wave launched and ready, as times on DRS's clock. */
 function sightingTimes(waveJobs: readonly Job[], sightings: Sightings | undefined): Map<string, { launchSeenAt?: string; readySeenAt?: string }> {
   const times = new Map<string, { launchSeenAt?: string; readySeenAt?: string }>();
   if (sightings === undefined) return times;
   const at = (seconds: number | null | undefined) => (seconds === null || seconds === undefined ? undefined : addSeconds(sightings.startedAt, seconds));
+  const seen = decodeSightings(sightings.sightings);
   sightingOrder(waveJobs, sightings.jobIDs).forEach((id, index) => {
-    times.set(id, { launchSeenAt: at(sightings.launchSeenSeconds?.[index]), readySeenAt: at(sightings.readySeenSeconds?.[index]) });
+    times.set(id, { launchSeenAt: at(seen.launch[index]), readySeenAt: at(seen.ready[index]) });
   });
   return times;
 }

@@ -6,6 +6,7 @@ import { nextPollSeconds, POLL } from '#shared/engine/polling.ts';
 import { parsePlan } from '#shared/plan/load.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { runPreflight } from '#shared/recovery/preflight.ts';
+import { decodeSightings, encodeSightings } from '#shared/recovery/sightings-codec.ts';
 import type { WaveState } from '#shared/recovery/state.ts';
 import { checkLaunch, checkPostLaunchActions, completeWave, startWave } from '#shared/recovery/waves.ts';
 import { fakeDrs } from '../support/fake-drs.ts';
@@ -162,7 +163,7 @@ describe('launch configuration and the SSM agent', () => {
       { sourceServerID: id(1), launchStatus: 'LAUNCHED' },
       { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: { ssmAgentDiscoveryDatetime: '2026-01-01T00:05:00Z', runs: [] } },
     ] }] });
-    const waiting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1), id(2)], ssmAgentTimeoutSeconds: 600, launchSeenSeconds: [100, 100], waitedSeconds: 700, pollSeconds: 60 });
+    const waiting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1), id(2)], ssmAgentTimeoutSeconds: 600, sightings: encodeSightings([100, 100], [null, null]), waitedSeconds: 700, pollSeconds: 60 });
 
     const early = await checkPostLaunchActions({ ...waiting, waitedSeconds: 500 }, drs);
     expect(early.failed).toBe(0);
@@ -208,5 +209,23 @@ describe('preflight and clean-up', () => {
     expect(drs.terminated.flat()).not.toContain('i-99999999');
     expect(drs.terminated.flat()).not.toContain('i-00000000000000999');
     expect(cleanup).toMatchObject({ done: false, launchesInFlight: 1, instancesLaunched: 251, instancesLeft: 251, terminateJobIDs: ['drsjob-t1', 'drsjob-t2', 'drsjob-t3'] });
+  });
+});
+
+describe('sightings in the state', () => {
+  it('encode to one character a server while a wave has fewer than 64 distinct moments, and decode to the same arrays', () => {
+    const launch = [15, 15, null, 30, 45];
+    const ready = [30, null, null, 45, 45];
+    const sightings = encodeSightings(launch, ready);
+    expect(sightings.times).toEqual([15, 30, 45]);
+    expect(sightings.launch).toHaveLength(5);
+    expect(decodeSightings(sightings)).toEqual({ launch, ready });
+  });
+
+  it('take two characters a server beyond 63 moments, still exact', () => {
+    const launch = Array.from({ length: 500 }, (_, index) => (index % 7 === 0 ? null : index * 15));
+    const sightings = encodeSightings(launch, launch);
+    expect(sightings.launch).toHaveLength(1000);
+    expect(decodeSightings(sightings).launch).toEqual(launch);
   });
 });
