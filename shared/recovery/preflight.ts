@@ -7,7 +7,7 @@ import type { DrsNetworkPort, DrsPort, FullDrsPort, Job, SourceServer, StagingSo
 import { describeServer, durationSeconds, hostnameOf } from '#shared/drs/servers.ts';
 import type { SnapshotChoice } from '#shared/plan/common.ts';
 import type { Plan } from '#shared/plan/schema.ts';
-import { resolveWaveSettings } from '#shared/plan/settings.ts';
+import { resolveWaveSettings, wholeWaveBudgetWarning } from '#shared/plan/settings.ts';
 import { idOfArn, matchStagingServers, placedSelectors, resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
 
@@ -43,7 +43,8 @@ export type SourceNetworkReads = Pick<DrsNetworkPort, 'listSourceNetworks'>;
  * Every account of the run must be reachable (its role assumable, DRS initialized) and its
  * staging accounts readable. The plan's source networks must exist in `networks` (the home
  * account and Region, where they are recovered before the first wave). Throws
- * PreflightFailedError listing every problem at once.
+ * PreflightFailedError listing every problem at once; warns of what may be meant but deserves a
+ * look (a wave whose failure budget lets all its servers fail, other active jobs, ...).
  */
 export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks: SourceNetworkReads): Promise<Preflight> {
   const problems: string[] = [];
@@ -145,6 +146,8 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
       if (snapshot.pointInTime) pointInTimeChecks.push({ ids: resolved.sourceServerIDs, snapshot });
     }
     waves.push({ name: wave.name, serverCount });
+    const budgetWarning = wholeWaveBudgetWarning(wave.name, serverCount, settings.failureBudget);
+    if (budgetWarning !== undefined) warnings.push(budgetWarning);
   });
   const pointInTimeProblems = await Promise.all(
     pointInTimeChecks.flatMap(({ ids, snapshot }) =>

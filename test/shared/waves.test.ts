@@ -247,6 +247,18 @@ waves:
     expect(preflight.serverCount).toBe(1);
   });
 
+  it('preflight warns of a wave whose failure budget lets every server it resolved fail, naming the wave, its servers and its budget', async () => {
+    const drs = fakeDrs({ servers: [server(1, { Tier: 'db' }), server(2, { Tier: 'db' }), server(3, { Tier: 'web' })] });
+
+    // plan: db (2 servers by tag, budget 0), web (1 server by tag, budget 1)
+    const preflight = await runPreflight(run, plan, drs, drs);
+
+    expect(preflight.waves).toEqual([{ name: 'db', serverCount: 2 }, { name: 'web', serverCount: 1 }]);
+    expect(preflight.warnings).toEqual([
+      'wave "web" has 1 server(s) and failureBudget 1: every one of them may fail and the wave still "succeeds", with nothing recovered (set failureBudget below 1)',
+    ]);
+  });
+
   it('clean-up terminates, in jobs of at most 100, the instances of completed jobs and waits for jobs still running', async () => {
     const participants = Array.from({ length: 250 }, (_, n) => ({ sourceServerID: id(n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: `i-${String(n).padStart(17, '0')}` }));
     const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
