@@ -1,6 +1,6 @@
 // `npm run build`: bundles every Lambda handler in functions/ into .build/functions/<key>.mjs,
 // the same artefacts the local runner invokes, serverless packages and benchmarks measure.
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions as BuildOptions_, type Metafile } from 'esbuild';
@@ -89,7 +89,10 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
 
   // Built aside, then renamed into place file by file (atomic): a run or a test importing the
-  // bundles while another process rebuilds them never sees a missing or half-written file.
+  // bundles while another process rebuilds them never sees a missing or half-written file. A file
+  // whose bytes did not change is left as it is (same inode, same mtime): a packager reading the
+  // bundles meanwhile — osls stats each file, then refuses it if it changed before it reads it —
+  // is undisturbed by a rebuild of unchanged sources (e.g. `npm start` during the test run).
   await mkdir(outDir, { recursive: true });
   const stagingDir = await mkdtemp(`${outDir}.building-`);
   try {
@@ -111,12 +114,12 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       const chunks = await readdir(join(stagingDir, chunkDirOf(key))).catch(() => []);
       if (chunks.length > 0) await mkdir(join(outDir, chunkDirOf(key)), { recursive: true });
       for (const chunk of chunks) {
-        await rename(join(stagingDir, chunkDirOf(key), chunk), join(outDir, chunkDirOf(key), chunk));
+        await placeUnlessUnchanged(join(stagingDir, chunkDirOf(key), chunk), join(outDir, chunkDirOf(key), chunk));
         current.add(join(chunkDirOf(key), chunk));
       }
     }
     for (const name of keys.flatMap((key) => [`${key}.mjs`, `${key}.mjs.map`])) {
-      await rename(join(stagingDir, name), join(outDir, name));
+      await placeUnlessUnchanged(join(stagingDir, name), join(outDir, name));
       current.add(name);
     }
     // Bundles and chunks of an earlier build would still be importable: remove them. Chunk
@@ -129,6 +132,12 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   } finally {
     await rm(stagingDir, { recursive: true, force: true });
   }
+}
+
+/** Renames a freshly built file over `target`, unless `target` already holds the same bytes. */
+async function placeUnlessUnchanged(built: string, target: string): Promise<void> {
+  const [fresh, existing] = await Promise.all([readFile(built), readFile(target).catch(() => undefined)]);
+  if (existing === undefined || !fresh.equals(existing)) await rename(built, target);
 }
 
 /** The bytes of an output and of every chunk it imports statically, transitively. */

@@ -234,7 +234,8 @@ const FUNCTIONS = {
 
   validateInput: step(() => []),
   preflight: step(() => [
-    read('DescribeSourceServers', 'DescribeJobs'),
+    // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
+    read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),
     allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server')),
     // The staging servers a target account may extend (no resource types: "*" only).
     allow(['drs:ListExtensibleSourceServers'], '*'),

@@ -42,8 +42,9 @@ const { sub, allow, read, drsArnIn, DRS_ANY, ANY_REGION } = builders;
 export const TEMPLATE_FILE = fileURLToPath(new URL('member-account-role.yaml', import.meta.url));
 
 /**
- * The DRS operations the orchestrator calls in a member account: every workflow call but source
- * network recovery (home account only), and the extension of staging accounts' source servers.
+ * The DRS operations the orchestrator calls in a member account: every workflow call but those
+ * of source networks (their recovery, and preflight's check that they exist: home account only),
+ * and the extension of staging accounts' source servers.
  * The role grants each with its SAR dependent actions.
  */
 export const MEMBER_ACCOUNT_OPERATIONS = [

@@ -14,6 +14,7 @@ import { checkFailbackInput } from '#shared/failback/run.ts';
 import { loadPlanByName, readPlanFile } from '#shared/plan/load.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
+import { staticBudgetWarnings } from '#shared/plan/settings.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
@@ -268,6 +269,8 @@ export async function validateCommand(files: string[]): Promise<number> {
       fileOfName.set(plan.name, file);
       const servers = plan.waves.map((wave) => wave.name).join(' → ');
       process.stdout.write(`${paint.green('✓')} ${file}: plan ${paint.bold(plan.name)}, ${plan.waves.length} wave(s): ${servers}\n`);
+      // Valid, but worth a look (exit code unchanged); waves selected by tags or hostnames are counted at preflight.
+      for (const warning of staticBudgetWarnings(plan)) process.stdout.write(`  ${paint.yellow(`! ${warning}`)}\n`);
     } catch (error) {
       fail(error instanceof InvalidPlanError ? error.message : `${file}: ${(error as Error).message}`);
     }

@@ -7,6 +7,7 @@ import {
   paginateDescribeJobs,
   paginateDescribeRecoveryInstances,
   paginateDescribeRecoverySnapshots,
+  paginateDescribeSourceNetworks,
   paginateDescribeSourceServers,
   paginateListExtensibleSourceServers,
   paginateListLaunchActions,
@@ -19,7 +20,7 @@ import {
   TerminateRecoveryInstancesCommand,
 } from '@aws-sdk/client-drs';
 import { chunk, DRS_LIMITS } from './limits.ts';
-import type { FullDrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceServer } from './port.ts';
+import type { FullDrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceNetwork, SourceServer } from './port.ts';
 
 /** DRS answers 1000 items a page at most; fewer pages mean fewer throttling chances. */
 const PAGE_SIZE = 1000;
@@ -110,6 +111,16 @@ export function createDrsAdapter({ reads: client, writes }: { reads: DrsClient; 
     async getLaunchConfiguration(sourceServerID) {
       const { $metadata: _metadata, ...configuration } = await client.send(new GetLaunchConfigurationCommand({ sourceServerID }));
       return configuration;
+    },
+
+    async listSourceNetworks(sourceNetworkIDs) {
+      // Only ever by ID: DescribeSourceNetworks reads an empty ID filter as "every network".
+      const results = await Promise.all(
+        chunk(sourceNetworkIDs, DRS_LIMITS.sourceNetworkIdsPerDescribe).map((ids) =>
+          collect(paginateDescribeSourceNetworks(paging, { filters: { sourceNetworkIDs: ids } }), (page) => page.items),
+        ),
+      );
+      return results.flat() as SourceNetwork[];
     },
 
     async startSourceNetworkRecovery(request) {

@@ -122,6 +122,7 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
     listJobLogItems: byFirstID('listJobLogItems', 'job'),
     stopFailback: byFirstID('stopFailback', 'recovery instance'),
     reverseReplication: byFirstID('reverseReplication', 'recovery instance'),
+    listSourceNetworks: firstScope('listSourceNetworks'),
     startSourceNetworkRecovery: firstScope('startSourceNetworkRecovery'),
     listExtensibleSourceServers: firstScope('listExtensibleSourceServers'),
     createExtendedSourceServer: firstScope('createExtendedSourceServer'),

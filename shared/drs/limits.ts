@@ -5,6 +5,8 @@ export const DRS_LIMITS = {
   sourceServerIdsPerDescribe: 200,
   /** DescribeRecoveryInstances filters.recoveryInstanceIDs: up to 200. */
   recoveryInstanceIdsPerDescribe: 200,
+  /** DescribeSourceNetworks filters.sourceNetworkIDs: up to 100. */
+  sourceNetworkIdsPerDescribe: 100,
   /** DescribeJobs filters.jobIDs: up to 1000. */
   jobIdsPerDescribe: 1000,
   /**

@@ -1,9 +1,9 @@
 // What the recovery logic needs from DRS, in its own words. The adapter implements it with the
 // AWS SDK (paginated, batched to DRS's limits); unit tests pass plain fakes.
-import type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer, StagingSourceServer } from '@aws-sdk/client-drs';
+import type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceNetwork, SourceServer, StagingSourceServer } from '@aws-sdk/client-drs';
 
 /** LaunchConfiguration: a source server's launch settings (one set serves drills and recoveries). */
-export type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceServer, StagingSourceServer };
+export type { Job, JobLog, LaunchAction, LaunchConfiguration, ParticipatingServer, RecoveryInstance, RecoverySnapshot, SourceNetwork, SourceServer, StagingSourceServer };
 
 export interface StartRecoveryRequest {
   sourceServers: Array<{ sourceServerID: string; recoverySnapshotID?: string }>;
@@ -35,6 +35,8 @@ export interface StartSourceNetworkRecoveryRequest {
 
 /** Source network (VPC) recovery: kept apart from DrsPort so fakes of the wave logic stay small. */
 export interface DrsNetworkPort {
+  /** Those of the given source networks that exist in this account and Region (all pages); none asked, none listed. */
+  listSourceNetworks(sourceNetworkIDs: readonly string[]): Promise<SourceNetwork[]>;
   startSourceNetworkRecovery(request: StartSourceNetworkRecoveryRequest): Promise<Job>;
 }
 

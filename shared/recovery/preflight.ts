@@ -3,11 +3,11 @@ import { PreflightFailedError } from '#shared/errors.ts';
 import { activeJobsSince, isActiveJob } from '#shared/drs/jobs.ts';
 import { scopeKey } from '#shared/accounts/scope.ts';
 import type { ScopedDrsPort } from '#shared/drs/fleet.ts';
-import type { DrsPort, FullDrsPort, Job, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
+import type { DrsNetworkPort, DrsPort, FullDrsPort, Job, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
 import { describeServer, durationSeconds, hostnameOf } from '#shared/drs/servers.ts';
 import type { SnapshotChoice } from '#shared/plan/common.ts';
 import type { Plan } from '#shared/plan/schema.ts';
-import { resolveWaveSettings } from '#shared/plan/settings.ts';
+import { resolveWaveSettings, wholeWaveBudgetWarning } from '#shared/plan/settings.ts';
 import { idOfArn, matchStagingServers, placedSelectors, resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
 
@@ -33,35 +33,44 @@ interface ScopeListing {
   unreachable?: boolean;
 }
 
+/** Where the plan's source networks are read: the DRS RecoverSourceNetworks deploys them with. */
+export type SourceNetworkReads = Pick<DrsNetworkPort, 'listSourceNetworks'>;
+
 /**
  * Resolves every wave's servers and checks each one: it exists (in its account, or extensible
  * there from a staging account), belongs to one wave only, replicates (CONTINUOUS) with a lag
  * within the plan's RPO target, is in no active job, and has the snapshot its wave asks for.
  * Every account of the run must be reachable (its role assumable, DRS initialized) and its
- * staging accounts readable. Throws PreflightFailedError listing every problem at once.
+ * staging accounts readable. The plan's source networks must exist in `networks` (the home
+ * account and Region, where they are recovered before the first wave). Throws
+ * PreflightFailedError listing every problem at once; warns of what may be meant but deserves a
+ * look (a wave whose failure budget lets all its servers fail, other active jobs, ...).
  */
-export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<Preflight> {
+export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks: SourceNetworkReads): Promise<Preflight> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const fleet = 'scopes' in drs ? (drs as ScopedDrsPort) : undefined;
   const ports: ReadonlyMap<string, DrsPort | FullDrsPort> = fleet?.scopes ?? new Map([['', drs]]);
   const stagingOf = new Map((run.scopes ?? []).map((scope) => [scopeKey(scope), scope.stagingAccounts ?? []]));
-  const listings = await Promise.all(
-    [...ports].map(async ([key, port]): Promise<ScopeListing> => {
-      try {
-        const [servers, recentJobs, staging] = await Promise.all([
-          port.listSourceServers(),
-          port.listJobs({ fromDate: activeJobsSince(run.startedAt) }),
-          Promise.all((stagingOf.get(key) ?? []).map((account) => listStaging(port as FullDrsPort, account, fleet?.labelOf(key) ?? key, problems))),
-        ]);
-        return { key, servers, recentJobs, staging: staging.flat() };
-      } catch (error) {
-        if (!ACCESS_ERRORS.has((error as Error).name)) throw error;
-        problems.push(`${fleet?.labelOf(key) ?? 'the account'}: ${accessAdvice(error as Error)}`);
-        return { key, servers: [], recentJobs: [], staging: [], unreachable: true };
-      }
-    }),
-  );
+  const [listings, networkFindings] = await Promise.all([
+    Promise.all(
+      [...ports].map(async ([key, port]): Promise<ScopeListing> => {
+        try {
+          const [servers, recentJobs, staging] = await Promise.all([
+            port.listSourceServers(),
+            port.listJobs({ fromDate: activeJobsSince(run.startedAt) }),
+            Promise.all((stagingOf.get(key) ?? []).map((account) => listStaging(port as FullDrsPort, account, fleet?.labelOf(key) ?? key, problems))),
+          ]);
+          return { key, servers, recentJobs, staging: staging.flat() };
+        } catch (error) {
+          if (!ACCESS_ERRORS.has((error as Error).name)) throw error;
+          problems.push(`${fleet?.labelOf(key) ?? 'the account'}: ${accessAdvice(error as Error)}`);
+          return { key, servers: [], recentJobs: [], staging: [], unreachable: true };
+        }
+      }),
+    ),
+    checkSourceNetworks(plan, networks),
+  ]);
   const unreachable = new Set(listings.filter((listing) => listing.unreachable === true).map((listing) => listing.key));
   const servers = listings.flatMap((listing) => listing.servers);
   const recentJobs = listings.flatMap((listing) => listing.recentJobs);
@@ -137,6 +146,8 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<
       if (snapshot.pointInTime) pointInTimeChecks.push({ ids: resolved.sourceServerIDs, snapshot });
     }
     waves.push({ name: wave.name, serverCount });
+    const budgetWarning = wholeWaveBudgetWarning(wave.name, serverCount, settings.failureBudget);
+    if (budgetWarning !== undefined) warnings.push(budgetWarning);
   });
   const pointInTimeProblems = await Promise.all(
     pointInTimeChecks.flatMap(({ ids, snapshot }) =>
@@ -148,6 +159,8 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<
     ),
   );
   problems.push(...pointInTimeProblems.filter((problem) => problem !== undefined));
+  problems.push(...networkFindings.problems);
+  warnings.push(...networkFindings.warnings);
 
   if (toExtend > 0) warnings.push(`${toExtend} server(s) replicate in staging accounts and will be extended into their target account before their wave`);
   if (extensionErrors.length > 0) {
@@ -157,6 +170,43 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort): Promise<
   if (activeJobs > 0) warnings.push(`${activeJobs} other DRS job(s) are active and share the account's job quotas`);
   if (problems.length > 0) throw new PreflightFailedError(problems);
   return { serverCount: waveOf.size, waves, warnings };
+}
+
+/**
+ * The plan's source networks as DRS lists them: one it does not list does not exist here, and
+ * StartSourceNetworkRecovery (a call that changes something) would be refused after the run
+ * began. A network DRS does not call PROTECTED is a warning, not a problem: the model documents
+ * no replication status that rules recovery out, and on the day the source Region is down its
+ * networks' replication may well be in ERROR while DRS still holds the configuration it last
+ * replicated. A network whose recovery does fail stops the run before any server launches.
+ */
+async function checkSourceNetworks(plan: Plan, networks: SourceNetworkReads): Promise<{ problems: string[]; warnings: string[] }> {
+  const ids = (plan.sourceNetworks ?? []).map((network) => network.id);
+  if (ids.length === 0) return { problems: [], warnings: [] };
+  let listed;
+  try {
+    listed = await networks.listSourceNetworks(ids);
+  } catch (error) {
+    if (!ACCESS_ERRORS.has((error as Error).name)) throw error;
+    return { problems: [`source networks ${ids.join(', ')} cannot be checked (${(error as Error).name}: ${(error as Error).message}): DRS must be initialized in the orchestrator's account and Region, and preflight allowed drs:DescribeSourceNetworks`], warnings: [] };
+  }
+  const byID = new Map(listed.map((network) => [network.sourceNetworkID, network]));
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  ids.forEach((id, index) => {
+    const network = byID.get(id);
+    if (network === undefined) {
+      problems.push(`sourceNetworks[${index}]: source network ${id} does not exist in the orchestrator's account and Region (check the ID in the DRS console's Source networks, in the Region the orchestrator runs in)`);
+      return;
+    }
+    if (network.replicationStatus !== 'PROTECTED') {
+      const details = network.replicationStatusDetails === undefined ? '' : `: ${network.replicationStatusDetails}`;
+      warnings.push(
+        `source network ${id} is not protected (replication ${network.replicationStatus ?? 'status unknown'}${details}): its recovery may deploy an outdated configuration or fail, and a failed network recovery stops the run before any server launches`,
+      );
+    }
+  });
+  return { problems, warnings };
 }
 
 /** The staging servers a target account may extend from one staging account; a refusal is a problem. */

@@ -192,9 +192,10 @@ describe(`the member-account role's actions against the Service Authorization Re
     expect([...actions].filter((action) => action.startsWith('drs:') && !needed.has(action))).toEqual([]);
   });
 
-  it("covers every DRS operation of the orchestrator's adapter but source network recovery (home account only)", async () => {
+  it("covers every DRS operation of the orchestrator's adapter but those of source networks (home account only)", async () => {
     const called = new Set([...(await adapterOperations()).values()].flat());
     called.delete('drs:StartSourceNetworkRecovery');
+    called.delete('drs:DescribeSourceNetworks');
     expect([...called].filter((operation) => !(MEMBER_ACCOUNT_OPERATIONS as readonly string[]).includes(operation))).toEqual([]);
   });
 

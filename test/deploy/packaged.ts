@@ -87,7 +87,10 @@ async function packageCi(): Promise<void> {
   const options = { cwd: root, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: withoutAwsCredentials() };
   const built = await stat(join(root, '.build', 'functions')).then(() => true, () => false);
   await run(process.execPath, ['--import', 'tsx', 'deploy/prepare.ts', '--stage', 'ci', ...(built ? ['--reuse-build'] : [])], options);
-  // Its own output folder: a concurrent `npm run package` in the same tree writes .serverless/.
+  // Whatever --package names, osls builds in .serverless/ (emptied when it starts, moved to
+  // OUTPUT at the end): one osls at a time per tree, which the lock gives this run's suites. It
+  // also stats each file it zips and refuses one that changed before it reads it: the bundles must
+  // hold still meanwhile (a rebuild of unchanged handlers leaves them as they are: deploy/build.ts).
   await run(join(root, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'ci', '--region', 'eu-west-1', '--package', OUTPUT], options);
 }
 

@@ -17,6 +17,7 @@ export const SAR_DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> 
   'drs:DescribeJobs': [],
   'drs:DescribeRecoveryInstances': ['drs:DescribeSourceServers', 'ec2:DescribeInstances'],
   'drs:DescribeRecoverySnapshots': [],
+  'drs:DescribeSourceNetworks': [],
   'drs:DescribeSourceServers': [],
   'drs:GetLaunchConfiguration': [],
   'drs:ListExtensibleSourceServers': ['drs:DescribeSourceServers'],

@@ -55,6 +55,31 @@ describe('source network recovery', () => {
     await drs.stop();
   });
 
+  it('a source network that does not exist stops the run at preflight, named with the server problems, before any network or server is started', async () => {
+    const missing = 'sn-0123456789abcdefg';
+    const plan = readFileSync('plans/example.yaml', 'utf8').replace(
+      /^waves:$/m,
+      `sourceNetworks:\n  - { id: ${PAYMENTS_NETWORK} }\n  - { id: ${missing} }\nwaves:`,
+    );
+
+    const { result, report, drs } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      plan,
+      faults: [{ type: 'stallReplication', hostname: 'payments-db-1' }],
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('PreflightFailedError');
+    expect(causeOf(result)).toContain(`sourceNetworks[1]: source network ${missing} does not exist in the orchestrator's account and Region`);
+    expect(causeOf(result)).toMatch(/\(payments-db-1\) is not replicating continuously/);
+    expect(causeOf(result)).not.toContain(`source network ${PAYMENTS_NETWORK}`);
+    expect(report.waves.every((wave) => wave.status === 'NOT_STARTED')).toBe(true);
+    expect(drs.countCalls('DescribeSourceNetworks')).toBeGreaterThan(0);
+    expect(drs.countCalls('StartSourceNetworkRecovery')).toBe(0);
+    expect(drs.countCalls('StartRecovery')).toBe(0);
+    await drs.stop();
+  });
+
   it('a plan without source networks goes straight to its first wave', async () => {
     const { result, drs } = await runPlan({ input: { plan: 'payments', mode: 'recovery', waves: ['databases'] } });
 

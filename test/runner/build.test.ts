@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -49,6 +49,29 @@ describe('buildFunctions', () => {
     vi.stubEnv('LAZY', 'on');
     const module = (await import(pathToFileURL(second.file).href)) as { handler: () => Promise<string> };
     expect(await module.handler()).toBe('second lazy module');
+  });
+
+  it('a rebuild leaves the files whose bytes did not change as they were, so a packager reading them meanwhile sees the same files', async () => {
+    const functionsDir = await tempDir('rebuild-functions');
+    const outDir = await tempDir('rebuild-build');
+    await writeFile(join(functionsDir, 'steady.ts'), "export const handler = async () => 'steady';\n");
+    await writeFile(join(functionsDir, 'edited.ts'), "export const handler = async () => 'before';\n");
+    await buildFunctions({ functionsDir, outDir });
+    const identity = async (name: string) => {
+      const { ino, mtimeMs } = await stat(join(outDir, name));
+      return { ino, mtimeMs };
+    };
+    const before = { steady: await identity('steady.mjs'), steadyMap: await identity('steady.mjs.map'), edited: await identity('edited.mjs') };
+
+    await writeFile(join(functionsDir, 'edited.ts'), "export const handler = async () => 'after';\n");
+    await buildFunctions({ functionsDir, outDir });
+
+    // osls stats each file it packages and refuses one whose inode or mtime changed before it reads it.
+    expect(await identity('steady.mjs')).toEqual(before.steady);
+    expect(await identity('steady.mjs.map')).toEqual(before.steadyMap);
+    expect((await identity('edited.mjs')).ino).not.toBe(before.edited.ino);
+    expect(await readFile(join(outDir, 'edited.mjs'), 'utf8')).toContain('after');
+    expect((await readdir(outDir)).sort()).toEqual(['edited.mjs', 'edited.mjs.map', 'steady.mjs', 'steady.mjs.map']);
   });
 
   it('names functions the way serverless.yml and the state machine do', () => {

@@ -55,6 +55,23 @@ describe('validate', () => {
     expect(result.stdout).toContain('plans/example.yaml: plan payments, 3 wave(s): databases → application → web');
   });
 
+  it('warns, still exiting 0, of a wave of explicit IDs whose failure budget lets all of them fail; waves selected by tags are left to preflight', async () => {
+    const file = await planFile(
+      `name: payments\n${TARGETS}defaults: { failureBudget: 2 }\nwaves:\n` +
+        '  - name: db\n    servers: [{ ids: [s-00000000000000001] }, { ids: [s-00000000000000002] }]\n' +
+        '  - name: app\n    servers: { ids: [s-00000000000000003, s-00000000000000004, s-00000000000000005] }\n' +
+        '  - name: web\n    servers: { ids: [s-00000000000000006], tags: { Tier: web } }\n    failureBudget: 9\n',
+    );
+
+    const result = await cli('validate', file);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${file}: plan payments, 3 wave(s)`);
+    expect(result.stdout).toContain('wave "db" has 2 server(s) and failureBudget 2: every one of them may fail and the wave still "succeeds", with nothing recovered');
+    expect(result.stdout).not.toContain('wave "app"');
+    expect(result.stdout).not.toContain('wave "web"');
+  });
+
   it('exits 2 on an unknown key, naming the file, the line, the field and the fix', async () => {
     const file = await planFile(`name: payments\n${TARGETS}waves:\n  - name: db\n    servers: { tags: { Tier: db } }\n    failurBudget: 1\n`);
 

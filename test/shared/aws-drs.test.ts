@@ -64,4 +64,17 @@ describe('the DRS ports of the composition root', () => {
     expect(credentialsAsked).toContain(otherAccount.account);
     expect(viaOtherAccount.map((server) => server.sourceServerID).filter((id) => home.includes(id))).toEqual([]);
   });
+
+  it('list source networks by ID in the batches DescribeSourceNetworks takes (100 IDs), and ask nothing for no ID (DRS reads an empty filter as every network)', async () => {
+    const [existing] = localDrs.state().sourceNetworks;
+    const madeUp = Array.from({ length: 149 }, (_, n) => `sn-${String(n).padStart(17, '0')}`);
+    const before = localDrs.countCalls('DescribeSourceNetworks');
+
+    const listed = await aws.drs.listSourceNetworks([...madeUp.slice(0, 100), existing.sourceNetworkID, ...madeUp.slice(100)]);
+    const none = await aws.drs.listSourceNetworks([]);
+
+    expect(listed.map((network) => network.sourceNetworkID)).toEqual([existing.sourceNetworkID]);
+    expect(none).toEqual([]);
+    expect(localDrs.countCalls('DescribeSourceNetworks') - before).toBe(2);
+  });
 });

@@ -175,6 +175,8 @@ describe('launch configuration and the SSM agent', () => {
 });
 
 describe('preflight and clean-up', () => {
+  const dbOnly = testRun({ waves: ['db'], sourceNetworks: 1 });
+
   it('preflight reports every problem at once: stalled, lagging, busy, unmatched selector', async () => {
     const drs = fakeDrs({
       servers: [
@@ -184,7 +186,7 @@ describe('preflight and clean-up', () => {
       ],
       jobs: [{ jobID: 'drsjob-other', status: 'STARTED', participatingServers: [{ sourceServerID: id(3) }] }],
     });
-    const error = await runPreflight(run, plan, drs).catch((caught: unknown) => caught as Error);
+    const error = await runPreflight(run, plan, drs, drs).catch((caught: unknown) => caught as Error);
     expect(error).toMatchObject({ name: 'PreflightFailedError' });
     expect((error as Error).message).toMatch(/host-1\) is not replicating continuously \(data replication state STALLED\)/);
     expect((error as Error).message).toMatch(/host-2\) lags PT1H behind, beyond the RPO target of 15 minutes/);
@@ -192,6 +194,70 @@ describe('preflight and clean-up', () => {
     expect((error as Error).message).toMatch(/wave "web": tag selector \{"Tier":"web"\} matches no source server/);
     expect(drs.started).toHaveLength(0);
     expect(durationSeconds('P1DT2H3M4.5S')).toBe(93784.5);
+  });
+
+  it('preflight names a source network that does not exist together with the server problems, and starts nothing', async () => {
+    const planWithNetworks = parsePlan(
+      `name: shop
+targets: { rtoMinutes: 60, rpoMinutes: 15 }
+sourceNetworks:
+  - { id: sn-00000000000000001 }
+  - { id: sn-0000000000000000x }
+waves:
+  - { name: db, servers: { tags: { Tier: db } } }
+`,
+      'shop.yaml',
+    );
+    const drs = fakeDrs({
+      servers: [server(1, { Tier: 'db' }, { dataReplicationInfo: { dataReplicationState: 'STALLED' } })],
+      sourceNetworks: [{ sourceNetworkID: 'sn-00000000000000001', replicationStatus: 'PROTECTED' }],
+    });
+    const asked: string[][] = [];
+    const networks = { listSourceNetworks: async (ids: readonly string[]) => (asked.push([...ids]), drs.listSourceNetworks(ids)) };
+
+    const error = await runPreflight(dbOnly, planWithNetworks, drs, networks).then(() => expect.fail('preflight passed'), (caught: unknown) => caught as Error);
+
+    expect(error).toMatchObject({ name: 'PreflightFailedError' });
+    expect(error.message).toMatch(/sourceNetworks\[1\]: source network sn-0000000000000000x does not exist in the orchestrator's account and Region/);
+    expect(error.message).toMatch(/host-1\) is not replicating continuously/);
+    expect(error.message).not.toContain('sn-00000000000000001');
+    expect(asked).toEqual([['sn-00000000000000001', 'sn-0000000000000000x']]);
+    expect(drs.calls).toEqual([]); // neither StartSourceNetworkRecovery nor StartRecovery
+  });
+
+  it('preflight warns of a source network DRS does not call protected, and reads no network for a plan without any', async () => {
+    const planWithNetwork = parsePlan(
+      `name: shop
+targets: { rtoMinutes: 60, rpoMinutes: 15 }
+sourceNetworks: [{ id: sn-00000000000000001 }]
+waves:
+  - { name: db, servers: { tags: { Tier: db } } }
+`,
+      'shop.yaml',
+    );
+    const drs = fakeDrs({
+      servers: [server(1, { Tier: 'db' })],
+      sourceNetworks: [{ sourceNetworkID: 'sn-00000000000000001', replicationStatus: 'ERROR', replicationStatusDetails: 'source VPC unreachable' }],
+    });
+    const unread = { listSourceNetworks: async (): Promise<never> => expect.fail('a plan without source networks reads none') };
+
+    const preflight = await runPreflight(dbOnly, planWithNetwork, drs, drs);
+    await runPreflight(dbOnly, parsePlan(`name: shop\ntargets: { rtoMinutes: 60, rpoMinutes: 15 }\nwaves:\n  - { name: db, servers: { tags: { Tier: db } } }\n`, 'shop.yaml'), drs, unread);
+
+    expect(preflight.warnings).toContainEqual(expect.stringMatching(/source network sn-00000000000000001 is not protected \(replication ERROR: source VPC unreachable\)/));
+    expect(preflight.serverCount).toBe(1);
+  });
+
+  it('preflight warns of a wave whose failure budget lets every server it resolved fail, naming the wave, its servers and its budget', async () => {
+    const drs = fakeDrs({ servers: [server(1, { Tier: 'db' }), server(2, { Tier: 'db' }), server(3, { Tier: 'web' })] });
+
+    // plan: db (2 servers by tag, budget 0), web (1 server by tag, budget 1)
+    const preflight = await runPreflight(run, plan, drs, drs);
+
+    expect(preflight.waves).toEqual([{ name: 'db', serverCount: 2 }, { name: 'web', serverCount: 1 }]);
+    expect(preflight.warnings).toEqual([
+      'wave "web" has 1 server(s) and failureBudget 1: every one of them may fail and the wave still "succeeds", with nothing recovered (set failureBudget below 1)',
+    ]);
   });
 
   it('clean-up terminates, in jobs of at most 100, the instances of completed jobs and waits for jobs still running', async () => {

@@ -1,7 +1,7 @@
 // A DRS port over plain data for unit tests of the domain: jobs are recorded and listed newest
 // first (as DescribeJobs lists them), every call that changes something is recorded, nothing is
 // simulated. Workflows end to end run against the local DRS service instead.
-import type { FullDrsPort, Job, JobLog, LaunchAction, LaunchConfiguration, RecoveryInstance, SourceServer, StartRecoveryRequest } from '#shared/drs/port.ts';
+import type { FullDrsPort, Job, JobLog, LaunchAction, LaunchConfiguration, RecoveryInstance, SourceNetwork, SourceServer, StartRecoveryRequest } from '#shared/drs/port.ts';
 
 export interface FakeDrsData {
   servers?: SourceServer[];
@@ -12,6 +12,8 @@ export interface FakeDrsData {
   jobLog?: JobLog[];
   /** Launch configurations by source server; a server without one has post-launch actions enabled. */
   launchConfigurations?: Record<string, LaunchConfiguration>;
+  /** Source networks DRS has in the account and Region. */
+  sourceNetworks?: SourceNetwork[];
 }
 
 export type FakeDrs = FullDrsPort & {
@@ -25,7 +27,7 @@ export type FakeDrs = FullDrsPort & {
 
 const padded = (n: number) => String(n).padStart(17, '0');
 
-export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launchConfigurations = {} }: FakeDrsData = {}): FakeDrs {
+export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launchConfigurations = {}, sourceNetworks = [] }: FakeDrsData = {}): FakeDrs {
   let next = 0;
   const newJob = (fields: Partial<Job>): Job => {
     const job: Job = { jobID: `drsjob-${padded((next += 1))}`, status: 'PENDING', creationDateTime: '2026-01-01T00:01:00Z', ...fields };
@@ -68,6 +70,9 @@ export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launc
     },
     async getLaunchConfiguration(sourceServerID) {
       return launchConfigurations[sourceServerID] ?? { sourceServerID, postLaunchEnabled: true };
+    },
+    async listSourceNetworks(ids) {
+      return sourceNetworks.filter((network) => ids.includes(network.sourceNetworkID ?? ''));
     },
     async startSourceNetworkRecovery(request) {
       fake.calls.push(['StartSourceNetworkRecovery', request]);
