@@ -1,0 +1,64 @@
+// The multi-account port: each call goes to the account its IDs are in, a job never mixes
+// accounts, and listings by IDs it has seen ask only their accounts.
+import { describe, expect, it } from 'vitest';
+import { fleetPort, UnknownScopeError } from '#shared/drs/fleet.ts';
+import type { FullDrsPort, Job } from '#shared/drs/port.ts';
+import { fakeDrs } from '../support/fake-drs.ts';
+
+const server = (id: string) => ({ sourceServerID: id, dataReplicationInfo: { dataReplicationState: 'CONTINUOUS' } });
+
+/** A fake account that counts its listings by the filter they got. */
+function account(ids: string[]) {
+  const drs = fakeDrs({ servers: ids.map(server) });
+  const listings: unknown[] = [];
+  const counted: FullDrsPort = {
+    ...drs,
+    listJobs: (filter) => {
+      listings.push(filter);
+      return drs.listJobs(filter);
+    },
+  };
+  return { drs, counted, listings };
+}
+
+describe('the multi-account port', () => {
+  it('starts each batch in the account its servers are in, and refuses a batch across accounts', async () => {
+    const a = account(['s-a0000000000000001', 's-a0000000000000002']);
+    const b = account(['s-b0000000000000001']);
+    const fleet = fleetPort(new Map([['a@us-east-1', a.counted], ['b@us-east-1', b.counted]]));
+    await fleet.listSourceServers();
+
+    const job = await fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-b0000000000000001' }], isDrill: true, tags: {} });
+
+    expect(b.drs.started).toHaveLength(1);
+    expect(a.drs.started).toHaveLength(0);
+    expect(fleet.scopeOf(job.jobID ?? '')).toBe('b@us-east-1');
+    await expect(
+      fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-a0000000000000001' }, { sourceServerID: 's-b0000000000000001' }], isDrill: true, tags: {} }),
+    ).rejects.toThrow(UnknownScopeError);
+  });
+
+  it('finds the account of a server it has not listed yet (a retried step in a cold container)', async () => {
+    const a = account(['s-a0000000000000001']);
+    const b = account(['s-b0000000000000001']);
+    const fleet = fleetPort(new Map([['a@us-east-1', a.counted], ['b@us-east-1', b.counted]]));
+
+    await fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-b0000000000000001' }], isDrill: false, tags: {} });
+
+    expect(b.drs.started).toHaveLength(1);
+  });
+
+  it('asks only the accounts of jobs it has seen, each for its own; unseen jobs go to every account', async () => {
+    const a = account(['s-a0000000000000001']);
+    const b = account(['s-b0000000000000001']);
+    const fleet = fleetPort(new Map([['a@us-east-1', a.counted], ['b@us-east-1', b.counted]]));
+    await fleet.listSourceServers();
+    const jobA = (await fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-a0000000000000001' }], isDrill: true, tags: {} })) as Job;
+
+    await fleet.listJobs({ jobIDs: [jobA.jobID ?? ''] });
+    await fleet.listJobs({ jobIDs: ['drsjob-unseen0000000001'] });
+
+    expect(a.listings).toEqual([{ jobIDs: [jobA.jobID] }, { jobIDs: ['drsjob-unseen0000000001'] }]);
+    expect(b.listings).toEqual([{ jobIDs: ['drsjob-unseen0000000001'] }]);
+  });
+});
