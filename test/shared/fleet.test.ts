@@ -2,10 +2,10 @@
 // accounts, and listings by IDs it has seen ask only their accounts.
 import { describe, expect, it } from 'vitest';
 import { fleetPort, UnknownScopeError } from '#shared/drs/fleet.ts';
-import type { FullDrsPort, Job } from '#shared/drs/port.ts';
+import type { FullDrsPort, Job, SourceServer } from '#shared/drs/port.ts';
 import { fakeDrs } from '../support/fake-drs.ts';
 
-const server = (id: string) => ({ sourceServerID: id, dataReplicationInfo: { dataReplicationState: 'CONTINUOUS' } });
+const server = (id: string): SourceServer => ({ sourceServerID: id });
 
 /** A fake account that counts its listings by the filter they got. */
 function account(ids: string[]) {
