@@ -282,6 +282,9 @@ const FUNCTIONS = {
   // Networks DRS refused to start for now (quotas) are started again here.
   checkSourceNetworks: step(() => [read('DescribeJobs'), jobLogs(), ...sourceNetworkRecovery()]),
 
+  // After a stopped execution: rebuilds its run from the event (the plan, the accounts); its
+  // clean-up and report are cleanUpDrill's and writeReport's.
+  prepareStoppedRun: step(() => []),
   validateFailbackInput: step(() => [read('DescribeJobs')]),
   checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
   startFailbackWave: step(failbackLaunch, { managedPolicyArns: launchActionsPolicy }),

@@ -8,8 +8,10 @@ import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
 
-export const handler = stepHandler(RunState, async ({ run, preflight, wave, completed, cleanup }) => {
-  const next = await cleanUpDrill(run, cleanup, await drsForRun(run), preflight !== undefined || wave !== undefined || completed !== undefined);
+export const handler = stepHandler(RunState, async ({ run, preflight, wave, completed, stopped, cleanup }) => {
+  // A stopped execution's state is rebuilt from its input: whether it launched anything is unknown.
+  const mayHaveLaunched = preflight !== undefined || wave !== undefined || completed !== undefined || stopped !== undefined;
+  const next = await cleanUpDrill(run, cleanup, await drsForRun(run), mayHaveLaunched);
   if (next.done) {
     metrics.addDimensions({ plan: run.plan, mode: run.mode });
     metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);

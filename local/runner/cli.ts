@@ -203,7 +203,7 @@ async function executeOne(
   drs: LocalDrs,
   options: RunCommandOptions,
   executionName: string | undefined,
-): Promise<{ status: 'SUCCEEDED' | 'FAILED'; executionName: string }> {
+): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; executionName: string }> {
   {
     const mode = input.mode === 'drill' ? 'Drill' : input.mode === 'failback' ? (input.check === true ? 'Failback readiness check' : 'Failback') : 'Recovery';
     process.stdout.write(
@@ -220,7 +220,16 @@ async function executeOne(
       process.stdout.write(paint.dim(`Accounts: ${described.join(' · ')} · local STS ${drs.sts?.endpoint ?? 'per run'}\n`));
     }
     const progress = new RunProgress();
+    // Ctrl-C stops the execution as "Stop execution" does on AWS; the stopped-run workflow then
+    // cleans up the drill and writes the report, as EventBridge has it do there.
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      process.stdout.write(paint.yellow('\nStopping the execution (Ctrl-C): its drill instances are cleaned up next…\n'));
+      stop.abort();
+    };
+    process.once('SIGINT', onInterrupt);
     const result = await runLocal({
+      stop: stop.signal,
       input,
       plansDir: dirname(planFile),
       reportsDir: options.reportDir,
@@ -234,6 +243,7 @@ async function executeOne(
       },
     });
     progress.stop();
+    process.off('SIGINT', onInterrupt);
     if (input.mode === 'failback') {
       const lines = await renderFailbackSummary(result.reportPath);
       if (result.status === 'FAILED' && result.reportPath === undefined) lines.push(paint.red(`✗ ${result.error}: ${lambdaErrorMessage(result.cause ?? '')}`));

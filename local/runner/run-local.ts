@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_BUILD_DIR } from '#deploy/build.ts';
 import {
   fakeLambdaArn,
@@ -27,6 +27,8 @@ import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
 import { startLocalDrs, type LocalDrs, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
+/** What EventBridge starts after a recovery execution was aborted or timed out. */
+export const STOPPED_RUN_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/stopped-run.asl.yaml', import.meta.url));
 /** The state machine of `"mode": "failback"` runs. */
 export const FAILBACK_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/failback.asl.yaml', import.meta.url));
 
@@ -86,10 +88,19 @@ export interface RunLocalOptions {
    * so a test can configure a wrong external ID or a role that cannot be assumed.
    */
   accounts?: unknown;
+  /**
+   * Stop the execution from outside, as "Stop execution" in the console does, when it enters this
+   * state (the `entry`-th time, default the first). The run then ends ABORTED, and the runner
+   * routes Step Functions' status-change event to the stopped-run workflow as EventBridge would
+   * (`afterStop` in the result).
+   */
+  abortAt?: { state: string; entry?: number };
+  /** Aborting it stops the execution the same way (Ctrl-C of `npm run local`). */
+  stop?: AbortSignal;
 }
 
 export interface RunResult {
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   executionName: string;
   output?: unknown;
   error?: string;
@@ -107,6 +118,8 @@ export interface RunResult {
   /** Simulated time the run took. */
   simulatedSeconds: number;
   wallMs: number;
+  /** An aborted run: the stopped-run workflow EventBridge started for it (its clean-up and report). */
+  afterStop?: RunResult;
 }
 
 export const DEFAULT_SPEED = 600;
@@ -192,9 +205,13 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       const startedAt = drs.now();
       const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir, speed };
       const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
+      // EventBridge routes Step Functions' status change of an aborted execution to the
+      // stopped-run workflow (deploy/serverless.cjs); here the runner does.
+      const afterStop = outcome.status === 'ABORTED' ? await runAfterStop(options, { drs, sts, executionName, startTime: run.startTime, speed }) : undefined;
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
+        ...(afterStop === undefined ? {} : { afterStop }),
         executionName,
         ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
         ...(logPath === undefined ? {} : { logPath }),
@@ -222,6 +239,35 @@ export function accountsOfRun(drs: LocalDrs): AccountsConfig | undefined {
   if (drs.scenario === undefined) return undefined;
   const signer = drs.identity?.identityOf(handlerCredentialsOf(drs).accessKeyId)?.principalArn;
   return accountsOfScenario(drs.scenario, signer);
+}
+
+/** The stopped-run workflow of an aborted execution, started with the event EventBridge would send. */
+function runAfterStop(options: RunLocalOptions, stopped: { drs: LocalDrs; sts: LocalStsEndpoint; executionName: string; startTime: string; speed: number }): Promise<RunResult> {
+  const event = {
+    version: '0',
+    source: 'aws.states',
+    'detail-type': 'Step Functions Execution Status Change',
+    time: stopped.drs.now().toISOString(),
+    region: stopped.drs.region,
+    detail: {
+      executionArn: `arn:aws:states:${stopped.drs.region}:000000000000:execution:local:${stopped.executionName}`,
+      name: stopped.executionName,
+      status: 'ABORTED',
+      startDate: Date.parse(stopped.startTime),
+      input: JSON.stringify(options.input),
+    },
+  };
+  return runLocal({
+    ...options,
+    input: event,
+    drs: Object.assign(Object.create(Object.getPrototypeOf(stopped.drs)) as LocalDrs, stopped.drs, { sts: stopped.sts }),
+    speed: stopped.speed,
+    stateMachinePath: STOPPED_RUN_STATE_MACHINE,
+    executionName: `${stopped.executionName}-stopped`,
+    abortAt: undefined,
+    stop: undefined,
+    lambdaFaults: undefined,
+  });
 }
 
 type ExecutionOutcome = Omit<RunResult, 'executionName' | 'reportPath' | 'simulatedSeconds' | 'wallMs'>;
@@ -253,9 +299,13 @@ async function execute(
     overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks]) },
     context: { Execution: { Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime } },
   });
+  let entries = 0;
+  options.stop?.addEventListener('abort', () => execution.abort(), { once: true });
   const followEvents = (async () => {
     for await (const event of execution.eventLogs) {
       history.record(event);
+      const abortAt = options.abortAt;
+      if (abortAt !== undefined && event.type === 'StateEntered' && event.state?.name === abortAt.state && (entries += 1) === (abortAt.entry ?? 1)) execution.abort();
       try {
         options.onEvent?.(event, run);
       } catch {
@@ -266,7 +316,10 @@ async function execute(
 
   const outcome = await execution.result.then(
     (output) => ({ status: 'SUCCEEDED' as const, output }),
-    (thrown: unknown) => ({ status: 'FAILED' as const, ...failureOf(thrown) }),
+    (thrown: unknown) =>
+      thrown instanceof ExecutionAbortedError
+        ? { status: 'ABORTED' as const, error: 'ExecutionAborted', cause: 'stopped from outside (Stop execution, Ctrl-C)' }
+        : { status: 'FAILED' as const, ...failureOf(thrown) },
   );
   await followEvents;
   return {

@@ -136,6 +136,11 @@ export const RunState = z.object({
   wave: z.optional(WaveState),
   completed: z.optional(z.array(CompletedWave)),
   failure: z.optional(Failure),
+  /**
+   * Set by the clean-up after a stopped execution (stopped.ts): the execution was aborted or timed
+   * out, so its own steps could not clean up; this is what the report says it ended as.
+   */
+  stopped: z.optional(z.enum(['ABORTED', 'TIMED_OUT'])),
   cleanup: z.optional(Cleanup),
   cleanupFailure: z.optional(Failure),
 });

@@ -78,7 +78,8 @@ export interface ServerFailure {
 
 export interface RunReport {
   reportVersion: number;
-  status: 'SUCCEEDED' | 'FAILED';
+  /** ABORTED, TIMED_OUT: the execution was stopped from outside; its report came from the clean-up after it. */
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   /** The error name that stopped the run (Step Functions' Error), when it failed. */
   error?: string;
   /** Why it failed, naming the wave, the servers and the reason. */
@@ -204,7 +205,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
   const { run } = state;
   // Nothing starts before preflight passes (the state machine's order): a run it stopped has no
   // jobs, and one of its accounts may be out of reach (the reason it stopped).
-  const runJobs = state.preflight === undefined && state.wave === undefined && state.completed === undefined ? [] : (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
+  const runJobs = state.preflight === undefined && state.wave === undefined && state.completed === undefined && state.stopped === undefined ? [] : (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
   const jobs = runJobs.filter((job) => job.type === 'LAUNCH' && job.tags?.[TAG.wave] !== NETWORK_JOB_WAVE);
   const sourceNetworks = runJobs
     .filter((job) => job.tags?.[TAG.wave] === NETWORK_JOB_WAVE)
@@ -314,7 +315,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
       };
   // A drill that left instances behind did not succeed, whatever its waves did.
   const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (state.cleanup?.instancesLeft ?? 0) > 0);
-  const status = failed || leftBehind ? 'FAILED' : 'SUCCEEDED';
+  const status = state.stopped ?? (failed || leftBehind ? 'FAILED' : 'SUCCEEDED');
   let error: string | undefined;
   let cause: string | undefined;
   if (state.failure !== undefined) {

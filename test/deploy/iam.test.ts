@@ -55,6 +55,8 @@ function arnPattern(value: unknown): string {
   if (typeof value === 'string') return value;
   const node = value as Record<string, any>;
   if (node['Fn::GetAtt'] !== undefined && node['Fn::GetAtt'][1] === 'Arn') return arnOfResource(node['Fn::GetAtt'][0]);
+  // A state machine's Ref is its ARN (the role the plugin gives EventBridge to start one).
+  if (typeof node.Ref === 'string' && resources[node.Ref]?.Type === 'AWS::StepFunctions::StateMachine') return arnOfResource(node.Ref);
   if (node['Fn::Sub'] !== undefined) {
     const [text, variables = {}] = [node['Fn::Sub']].flat() as [string, Record<string, unknown>?];
     return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {

@@ -142,6 +142,7 @@ describe('the packaged functions', () => {
 describe.each([
   { name: 'recovery', id: 'RecoveryStateMachine' },
   { name: 'failback', id: 'FailbackStateMachine' },
+  { name: 'stopped-run', id: 'StoppedRunStateMachine' },
 ])('the $name state machine', ({ name, id }) => {
   /** The template's definition with each substituted ARN written as `lambda:<LogicalId>`. */
   function deployedDefinition(): Record<string, any> {

@@ -28,6 +28,8 @@ export interface RunPlanOptions {
   drs?: LocalDrs;
   /** The handlers' ACCOUNTS instead of the scenario's (runLocal's `accounts`). */
   accounts?: RunLocalOptions['accounts'];
+  /** Stop the execution from outside when it enters this state (runLocal's `abortAt`). */
+  abortAt?: RunLocalOptions['abortAt'];
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
@@ -38,7 +40,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
   await writeFile(join(plansDir, 'plan.yaml'), options.plan ?? (await readFile('plans/example.yaml', 'utf8')));
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   for (const fault of options.faults ?? []) drs.injectFault(fault);
-  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs, lambdaFaults: options.lambdaFaults, accounts: options.accounts });
+  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs, lambdaFaults: options.lambdaFaults, accounts: options.accounts, abortAt: options.abortAt });
   const report = (result.reportPath === undefined ? undefined : JSON.parse(await readFile(result.reportPath, 'utf8'))) as RunReport;
   const events = (await readFile(eventsFilePath(reportsDir, result.executionName), 'utf8').catch(() => ''))
     .split('\n')
