@@ -231,7 +231,7 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
   if (result.status === 'SUCCEEDED') {
     lines.push(`  ${paint.green(paint.bold(`✓ ${subject} SUCCEEDED`))} in ${formatDuration(result.simulatedSeconds)} of simulated time`);
   } else {
-    lines.push(`  ${paint.red(paint.bold(`✗ ${subject} FAILED`))}: ${result.error ?? 'error'}`);
+    lines.push(`  ${paint.red(paint.bold(`✗ ${subject} ${result.status}`))}: ${result.error ?? 'error'}`);
     const cause = result.cause === undefined ? undefined : lambdaErrorMessage(result.cause);
     if (cause) lines.push(...cause.split('\n').map((line) => paint.red(`    ${line}`)));
   }
