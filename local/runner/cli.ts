@@ -203,7 +203,7 @@ async function executeOne(
   drs: LocalDrs,
   options: RunCommandOptions,
   executionName: string | undefined,
-): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'ABORTED'; executionName: string }> {
+): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT'; executionName: string }> {
   {
     const mode = input.mode === 'drill' ? 'Drill' : input.mode === 'failback' ? (input.check === true ? 'Failback readiness check' : 'Failback') : 'Recovery';
     process.stdout.write(

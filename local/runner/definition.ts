@@ -69,6 +69,11 @@ export interface LocalDefinition {
   waits: Record<string, WaitSpec>;
   /** Every state's type in the ASL file (a Wait stays a Wait here), for the history count. */
   stateTypes: Record<string, StateType>;
+  /**
+   * The execution's TimeoutSeconds, kept out of the definition the library runs (it would time
+   * the execution in real time): the runner times it out in simulated time.
+   */
+  timeoutSeconds?: number;
 }
 
 export interface LocalRunSettings {
@@ -187,7 +192,9 @@ export function prepareForLocalRun(source: AslDefinition, settings: LocalRunSett
     return { ...definition, States: Object.fromEntries(states) };
   };
 
-  prepared.definition = transform(source);
+  const { TimeoutSeconds: timeoutSeconds, ...untimed } = source;
+  prepared.definition = transform(untimed as AslDefinition);
+  if (typeof timeoutSeconds === 'number') prepared.timeoutSeconds = timeoutSeconds;
   return prepared;
 }
 

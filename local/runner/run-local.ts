@@ -97,10 +97,15 @@ export interface RunLocalOptions {
   abortAt?: { state: string; entry?: number };
   /** Aborting it stops the execution the same way (Ctrl-C of `npm run local`). */
   stop?: AbortSignal;
+  /**
+   * The execution's TimeoutSeconds instead of the state machine's (tests: a timeout within a few
+   * simulated minutes). Either is counted in simulated time: past it, the run ends TIMED_OUT.
+   */
+  timeoutSeconds?: number;
 }
 
 export interface RunResult {
-  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   executionName: string;
   output?: unknown;
   error?: string;
@@ -207,7 +212,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
       // EventBridge routes Step Functions' status change of an aborted execution to the
       // stopped-run workflow (deploy/serverless.cjs); here the runner does.
-      const afterStop = outcome.status === 'ABORTED' ? await runAfterStop(options, { drs, sts, executionName, startTime: run.startTime, speed }) : undefined;
+      const afterStop = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT' ? await runAfterStop(options, { drs, sts, executionName, startTime: run.startTime, speed, status: outcome.status }) : undefined;
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
@@ -242,7 +247,10 @@ export function accountsOfRun(drs: LocalDrs): AccountsConfig | undefined {
 }
 
 /** The stopped-run workflow of an aborted execution, started with the event EventBridge would send. */
-function runAfterStop(options: RunLocalOptions, stopped: { drs: LocalDrs; sts: LocalStsEndpoint; executionName: string; startTime: string; speed: number }): Promise<RunResult> {
+function runAfterStop(
+  options: RunLocalOptions,
+  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; executionName: string; startTime: string; speed: number; status: 'ABORTED' | 'TIMED_OUT' },
+): Promise<RunResult> {
   const event = {
     version: '0',
     source: 'aws.states',
@@ -252,7 +260,7 @@ function runAfterStop(options: RunLocalOptions, stopped: { drs: LocalDrs; sts: L
     detail: {
       executionArn: `arn:aws:states:${stopped.drs.region}:000000000000:execution:local:${stopped.executionName}`,
       name: stopped.executionName,
-      status: 'ABORTED',
+      status: stopped.status,
       startDate: Date.parse(stopped.startTime),
       input: JSON.stringify(options.input),
     },
@@ -266,6 +274,7 @@ function runAfterStop(options: RunLocalOptions, stopped: { drs: LocalDrs; sts: L
     executionName: `${stopped.executionName}-stopped`,
     abortAt: undefined,
     stop: undefined,
+    timeoutSeconds: undefined,
     lambdaFaults: undefined,
   });
 }
@@ -285,10 +294,21 @@ async function execute(
     stateName,
     (event: unknown) => lambda.invoke(stateName, functionKey, fakeLambdaArn(drs.region, functionKey), event),
   ]);
+  // TimeoutSeconds in simulated time: only the waits move the clock, so a wait that reaches the
+  // deadline is where the execution times out.
+  const timeoutSeconds = options.timeoutSeconds ?? local.timeoutSeconds;
+  const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : Date.parse(run.startTime) + timeoutSeconds * 1000;
+  let timedOut = false;
   const waitTasks = Object.entries(local.waits).map(([stateName, spec]) => [
     stateName,
     async (input: unknown) => {
-      await waitSimulated(drs, waitSeconds(spec, input, drs.now()), run.speed);
+      const seconds = waitSeconds(spec, input, drs.now());
+      const left = (deadline - drs.now().getTime()) / 1000;
+      await waitSimulated(drs, Math.min(seconds, Math.max(0, left)), run.speed);
+      if (seconds >= left) {
+        timedOut = true;
+        execution.abort();
+      }
       return {}; // discarded: the state's ResultPath is null, so its input passes through
     },
   ]);
@@ -318,7 +338,9 @@ async function execute(
     (output) => ({ status: 'SUCCEEDED' as const, output }),
     (thrown: unknown) =>
       thrown instanceof ExecutionAbortedError
-        ? { status: 'ABORTED' as const, error: 'ExecutionAborted', cause: 'stopped from outside (Stop execution, Ctrl-C)' }
+        ? timedOut
+          ? { status: 'TIMED_OUT' as const, error: 'States.Timeout', cause: `the execution ran past its TimeoutSeconds (${timeoutSeconds} s)` }
+          : { status: 'ABORTED' as const, error: 'ExecutionAborted', cause: 'stopped from outside (Stop execution, Ctrl-C)' }
         : { status: 'FAILED' as const, ...failureOf(thrown) },
   );
   await followEvents;

@@ -30,6 +30,8 @@ export interface RunPlanOptions {
   accounts?: RunLocalOptions['accounts'];
   /** Stop the execution from outside when it enters this state (runLocal's `abortAt`). */
   abortAt?: RunLocalOptions['abortAt'];
+  /** The execution's TimeoutSeconds, in simulated time (runLocal's `timeoutSeconds`). */
+  timeoutSeconds?: number;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
@@ -40,7 +42,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
   await writeFile(join(plansDir, 'plan.yaml'), options.plan ?? (await readFile('plans/example.yaml', 'utf8')));
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   for (const fault of options.faults ?? []) drs.injectFault(fault);
-  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs, lambdaFaults: options.lambdaFaults, accounts: options.accounts, abortAt: options.abortAt });
+  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs, lambdaFaults: options.lambdaFaults, accounts: options.accounts, abortAt: options.abortAt, timeoutSeconds: options.timeoutSeconds });
   const report = (result.reportPath === undefined ? undefined : JSON.parse(await readFile(result.reportPath, 'utf8'))) as RunReport;
   const events = (await readFile(eventsFilePath(reportsDir, result.executionName), 'utf8').catch(() => ''))
     .split('\n')

@@ -26,6 +26,21 @@ describe('a drill stopped from outside', () => {
     await drs.stop();
   });
 
+  it('past its TimeoutSeconds (simulated time): TIMED_OUT, 0 drill instances left, the report says TIMED_OUT', async () => {
+    const drs = await startLocalDrs({ speed: 0 });
+
+    // 10 minutes: the first wave launches, its post-launch actions are still running.
+    const { result } = await runPlan({ input: { plan: 'payments', mode: 'drill' }, drs, timeoutSeconds: 600 });
+
+    expect(result.status).toBe('TIMED_OUT');
+    expect(result.simulatedSeconds).toBeGreaterThanOrEqual(600);
+    expect(drs.state().jobs.filter((job) => job.type === 'LAUNCH')).toHaveLength(1);
+    expect(instancesInDrs(drs, true)).toBe(0);
+    const report = JSON.parse(await readFile(result.reportPath ?? '', 'utf8')) as RunReport;
+    expect(report).toMatchObject({ status: 'TIMED_OUT', error: 'ExecutionTimedOut', cleanup: { instancesLeft: 0, instancesTerminated: 3 } });
+    await drs.stop();
+  });
+
   it('a recovery stopped from outside keeps its instances and gets its report', async () => {
     const drs = await startLocalDrs({ speed: 0 });
 
