@@ -268,7 +268,8 @@ function runAfterStop(
   return runLocal({
     ...options,
     input: event,
-    drs: Object.assign(Object.create(Object.getPrototypeOf(stopped.drs)) as LocalDrs, stopped.drs, { sts: stopped.sts }),
+    // The same services: the run's STS too, so the stopped run reaches the same accounts.
+    drs: { ...stopped.drs, sts: stopped.sts },
     speed: stopped.speed,
     stateMachinePath: STOPPED_RUN_STATE_MACHINE,
     executionName: `${stopped.executionName}-stopped`,
