@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { HOME_ALIAS, type Scope } from './scope.ts';
 
-export { HOME_ALIAS, type Scope, scopeKey, describeScope } from './scope.ts';
+export { HOME_ALIAS, type Scope, scopeKey } from './scope.ts';
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** IAM account alias rules: 3-63 lower-case letters, digits and hyphens. */

@@ -10,11 +10,6 @@ export interface Scope {
 /** The alias of the home account when the configuration names none. */
 export const HOME_ALIAS = 'home';
 
-/** `target-b in us-east-1`: how messages and reports name a scope. */
-export function describeScope(scope: Scope): string {
-  return `${scope.account} in ${scope.region}`;
-}
-
 /** `target-b@us-east-1`: a scope as a key (a run's ports, IDs routed to their account). */
 export function scopeKey(scope: Scope): string {
   return `${scope.account}@${scope.region}`;

@@ -2,6 +2,7 @@
 // plan recovers in more than one target account. Reads go to every scope and are joined; a call
 // about one server, instance or job goes to the scope it came from. DRS keeps quotas per account
 // and Region, so the engine starts jobs per scope (`scopeOf`), never a job across two.
+import { groupBy } from './limits.ts';
 import type { FullDrsPort, Job, RecoveryInstance, SourceServer } from './port.ts';
 
 /** A DRS that also says which scope an ID it has listed belongs to. */
@@ -95,13 +96,7 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
   const byIDs = (method: Method, key: string, ids: (item: never) => Array<string | undefined>) => async (filter: Record<string, unknown> | undefined) => {
     const wanted = filter?.[key] as string[] | undefined;
     if (wanted === undefined || !wanted.every((id) => where.has(id))) return fanOut((port) => call(port, method, [filter]) as Promise<never[]>, ids);
-    const byScope = new Map<string, string[]>();
-    for (const id of wanted) {
-      const scope = where.get(id) ?? '';
-      const group = byScope.get(scope);
-      if (group === undefined) byScope.set(scope, [id]);
-      else group.push(id);
-    }
+    const byScope = groupBy(wanted, (id) => where.get(id) ?? '');
     const results = await Promise.all([...byScope].map(([scope, scoped]) => call(scopes.get(scope) as FullDrsPort, method, [{ ...filter, [key]: scoped }]) as Promise<never[]>));
     return results.flat();
   };

@@ -21,6 +21,17 @@ export const DRS_LIMITS = {
 } as const;
 
 /** Splits a list into consecutive chunks of at most `size` items. */
+/** Items by a key, in their order (Map.groupBy is ES2024; the project targets ES2023). */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group === undefined) groups.set(key(item), [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));

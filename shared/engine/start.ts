@@ -6,6 +6,7 @@
 // The one place quota batching and job read-back live: a change to either is an edit here.
 import { ConflictException, ServiceQuotaExceededException } from '@aws-sdk/client-drs';
 import { isActiveJob, launchCapacity, planJobs } from '#shared/drs/jobs.ts';
+import { groupBy } from '#shared/drs/limits.ts';
 import type { Job } from '#shared/drs/port.ts';
 
 /** What a loop plugs into the engine. Items are IDs: source servers, recovery instances or networks. */
@@ -60,17 +61,6 @@ export async function startWithinQuotas(loop: JobLoop, items: readonly string[],
   const startedSet = new Set(started.startedIDs);
   started.deferred = items.filter((id) => !startedSet.has(id));
   return started;
-}
-
-// Map.groupBy is ES2024; the project targets ES2023 (Node 20 runs the tools).
-function groupBy<Item>(items: readonly Item[], key: (item: Item) => string): Map<string, Item[]> {
-  const groups = new Map<string, Item[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group === undefined) groups.set(key(item), [item]);
-    else group.push(item);
-  }
-  return groups;
 }
 
 /** startWithinQuotas in one scope: one account's quotas. */

@@ -10,6 +10,7 @@ import { scopeKey } from '#shared/accounts/scope.ts';
 import { ConflictException } from '@aws-sdk/client-drs';
 import { ExtensionTimedOutError } from '#shared/errors.ts';
 import type { FullDrsPort, SourceServer, StagingSourceServer } from '#shared/drs/port.ts';
+import { groupBy } from '#shared/drs/limits.ts';
 import { hostnameOf } from '#shared/drs/servers.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { matchStagingServers, placedSelectors } from './servers.ts';
@@ -80,18 +81,13 @@ export async function extendForWave(state: RunState, plan: Plan, ports: ScopePor
   }
 
   // Each target account extends its own, side by side: at most EXTENSIONS_PER_STEP each a round.
-  const byScope = new Map<string, StagingSourceServer[]>();
-  for (const { scope, server } of wanted.values()) {
-    const group = byScope.get(scope);
-    if (group === undefined) byScope.set(scope, [server]);
-    else group.push(server);
-  }
+  const byScope = groupBy([...wanted.values()], (entry) => entry.scope);
   let conflicts = 0;
   let more = false;
   await Promise.all(
-    [...byScope].map(([scope, servers]) => {
-      more ||= servers.length > EXTENSIONS_PER_STEP;
-      return inBatches(servers.slice(0, EXTENSIONS_PER_STEP), CONCURRENT_EXTENSIONS, async (server) => {
+    [...byScope].map(([scope, entries]) => {
+      more ||= entries.length > EXTENSIONS_PER_STEP;
+      return inBatches(entries.slice(0, EXTENSIONS_PER_STEP), CONCURRENT_EXTENSIONS, async ({ server }) => {
         try {
           const extension = await portOf(ports, scope).createExtendedSourceServer(server.arn ?? '', { ...(server.tags ?? {}), [EXTENSION_TAG.plan]: run.plan, [EXTENSION_TAG.execution]: run.execution });
           extensions.set(server.arn ?? '', extension);

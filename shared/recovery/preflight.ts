@@ -109,7 +109,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
       for (const hostname of resolved.missingHostnames.filter((missing) => !stagedHosts.has(missing.toLowerCase()))) {
         problems.push(`wave "${wave.name}": no source server${where} has hostname ${hostname}${stagingHint(stagingOf.get(key))} (check servers.hostnames)`);
       }
-      if (resolved.tagsMatchedNothing && !staged.some((server) => selector.tags !== undefined && Object.entries(selector.tags).every(([tag, value]) => server.tags?.[tag] === value))) {
+      if (resolved.tagsMatchedNothing && matchStagingServers({ tags: selector.tags }, staged).length === 0) {
         problems.push(`wave "${wave.name}": tag selector ${JSON.stringify(selector.tags)} matches no source server${where}${stagingHint(stagingOf.get(key))} (check the tag keys and values in DRS)`);
       }
       for (const server of staged) {

@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import type { Deployment } from '#shared/accounts/placement.ts';
 import { InvalidInputError } from '#shared/errors.ts';
+import type { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { parseExecutionInput, prepareRun } from './run.ts';
 import type { RunState } from './state.ts';
@@ -26,29 +27,27 @@ export const StoppedExecutionEvent = z.object({
 });
 export type StoppedExecutionEvent = z.infer<typeof StoppedExecutionEvent>;
 
-/** The plan a stopped execution ran, from its input (undefined: no usable input, nothing started). */
-export function planOfStoppedExecution(event: StoppedExecutionEvent): string | undefined {
+/**
+ * The stopped execution's input, checked as ValidateInput checked it. Throws InvalidInputError
+ * when it was never a valid run: then nothing was started.
+ */
+export function inputOfStoppedExecution(event: StoppedExecutionEvent): ExecutionInput {
+  let input: unknown;
   try {
-    return parseExecutionInput(JSON.parse(event.detail.input ?? 'null')).plan;
+    input = JSON.parse(event.detail.input ?? 'null');
   } catch {
-    return undefined;
+    throw new InvalidInputError(`execution ${event.detail.name}: its input is not JSON, so it started nothing`);
   }
+  return parseExecutionInput(input);
 }
 
 /**
  * The stopped execution's run state, as its clean-up and report need it: the run as ValidateInput
- * made it (same name and start time, so the same job tags), marked stopped. Throws
- * InvalidInputError when the input was never a valid run: then nothing was started.
+ * made it (same name and start time, so the same job tags), marked stopped.
  */
-export function stoppedRunState(event: StoppedExecutionEvent, plan: Plan, deployment: Deployment): RunState {
+export function stoppedRunState(event: StoppedExecutionEvent, input: ExecutionInput, plan: Plan, deployment: Deployment): RunState {
   const { detail } = event;
-  let input: unknown;
-  try {
-    input = JSON.parse(detail.input ?? 'null');
-  } catch {
-    throw new InvalidInputError(`execution ${detail.name}: its input is not JSON, so it started nothing`);
-  }
-  const run = prepareRun(parseExecutionInput(input), plan, detail.name, new Date(detail.startDate).toISOString(), deployment);
+  const run = prepareRun(input, plan, detail.name, new Date(detail.startDate).toISOString(), deployment);
   const how = detail.status === 'ABORTED' ? 'was aborted (stopped from the console or the API)' : 'ran past its TimeoutSeconds';
   return {
     run,
