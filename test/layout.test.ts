@@ -47,8 +47,9 @@ const RULES: Array<[string, string[]]> = [
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
   ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
   ['local/sts', ['shared', 'functions', 'local/runner', 'local/drs', 'deploy', 'cli']],
-  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
-  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/identity', 'deploy', 'cli']],
+  ['local/dynamodb', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
+  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'deploy', 'cli']],
+  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/identity', 'deploy', 'cli']],
   ['deploy', ['local', 'cli', 'bench', 'test']],
   ['cli', ['local', 'deploy', 'bench', 'test']],
 ];
