@@ -39,14 +39,17 @@ const RULES: Array<[string, string[]]> = [
   ['shared/failback', ['shared/recovery']],
   ['shared/recovery', ['shared/failback']],
   ['shared/network', ['shared/recovery', 'shared/failback']],
+  // The lock knows runs only by plan, execution and start time: nothing of the workflows it guards.
+  ['shared/lock', ['shared/drs', 'shared/engine', 'shared/accounts', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/trigger', 'shared/events']],
   // The domain takes its ports as parameters: only handlers reach the composition root.
-  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
+  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/lock'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
   ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
   ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
   ['local/sts', ['shared', 'functions', 'local/runner', 'local/drs', 'deploy', 'cli']],
-  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
-  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/identity', 'deploy', 'cli']],
+  ['local/dynamodb', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
+  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'deploy', 'cli']],
+  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/identity', 'deploy', 'cli']],
   ['deploy', ['local', 'cli', 'bench', 'test']],
   ['cli', ['local', 'deploy', 'bench', 'test']],
 ];

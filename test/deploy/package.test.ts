@@ -11,11 +11,12 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
-import { OUTPUT, PACKAGE_TIMEOUT_MS, packagedResources, readZip, root, unzip, type Resource } from './packaged.ts';
+import { OUTPUT, PACKAGE_TIMEOUT_MS, packagedOutputs, packagedResources, readZip, root, unzip, type Resource } from './packaged.ts';
 
 const { functionRolePath } = createRequire(import.meta.url)('../../deploy/serverless.cjs') as { functionRolePath: (stage: string) => string };
 
 let resources: Record<string, Resource>;
+let outputs: Record<string, { Value: unknown }>;
 let stage: StageConfig;
 
 /** The file names in a zip. */
@@ -62,6 +63,7 @@ function roleActions(roleId: string): string[] {
 
 beforeAll(async () => {
   resources = await packagedResources();
+  outputs = await packagedOutputs();
   stage = await readStageConfig(join(root, 'deploy', 'stages', 'ci.yaml'));
 }, PACKAGE_TIMEOUT_MS);
 
@@ -304,5 +306,20 @@ describe('the reports bucket', () => {
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
     expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(bucket.LifecycleConfiguration.Rules[0]).toMatchObject({ Status: 'Enabled', Prefix: 'reports/', ExpirationInDays: stage.reportRetentionDays });
+  });
+});
+
+describe('the lock table', () => {
+  it('is on demand, keyed by the string pk, expires items by expiresAt, and its stage-specific name is an output', () => {
+    const [[id, table], ...others] = ofType('AWS::DynamoDB::Table');
+    expect(others).toEqual([]);
+    expect(table.Properties).toEqual({
+      TableName: 'drs-orchestrator-ci-locks',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(outputs.LockTableName.Value).toEqual({ Ref: id });
   });
 });

@@ -96,6 +96,15 @@ async function packageCi(): Promise<void> {
 
 /** The synthesized CloudFormation template's resources, packaged into OUTPUT once per run. */
 export async function packagedResources(): Promise<Record<string, Resource>> {
+  return (await packagedTemplate()).Resources;
+}
+
+/** The stack's outputs, by name. */
+export async function packagedOutputs(): Promise<Record<string, { Value: unknown }>> {
+  return (await packagedTemplate()).Outputs;
+}
+
+async function packagedTemplate(): Promise<{ Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown }> }> {
   const key = await runKey();
   const current = () => readFile(DONE, 'utf8').then((done) => done === key, () => false);
   if (!(await current())) {
@@ -106,7 +115,7 @@ export async function packagedResources(): Promise<Record<string, Resource>> {
       await writeFile(DONE, key);
     });
   }
-  return JSON.parse(await readFile(join(OUTPUT, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  return JSON.parse(await readFile(join(OUTPUT, 'cloudformation-template-update-stack.json'), 'utf8'));
 }
 
 /** The entries of a zip (stored or deflated), by name; directories left out. */

@@ -1,0 +1,162 @@
+// The HTTP front of the local DynamoDB service: what DynamoDB checks before any table is touched —
+// the SigV4 signature, against the shared identity store — and where the request goes: the
+// engine of the account its credentials belong to, in the Region of its credential scope. The
+// engine (dynalite) speaks the JSON protocol itself; the front passes requests and answers
+// through unchanged, so the SDK sees the engine's documents, status codes and CRC32 headers.
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { readBody } from '#local/http/read-body.ts';
+import { signedRequestOf, type AuthErrorCode, type IdentityStore } from '#local/identity/index.ts';
+import type { DynamoDbBackend, DynamoDbBackends, DynamoDbScope } from './backends.ts';
+
+/** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB stays below it). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_LOGGED_CALLS = 10_000;
+const JSON_1_0 = 'application/x-amz-json-1.0';
+
+/**
+ * DynamoDB's answers to credentials it does not accept: the common errors of a JSON-protocol
+ * service, all with status 400 (DynamoDB, unlike STS, answers none of them with 403).
+ */
+const authErrorTypes: Record<AuthErrorCode, string> = {
+  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+  IncompleteSignature: 'IncompleteSignatureException',
+  InvalidClientTokenId: 'UnrecognizedClientException',
+  SignatureDoesNotMatch: 'InvalidSignatureException',
+  ExpiredToken: 'ExpiredTokenException',
+};
+
+export interface DynamoDbCall {
+  /** `PutItem`, from the X-Amz-Target header (`DynamoDB_20120810.PutItem`). */
+  operation: string;
+  /** The account and Region the request went to; absent when its credentials were refused. */
+  account?: string;
+  region?: string;
+  status: number;
+  /** `ConditionalCheckFailedException`, `UnrecognizedClientException`, ... */
+  errorType?: string;
+  at: string;
+}
+
+/** Headers that describe one connection, not the message: never passed on. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'host', 'content-length', 'date']);
+
+function passedOn(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string | string[]] => entry[1] !== undefined && !HOP_BY_HOP.has(entry[0])));
+}
+
+/** `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → `ConditionalCheckFailedException`. */
+function errorTypeOf(body: Buffer): string | undefined {
+  try {
+    const type: unknown = JSON.parse(body.toString('utf8')).__type;
+    return typeof type === 'string' ? type.slice(type.indexOf('#') + 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** Sends the request as it arrived to the engine; resolves with the engine's whole answer. */
+function forward(backend: DynamoDbBackend, request: IncomingMessage, body: Buffer): Promise<Answer> {
+  const target = new URL(request.url ?? '/', backend.endpoint);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      target,
+      { method: request.method, headers: { ...passedOn(request.headers), host: target.host, 'content-length': String(body.length) } },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 500, headers: answer.headers, body: Buffer.concat(chunks) }));
+        answer.on('error', reject);
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+export class LocalDynamoDbHttpServer {
+  readonly server: Server;
+  private calls: DynamoDbCall[] = [];
+
+  constructor(
+    private readonly identity: IdentityStore,
+    private readonly backends: DynamoDbBackends,
+  ) {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        // Last line of defence: a bug, or an engine that is gone, answers 500 instead of taking the service down.
+        if (!response.headersSent) this.sendError(response, randomUUID(), 500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', String((error as Error)?.message ?? error));
+        else response.destroy();
+      });
+    });
+    this.server.requestTimeout = 30_000;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    });
+  }
+
+  private record(call: Omit<DynamoDbCall, 'at'>): void {
+    this.calls.push({ ...call, at: this.identity.now().toISOString() });
+    if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
+  }
+
+  private sendError(response: ServerResponse, requestId: string, status: number, type: string, message: string): void {
+    const document = JSON.stringify({ __type: type, message });
+    response.writeHead(status, {
+      'content-type': JSON_1_0,
+      'content-length': Buffer.byteLength(document),
+      'x-amzn-requestid': requestId,
+      date: this.identity.now().toUTCString(),
+    });
+    response.end(document);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request, MAX_BODY_BYTES);
+    const target = request.headers['x-amz-target'];
+    const operation = typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : '';
+    if (body.tooLarge) {
+      this.record({ operation, status: 413, errorType: 'RequestEntityTooLarge' });
+      return this.sendError(response, randomUUID(), 413, 'com.amazon.coral.service#RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+    }
+
+    // As in AWS, credentials are checked before anything else: they choose the account and Region.
+    const auth = this.identity.authenticate(signedRequestOf(request, body.bytes), { service: 'dynamodb' });
+    if (!auth.ok) {
+      const errorType = authErrorTypes[auth.code];
+      this.record({ operation, status: 400, errorType });
+      return this.sendError(response, randomUUID(), 400, `com.amazon.coral.service#${errorType}`, auth.message);
+    }
+    const scope: DynamoDbScope = { account: auth.caller.account, region: auth.region };
+
+    const answer = await forward(await this.backends.of(scope), request, body.bytes);
+    this.record({ operation, ...scope, status: answer.status, ...(answer.status >= 400 ? { errorType: errorTypeOf(answer.body) ?? 'Unknown' } : {}) });
+    response.writeHead(answer.status, {
+      ...passedOn(answer.headers),
+      'content-length': answer.body.length,
+      // The service's own clock: the SDKs correct their clock skew from this header.
+      date: this.identity.now().toUTCString(),
+    });
+    response.end(answer.body);
+  }
+
+  /** The calls answered so far (the latest 10,000), oldest first. */
+  recordedCalls(): DynamoDbCall[] {
+    return structuredClone(this.calls);
+  }
+
+  listen(port: number): Promise<number> {
+    return listenOnLoopback(this.server, port);
+  }
+
+  close(): Promise<void> {
+    return closeServer(this.server);
+  }
+}

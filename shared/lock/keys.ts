@@ -1,0 +1,28 @@
+// The keys of the lock table: one table, one string partition key `pk`, no sort key, no index.
+// What an item is, is the prefix of its key, so the kinds of item later issues add (task tokens of
+// approvals and event-driven waits) join the same table without a migration:
+//
+//   pk = "plan#<plan name>"   a plan's run lock: the one execution that may run the plan now
+//   pk = "token#<id>"         (planned) a task token a paused step waits on, by the ID its
+//                             resumer presents (e.g. the approval ID an approver's link carries)
+//
+// Every item carries `expiresAt` (epoch seconds, a Number): the moment it stops meaning anything.
+// It is the table's TTL attribute on AWS, so forgotten items go away by themselves (DynamoDB
+// deletes expired items within days, not at once: readers compare `expiresAt` themselves).
+
+/** The prefix of each kind of item; a key is `<prefix>#<id>`. */
+export const KEY_PREFIX = {
+  planLock: 'plan',
+  taskToken: 'token',
+} as const;
+
+/** The name of the partition key attribute (a string). */
+export const PARTITION_KEY = 'pk';
+
+/** The name of the attribute DynamoDB's TTL reads (epoch seconds). */
+export const EXPIRES_AT = 'expiresAt';
+
+/** `plan#payments`: the key of a plan's run lock (plan names are `[a-z0-9-]`, so it is unambiguous). */
+export function planLockKey(plan: string): string {
+  return `${KEY_PREFIX.planLock}#${plan}`;
+}
