@@ -172,6 +172,14 @@ const launchActionsPolicy = ({ manifest }) => (manifest.config.launch.launchActi
 
 const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
 
+/** The plan lock table (serverless.yml, LockTable): its items only, no other table. */
+const lockTable = (...actions) => allow(actions.map((action) => `dynamodb:${action}`), { 'Fn::GetAtt': ['LockTable', 'Arn'] });
+/** A lock step: no plan files, no events, no DRS, the table's name as LOCK_TABLE. */
+const LOCK_STEP = { files: () => [], progressEvents: false, stageAccounts: false, lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' } } }) };
+/** Executions of the two workflows that hold plan locks: the recovery and the failback workflow. */
+const lockHolderExecutions = (stateMachineName) =>
+  [stateMachineName, `${stateMachineName}-failback`].map((name) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}:*`));
+
 /**
  * A step of the workflows: packaged with the deployed plans, allowed to publish progress events,
  * given the stage's accounts, a minute to run unless `settings` says otherwise.
@@ -233,6 +241,9 @@ const FUNCTIONS = {
   },
 
   validateInput: step(() => []),
+  // One run per plan: a conditional write, and whether the run holding the plan still runs.
+  takePlanLock: step(({ stateMachineName }) => [lockTable('PutItem', 'GetItem'), allow(['states:DescribeExecution'], lockHolderExecutions(stateMachineName))], LOCK_STEP),
+  releasePlanLock: step(() => [lockTable('DeleteItem')], LOCK_STEP),
   preflight: step(() => [
     // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
     read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),
