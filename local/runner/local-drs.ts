@@ -5,6 +5,7 @@
 import { startLocalDrs as startLocalDrsService, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
 import type { IdentityStore } from '#local/identity/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
+import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
 export interface DrsJobServer {
@@ -70,6 +71,8 @@ export interface LocalDrs {
   scenario?: ParsedScenario;
   /** The local STS service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
   sts?: LocalStsEndpoint;
+  /** The local DynamoDB service started with it (the plan lock table's); else each run starts its own. */
+  dynamodb?: LocalDynamoDbEndpoint;
   /** Stops the service (and its STS service, if it has one). */
   stop(): Promise<void>;
 }
@@ -79,6 +82,9 @@ export interface LocalStsEndpoint {
   endpoint: string;
 }
 
+/** The runner's view of a local DynamoDB service: where the handlers send the lock's writes, and how a run creates its table. */
+export type LocalDynamoDbEndpoint = Pick<LocalDynamoDb, 'endpoint' | 'createTable'>;
+
 export interface StartLocalDrsOptions {
   /** A scenario file path or a scenario object; the service's default scenario otherwise. */
   scenario?: string | Scenario;
@@ -86,20 +92,21 @@ export interface StartLocalDrsOptions {
 }
 
 /**
- * Starts the local DRS service on an ephemeral port, and a local STS service sharing its identity
- * store (the scenario's `identity:`); `stop()` stops both.
+ * Starts the local DRS service on an ephemeral port, and the local STS and DynamoDB services
+ * sharing its identity store (the scenario's `identity:`); `stop()` stops them all.
  */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
   const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
-  const sts = await startLocalSts({ identity: drs.identity }).catch(async (error: unknown) => {
+  const [sts, dynamodb] = await Promise.all([startLocalSts({ identity: drs.identity }), startLocalDynamoDb({ identity: drs.identity })]).catch(async (error: unknown) => {
     await drs.stop();
     throw error;
   });
   return {
     ...drs,
     sts: { endpoint: sts.endpoint },
+    dynamodb: { endpoint: dynamodb.endpoint, createTable: dynamodb.createTable },
     stop: async () => {
-      await Promise.all([drs.stop(), sts.stop()]);
+      await Promise.all([drs.stop(), sts.stop(), dynamodb.stop()]);
     },
   };
 }

@@ -20,11 +20,13 @@ import {
 } from './definition.ts';
 import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
-import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
+import { DEFAULT_ACCOUNT_ID, defaultCredentials, IdentityStore } from '#local/identity/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { lockTableDefinition } from '#shared/lock/keys.ts';
 import type { AccountsConfig } from '#shared/accounts/config.ts';
 import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
-import { startLocalDrs, type LocalDrs, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
+import { startLocalDrs, type LocalDrs, type LocalDynamoDbEndpoint, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
 /** What EventBridge starts after a recovery execution was aborted or timed out. */
@@ -43,6 +45,8 @@ export type ExecutionLogEvent = ReturnType<StateMachine['run']>['eventLogs'] ext
 /** What an observer of a run (the progress display, a test) learns when it starts. */
 export interface RunInfo {
   executionName: string;
+  /** $$.Execution.Id: the execution's ARN, as Step Functions would give it. */
+  executionArn: string;
   /** Simulated time the execution started ($$.Execution.StartTime). */
   startTime: string;
   drs: LocalDrs;
@@ -174,10 +178,15 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   const speed = drs.speed > 0 ? drs.speed : (options.speed ?? (options.drs ? 0 : DEFAULT_SPEED));
   let ownSts: LocalSts | undefined;
+  let ownDynamoDb: LocalDynamoDb | undefined;
   try {
     // A service started elsewhere (startLocalDrs of local/drs) has no STS: this run brings one over
     // its identity store, and stops it at the end.
-    const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity: drs.identity ?? new IdentityStore() }));
+    const identity = drs.identity ?? new IdentityStore();
+    const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity }));
+    // The plan lock's table, in the handlers' account and Region, as the stack creates it on AWS.
+    const dynamodb: LocalDynamoDbEndpoint = drs.dynamodb ?? (ownDynamoDb = await startLocalDynamoDb({ identity }));
+    await deployLockTable(dynamodb, drs);
     const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? stateMachineFor(options.input)), {
       region: drs.region,
       speed,
@@ -198,6 +207,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       env: handlerEnvironment({
         drs,
         sts,
+        dynamodb,
         accounts: accountsEnvironmentValue(accountsOfRun(drs), options.accounts),
         plansDir: resolve(options.plansDir),
         reportsDir,
@@ -208,11 +218,12 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     });
     try {
       const startedAt = drs.now();
-      const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir, speed };
+      const executionArn = localExecutionArn(drs, options.stateMachinePath ?? stateMachineFor(options.input), executionName);
+      const run: RunInfo = { executionName, executionArn, startTime: startedAt.toISOString(), drs, reportsDir, speed };
       const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
       // EventBridge routes Step Functions' status change of an aborted execution to the
       // stopped-run workflow (deploy/serverless.cjs); here the runner does.
-      const afterStop = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT' ? await runAfterStop(options, { drs, sts, executionName, startTime: run.startTime, speed, status: outcome.status }) : undefined;
+      const afterStop = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT' ? await runAfterStop(options, { drs, sts, dynamodb, executionName, executionArn, startTime: run.startTime, speed, status: outcome.status }) : undefined;
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
@@ -229,8 +240,28 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     }
   } finally {
     await ownSts?.stop();
+    await ownDynamoDb?.stop();
     if (!options.drs) await drs.stop();
   }
+}
+
+/** The lock table of a local run: the stack's table of stage `local` (serverless.yml, LockTable). */
+export const LOCAL_LOCK_TABLE = 'drs-orchestrator-local-locks';
+
+/** Creates the lock table for the handlers' account and Region, unless an earlier run on these services did. */
+async function deployLockTable(dynamodb: LocalDynamoDbEndpoint, drs: LocalDrs): Promise<void> {
+  try {
+    await dynamodb.createTable(lockTableDefinition(LOCAL_LOCK_TABLE), { region: drs.region, credentials: handlerCredentialsOf(drs) });
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+}
+
+/** The ARN Step Functions gives an execution ($$.Execution.Id) of a local state machine. */
+export function localExecutionArn(drs: LocalDrs, stateMachinePath: string, executionName: string): string {
+  const account = drs.identity?.identityOf(handlerCredentialsOf(drs).accessKeyId)?.account ?? DEFAULT_ACCOUNT_ID;
+  const workflow = stateMachinePath === STOPPED_RUN_STATE_MACHINE ? 'recovery-stopped-run' : stateMachinePath === FAILBACK_STATE_MACHINE ? 'recovery-failback' : 'recovery';
+  return `arn:aws:states:${drs.region}:${account}:execution:drs-orchestrator-local-${workflow}:${executionName}`;
 }
 
 /** The credentials the handlers sign with: the function role's session in the scenario's account. */
@@ -249,7 +280,7 @@ export function accountsOfRun(drs: LocalDrs): AccountsConfig | undefined {
 /** The stopped-run workflow of an aborted execution, started with the event EventBridge would send. */
 function runAfterStop(
   options: RunLocalOptions,
-  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; executionName: string; startTime: string; speed: number; status: 'ABORTED' | 'TIMED_OUT' },
+  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; dynamodb: LocalDynamoDbEndpoint; executionName: string; executionArn: string; startTime: string; speed: number; status: 'ABORTED' | 'TIMED_OUT' },
 ): Promise<RunResult> {
   const event = {
     version: '0',
@@ -258,7 +289,7 @@ function runAfterStop(
     time: stopped.drs.now().toISOString(),
     region: stopped.drs.region,
     detail: {
-      executionArn: `arn:aws:states:${stopped.drs.region}:000000000000:execution:local:${stopped.executionName}`,
+      executionArn: stopped.executionArn,
       name: stopped.executionName,
       status: stopped.status,
       startDate: Date.parse(stopped.startTime),
@@ -269,7 +300,7 @@ function runAfterStop(
     ...options,
     input: event,
     // The same services: the run's STS too, so the stopped run reaches the same accounts.
-    drs: { ...stopped.drs, sts: stopped.sts },
+    drs: { ...stopped.drs, sts: stopped.sts, dynamodb: stopped.dynamodb },
     speed: stopped.speed,
     stateMachinePath: STOPPED_RUN_STATE_MACHINE,
     executionName: `${stopped.executionName}-stopped`,
@@ -318,7 +349,7 @@ async function execute(
   // The library's types do not model our payloads (plain JSON) nor our extra context field.
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks]) },
-    context: { Execution: { Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime } },
+    context: { Execution: { Id: run.executionArn, Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime } },
   });
   let entries = 0;
   options.stop?.addEventListener('abort', () => execution.abort(), { once: true });
@@ -368,6 +399,7 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
 interface HandlerSettings {
   drs: LocalDrs;
   sts: LocalStsEndpoint;
+  dynamodb: LocalDynamoDbEndpoint;
   /** ACCOUNTS as JSON; undefined: a single-account run. */
   accounts: string | undefined;
   plansDir: string;
@@ -380,7 +412,7 @@ interface HandlerSettings {
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
  * them at this run's local DRS and STS services, accounts, plans and report folder.
  */
-function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+function handlerEnvironment({ drs, sts, dynamodb, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
   const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
@@ -388,6 +420,9 @@ function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFi
     // AssumeRole into the other target accounts goes to the local STS service, whose sessions the
     // local DRS service accepts (one identity store).
     STS_ENDPOINT: sts.endpoint,
+    // The plan lock table, in the local DynamoDB service.
+    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    LOCK_TABLE: LOCAL_LOCK_TABLE,
     // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
     ACCOUNTS: accounts,
     PLANS_DIR: plansDir,
