@@ -233,7 +233,8 @@ const FUNCTIONS = {
       // account has 10 in all, so reserving even 1 fails the deploy there. Repeated deliveries of
       // one event still start one run (the execution is named after the event: Step Functions
       // de-duplicates); two different events of one plan within the same second can both pass
-      // the "no run of this plan in progress" check (README, An alarm-triggered recovery).
+      // the "no run of this plan in progress" check, and the workflow's plan lock (takePlanLock)
+      // then ends the second run before it changes anything.
       maximumRetryAttempts: 2,
       destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
       environment: { STATE_MACHINE_ARN: stateMachineArn, TRIGGERS_FILE: manifest.compiled.configFile },
