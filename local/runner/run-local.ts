@@ -35,6 +35,7 @@ import {
 } from '#local/stepfunctions/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
 import type { AccountsConfig } from '#shared/accounts/config.ts';
+import { ConfigurationError } from '#shared/errors.ts';
 import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
 import { startLocalDrs, type LocalDrs, type LocalStepFunctionsEndpoint, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
 
@@ -298,7 +299,7 @@ const handlerCredentialsOf = (drs: LocalDrs) => drs.credentials ?? defaultCreden
 function handlerAccountOf(drs: LocalDrs, identity: IdentityStore): string {
   const { accessKeyId } = handlerCredentialsOf(drs);
   const account = identity.identityOf(accessKeyId)?.account;
-  if (account === undefined) throw new Error(`the handlers' access key ${accessKeyId} belongs to no account of the local identity world`);
+  if (account === undefined) throw new ConfigurationError(`the handlers' access key ${accessKeyId} belongs to no account of the local identity world`);
   return account;
 }
 
