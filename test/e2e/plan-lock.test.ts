@@ -1,24 +1,37 @@
 // One run per plan, enforced by the workflow itself (TakePlanLock, a conditional write in the
 // local DynamoDB service), whatever starts the runs. Counted from the local services' state.
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLocalDrs, type LocalDrs } from '#local/drs/index.ts';
 import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
 import { defaultCredentials } from '#local/identity/index.ts';
+import { startLocalStepFunctions, type LocalStepFunctions } from '#local/stepfunctions/index.ts';
+import type { LocalDrs as RunnerDrs } from '#local/runner/local-drs.ts';
 import { LOCAL_LOCK_TABLE } from '#local/runner/run-local.ts';
 import { causeOf, instancesInDrs, runPlan } from './harness.ts';
 
 let service: LocalDrs;
 let dynamodb: LocalDynamoDb;
-/** The DRS service with the DynamoDB service every run on it shares (one lock table, as on AWS). */
-let drs: LocalDrs;
+let stepFunctions: LocalStepFunctions;
+/**
+ * The DRS service with the DynamoDB and Step Functions services every run on it shares: one lock
+ * table, and one Step Functions that knows every run's execution, as on AWS.
+ */
+let drs: LocalDrs & Pick<RunnerDrs, 'dynamodb' | 'stepFunctions'>;
 
 beforeEach(async () => {
   service = await startLocalDrs({ speed: 0 });
   dynamodb = await startLocalDynamoDb({ identity: service.identity });
-  drs = Object.assign(Object.create(null), service, { dynamodb: { endpoint: dynamodb.endpoint, createTable: dynamodb.createTable } }) as LocalDrs;
+  stepFunctions = await startLocalStepFunctions({ identity: service.identity, now: () => service.now() });
+  drs = {
+    ...service,
+    dynamodb: { endpoint: dynamodb.endpoint, createTable: dynamodb.createTable },
+    stepFunctions: { endpoint: stepFunctions.endpoint, executions: stepFunctions.executions },
+  };
 });
 afterEach(async () => {
+  await stepFunctions.stop();
   await dynamodb.stop();
   await service.stop();
 });
@@ -51,7 +64,7 @@ describe('one run per plan', () => {
     expect(loser?.error, loser?.cause).toBe('PlanLockedError');
     expect(causeOf(loser!)).toContain(`is held by`);
     expect(causeOf(loser!)).toContain(winner!.executionName);
-    expect(causeOf(loser!)).toContain('nothing');
+    expect(causeOf(loser!)).toContain('stopped before changing anything in DRS');
     expect(launchJobsOf(loser!.executionName)).toHaveLength(0);
     expect(launchJobsOf(winner!.executionName).length).toBeGreaterThan(0);
     // The winner gave the plan back at its end.
@@ -59,7 +72,6 @@ describe('one run per plan', () => {
   });
 
   it('a run holds its plan while it runs and gives it back at its end; the next run of the plan then starts', async () => {
-    const holders: unknown[] = [];
     const first = await runPlan({ input: { plan: 'payments', mode: 'drill' }, drs });
     expect(first.result.status).toBe('SUCCEEDED');
     expect(await lockOfPlan('payments')).toBeUndefined();
@@ -67,7 +79,6 @@ describe('one run per plan', () => {
     const second = await runPlan({ input: { plan: 'payments', mode: 'drill' }, drs });
 
     expect(second.result.status).toBe('SUCCEEDED');
-    expect(holders).toEqual([]);
     expect(instancesInDrs(drs, true)).toBe(0);
   });
 
@@ -81,5 +92,36 @@ describe('one run per plan', () => {
 
     expect(next.result.status).toBe('SUCCEEDED');
     expect(instancesInDrs(drs, true)).toBe(0);
+  });
+
+  it('a holder that never gave the plan back and is no longer running (a crash) is taken over, and the run says so', async () => {
+    // Prepare: a first run deploys the lock table; then a lock left by an execution Step Functions no longer knows.
+    const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: service.region, credentials: defaultCredentials });
+    await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases'] }, drs });
+    const crashed = 'arn:aws:states:us-east-1:111122223333:execution:drs-orchestrator-local-recovery:payments-drill-crashed';
+    await client.send(
+      new PutItemCommand({
+        TableName: LOCAL_LOCK_TABLE,
+        Item: {
+          pk: { S: 'plan#payments' },
+          plan: { S: 'payments' },
+          executionArn: { S: crashed },
+          execution: { S: 'payments-drill-crashed' },
+          mode: { S: 'drill' },
+          startedAt: { S: service.now().toISOString() },
+          expiresAt: { N: String(Math.floor(service.now().getTime() / 1000) + 7 * 86400) },
+        },
+      }),
+    );
+    client.destroy();
+
+    const next = await runPlan({ input: { plan: 'payments', mode: 'drill' }, drs });
+
+    expect(next.result.status).toBe('SUCCEEDED');
+    expect(await lockOfPlan('payments')).toBeUndefined();
+    const log = await readFile(next.result.logPath ?? '', 'utf8');
+    expect(log).toContain('took over the lock of a run that never released it');
+    expect(log).toContain('payments-drill-crashed');
+    expect(log).toContain('NOT_FOUND');
   });
 });
