@@ -1,9 +1,11 @@
 // The runner's view of the local DRS service (local/drs/): only what the runner and the progress
 // display use, declared structurally so the runner does not depend on the service's internals
 // (and tests can stand in a clock for it). A run's DRS service comes with a local STS service over
-// the same identity store, so the role sessions the handlers assume are accepted by DRS.
-import { startLocalDrs as startLocalDrsService, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
-import type { IdentityStore } from '#local/identity/index.ts';
+// the same identity store, so the role sessions the handlers assume are accepted by DRS, and a
+// local CloudFormation service in DRS's simulated time, where DRS deploys recovered networks.
+import { startLocalCloudFormation, type LocalCloudFormation } from '#local/cloudformation/index.ts';
+import { startLocalDrs as startLocalDrsService, type NetworkStackHost, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
+import { DEFAULT_ACCOUNT_ID, IdentityStore } from '#local/identity/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
@@ -70,13 +72,40 @@ export interface LocalDrs {
   scenario?: ParsedScenario;
   /** The local STS service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
   sts?: LocalStsEndpoint;
-  /** Stops the service (and its STS service, if it has one). */
+  /** The local CloudFormation service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
+  cloudFormation?: LocalCloudFormationEndpoint;
+  /** The simulated clock, for a CloudFormation service a run starts for it (local/drs's `clock`). */
+  clock?: { nowMs(): number; advance(): void };
+  /** Where recovered networks deploy their stacks (local/drs's `deployNetworksWith`). */
+  deployNetworksWith?(host: NetworkStackHost | undefined): void;
+  /** Stops the service (and its STS and CloudFormation services, if it has them). */
   stop(): Promise<void>;
 }
 
 /** The runner's view of a local STS service: where the handlers send AssumeRole. */
 export interface LocalStsEndpoint {
   endpoint: string;
+}
+
+/** The runner's view of a local CloudFormation service: where the handlers send DescribeStacks and DeleteStack. */
+export interface LocalCloudFormationEndpoint {
+  endpoint: string;
+}
+
+/**
+ * A local CloudFormation service for a DRS service: the same identity store, DRS's simulated
+ * clock, the scenario's `cloudFormation:` block, stacks placed in the scenario's account and
+ * Region by default; DRS deploys recovered networks into it from now on.
+ */
+export async function startCloudFormationFor(drs: Pick<LocalDrs, 'identity' | 'clock' | 'scenario' | 'region' | 'deployNetworksWith'>): Promise<LocalCloudFormation> {
+  const cloudFormation = await startLocalCloudFormation({
+    identity: drs.identity ?? new IdentityStore(),
+    ...(drs.clock === undefined ? {} : { clock: drs.clock }),
+    scenario: drs.scenario?.cloudFormation,
+    home: { account: drs.scenario?.accountId ?? DEFAULT_ACCOUNT_ID, region: drs.region },
+  });
+  drs.deployNetworksWith?.(cloudFormation.stacks);
+  return cloudFormation;
 }
 
 export interface StartLocalDrsOptions {
@@ -86,8 +115,9 @@ export interface StartLocalDrsOptions {
 }
 
 /**
- * Starts the local DRS service on an ephemeral port, and a local STS service sharing its identity
- * store (the scenario's `identity:`); `stop()` stops both.
+ * Starts the local DRS service on an ephemeral port, a local STS service sharing its identity
+ * store (the scenario's `identity:`) and a local CloudFormation service in its simulated time
+ * (the scenario's `cloudFormation:`); `stop()` stops all three.
  */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
   const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
@@ -95,11 +125,16 @@ export async function startLocalDrs(options: StartLocalDrsOptions): Promise<Loca
     await drs.stop();
     throw error;
   });
+  const cloudFormation = await startCloudFormationFor(drs).catch(async (error: unknown) => {
+    await Promise.all([drs.stop(), sts.stop()]);
+    throw error;
+  });
   return {
     ...drs,
     sts: { endpoint: sts.endpoint },
+    cloudFormation: { endpoint: cloudFormation.endpoint },
     stop: async () => {
-      await Promise.all([drs.stop(), sts.stop()]);
+      await Promise.all([drs.stop(), sts.stop(), cloudFormation.stop()]);
     },
   };
 }

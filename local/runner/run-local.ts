@@ -24,7 +24,7 @@ import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
 import type { AccountsConfig } from '#shared/accounts/config.ts';
 import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
-import { startLocalDrs, type LocalDrs, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
+import { startCloudFormationFor, startLocalDrs, type LocalCloudFormationEndpoint, type LocalDrs, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
 /** What EventBridge starts after a recovery execution was aborted or timed out. */
@@ -174,10 +174,13 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   const speed = drs.speed > 0 ? drs.speed : (options.speed ?? (options.drs ? 0 : DEFAULT_SPEED));
   let ownSts: LocalSts | undefined;
+  let ownCloudFormation: { stop(): Promise<void> } | undefined;
   try {
     // A service started elsewhere (startLocalDrs of local/drs) has no STS: this run brings one over
     // its identity store, and stops it at the end.
     const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity: drs.identity ?? new IdentityStore() }));
+    // Nor a CloudFormation: this run brings one in its simulated time, where DRS deploys networks.
+    const cloudFormation: LocalCloudFormationEndpoint = drs.cloudFormation ?? (ownCloudFormation = await startCloudFormationFor(drs));
     const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? stateMachineFor(options.input)), {
       region: drs.region,
       speed,
@@ -198,6 +201,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       env: handlerEnvironment({
         drs,
         sts,
+        cloudFormation,
         accounts: accountsEnvironmentValue(accountsOfRun(drs), options.accounts),
         plansDir: resolve(options.plansDir),
         reportsDir,
@@ -212,7 +216,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
       // EventBridge routes Step Functions' status change of an aborted execution to the
       // stopped-run workflow (deploy/serverless.cjs); here the runner does.
-      const afterStop = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT' ? await runAfterStop(options, { drs, sts, executionName, startTime: run.startTime, speed, status: outcome.status }) : undefined;
+      const afterStop = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT' ? await runAfterStop(options, { drs, sts, cloudFormation, executionName, startTime: run.startTime, speed, status: outcome.status }) : undefined;
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
@@ -229,6 +233,10 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     }
   } finally {
     await ownSts?.stop();
+    if (ownCloudFormation !== undefined) {
+      drs.deployNetworksWith?.(undefined);
+      await ownCloudFormation.stop();
+    }
     if (!options.drs) await drs.stop();
   }
 }
@@ -249,7 +257,7 @@ export function accountsOfRun(drs: LocalDrs): AccountsConfig | undefined {
 /** The stopped-run workflow of an aborted execution, started with the event EventBridge would send. */
 function runAfterStop(
   options: RunLocalOptions,
-  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; executionName: string; startTime: string; speed: number; status: 'ABORTED' | 'TIMED_OUT' },
+  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; cloudFormation: LocalCloudFormationEndpoint; executionName: string; startTime: string; speed: number; status: 'ABORTED' | 'TIMED_OUT' },
 ): Promise<RunResult> {
   const event = {
     version: '0',
@@ -268,8 +276,9 @@ function runAfterStop(
   return runLocal({
     ...options,
     input: event,
-    // The same services: the run's STS too, so the stopped run reaches the same accounts.
-    drs: { ...stopped.drs, sts: stopped.sts },
+    // The same services: the run's STS too, so the stopped run reaches the same accounts, and its
+    // CloudFormation, where the drill's networks are.
+    drs: { ...stopped.drs, sts: stopped.sts, cloudFormation: stopped.cloudFormation },
     speed: stopped.speed,
     stateMachinePath: STOPPED_RUN_STATE_MACHINE,
     executionName: `${stopped.executionName}-stopped`,
@@ -368,6 +377,7 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
 interface HandlerSettings {
   drs: LocalDrs;
   sts: LocalStsEndpoint;
+  cloudFormation: LocalCloudFormationEndpoint;
   /** ACCOUNTS as JSON; undefined: a single-account run. */
   accounts: string | undefined;
   plansDir: string;
@@ -380,7 +390,7 @@ interface HandlerSettings {
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
  * them at this run's local DRS and STS services, accounts, plans and report folder.
  */
-function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+function handlerEnvironment({ drs, sts, cloudFormation, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
   const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
@@ -388,6 +398,8 @@ function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFi
     // AssumeRole into the other target accounts goes to the local STS service, whose sessions the
     // local DRS service accepts (one identity store).
     STS_ENDPOINT: sts.endpoint,
+    // A drill's network stacks are removed through the local CloudFormation service, where DRS deployed them.
+    CLOUDFORMATION_ENDPOINT: cloudFormation.endpoint,
     // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
     ACCOUNTS: accounts,
     PLANS_DIR: plansDir,
