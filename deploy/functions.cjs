@@ -159,8 +159,9 @@ const viaCloudFormation = (Action, Resource) => ({ Effect: 'Allow', Action, Reso
  * cfnStackName, and its naming is undocumented (the domain deletes only stacks its drill created).
  * The EC2 deletes are on this account's resources of their type in the Region, through
  * CloudFormation only; not conditioned on CloudFormation's own `aws:cloudformation:stack-id` tag:
- * deleting a subnet's network ACL association re-associates the subnet with the VPC's default
- * network ACL, which EC2 created, untagged.
+ * its propagation "varies by resource type" (CloudFormation resource tagging), and deleting a
+ * subnet's network ACL association re-associates the subnet with the VPC's default network ACL,
+ * which EC2 created, untagged.
  */
 function drillNetworkRemoval() {
   const ec2 = (type) => ec2Arn(HOME, type);

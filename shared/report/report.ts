@@ -366,8 +366,11 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
       };
   // A drill that left instances or network stacks behind did not succeed, whatever its waves did.
   const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (state.cleanup?.instancesLeft ?? 0) > 0);
+  // Kept because instances may still be in them is left behind too: nobody deletes them later.
   const networksLeft = run.isDrill && !run.skipCleanup
-    ? networkStacks.filter((stack) => stack.outcome === 'failed').map((stack) => `${stack.stackName ?? '?'} (${stack.sourceNetworkID}): ${stack.error ?? 'not deleted'}`)
+    ? networkStacks
+        .filter((stack) => stack.outcome === 'failed' || stack.keptBecause === 'instancesLeft')
+        .map((stack) => `${stack.stackName ?? '?'} (${stack.sourceNetworkID}): ${stack.error ?? 'not deleted, drill instances may still be in it'}`)
     : [];
   const networksCause = networksLeft.length === 0 ? undefined : `the drill left ${networksLeft.length} network stack(s): ${listForPeople(networksLeft)}; delete them in CloudFormation`;
   const status = state.stopped ?? (failed || leftBehind || networksLeft.length > 0 ? 'FAILED' : 'SUCCEEDED');

@@ -142,6 +142,24 @@ describe('a drill removes the network stacks it deployed', () => {
     expect(report.networkStacks).toEqual([{ sourceNetworkID: PAYMENTS_NETWORK, stackName: STACK, outcome: 'failed', error: `DELETE_FAILED after 3 attempts: ${reason}` }]);
   });
 
+  it('a drill whose clean-up fails does not delete its network (its instances may still be in it), and the run names the stack left', async () => {
+    const { drs, cfn } = await start();
+
+    const { result, report } = await runPlan({
+      input: { plan: 'payments', mode: 'drill', waves: ['databases'] },
+      plan: planWithNetwork(),
+      drs,
+      cloudFormation: cfn,
+      faults: [{ type: 'serverError', operations: ['TerminateRecoveryInstances'], count: 1000 }],
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.lambdaInvocations.RemoveDrillNetworks ?? 0).toBe(0);
+    expect(cfn.state().stacks.map((stack) => [stack.stackName, stack.status])).toEqual([[STACK, 'CREATE_COMPLETE']]);
+    expect(report.networkStacks).toEqual([{ sourceNetworkID: PAYMENTS_NETWORK, stackName: STACK, outcome: 'kept', keptBecause: 'instancesLeft' }]);
+    expect(report.cause).toContain(`and the drill left 1 network stack(s): ${STACK} (${PAYMENTS_NETWORK})`);
+  });
+
   it('a deletion that fails once (dependencies still detaching) succeeds when deleted again', async () => {
     const { drs, cfn } = await start(scenarioWith({ faults: [{ type: 'deleteFailure', stackName: STACK, times: 1 }] }));
 
