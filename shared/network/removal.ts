@@ -159,19 +159,19 @@ export async function removeDrillNetworks(
   drs: DrsPort & DrsNetworkPort,
   stacks: NetworkStackPort,
 ): Promise<NetworkRemoval> {
-  let entries = previous?.stacks ?? [];
-  let inFlight = 0;
   const discovered = previous?.discovered === true;
-  if (!discovered) {
+  let inFlight = 0;
+  // One stack at a time: a plan has a handful of networks, and CloudFormation's API rates are modest.
+  const entries: NetworkStackOutcome[] = [];
+  if (discovered) {
+    for (const entry of previous.stacks) entries.push(await follow(entry, stacks));
+  } else {
     const networkJobs = networkJobsOfRun(await drs.listJobs({ fromDate: runJobsSince(run) }), run);
     inFlight = networkJobs.filter(isActiveJob).length;
+    // A stack still being deployed can be neither judged nor deleted: wait for every network job to end.
     if (inFlight === 0) {
-      entries = [];
       for (const network of await namedFromDrs(await networksOfRun(networkJobs, drs), drs)) entries.push(await decide(network, plan, stacks));
     }
-  } else {
-    entries = [];
-    for (const entry of previous.stacks) entries.push(await follow(entry, stacks));
   }
   const deleting = entries.filter((entry) => entry.outcome === 'deleting');
   const signature = `${inFlight}/${deleting.length}/${deleting.reduce((sum, entry) => sum + (entry.deleteAttempts ?? 0), 0)}`;
