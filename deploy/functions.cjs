@@ -143,6 +143,45 @@ function sourceNetworkRecovery() {
   ];
 }
 
+/**
+ * What CloudFormation does with the caller's credentials when it deletes a stack DRS deployed
+ * without a service role (DeleteStack: "If no role is available, CloudFormation uses a temporary
+ * session that's generated from your user credentials"): only when CloudFormation makes the call.
+ */
+const VIA_CLOUDFORMATION = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } };
+const viaCloudFormation = (Action, Resource) => ({ Effect: 'Allow', Action, Resource, Condition: VIA_CLOUDFORMATION });
+
+/**
+ * Removing a drill's network stacks: the run's network jobs and their logs (which stack each
+ * network got), DescribeSourceNetworks when a log names none, the orchestrator's own DescribeStacks
+ * and DeleteStack, and what CloudFormation needs to delete the resources of SOURCE_NETWORK_VPC. Any
+ * stack of this account and Region: DRS names the stacks itself unless the plan gives
+ * cfnStackName, and its naming is undocumented (the domain deletes only stacks its drill created).
+ * The EC2 deletes are on this account's resources of their type in the Region, through
+ * CloudFormation only; not conditioned on CloudFormation's own `aws:cloudformation:stack-id` tag:
+ * its propagation "varies by resource type" (CloudFormation resource tagging), and deleting a
+ * subnet's network ACL association re-associates the subnet with the VPC's default network ACL,
+ * which EC2 created, untagged.
+ */
+function drillNetworkRemoval() {
+  const ec2 = (type) => ec2Arn(HOME, type);
+  return [
+    read('DescribeJobs', 'DescribeSourceNetworks'),
+    jobLogs(),
+    allow(['cloudformation:DescribeStacks', 'cloudformation:DeleteStack'], sub('arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*')),
+    viaCloudFormation(['ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeRouteTables', 'ec2:DescribeInternetGateways', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'], '*'),
+    viaCloudFormation(['ec2:DeleteVpc'], ec2('vpc')),
+    viaCloudFormation(['ec2:DetachInternetGateway'], [ec2('internet-gateway'), ec2('vpc')]),
+    viaCloudFormation(['ec2:DeleteInternetGateway'], ec2('internet-gateway')),
+    viaCloudFormation(['ec2:DeleteSubnet'], ec2('subnet')),
+    viaCloudFormation(['ec2:DeleteRouteTable', 'ec2:DeleteRoute'], ec2('route-table')),
+    viaCloudFormation(['ec2:DisassociateRouteTable'], [ec2('route-table'), ec2('subnet')]),
+    viaCloudFormation(['ec2:DeleteSecurityGroup', 'ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'], ec2('security-group')),
+    viaCloudFormation(['ec2:DeleteNetworkAcl', 'ec2:DeleteNetworkAclEntry'], ec2('network-acl')),
+    viaCloudFormation(['ec2:ReplaceNetworkAclAssociation'], [ec2('network-acl'), ec2('subnet')]),
+  ];
+}
+
 /** The roles a launch passes to EC2: the conversion server role and the stage's instance roles. */
 const passedRoles = (manifest) => [CONVERSION_SERVER_ROLE, ...(manifest.config.launch.passRoleArns ?? DEFAULT_INSTANCE_ROLES)].map(sub);
 
@@ -293,6 +332,8 @@ const FUNCTIONS = {
   recoverSourceNetworks: step(() => [read('DescribeJobs'), ...sourceNetworkRecovery()]),
   // Networks DRS refused to start for now (quotas) are started again here.
   checkSourceNetworks: step(() => [read('DescribeJobs'), jobLogs(), ...sourceNetworkRecovery()]),
+  // After a drill's clean-up: deletes the network stacks the drill created.
+  removeDrillNetworks: step(drillNetworkRemoval),
 
   // After a stopped execution: rebuilds its run from the event (the plan, the accounts); its
   // clean-up and report are cleanUpDrill's and writeReport's.

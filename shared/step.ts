@@ -18,7 +18,8 @@ export function isTransientServiceError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (error as { code?: string }).code;
-  return status === 429 || (status !== undefined && status >= 500) || error.name === 'TimeoutError' || (code !== undefined && NETWORK_ERROR_CODES.has(code));
+  // CloudFormation (query protocol) answers throttling as a 400 with the code Throttling.
+  return status === 429 || (status !== undefined && status >= 500) || error.name === 'TimeoutError' || error.name === 'Throttling' || (code !== undefined && NETWORK_ERROR_CODES.has(code));
 }
 
 /** Gives transient faults one name the state machine retries; the rest keep their own. */

@@ -45,12 +45,14 @@ const RULES: Array<[string, string[]]> = [
   ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/lock'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
   ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
-  ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
+  // DRS reaches CloudFormation through an interface of its own (network-stacks.ts); the runner connects them.
+  ['local/drs', ['shared', 'functions', 'local/runner', 'local/cloudformation', 'deploy', 'cli']],
+  ['local/cloudformation', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'deploy', 'cli']],
   ['local/sts', ['shared', 'functions', 'local/runner', 'local/drs', 'deploy', 'cli']],
   ['local/dynamodb', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
-  ['local/stepfunctions', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'deploy', 'cli']],
-  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'deploy', 'cli']],
-  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/identity', 'deploy', 'cli']],
+  ['local/stepfunctions', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/cloudformation', 'deploy', 'cli']],
+  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', 'deploy', 'cli']],
+  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', 'local/identity', 'deploy', 'cli']],
   ['deploy', ['local', 'cli', 'bench', 'test']],
   ['cli', ['local', 'deploy', 'bench', 'test']],
 ];

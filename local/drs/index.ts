@@ -7,6 +7,7 @@ import { LocalDrsHttpServer, type RecordedCall, type UnknownCredentials } from '
 import { defaultScenarioPath, homePrincipalOf, identityOf, loadScenario, parseScenario, ScenarioError, type ParsedScenario, type Scenario } from './scenario.ts';
 import { DrsWorld, type StoreScope } from './world.ts';
 import type { Fault } from './faults.ts';
+import type { NetworkStackHost } from './network-stacks.ts';
 import type { Job, RecoveryInstance, SourceNetwork, SourceServer } from './wire.ts';
 
 export { loadScenario, parseScenario, identityOf, homePrincipalOf, defaultScenarioPath, ScenarioError, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION } from './scenario.ts';
@@ -20,7 +21,7 @@ export {
 } from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
 export { quotaCodes } from './errors.ts';
-export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials };
+export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials, NetworkStackHost };
 
 /** Credentials a client signs with; the session token for temporary (role) credentials. */
 export interface LocalCredentials {
@@ -73,6 +74,14 @@ export interface LocalDrs {
   now(): Date;
   /** Moves simulated time forward and applies what falls due. */
   advanceBy(seconds: number): void;
+  /**
+   * The simulated clock for another local service that acts in DRS's time (the local
+   * CloudFormation service): now, and `advance`, which applies what DRS has due (a network
+   * deployment finishing) before that service answers.
+   */
+  clock: { nowMs(): number; advance(): void };
+  /** Recovered networks deploy their stacks there from now on (a local CloudFormation's `stacks`); undefined: no stacks. */
+  deployNetworksWith(host: NetworkStackHost | undefined): void;
   injectFault(fault: Fault): void;
   clearFaults(): void;
   calls(): RecordedCall[];
@@ -115,6 +124,10 @@ export async function startLocalDrs(options: StartLocalDrsOptions = {}): Promise
     advanceBy: (seconds) => {
       world.clock.advanceBy(seconds);
       world.advance();
+    },
+    clock: { nowMs: () => world.nowMs(), advance: () => void world.advance() },
+    deployNetworksWith: (host) => {
+      world.networkStacks = host;
     },
     injectFault: (fault) => world.injectFault(fault),
     clearFaults: () => world.clearFaults(),

@@ -6,7 +6,7 @@ import { isoTime } from './clock.ts';
 import { SeededRandom } from './ids.ts';
 import { snapshotAt, type DrsSimulator, type JobRecord, type ServerPhaseTimeline, type SourceServerRecord } from './simulator.ts';
 import { scheduleFailbackReadiness } from './failback.ts';
-import type { Job, LaunchAction, ParticipatingServer, RecoverySnapshot, Tags } from './wire.ts';
+import type { Job, LaunchAction, ParticipatingServer, RecoverySnapshot, SourceNetwork, Tags } from './wire.ts';
 
 /** Seconds between the last server finishing and JOB_END. */
 const JOB_END_DELAY_MS = 5_000;
@@ -298,7 +298,31 @@ export function startTerminateJob(sim: DrsSimulator, recoveryInstanceIDs: string
   return structuredClone(job.job);
 }
 
-/** StartSourceNetworkRecovery: a job with participatingResources deploying each VPC's stack. */
+/**
+ * How a network's recovery deploys its stack: create a new one or update the one deployed before,
+ * under which name. DRS documents only `cfnStackName` ("CloudFormation stack name to be used for
+ * recovering the network") and `deployAsNew` ("don't update existing CloudFormation stack, recover
+ * the network using a new stack"). *Unconfirmed*, modelled so: without a name DRS reuses the stack
+ * it deployed before (DescribeSourceNetworks' `cfnStackName`) and names a first one itself
+ * (`drs-network-<sn-id>`, a local invention: DRS's naming is undocumented); `deployAsNew` without a
+ * name gets a fresh name; a stack that is not there (never deployed, or deleted since) is created.
+ */
+function stackPlanOf(sim: DrsSimulator, network: SourceNetwork, requestedName: string | undefined, deployAsNew: boolean, atMs: number): { stackName: string; creates: boolean } {
+  const host = sim.world.networkStacks;
+  if (deployAsNew) return { stackName: requestedName ?? `drs-network-${network.sourceNetworkID}-${isoTime(atMs).replace(/[-:]/g, '').slice(0, 15)}`, creates: true };
+  const stackName = requestedName ?? network.cfnStackName ?? `drs-network-${network.sourceNetworkID}`;
+  // Without a CloudFormation to ask, DRS's own record says whether it deployed the network before.
+  const exists = host === undefined ? network.launchedVpcID !== undefined : host.stackNamed(sim.place, stackName, atMs) !== undefined;
+  return { stackName, creates: !exists };
+}
+
+/**
+ * StartSourceNetworkRecovery: a job with participatingResources deploying each VPC's stack. With a
+ * local CloudFormation connected (world.networkStacks) the stack is created or updated there when
+ * the job starts and completes (or rolls back) when the network is LAUNCHED (or FAILED); the job
+ * log says which: DEPLOY_NETWORK_CONFIGURATION_* for a new stack, UPDATE_NETWORK_CONFIGURATION_*
+ * for an update, each with sourceNetworkData.stackName.
+ */
 export function startNetworkRecoveryJob(
   sim: DrsSimulator,
   networks: { sourceNetworkID: string; cfnStackName?: string }[],
@@ -307,11 +331,11 @@ export function startNetworkRecoveryJob(
   nowMs: number,
 ): Job {
   const records = networks.map((n) => sim.sourceNetworks.get(n.sourceNetworkID)!);
-  const firstDeployment = deployAsNew || records.some((r) => !r.network.launchedVpcID);
+  const plans = records.map((record, index) => stackPlanOf(sim, record.network, networks[index]!.cfnStackName, deployAsNew, nowMs));
   const job = sim.createJob(
     {
       type: 'LAUNCH',
-      initiatedBy: firstDeployment ? 'CREATE_NETWORK_RECOVERY' : 'UPDATE_NETWORK_RECOVERY',
+      initiatedBy: plans.some((plan) => plan.creates) ? 'CREATE_NETWORK_RECOVERY' : 'UPDATE_NETWORK_RECOVERY',
       participatingServers: [],
       participatingResources: records.map((r) => ({ participatingResourceID: { sourceNetworkID: r.network.sourceNetworkID }, launchStatus: 'PENDING' })),
       tags,
@@ -326,27 +350,41 @@ export function startNetworkRecoveryJob(
     const network = record.network;
     const resource = job.job.participatingResources![index]!;
     const timeline = job.timeline.resources[index]!;
-    network.cfnStackName = networks[index]!.cfnStackName ?? network.cfnStackName ?? `drs-network-${network.sourceNetworkID}`;
+    const { stackName, creates } = plans[index]!;
+    const phase = creates ? 'DEPLOY' : 'UPDATE';
+    network.cfnStackName = stackName;
     network.lastRecovery = { apiCallDateTime: isoTime(nowMs), jobID: job.job.jobID, lastRecoveryResult: 'IN_PROGRESS' };
-    const rawError = sim.networkFailures.get(network.sourceNetworkID) ?? record.fails;
-    const targetVpc = deployAsNew || !network.launchedVpcID ? sim.ids.vpcId() : network.launchedVpcID;
+    const injected = sim.networkFailures.get(network.sourceNetworkID) ?? record.fails;
+    const targetVpc = creates || !network.launchedVpcID ? sim.ids.vpcId() : network.launchedVpcID;
     const end = startMs + sim.duration('networkSeconds', random);
-    const sourceNetworkData = { sourceNetworkID: network.sourceNetworkID, sourceVpc: network.sourceVpcID, stackName: network.cfnStackName };
+    const sourceNetworkData = { sourceNetworkID: network.sourceNetworkID, sourceVpc: network.sourceVpcID, stackName };
+    let stackId: string | undefined;
+    // CloudFormation refusing the create or update (a name taken, a stack that cannot be updated) fails the network.
+    let refused: string | undefined;
     sim.schedule.at(startMs, (at) => {
       resource.launchStatus = 'IN_PROGRESS';
       Object.assign(timeline, { start: isoTime(at), launchStatus: 'IN_PROGRESS' });
-      sim.log(job, at, 'DEPLOY_NETWORK_CONFIGURATION_START', { eventResourceData: { sourceNetworkData } });
+      sim.log(job, at, `${phase}_NETWORK_CONFIGURATION_START`, { eventResourceData: { sourceNetworkData } });
+      const host = sim.world.networkStacks;
+      if (host === undefined) return;
+      try {
+        stackId = (creates ? host.createStack(sim.place, { stackName }, at) : host.updateStack(sim.place, stackName, at)).stackId;
+      } catch (error) {
+        refused = error instanceof Error ? error.message : String(error);
+      }
     });
     sim.schedule.at(end, (at) => {
+      const rawError = refused ?? injected;
+      if (stackId !== undefined) sim.world.networkStacks?.finishStackOperation(stackId, at, rawError === undefined ? {} : { failure: rawError });
       if (rawError) {
         resource.launchStatus = 'FAILED';
         network.lastRecovery!.lastRecoveryResult = 'FAIL';
-        sim.log(job, at, 'DEPLOY_NETWORK_CONFIGURATION_FAILED', { rawError, eventResourceData: { sourceNetworkData } });
+        sim.log(job, at, `${phase}_NETWORK_CONFIGURATION_FAILED`, { rawError, eventResourceData: { sourceNetworkData } });
       } else {
         resource.launchStatus = 'LAUNCHED';
         network.launchedVpcID = targetVpc;
         network.lastRecovery!.lastRecoveryResult = 'SUCCESS';
-        sim.log(job, at, 'DEPLOY_NETWORK_CONFIGURATION_END', { eventResourceData: { sourceNetworkData: { ...sourceNetworkData, targetVpc } } });
+        sim.log(job, at, `${phase}_NETWORK_CONFIGURATION_END`, { eventResourceData: { sourceNetworkData: { ...sourceNetworkData, targetVpc } } });
       }
       Object.assign(timeline, { end: isoTime(at), launchStatus: resource.launchStatus });
     });

@@ -173,6 +173,8 @@ export const scenarioSchema = strictBlock('a scenario', {
   accountId: accountId.default('111122223333'),
   /** The accounts and their principals' credentials (local/identity's fragment); default the default identity world. */
   identity: z.unknown().optional(),
+  /** For the local CloudFormation service the runner starts beside this one (local/cloudformation's block: stacks, deleteSeconds, faults); not read here. */
+  cloudFormation: z.unknown().optional(),
   sourceServers: z.array(sourceServerSchema).default([]),
   sourceNetworks: z.array(sourceNetworkSchema).default([]),
   stagingAccounts: z.array(stagingAccountSchema).default([]),

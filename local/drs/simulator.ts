@@ -146,6 +146,11 @@ export class DrsSimulator {
     }
   }
 
+  /** This store's account and Region: where its networks' stacks are deployed. */
+  get place(): { account: string; region: string } {
+    return { account: this.accountId, region: this.region };
+  }
+
   arn(kind: string, id: string, region = this.region, accountId = this.accountId): string {
     return `arn:aws:drs:${region}:${accountId}:${kind}/${id}`;
   }

@@ -8,6 +8,7 @@ import { faultSchema, RequestFaults, type Fault } from './faults.ts';
 import { sourceServerIdFor } from './ids.ts';
 import { scenarioServerOf, type ParsedScenario } from './scenario.ts';
 import { DrsSimulator, type JobTimeline } from './simulator.ts';
+import type { NetworkStackHost } from './network-stacks.ts';
 
 /** Which stores an inspection covers: an account (default: the scenario's) or every account, and one Region or all. */
 export interface StoreScope {
@@ -29,6 +30,8 @@ export class DrsWorld {
   private readonly extensibleInto = new Map<string, Set<string>>();
   /** `account/region` of stores the scenario declares uninitialized that InitializeService has since initialized. */
   private readonly initializedSince = new Set<string>();
+  /** Where recovered networks' stacks are deployed (a local CloudFormation); none: networks deploy no stack. */
+  networkStacks?: NetworkStackHost;
 
   constructor(readonly scenario: ParsedScenario, speed: number) {
     const epoch = scenario.startTime ? new Date(scenario.startTime) : new Date();

@@ -2,9 +2,11 @@
 // display use, declared structurally so the runner does not depend on the service's internals
 // (and tests can stand in a clock for it). A run's DRS service comes with a local STS service over
 // the same identity store, so the role sessions the handlers assume are accepted by DRS, and a
-// local Step Functions service that answers for the executions the runner runs.
-import { startLocalDrs as startLocalDrsService, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
-import type { IdentityStore } from '#local/identity/index.ts';
+// local Step Functions service that answers for the executions the runner runs, and a local
+// CloudFormation service in DRS's simulated time, where DRS deploys recovered networks.
+import { startLocalCloudFormation, type LocalCloudFormation } from '#local/cloudformation/index.ts';
+import { startLocalDrs as startLocalDrsService, type NetworkStackHost, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
+import { DEFAULT_ACCOUNT_ID, IdentityStore } from '#local/identity/index.ts';
 import { startLocalStepFunctions, type LocalExecutions } from '#local/stepfunctions/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
 import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
@@ -80,7 +82,13 @@ export interface LocalDrs {
   stepFunctions?: LocalStepFunctionsEndpoint;
   /** The local DynamoDB service started with it (the plan lock table's); else each run starts its own. */
   dynamodb?: LocalDynamoDbEndpoint;
-  /** Stops the service (and its STS and Step Functions services, if it has them). */
+  /** The local CloudFormation service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
+  cloudFormation?: LocalCloudFormationEndpoint;
+  /** The simulated clock, for a CloudFormation service a run starts for it (local/drs's `clock`). */
+  clock?: { nowMs(): number; advance(): void };
+  /** Where recovered networks deploy their stacks (local/drs's `deployNetworksWith`). */
+  deployNetworksWith?(host: NetworkStackHost | undefined): void;
+  /** Stops the service (and the services started with it). */
   stop(): Promise<void>;
 }
 
@@ -98,6 +106,27 @@ export interface LocalStepFunctionsEndpoint {
 /** The runner's view of a local DynamoDB service: where the handlers send the lock's writes, and how a run creates its table. */
 export type LocalDynamoDbEndpoint = Pick<LocalDynamoDb, 'endpoint' | 'createTable'>;
 
+/** The runner's view of a local CloudFormation service: where the handlers send DescribeStacks and DeleteStack. */
+export interface LocalCloudFormationEndpoint {
+  endpoint: string;
+}
+
+/**
+ * A local CloudFormation service for a DRS service: the same identity store, DRS's simulated
+ * clock, the scenario's `cloudFormation:` block, stacks placed in the scenario's account and
+ * Region by default; DRS deploys recovered networks into it from now on.
+ */
+export async function startCloudFormationFor(drs: Pick<LocalDrs, 'identity' | 'clock' | 'scenario' | 'region' | 'deployNetworksWith'>): Promise<LocalCloudFormation> {
+  const cloudFormation = await startLocalCloudFormation({
+    identity: drs.identity ?? new IdentityStore(),
+    ...(drs.clock === undefined ? {} : { clock: drs.clock }),
+    scenario: drs.scenario?.cloudFormation,
+    home: { account: drs.scenario?.accountId ?? DEFAULT_ACCOUNT_ID, region: drs.region },
+  });
+  drs.deployNetworksWith?.(cloudFormation.stacks);
+  return cloudFormation;
+}
+
 export interface StartLocalDrsOptions {
   /** A scenario file path or a scenario object; the service's default scenario otherwise. */
   scenario?: string | Scenario;
@@ -107,7 +136,8 @@ export interface StartLocalDrsOptions {
 /**
  * Starts the local DRS service on an ephemeral port, and a local STS and a local Step Functions
  * service sharing its identity store (the scenario's `identity:`), and a local DynamoDB service (the
- * plan lock table's); `stop()` stops them all.
+ * plan lock table's) and a local CloudFormation service in its simulated time (the scenario's
+ * `cloudFormation:`); `stop()` stops them all.
  */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
   const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
@@ -120,11 +150,14 @@ export async function startLocalDrs(options: StartLocalDrsOptions): Promise<Loca
     started.push(stepFunctions);
     const dynamodb = await startLocalDynamoDb({ identity: drs.identity });
     started.push(dynamodb);
+    const cloudFormation = await startCloudFormationFor(drs);
+    started.push(cloudFormation);
     return {
       ...drs,
       sts: { endpoint: sts.endpoint },
       stepFunctions: { endpoint: stepFunctions.endpoint, executions: stepFunctions.executions },
       dynamodb: { endpoint: dynamodb.endpoint, createTable: dynamodb.createTable },
+      cloudFormation: { endpoint: cloudFormation.endpoint },
       stop: async () => {
         await Promise.all(started.map((service) => service.stop()));
       },

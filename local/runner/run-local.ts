@@ -41,6 +41,8 @@ import { ConfigurationError } from '#shared/errors.ts';
 import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
 import {
   startLocalDrs,
+  startCloudFormationFor,
+  type LocalCloudFormationEndpoint,
   type LocalDrs,
   type LocalDynamoDbEndpoint,
   type LocalStepFunctionsEndpoint,
@@ -221,6 +223,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   let ownSts: LocalSts | undefined;
   let ownStepFunctions: LocalStepFunctions | undefined;
   let ownDynamoDb: LocalDynamoDb | undefined;
+  let ownCloudFormation: { stop(): Promise<void> } | undefined;
   try {
     // A service started elsewhere (startLocalDrs of local/drs) has no STS nor Step Functions: this
     // run brings them over its identity store, and stops them at the end.
@@ -231,6 +234,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // The plan lock's table, in the handlers' account and Region, as the stack creates it on AWS.
     const dynamodb: LocalDynamoDbEndpoint = drs.dynamodb ?? (ownDynamoDb = await startLocalDynamoDb({ identity }));
     await deployLockTable(dynamodb, drs);
+    // Nor a CloudFormation: this run brings one in its simulated time, where DRS deploys networks.
+    const cloudFormation: LocalCloudFormationEndpoint = drs.cloudFormation ?? (ownCloudFormation = await startCloudFormationFor(drs));
     const stateMachinePath = options.stateMachinePath ?? stateMachineFor(options.input);
     const local = prepareForLocalRun(await readStateMachine(stateMachinePath), {
       region: drs.region,
@@ -262,6 +267,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
         sts,
         dynamodb,
         stepFunctions,
+        cloudFormation,
         accounts: accountsEnvironmentValue(accountsOfRun(drs), options.accounts),
         plansDir: resolve(options.plansDir),
         reportsDir,
@@ -283,7 +289,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       const stopped = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT';
       const afterStop =
         stopped && resolve(stateMachinePath) !== STOPPED_RUN_STATE_MACHINE
-          ? await runAfterStop(options, { drs, sts, stepFunctions, dynamodb, execution: stepFunctions.executions.get(executionArn)!, speed })
+          ? await runAfterStop(options, { drs, sts, stepFunctions, dynamodb, cloudFormation, execution: stepFunctions.executions.get(executionArn)!, speed })
           : undefined;
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
@@ -302,6 +308,10 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     }
   } finally {
     await Promise.all([ownSts?.stop(), ownStepFunctions?.stop(), ownDynamoDb?.stop()]);
+    if (ownCloudFormation !== undefined) {
+      drs.deployNetworksWith?.(undefined);
+      await ownCloudFormation.stop();
+    }
     if (!options.drs) await drs.stop();
   }
 }
@@ -376,14 +386,14 @@ function statusChangeEventOf(execution: ExecutionRecord): Record<string, unknown
 /** The stopped-run workflow of an aborted execution, started with the event EventBridge would send. */
 function runAfterStop(
   options: RunLocalOptions,
-  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; stepFunctions: LocalStepFunctionsEndpoint; dynamodb: LocalDynamoDbEndpoint; execution: ExecutionRecord; speed: number },
+  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; stepFunctions: LocalStepFunctionsEndpoint; dynamodb: LocalDynamoDbEndpoint; cloudFormation: LocalCloudFormationEndpoint; execution: ExecutionRecord; speed: number },
 ): Promise<RunResult> {
   return runLocal({
     ...options,
     input: statusChangeEventOf(stopped.execution),
     // The same services: the run's STS too, so the stopped run reaches the same accounts, and its
     // Step Functions, which then holds the stopped-run execution as well.
-    drs: { ...stopped.drs, sts: stopped.sts, stepFunctions: stopped.stepFunctions, dynamodb: stopped.dynamodb },
+    drs: { ...stopped.drs, sts: stopped.sts, stepFunctions: stopped.stepFunctions, dynamodb: stopped.dynamodb, cloudFormation: stopped.cloudFormation },
     speed: stopped.speed,
     stateMachinePath: STOPPED_RUN_STATE_MACHINE,
     executionName: `${stopped.execution.name}-stopped`,
@@ -518,6 +528,7 @@ interface HandlerSettings {
   sts: LocalStsEndpoint;
   stepFunctions: LocalStepFunctionsEndpoint;
   dynamodb: LocalDynamoDbEndpoint;
+  cloudFormation: LocalCloudFormationEndpoint;
   /** ACCOUNTS as JSON; undefined: a single-account run. */
   accounts: string | undefined;
   plansDir: string;
@@ -530,7 +541,7 @@ interface HandlerSettings {
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
  * them at this run's local DRS, STS and Step Functions services, accounts, plans and report folder.
  */
-function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFormation, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
   const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
@@ -543,6 +554,8 @@ function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, accounts, plans
     // The plan lock table, in the local DynamoDB service.
     DYNAMODB_ENDPOINT: dynamodb.endpoint,
     LOCK_TABLE: LOCAL_LOCK_TABLE,
+    // A drill's network stacks are removed through the local CloudFormation service, where DRS deployed them.
+    CLOUDFORMATION_ENDPOINT: cloudFormation.endpoint,
     // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
     ACCOUNTS: accounts,
     PLANS_DIR: plansDir,

@@ -29,6 +29,8 @@ export interface ReportSummary {
     }[];
   }[];
   cleanup?: { skipped?: boolean; instancesLaunched?: number; instancesTerminated?: number; instancesLeft?: number; error?: string } | null;
+  /** What became of the source networks' stacks: counted by outcome. */
+  networkStacks?: { outcome: string }[];
   /** Report v2: achieved RTO and worst RPO against the plan's targets. */
   rto?: TargetSummary;
   rpo?: TargetSummary;
@@ -99,6 +101,7 @@ export async function readReportSummary(path: string | undefined): Promise<Repor
     cause: text(parsed.cause),
     waves,
     cleanup,
+    networkStacks: (Array.isArray(parsed.networkStacks) ? parsed.networkStacks : []).filter(isRecord).map((stack) => ({ outcome: text(stack.outcome) ?? '?' })),
   };
 }
 
@@ -214,6 +217,12 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
       lines.push(left > 0 || cleanup.error ? paint.red(line) : line);
       if (cleanup.error) lines.push(paint.red(`  Clean-up error: ${cleanup.error}`));
     }
+  }
+  const stacks = report?.networkStacks ?? [];
+  if (stacks.length > 0) {
+    const counted = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
+    const line = `  Network stacks: ${counted('removed')} removed, ${counted('kept')} kept, ${counted('failed')} not removed${counted('notFound') > 0 ? `, ${counted('notFound')} not found` : ''} (counted from CloudFormation; the report says why)`;
+    lines.push(counted('failed') > 0 ? paint.red(line) : line);
   }
 
   const targetLine = (label: string, result: TargetSummary | undefined, what: string): string | undefined => {

@@ -45,6 +45,11 @@ export function historyLine(exit: TaskExit): string | undefined {
       const cleanup = exit.state.cleanup;
       return `clean-up: ${shown(cleanup?.instancesTerminated)} terminated, ${shown(cleanup?.instancesLeft)} left`;
     }
+    case 'RemoveDrillNetworks': {
+      const stacks = exit.state.networkRemoval?.stacks ?? [];
+      const count = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
+      return `drill networks: ${count('removed')} stack(s) removed, ${count('deleting')} deleting, ${count('kept')} kept, ${count('failed')} not removed`;
+    }
     case 'WriteReport':
       return `report: ${shown(exit.state.report?.json)}`;
     case 'ValidateFailbackInput': {

@@ -43,6 +43,7 @@ export class LiveNarrator {
   private networkSignature?: string;
   /** The failback wave's counts as last said. */
   private failbackSignature?: string;
+  private networkRemovalStarted = false;
 
   constructor(private readonly paint: Palette) {}
 
@@ -148,6 +149,22 @@ export class LiveNarrator {
           const text = `Clean-up done: ${cleanup.instancesTerminated ?? '?'} terminated, ${left} left`;
           // The instances it terminated come before the total.
           beats.push(SERVERS, line(left > 0 ? red(`✗ ${text}`) : `${done} ${text}`));
+        }
+        return beats;
+      }
+      case 'RemoveDrillNetworks': {
+        const removal = exit.state.networkRemoval ?? {};
+        const stacks = removal.stacks ?? [];
+        const beats: LiveBeat[] = [];
+        if (!this.networkRemovalStarted && removal.discovered === true) {
+          this.networkRemovalStarted = true;
+          const deleting = stacks.filter((stack) => stack.outcome === 'deleting').length;
+          beats.push(line(cyan(`▶ Drill networks: deleting ${deleting} CloudFormation stack(s) the drill created`)));
+        }
+        if (removal.done === true) {
+          const count = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
+          const text = `Drill networks: ${count('removed')} stack(s) removed, ${count('kept')} kept, ${count('failed')} not removed`;
+          beats.push(line(count('failed') > 0 ? red(`✗ ${text}`) : `${done} ${text}`));
         }
         return beats;
       }

@@ -2,7 +2,7 @@
 // what the live display (from the local run's event log) and the AWS follower (from the execution
 // history) both narrate.
 import type { FailbackState } from '#shared/failback/state.ts';
-import type { SourceNetworksState } from '#shared/network/state.ts';
+import type { NetworkRemoval, SourceNetworksState } from '#shared/network/state.ts';
 import type { RunState } from '#shared/recovery/state.ts';
 import type { AcquiredLock } from '#shared/lock/plan-lock.ts';
 
@@ -48,6 +48,7 @@ export interface TaskOutputs {
   /** The wave just appended to `completed`, and in `wave` its last poll. */
   CompleteWave: Pick<RunState, 'wave' | 'completed'>;
   CleanUpDrill: Pick<RunState, 'cleanup'>;
+  RemoveDrillNetworks: { networkRemoval: NetworkRemoval };
   WriteReport: { report: ReportWritten };
   ValidateFailbackInput: Pick<FailbackState, 'run'>;
   CheckFailbackReadiness: { readiness: ReadinessReported };
@@ -78,6 +79,7 @@ export const TASK_RESULT_PATHS: Readonly<Record<TaskName, string>> = {
   CheckPostLaunchActions: '$.wave',
   CompleteWave: '$.completed',
   CleanUpDrill: '$.cleanup',
+  RemoveDrillNetworks: '$.networkRemoval',
   WriteReport: '$.report',
   ValidateFailbackInput: '$',
   CheckFailbackReadiness: '$.readiness',

@@ -9,3 +9,8 @@ export class SourceNetworkRecoveryFailedError extends Error {
 export class SourceNetworkRecoveryTimedOutError extends Error {
   override name = 'SourceNetworkRecoveryTimedOutError';
 }
+
+/** A drill's network stacks were still being deleted when removal gave up: they may be left behind. */
+export class DrillNetworkRemovalIncompleteError extends Error {
+  override name = 'DrillNetworkRemovalIncompleteError';
+}

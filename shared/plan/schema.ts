@@ -106,6 +106,13 @@ export const SourceNetwork = z.strictObject({
   deployAsNew: z
     .optional(z.boolean())
     .check(z.describe('Deploy a new copy of the network even when one was deployed before (default false).')),
+  keepAfterDrill: z
+    .optional(z.boolean())
+    .check(
+      z.describe(
+        'Keep the network after a drill: its CloudFormation stack stays, e.g. for the next drill to update it (default false: a drill deletes the stack it created; a stack deployed before the drill, and every network of a recovery, is always kept).',
+      ),
+    ),
 });
 export type SourceNetwork = z.infer<typeof SourceNetwork>;
 

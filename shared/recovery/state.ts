@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { RunScopes } from '#shared/accounts/state.ts';
 import { PollState } from '#shared/engine/polling.ts';
 import { Failure, ServerProblem } from '#shared/engine/state.ts';
-import { SourceNetworksState } from '#shared/network/state.ts';
+import { NetworkRemoval, SourceNetworksState } from '#shared/network/state.ts';
 import { Extension } from './extension.ts';
 import { Sightings } from './sightings-codec.ts';
 import { MODES, RunTrigger, SnapshotChoice } from '#shared/plan/common.ts';
@@ -145,5 +145,8 @@ export const RunState = z.object({
   stoppedExecutionArn: z.optional(z.string()),
   cleanup: z.optional(Cleanup),
   cleanupFailure: z.optional(Failure),
+  /** A drill's network stacks being removed after its clean-up (RemoveDrillNetworks), and why that stopped, if it did. */
+  networkRemoval: z.optional(NetworkRemoval),
+  networkRemovalFailure: z.optional(Failure),
 });
 export type RunState = z.infer<typeof RunState>;

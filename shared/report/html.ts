@@ -1,7 +1,7 @@
 // The report as one self-contained HTML page: inline CSS and SVG, no script, no network. It opens
 // from a laptop, an S3 download or an auditor's mail: a timeline (one bar per server, a segment
 // per phase, grouped by wave, the RTO target as a line) and the RTO/RPO table.
-import { formatSeconds } from './markdown.ts';
+import { formatSeconds, networkStackOutcome } from './markdown.ts';
 import type { Phase, ServerPhases } from './measure.ts';
 import type { RunReport, ServerResult, WaveResult } from './report.ts';
 
@@ -202,6 +202,18 @@ tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 `;
 
+/** The run's network stacks: removed, kept (and why) or left behind. */
+function networkStacksPanel(report: RunReport): string {
+  const stacks = report.networkStacks ?? [];
+  if (stacks.length === 0) return '';
+  const rows = stacks
+    .map((stack) => `<tr${stack.outcome === 'failed' ? ' class="problem"' : ''}><td class="id">${escapeHtml(stack.sourceNetworkID)}</td><td>${escapeHtml(stack.stackName ?? '–')}</td><td class="${stack.outcome === 'failed' ? 'bad' : stack.outcome === 'removed' ? 'ok' : ''}">${escapeHtml(networkStackOutcome(stack))}</td></tr>`)
+    .join('');
+  return `<h2>Network stacks</h2>
+<div class="panel"><table><thead><tr><th>Source network</th><th>CloudFormation stack</th><th>Outcome</th></tr></thead><tbody>${rows}</tbody></table></div>
+`;
+}
+
 /** Multi-account runs: each account's servers and how they fared. */
 function accountsPanel(report: RunReport): string {
   const accounts = report.accounts ?? [];
@@ -270,7 +282,7 @@ ${accountsPanel(report)}<h2>Timeline</h2>
 <div class="panel"><table><thead><tr><th>Server</th><th>Recovery instance</th><th>Outcome</th><th class="num">Snapshot</th><th class="num">Conversion</th><th class="num">Launch</th><th class="num">Post-launch actions</th><th class="num">RTO (ready)</th><th class="num">RPO</th><th>Action runs</th></tr></thead>
 <tbody>${tableRows}</tbody></table>
 <p class="note">RTO: run start → server ready (launched, post-launch actions finished); a wave's and the plan's RTO is their last server's, against the plan's ${formatSeconds(report.targets.rtoMinutes * 60)} target. RPO: run start − the data's point in time (CONVERSION_END dataTimestamp); 0 when the data is newer than the run start (an on-demand snapshot).</p></div>
-${failures || warnings ? `<h2>Failures and warnings</h2><div class="panel"><ul class="failures">${failures}${warnings}</ul></div>` : ''}
+${networkStacksPanel(report)}${failures || warnings ? `<h2>Failures and warnings</h2><div class="panel"><ul class="failures">${failures}${warnings}</ul></div>` : ''}
 <p class="note">Report version ${report.reportVersion} · generated from DRS records after the run.</p>
 </main></body></html>
 `;

@@ -1,6 +1,6 @@
 // The report as a Markdown summary: what a person reads first.
 import type { Phase } from './measure.ts';
-import type { RunReport } from './report.ts';
+import type { NetworkStackResult, RunReport } from './report.ts';
 
 /** Text made safe for a Markdown table cell: no pipe ends it, no newline breaks its row. */
 export function cell(text: string): string {
@@ -25,6 +25,29 @@ export function againstTarget(result: { achievedSeconds?: number; targetSeconds:
 }
 
 const phaseCell = (phase: Phase | undefined): string => (phase === undefined ? '–' : formatSeconds(phase.seconds));
+
+/** Why a network stack stays, in the words of someone reading the report. */
+const KEPT_BECAUSE_TEXT: Record<NonNullable<NetworkStackResult['keptBecause']>, string> = {
+  recovery: 'a recovery keeps its networks',
+  keepAfterDrill: 'the plan keeps it after drills (keepAfterDrill)',
+  existedBeforeDrill: 'it existed before the drill (a previous recovery deployed it; the drill only updated it)',
+  skipCleanup: 'the drill keeps its instances (skipCleanup), and they are in it',
+  instancesLeft: 'drill instances may still be in it (the clean-up did not terminate them all)',
+};
+
+/** What became of a network stack, in a sentence (Markdown, HTML and the local summary say it alike). */
+export function networkStackOutcome(stack: NetworkStackResult): string {
+  switch (stack.outcome) {
+    case 'removed':
+      return 'removed (DELETE_COMPLETE)';
+    case 'kept':
+      return `kept: ${stack.keptBecause === undefined ? 'as it was' : KEPT_BECAUSE_TEXT[stack.keptBecause]}`;
+    case 'failed':
+      return `NOT removed: ${stack.error ?? 'not deleted'}`;
+    case 'notFound':
+      return 'no stack found (never created, or already deleted)';
+  }
+}
 
 export function renderMarkdown(report: RunReport): string {
   const lines: string[] = [];
@@ -92,6 +115,10 @@ export function renderMarkdown(report: RunReport): string {
     if (cleanup.skipped) lines.push(`Skipped as the input asked: ${cleanup.instancesLeft} instance(s) left running; terminate them yourself.`);
     else lines.push(`Terminated ${cleanup.instancesTerminated} of ${cleanup.instancesLaunched} drill instance(s); ${cleanup.instancesLeft} left (counted from DRS).`);
     if (cleanup.error !== undefined) lines.push('', `Clean-up error: ${cleanup.error}`);
+  }
+  if ((report.networkStacks ?? []).length > 0) {
+    lines.push('', '## Network stacks', '', '| Source network | CloudFormation stack | Outcome |', '|---|---|---|');
+    for (const stack of report.networkStacks) lines.push(`| ${stack.sourceNetworkID} | ${cell(stack.stackName ?? '–')} | ${cell(networkStackOutcome(stack))} |`);
   }
   if ((report.failures ?? []).length > 0) {
     lines.push('', '## Failures (DRS raw errors)', '');

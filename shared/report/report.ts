@@ -7,8 +7,10 @@ import type { DrsPort, Job, JobLog } from '#shared/drs/port.ts';
 import { activeJobsSince } from '#shared/drs/jobs.ts';
 import { isJobOfRun, TAG } from '#shared/drs/run-ref.ts';
 import { hostnameOf } from '#shared/drs/servers.ts';
-import { failureMessage, type ServerProblem } from '#shared/engine/state.ts';
+import { failureMessage, listForPeople, type ServerProblem } from '#shared/engine/state.ts';
 import { NETWORK_JOB_WAVE } from '#shared/network/recovery.ts';
+import { networksOfRun } from '#shared/network/removal.ts';
+import type { KeptBecause, NetworkStackOutcome } from '#shared/network/state.ts';
 import { sightingOrder } from '#shared/recovery/sightings.ts';
 import { decodeSightings } from '#shared/recovery/sightings-codec.ts';
 import type { CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
@@ -97,6 +99,13 @@ export interface RunReport {
   rpo: TargetResult & { server?: string };
   /** v2: the source networks (VPCs) recovered before the first wave, as DRS's jobs report them. */
   sourceNetworks: Array<{ sourceNetworkID: string; jobID: string; launchStatus: string }>;
+  /**
+   * v2 (added with drill network removal): what became of each recovered network's CloudFormation
+   * stack: `removed` (the drill deleted it), `kept` (`keptBecause`: recovery, keepAfterDrill,
+   * existedBeforeDrill, skipCleanup, instancesLeft), `failed` (`error`: CloudFormation's reason, or
+   * why removal stopped), `notFound` (no stack of that name: never created, or already gone).
+   */
+  networkStacks: NetworkStackResult[];
   waves: WaveResult[];
   cleanup: null | {
     skipped: boolean;
@@ -110,6 +119,47 @@ export interface RunReport {
   failures: ServerFailure[];
   /** v2, multi-account runs: per account and Region, its servers and how they fared. */
   accounts?: AccountTotals[];
+}
+
+export interface NetworkStackResult {
+  sourceNetworkID: string;
+  stackName?: string;
+  outcome: 'removed' | 'kept' | 'failed' | 'notFound';
+  keptBecause?: KeptBecause;
+  error?: string;
+}
+
+/** The report's name for a drill that left network stacks behind, when no step's error says more. */
+const NETWORKS_LEFT_ERROR = 'DrillNetworkRemovalIncompleteError';
+
+/**
+ * What became of the run's network stacks: RemoveDrillNetworks' findings when it ran, else the
+ * reason none ran (a recovery keeps its networks; so does a drill that keeps its instances, or whose
+ * instances were not all terminated: they may still be in the network). Stack names from the
+ * network jobs' logs.
+ */
+async function networkStacksOf(state: RunState, networkJobs: readonly Job[], drs: DrsPort): Promise<NetworkStackResult[]> {
+  const { run } = state;
+  const removalError = state.networkRemovalFailure === undefined ? undefined : failureMessage(state.networkRemovalFailure);
+  const settled = (entry: NetworkStackOutcome): NetworkStackResult => {
+    const { stackId: _stackId, deleteAttempts: _attempts, ...rest } = entry;
+    if (entry.outcome !== 'deleting') return { ...rest, outcome: entry.outcome };
+    return { ...rest, outcome: 'failed', error: removalError ?? 'still being deleted when the run ended' };
+  };
+  if (state.networkRemoval?.discovered === true) return state.networkRemoval.stacks.map(settled);
+  if (networkJobs.length === 0) return [];
+  const keptBecause: KeptBecause | undefined = !run.isDrill
+    ? 'recovery'
+    : run.skipCleanup
+      ? 'skipCleanup'
+      : state.cleanupFailure !== undefined || (state.cleanup?.instancesLeft ?? 0) > 0
+        ? 'instancesLeft'
+        : undefined;
+  return (await networksOfRun(networkJobs, drs)).map(({ sourceNetworkID, stackName }) =>
+    keptBecause === undefined
+      ? { sourceNetworkID, stackName, outcome: 'failed', error: removalError ?? 'the drill\'s network removal did not run' }
+      : { sourceNetworkID, stackName, outcome: 'kept', keptBecause },
+  );
 }
 
 export interface AccountTotals {
@@ -207,6 +257,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
   // jobs, and one of its accounts may be out of reach (the reason it stopped).
   const runJobs = state.preflight === undefined && state.wave === undefined && state.completed === undefined && state.stopped === undefined ? [] : (await drs.listJobs({ fromDate: activeJobsSince(run.startedAt) })).filter((job) => isJobOfRun(job, run)).reverse();
   const jobs = runJobs.filter((job) => job.type === 'LAUNCH' && job.tags?.[TAG.wave] !== NETWORK_JOB_WAVE);
+  const networkStacks = await networkStacksOf(state, runJobs.filter((job) => job.tags?.[TAG.wave] === NETWORK_JOB_WAVE), drs);
   const sourceNetworks = runJobs
     .filter((job) => job.tags?.[TAG.wave] === NETWORK_JOB_WAVE)
     .flatMap((job) =>
@@ -313,18 +364,30 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
         instancesLeft: state.cleanup?.instancesLeft ?? 0,
         error: cleanupFailed && state.cleanupFailure ? failureMessage(state.cleanupFailure) : undefined,
       };
-  // A drill that left instances behind did not succeed, whatever its waves did.
+  // A drill that left instances or network stacks behind did not succeed, whatever its waves did.
   const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (state.cleanup?.instancesLeft ?? 0) > 0);
-  const status = state.stopped ?? (failed || leftBehind ? 'FAILED' : 'SUCCEEDED');
+  // Kept because instances may still be in them is left behind too: nobody deletes them later.
+  const networksLeft = run.isDrill && !run.skipCleanup
+    ? networkStacks
+        .filter((stack) => stack.outcome === 'failed' || stack.keptBecause === 'instancesLeft')
+        .map((stack) => `${stack.stackName ?? '?'} (${stack.sourceNetworkID}): ${stack.error ?? 'not deleted, drill instances may still be in it'}`)
+    : [];
+  const networksCause = networksLeft.length === 0 ? undefined : `the drill left ${networksLeft.length} network stack(s): ${listForPeople(networksLeft)}; delete them in CloudFormation`;
+  const status = state.stopped ?? (failed || leftBehind || networksLeft.length > 0 ? 'FAILED' : 'SUCCEEDED');
   let error: string | undefined;
   let cause: string | undefined;
   if (state.failure !== undefined) {
     error = state.failure.Error;
     cause = failureMessage(state.failure);
     if (cleanup?.error !== undefined) cause += `; and the drill clean-up failed: ${cleanup.error}`;
+    if (networksCause !== undefined) cause += `; and ${networksCause}`;
   } else if (leftBehind) {
     error = state.cleanupFailure?.Error ?? 'CleanUpIncompleteError';
     cause = cleanup?.error ?? `drill clean-up left ${cleanup?.instancesLeft} instance(s) running`;
+    if (networksCause !== undefined) cause += `; and ${networksCause}`;
+  } else if (networksCause !== undefined) {
+    error = state.networkRemovalFailure?.Error ?? NETWORKS_LEFT_ERROR;
+    cause = networksCause;
   }
   return {
     reportVersion: REPORT_VERSION,
@@ -341,6 +404,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     rto: planRto,
     rpo: { ...rpo, server: worstServer?.sourceServerID },
     sourceNetworks,
+    networkStacks,
     waves,
     cleanup,
     warnings: [...(state.preflight?.warnings ?? []), ...waves.flatMap((wave) => wave.warnings)],

@@ -107,13 +107,22 @@ export async function tagsOnCreate(operations: readonly string[]): Promise<boole
  * adapter object and the SDK commands and paginators in its body.
  */
 export async function adapterOperations(): Promise<Map<string, string[]>> {
-  const source = await readFile(join(root, 'shared', 'drs', 'adapter.ts'), 'utf8');
-  const body = source.slice(source.indexOf('export function createDrsAdapter'));
+  return operationsOfAdapter(join('shared', 'drs', 'adapter.ts'), 'export function createDrsAdapter', 'drs');
+}
+
+/** Port method → the CloudFormation operations it calls, read the same way from shared/aws/cloudformation.ts. */
+export async function cloudFormationAdapterOperations(): Promise<Map<string, string[]>> {
+  return operationsOfAdapter(join('shared', 'aws', 'cloudformation.ts'), 'export function createNetworkStackAdapter', 'cloudformation');
+}
+
+async function operationsOfAdapter(file: string, start: string, service: string): Promise<Map<string, string[]>> {
+  const source = await readFile(join(root, file), 'utf8');
+  const body = source.slice(source.indexOf(start));
   const methods = [...body.matchAll(/^ {4}async (\w+)\(/gm)];
   return new Map(
     methods.map((match, index) => {
       const text = body.slice(match.index, methods[index + 1]?.index);
-      const operations = [...text.matchAll(/\bpaginate(\w+)\b|\b(\w+)Command\b/g)].map((found) => `drs:${found[1] ?? found[2]}`);
+      const operations = [...text.matchAll(/\bpaginate(\w+)\b|\b(\w+)Command\b/g)].map((found) => `${service}:${found[1] ?? found[2]}`);
       return [match[1], [...new Set(operations)]];
     }),
   );

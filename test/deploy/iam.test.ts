@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   actionsOf,
   adapterOperations,
+  cloudFormationAdapterOperations,
   fitsResourceType,
   neededFor,
   SAR_VERSION,
@@ -171,15 +172,29 @@ describe("every function's DRS calls against its role", () => {
     expect(excess).toEqual([]);
   });
 
-  it('grants the EC2, CloudFormation and S3 actions DRS performs for a function only when DRS makes the call', () => {
-    const direct = roleStatements().filter(
-      ({ role, statement }) =>
-        [...functionRoles().values()].includes(role) &&
-        // s3:GetObject: the source network stack's template (the functions only write reports).
-        actionsOf(statement).some((action) => /^(ec2|cloudformation):|^s3:GetObject$/.test(action)) &&
-        JSON.stringify(statement.Condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia']) !== JSON.stringify(['drs.amazonaws.com']),
-    );
-    expect(direct.map(({ role, statement }) => `${role}: ${actionsOf(statement).join(', ')}`)).toEqual([]);
+  it('grants EC2 and S3 actions only when DRS or CloudFormation makes the call, and CloudFormation actions directly only to a function whose code calls them', async () => {
+    const cloudFormationCalls = await operationsCalled(await cloudFormationAdapterOperations());
+    const keyOfRole = new Map([...functionRoles()].map(([key, role]) => [role, key]));
+    const calledVia = (statement: Statement) => JSON.stringify(statement.Condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia']);
+    const misplaced = roleStatements().filter(({ role, statement }) => {
+      // s3:GetObject: the source network stack's template (the functions only write reports).
+      const actions = actionsOf(statement).filter((action) => /^(ec2|cloudformation):|^s3:GetObject$/.test(action));
+      const key = keyOfRole.get(role);
+      if (key === undefined || actions.length === 0 || calledVia(statement) === JSON.stringify(['drs.amazonaws.com'])) return false;
+      // CloudFormation deleting a drill's network stack with the caller's credentials: EC2 only.
+      if (calledVia(statement) === JSON.stringify(['cloudformation.amazonaws.com'])) return !actions.every((action) => action.startsWith('ec2:'));
+      return !actions.every((action) => (cloudFormationCalls.get(key) ?? []).includes(action));
+    });
+    expect(misplaced.map(({ role, statement }) => `${role}: ${actionsOf(statement).join(', ')}`)).toEqual([]);
+  });
+
+  it('grants each function the CloudFormation operations its code calls (and finds each port method called by some function)', async () => {
+    const operations = await cloudFormationAdapterOperations();
+    expect(operations.get('deleteStack')).toEqual(['cloudformation:DeleteStack']);
+    const called = await operationsCalled(operations);
+    expect([...operations.values()].flat().filter((operation) => ![...called.values()].flat().includes(operation))).toEqual([]);
+    const missing = [...called].flatMap(([key, calls]) => calls.filter((action) => !allowedActions(functionRoles().get(key) ?? '?').has(action)).map((action) => `${key}: ${action}`));
+    expect(missing).toEqual([]);
   });
 
   it('lets every function that calls StartRecovery pass the conversion server role and, when the stage asks, run automation post-launch actions', async () => {

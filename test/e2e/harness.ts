@@ -32,6 +32,8 @@ export interface RunPlanOptions {
   abortAt?: RunLocalOptions['abortAt'];
   /** The execution's TimeoutSeconds, in simulated time (runLocal's `timeoutSeconds`). */
   timeoutSeconds?: number;
+  /** A local CloudFormation service connected to `drs` (startCloudFormationFor) for the run to use; otherwise the run starts its own. */
+  cloudFormation?: { endpoint: string };
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
@@ -42,7 +44,8 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
   await writeFile(join(plansDir, 'plan.yaml'), options.plan ?? (await readFile('plans/example.yaml', 'utf8')));
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   for (const fault of options.faults ?? []) drs.injectFault(fault);
-  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs, lambdaFaults: options.lambdaFaults, accounts: options.accounts, abortAt: options.abortAt, timeoutSeconds: options.timeoutSeconds });
+  const services = options.cloudFormation === undefined ? drs : { ...drs, cloudFormation: options.cloudFormation };
+  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs: services, lambdaFaults: options.lambdaFaults, accounts: options.accounts, abortAt: options.abortAt, timeoutSeconds: options.timeoutSeconds });
   const report = (result.reportPath === undefined ? undefined : JSON.parse(await readFile(result.reportPath, 'utf8'))) as RunReport;
   const events = (await readFile(eventsFilePath(reportsDir, result.executionName), 'utf8').catch(() => ''))
     .split('\n')

@@ -42,6 +42,7 @@ const failedServer = server('web<2>', {
 const report: RunReport = {
   reportVersion: 2,
   sourceNetworks: [],
+  networkStacks: [],
   status: 'SUCCEEDED',
   plan: 'shop',
   mode: 'drill',
@@ -157,5 +158,28 @@ describe('a multi-account run in the report', () => {
   it('a single-account report has neither', () => {
     expect(renderMarkdown(report)).not.toContain('| Account |');
     expect(renderHtml(report)).not.toContain('<h2>Accounts</h2>');
+  });
+});
+
+describe('the network stacks in the report', () => {
+  const withStacks: RunReport = {
+    ...report,
+    status: 'FAILED',
+    networkStacks: [
+      { sourceNetworkID: 'sn-0eab2ab7047b27968', stackName: 'payments-vpc-recovery', outcome: 'removed' },
+      { sourceNetworkID: 'sn-1111111111111111a', stackName: 'shared-vpc', outcome: 'kept', keptBecause: 'existedBeforeDrill' },
+      { sourceNetworkID: 'sn-2222222222222222b', stackName: 'batch-vpc', outcome: 'failed', error: 'DELETE_FAILED after 3 attempts: The following resource(s) failed to delete: [VPC].' },
+    ],
+  };
+
+  it('says in Markdown and HTML which stacks were removed, which kept and why, and which were not removed, with CloudFormation\'s reason', () => {
+    const markdown = renderMarkdown(withStacks);
+    const html = renderHtml(withStacks);
+
+    expect(markdown).toContain('| sn-0eab2ab7047b27968 | payments-vpc-recovery | removed (DELETE_COMPLETE) |');
+    expect(markdown).toContain('| sn-1111111111111111a | shared-vpc | kept: it existed before the drill (a previous recovery deployed it; the drill only updated it) |');
+    expect(markdown).toContain('| sn-2222222222222222b | batch-vpc | NOT removed: DELETE_FAILED after 3 attempts: The following resource(s) failed to delete: [VPC]. |');
+    expect(html).toContain('<h2>Network stacks</h2>');
+    expect(html).toContain('<tr class="problem"><td class="id">sn-2222222222222222b</td><td>batch-vpc</td><td class="bad">NOT removed: DELETE_FAILED after 3 attempts');
   });
 });
