@@ -120,11 +120,14 @@ describe('the packaged functions', () => {
     expect(Object.fromEntries(exported)).toEqual(Object.fromEntries([...functions.keys()].map((key) => [key, 'function'])));
   });
 
-  it("passes the stage's accounts to every function of the state machines as ACCOUNTS, and none to the trigger", () => {
-    const workflow = workflowFunctions();
+  it("passes the stage's accounts to every function of the state machines as ACCOUNTS, none to the trigger, and the lock table (no accounts) to the lock steps", () => {
+    // The plan lock's steps reach the stack's own table only, never another account.
+    const lockSteps = ['TakePlanLockLambdaFunction', 'ReleasePlanLockLambdaFunction'];
+    const workflow = workflowFunctions().filter((id) => !lockSteps.includes(id));
     expect(workflow.length).toBeGreaterThan(10);
     expect(stage.accounts.map((account) => account.alias)).toEqual(['primary', 'target-b', 'staging-a']);
     for (const id of workflow) expect(JSON.parse(resources[id].Properties.Environment.Variables.ACCOUNTS), id).toEqual(stage.accounts);
+    for (const id of lockSteps) expect(resources[id].Properties.Environment.Variables, id).toMatchObject({ LOCK_TABLE: { Ref: 'LockTable' }, ACCOUNTS: undefined });
     expect(workflow).not.toContain('TriggerLambdaFunction');
     expect(resources.TriggerLambdaFunction.Properties.Environment.Variables.ACCOUNTS).toBeUndefined();
   });
