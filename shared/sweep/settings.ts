@@ -4,6 +4,8 @@
 // SWEEP_SETTINGS: one schema for both, in a module of its own so the function does not build the
 // whole stage configuration's schema at cold start.
 import * as z from 'zod/mini';
+import { ConfigurationError } from '#shared/errors.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
 import '#shared/zod-locale.ts';
 
 /** EventBridge Scheduler's recurring expressions: rate(1 day), rate(12 hours), cron(0 3 * * ? *). */
@@ -24,3 +26,16 @@ export type SweepSettings = z.infer<typeof SweepSettings>;
 
 /** The settings a stage gets when it says nothing. */
 export const DEFAULT_SWEEP_SETTINGS: SweepSettings = { schedule: 'rate(1 day)', olderThanHours: 24, terminateUnknown: false };
+
+/** The settings in an environment variable (JSON), checked at cold start: a wrong one names the field. */
+export function parseSweepSettings(json: string, variable: string): SweepSettings {
+  let document: unknown;
+  try {
+    document = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigurationError(`environment variable ${variable} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = z.safeParse(SweepSettings, document);
+  if (!parsed.success) throw new ConfigurationError(`environment variable ${variable}:\n${formatProblems('sweep', describeIssues(parsed.error.issues))}`);
+  return parsed.data;
+}
