@@ -5,7 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { recoveryScopes } from '#shared/accounts/config.ts';
 import { accounts, drsOfScope, labelOf } from '#shared/aws/accounts.ts';
 import { publishProgress } from '#shared/aws/events.ts';
-import { stepFunctionsExecutions } from '#shared/aws/executions.ts';
+import { stepFunctionsExecutions } from '#shared/aws/sweep-executions.ts';
 import { homeRegion } from '#shared/aws/region.ts';
 import { sfn } from '#shared/aws/sfn.ts';
 import { requiredEnv } from '#shared/config.ts';

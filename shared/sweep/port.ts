@@ -1,5 +1,5 @@
 // What the sweeper needs to know of Step Functions: whether the run that launched a drill
-// instance may still terminate it. The adapter (shared/aws/executions.ts) asks the orchestrator's
+// instance may still terminate it. The adapter (shared/aws/sweep-executions.ts) asks the orchestrator's
 // state machines; unit tests pass plain data.
 
 /** What the orchestrator's workflows say of an execution, by its name. */
