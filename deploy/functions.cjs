@@ -186,6 +186,14 @@ const homeRegions = (manifest) => manifest.config.accounts.find((account) => acc
 const stateMachineNames = (stateMachineName) => ({ recovery: stateMachineName, failback: `${stateMachineName}-failback`, stoppedRun: `${stateMachineName}-stopped-run` });
 const statesArn = (kind, name) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:${kind}:${name}`);
 
+/** The plan lock table (serverless.yml, LockTable): its items only, no other table. */
+const lockTable = (...actions) => allow(actions.map((action) => `dynamodb:${action}`), { 'Fn::GetAtt': ['LockTable', 'Arn'] });
+/** A lock step: no plan files, no events, no DRS, the table's name as LOCK_TABLE. */
+const LOCK_STEP = { files: () => [], progressEvents: false, stageAccounts: false, lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' } } }) };
+/** Executions of the two workflows that hold plan locks: the recovery and the failback workflow. */
+const lockHolderExecutions = (stateMachineName) =>
+  [stateMachineName, `${stateMachineName}-failback`].map((name) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}:*`));
+
 /**
  * A step of the workflows: packaged with the deployed plans, allowed to publish progress events,
  * given the stage's accounts, a minute to run unless `settings` says otherwise.
@@ -239,7 +247,8 @@ const FUNCTIONS = {
       // account has 10 in all, so reserving even 1 fails the deploy there. Repeated deliveries of
       // one event still start one run (the execution is named after the event: Step Functions
       // de-duplicates); two different events of one plan within the same second can both pass
-      // the "no run of this plan in progress" check (README, An alarm-triggered recovery).
+      // the "no run of this plan in progress" check, and the workflow's plan lock (takePlanLock)
+      // then ends the second run before it changes anything.
       maximumRetryAttempts: 2,
       destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
       environment: { STATE_MACHINE_ARN: stateMachineArn, TRIGGERS_FILE: manifest.compiled.configFile },
@@ -284,6 +293,9 @@ const FUNCTIONS = {
   },
 
   validateInput: step(() => []),
+  // One run per plan: a conditional write, and whether the run holding the plan still runs.
+  takePlanLock: step(({ stateMachineName }) => [lockTable('PutItem', 'GetItem'), allow(['states:DescribeExecution'], lockHolderExecutions(stateMachineName))], LOCK_STEP),
+  releasePlanLock: step(() => [lockTable('DeleteItem')], LOCK_STEP),
   preflight: step(() => [
     // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
     read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),

@@ -50,8 +50,9 @@ const RULES: Array<[string, string[]]> = [
   ['local/drs', ['shared', 'functions', 'local/runner', 'deploy', 'cli']],
   ['local/sts', ['shared', 'functions', 'local/runner', 'local/drs', 'deploy', 'cli']],
   ['local/dynamodb', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
-  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'deploy', 'cli']],
-  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/identity', 'deploy', 'cli']],
+  ['local/stepfunctions', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'deploy', 'cli']],
+  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'deploy', 'cli']],
+  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/identity', 'deploy', 'cli']],
   ['deploy', ['local', 'cli', 'bench', 'test']],
   ['cli', ['local', 'deploy', 'bench', 'test']],
 ];

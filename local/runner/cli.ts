@@ -228,6 +228,8 @@ async function executeOne(
       stop.abort();
     };
     process.once('SIGINT', onInterrupt);
+    // Where an operator can describe or stop it (`aws stepfunctions stop-execution --endpoint-url …`).
+    const stepFunctions = drs.stepFunctions === undefined ? '' : ` · local Step Functions ${drs.stepFunctions.endpoint}`;
     const result = await runLocal({
       stop: stop.signal,
       input,
@@ -238,7 +240,7 @@ async function executeOne(
       executionName,
       verbose: options.verbose,
       onEvent: (event, run) => {
-        if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)\n`));
+        if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)${stepFunctions}\n`));
         progress.onEvent(event, run);
       },
     });

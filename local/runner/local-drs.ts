@@ -1,10 +1,13 @@
 // The runner's view of the local DRS service (local/drs/): only what the runner and the progress
 // display use, declared structurally so the runner does not depend on the service's internals
 // (and tests can stand in a clock for it). A run's DRS service comes with a local STS service over
-// the same identity store, so the role sessions the handlers assume are accepted by DRS.
+// the same identity store, so the role sessions the handlers assume are accepted by DRS, and a
+// local Step Functions service that answers for the executions the runner runs.
 import { startLocalDrs as startLocalDrsService, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
 import type { IdentityStore } from '#local/identity/index.ts';
+import { startLocalStepFunctions, type LocalExecutions } from '#local/stepfunctions/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
+import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
 export interface DrsJobServer {
@@ -70,7 +73,14 @@ export interface LocalDrs {
   scenario?: ParsedScenario;
   /** The local STS service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
   sts?: LocalStsEndpoint;
-  /** Stops the service (and its STS service, if it has one). */
+  /**
+   * The local Step Functions service started with it (startLocalDrs here), stopped with it: the
+   * runs on this service register their executions there. Else each run starts its own.
+   */
+  stepFunctions?: LocalStepFunctionsEndpoint;
+  /** The local DynamoDB service started with it (the plan lock table's); else each run starts its own. */
+  dynamodb?: LocalDynamoDbEndpoint;
+  /** Stops the service (and its STS and Step Functions services, if it has them). */
   stop(): Promise<void>;
 }
 
@@ -79,6 +89,15 @@ export interface LocalStsEndpoint {
   endpoint: string;
 }
 
+/** The runner's view of a local Step Functions service: where its executions are registered and answered for. */
+export interface LocalStepFunctionsEndpoint {
+  endpoint: string;
+  executions: LocalExecutions;
+}
+
+/** The runner's view of a local DynamoDB service: where the handlers send the lock's writes, and how a run creates its table. */
+export type LocalDynamoDbEndpoint = Pick<LocalDynamoDb, 'endpoint' | 'createTable'>;
+
 export interface StartLocalDrsOptions {
   /** A scenario file path or a scenario object; the service's default scenario otherwise. */
   scenario?: string | Scenario;
@@ -86,20 +105,32 @@ export interface StartLocalDrsOptions {
 }
 
 /**
- * Starts the local DRS service on an ephemeral port, and a local STS service sharing its identity
- * store (the scenario's `identity:`); `stop()` stops both.
+ * Starts the local DRS service on an ephemeral port, and a local STS and a local Step Functions
+ * service sharing its identity store (the scenario's `identity:`), and a local DynamoDB service (the
+ * plan lock table's); `stop()` stops them all.
  */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
   const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
-  const sts = await startLocalSts({ identity: drs.identity }).catch(async (error: unknown) => {
-    await drs.stop();
+  const started: Array<{ stop(): Promise<void> }> = [drs];
+  try {
+    const sts = await startLocalSts({ identity: drs.identity });
+    started.push(sts);
+    // Its StopExecution dates a stop in the DRS service's simulated time, as everything else of a run.
+    const stepFunctions = await startLocalStepFunctions({ identity: drs.identity, now: () => drs.now() });
+    started.push(stepFunctions);
+    const dynamodb = await startLocalDynamoDb({ identity: drs.identity });
+    started.push(dynamodb);
+    return {
+      ...drs,
+      sts: { endpoint: sts.endpoint },
+      stepFunctions: { endpoint: stepFunctions.endpoint, executions: stepFunctions.executions },
+      dynamodb: { endpoint: dynamodb.endpoint, createTable: dynamodb.createTable },
+      stop: async () => {
+        await Promise.all(started.map((service) => service.stop()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((service) => service.stop()));
     throw error;
-  });
-  return {
-    ...drs,
-    sts: { endpoint: sts.endpoint },
-    stop: async () => {
-      await Promise.all([drs.stop(), sts.stop()]);
-    },
-  };
+  }
 }

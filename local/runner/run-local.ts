@@ -1,11 +1,13 @@
 // One execution of the recovery state machine on this machine: the ASL file run by
 // aws-local-stepfunctions, its Tasks invoking the built handlers, against the local DRS service
-// in simulated time, with a local STS service for the accounts the handlers reach by AssumeRole.
-import { randomBytes } from 'node:crypto';
+// in simulated time, with a local STS service for the accounts the handlers reach by AssumeRole,
+// and registered with a local Step Functions service that answers for it (DescribeExecution,
+// ListExecutions) and stops it (StopExecution) as Step Functions would.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_BUILD_DIR } from '#deploy/build.ts';
@@ -21,10 +23,30 @@ import {
 import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
 import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
+import {
+  executionArnOf,
+  parseStateMachineArn,
+  startLocalStepFunctions,
+  stateMachineArnOf,
+  type ExecutionEnd,
+  type ExecutionRecord,
+  type LocalExecutions,
+  type LocalStepFunctions,
+} from '#local/stepfunctions/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { lockTableDefinition } from '#shared/lock/keys.ts';
 import type { AccountsConfig } from '#shared/accounts/config.ts';
+import { ConfigurationError } from '#shared/errors.ts';
 import { accountsEnvironmentValue, accountsOfScenario } from './accounts.ts';
-import { startLocalDrs, type LocalDrs, type LocalStsEndpoint, type StartLocalDrsOptions } from './local-drs.ts';
+import {
+  startLocalDrs,
+  type LocalDrs,
+  type LocalDynamoDbEndpoint,
+  type LocalStepFunctionsEndpoint,
+  type LocalStsEndpoint,
+  type StartLocalDrsOptions,
+} from './local-drs.ts';
 
 export const DEFAULT_STATE_MACHINE = fileURLToPath(new URL('../../statemachines/recovery.asl.yaml', import.meta.url));
 /** What EventBridge starts after a recovery execution was aborted or timed out. */
@@ -37,12 +59,30 @@ export function stateMachineFor(input: Record<string, unknown>): string {
   return input.mode === 'failback' ? FAILBACK_STATE_MACHINE : DEFAULT_STATE_MACHINE;
 }
 
+/**
+ * The stage whose names a local execution's ARN carries: deploy/serverless.cjs names the recovery
+ * state machine `drs-orchestrator-<stage>-recovery`, serverless.yml the others after it with
+ * `-failback` and `-stopped-run`.
+ */
+const LOCAL_RECOVERY_STATE_MACHINE_NAME = 'drs-orchestrator-local-recovery';
+
+/** The name a state machine file is deployed under at stage `local`; a test's fixture is named after its file. */
+function stateMachineNameFor(path: string): string {
+  const file = resolve(path);
+  if (file === DEFAULT_STATE_MACHINE) return LOCAL_RECOVERY_STATE_MACHINE_NAME;
+  if (file === FAILBACK_STATE_MACHINE) return `${LOCAL_RECOVERY_STATE_MACHINE_NAME}-failback`;
+  if (file === STOPPED_RUN_STATE_MACHINE) return `${LOCAL_RECOVERY_STATE_MACHINE_NAME}-stopped-run`;
+  return basename(file).replace(/(\.asl)?\.(ya?ml|json)$/, '');
+}
+
 /** One entry of aws-local-stepfunctions' event log. */
 export type ExecutionLogEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
 
 /** What an observer of a run (the progress display, a test) learns when it starts. */
 export interface RunInfo {
   executionName: string;
+  /** `arn:aws:states:<region>:<account>:execution:<state machine>:<name>`, as the local Step Functions service knows it. */
+  executionArn: string;
   /** Simulated time the execution started ($$.Execution.StartTime). */
   startTime: string;
   drs: LocalDrs;
@@ -95,7 +135,10 @@ export interface RunLocalOptions {
    * (`afterStop` in the result).
    */
   abortAt?: { state: string; entry?: number };
-  /** Aborting it stops the execution the same way (Ctrl-C of `npm run local`). */
+  /**
+   * Aborting it stops the execution the same way (Ctrl-C of `npm run local`), as does
+   * StopExecution of its ARN at the local Step Functions service.
+   */
   stop?: AbortSignal;
   /**
    * The execution's TimeoutSeconds instead of the state machine's (tests: a timeout within a few
@@ -107,6 +150,8 @@ export interface RunLocalOptions {
 export interface RunResult {
   status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   executionName: string;
+  /** The execution's ARN at the local Step Functions service (`$$.Execution.Id` of the run). */
+  executionArn: string;
   output?: unknown;
   error?: string;
   cause?: string;
@@ -174,17 +219,34 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   const speed = drs.speed > 0 ? drs.speed : (options.speed ?? (options.drs ? 0 : DEFAULT_SPEED));
   let ownSts: LocalSts | undefined;
+  let ownStepFunctions: LocalStepFunctions | undefined;
+  let ownDynamoDb: LocalDynamoDb | undefined;
   try {
-    // A service started elsewhere (startLocalDrs of local/drs) has no STS: this run brings one over
-    // its identity store, and stops it at the end.
-    const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity: drs.identity ?? new IdentityStore() }));
-    const local = prepareForLocalRun(await readStateMachine(options.stateMachinePath ?? stateMachineFor(options.input)), {
+    // A service started elsewhere (startLocalDrs of local/drs) has no STS nor Step Functions: this
+    // run brings them over its identity store, and stops them at the end.
+    const identity = drs.identity ?? new IdentityStore();
+    const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity }));
+    const stepFunctions: LocalStepFunctionsEndpoint =
+      drs.stepFunctions ?? (ownStepFunctions = await startLocalStepFunctions({ identity, now: () => drs.now() }));
+    // The plan lock's table, in the handlers' account and Region, as the stack creates it on AWS.
+    const dynamodb: LocalDynamoDbEndpoint = drs.dynamodb ?? (ownDynamoDb = await startLocalDynamoDb({ identity }));
+    await deployLockTable(dynamodb, drs);
+    const stateMachinePath = options.stateMachinePath ?? stateMachineFor(options.input);
+    const local = prepareForLocalRun(await readStateMachine(stateMachinePath), {
       region: drs.region,
       speed,
     });
+    // The state machine as deployed, in the account the handlers sign for and the DRS service's Region.
+    const stateMachine = parseStateMachineArn(stateMachineArnOf(drs.region, handlerAccountOf(drs, identity), stateMachineNameFor(stateMachinePath)));
     // Named when asked for; started (StartTime) once the handlers are loaded: loading takes real
     // seconds, which are simulated minutes the execution should not be charged for.
-    const executionName = options.executionName ?? executionNameFor(options.input, drs.now());
+    let executionName = options.executionName ?? executionNameFor(options.input, drs.now());
+    // A shared Step Functions service may hold a run of the same plan from the same simulated
+    // second: a generated name is drawn again rather than refused as ExecutionAlreadyExists.
+    while (options.executionName === undefined && stepFunctions.executions.get(executionArnOf(stateMachine, executionName)) !== undefined) {
+      executionName = executionNameFor(options.input, drs.now());
+    }
+    const executionArn = executionArnOf(stateMachine, executionName);
     const reportsDir = resolve(options.reportsDir);
     await mkdir(reportsDir, { recursive: true });
     // Without --verbose, handler output goes to the run's log, as to CloudWatch Logs on AWS.
@@ -198,6 +260,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       env: handlerEnvironment({
         drs,
         sts,
+        dynamodb,
+        stepFunctions,
         accounts: accountsEnvironmentValue(accountsOfRun(drs), options.accounts),
         plansDir: resolve(options.plansDir),
         reportsDir,
@@ -208,16 +272,25 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     });
     try {
       const startedAt = drs.now();
-      const run: RunInfo = { executionName, startTime: startedAt.toISOString(), drs, reportsDir, speed };
-      const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run);
-      // EventBridge routes Step Functions' status change of an aborted execution to the
-      // stopped-run workflow (deploy/serverless.cjs); here the runner does.
-      const afterStop = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT' ? await runAfterStop(options, { drs, sts, executionName, startTime: run.startTime, speed, status: outcome.status }) : undefined;
+      const run: RunInfo = { executionName, executionArn, startTime: startedAt.toISOString(), drs, reportsDir, speed };
+      const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run, {
+        executions: stepFunctions.executions,
+        stateMachine: { arn: stateMachine.arn, name: stateMachine.name },
+      });
+      // EventBridge routes Step Functions' status change of an aborted or timed-out recovery
+      // execution to the stopped-run workflow (serverless.yml); here the runner does. The rule
+      // matches no execution of the stopped-run workflow itself.
+      const stopped = outcome.status === 'ABORTED' || outcome.status === 'TIMED_OUT';
+      const afterStop =
+        stopped && resolve(stateMachinePath) !== STOPPED_RUN_STATE_MACHINE
+          ? await runAfterStop(options, { drs, sts, stepFunctions, dynamodb, execution: stepFunctions.executions.get(executionArn)!, speed })
+          : undefined;
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
         ...(afterStop === undefined ? {} : { afterStop }),
         executionName,
+        executionArn,
         ...(existsSync(reportFile) ? { reportPath: reportFile } : {}),
         ...(logPath === undefined ? {} : { logPath }),
         simulatedSeconds: Math.round((drs.now().getTime() - startedAt.getTime()) / 1000),
@@ -228,13 +301,33 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       if (log !== undefined) await new Promise((done) => log.end(done));
     }
   } finally {
-    await ownSts?.stop();
+    await Promise.all([ownSts?.stop(), ownStepFunctions?.stop(), ownDynamoDb?.stop()]);
     if (!options.drs) await drs.stop();
   }
 }
 
 /** The credentials the handlers sign with: the function role's session in the scenario's account. */
 const handlerCredentialsOf = (drs: LocalDrs) => drs.credentials ?? defaultCredentials;
+
+/** The lock table of a local run: the stack's table of stage `local` (serverless.yml, LockTable). */
+export const LOCAL_LOCK_TABLE = 'drs-orchestrator-local-locks';
+
+/** Creates the lock table for the handlers' account and Region, unless an earlier run on these services did. */
+async function deployLockTable(dynamodb: LocalDynamoDbEndpoint, drs: LocalDrs): Promise<void> {
+  try {
+    await dynamodb.createTable(lockTableDefinition(LOCAL_LOCK_TABLE), { region: drs.region, credentials: handlerCredentialsOf(drs) });
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+  }
+}
+
+/** The account the handlers' credentials belong to: where the run's executions are, as a deployment's are in its account. */
+function handlerAccountOf(drs: LocalDrs, identity: IdentityStore): string {
+  const { accessKeyId } = handlerCredentialsOf(drs);
+  const account = identity.identityOf(accessKeyId)?.account;
+  if (account === undefined) throw new ConfigurationError(`the handlers' access key ${accessKeyId} belongs to no account of the local identity world`);
+  return account;
+}
 
 /**
  * The accounts a run on `drs` hands its handlers unless told otherwise: what the service's
@@ -246,33 +339,54 @@ export function accountsOfRun(drs: LocalDrs): AccountsConfig | undefined {
   return accountsOfScenario(drs.scenario, signer);
 }
 
+/**
+ * Step Functions' "Execution Status Change" event of an execution that ended, as EventBridge
+ * delivers it (the AWS Step Functions Developer Guide's examples): dates in epoch milliseconds,
+ * the input as a JSON string, no output for an execution that did not succeed.
+ */
+function statusChangeEventOf(execution: ExecutionRecord): Record<string, unknown> {
+  const stopDate = execution.stopDate ?? execution.startDate;
+  const { account, region } = parseStateMachineArn(execution.stateMachineArn);
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account,
+    time: stopDate.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [execution.executionArn],
+    detail: {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate.getTime(),
+      stopDate: stopDate.getTime(),
+      input: execution.input,
+      inputDetails: { included: true },
+      output: execution.output ?? null,
+      outputDetails: execution.output === undefined ? null : { included: true },
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+    },
+  };
+}
+
 /** The stopped-run workflow of an aborted execution, started with the event EventBridge would send. */
 function runAfterStop(
   options: RunLocalOptions,
-  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; executionName: string; startTime: string; speed: number; status: 'ABORTED' | 'TIMED_OUT' },
+  stopped: { drs: LocalDrs; sts: LocalStsEndpoint; stepFunctions: LocalStepFunctionsEndpoint; dynamodb: LocalDynamoDbEndpoint; execution: ExecutionRecord; speed: number },
 ): Promise<RunResult> {
-  const event = {
-    version: '0',
-    source: 'aws.states',
-    'detail-type': 'Step Functions Execution Status Change',
-    time: stopped.drs.now().toISOString(),
-    region: stopped.drs.region,
-    detail: {
-      executionArn: `arn:aws:states:${stopped.drs.region}:000000000000:execution:local:${stopped.executionName}`,
-      name: stopped.executionName,
-      status: stopped.status,
-      startDate: Date.parse(stopped.startTime),
-      input: JSON.stringify(options.input),
-    },
-  };
   return runLocal({
     ...options,
-    input: event,
-    // The same services: the run's STS too, so the stopped run reaches the same accounts.
-    drs: { ...stopped.drs, sts: stopped.sts },
+    input: statusChangeEventOf(stopped.execution),
+    // The same services: the run's STS too, so the stopped run reaches the same accounts, and its
+    // Step Functions, which then holds the stopped-run execution as well.
+    drs: { ...stopped.drs, sts: stopped.sts, stepFunctions: stopped.stepFunctions, dynamodb: stopped.dynamodb },
     speed: stopped.speed,
     stateMachinePath: STOPPED_RUN_STATE_MACHINE,
-    executionName: `${stopped.executionName}-stopped`,
+    executionName: `${stopped.execution.name}-stopped`,
     abortAt: undefined,
     stop: undefined,
     timeoutSeconds: undefined,
@@ -280,7 +394,23 @@ function runAfterStop(
   });
 }
 
-type ExecutionOutcome = Omit<RunResult, 'executionName' | 'reportPath' | 'simulatedSeconds' | 'wallMs'>;
+type ExecutionOutcome = Omit<RunResult, 'executionName' | 'executionArn' | 'reportPath' | 'simulatedSeconds' | 'wallMs'>;
+
+/** How an outcome is recorded at the local Step Functions service, as Step Functions records it. */
+function executionEndOf(outcome: Pick<ExecutionOutcome, 'status' | 'output' | 'error' | 'cause'>, stopDate: Date): ExecutionEnd {
+  switch (outcome.status) {
+    case 'SUCCEEDED':
+      return { status: 'SUCCEEDED', stopDate, output: JSON.stringify(outcome.output ?? null) };
+    case 'FAILED':
+      return { status: 'FAILED', stopDate, ...(outcome.error === undefined ? {} : { error: outcome.error }), ...(outcome.cause === undefined ? {} : { cause: outcome.cause }) };
+    // A timeout is recorded with the error States.Timeout and no cause.
+    case 'TIMED_OUT':
+      return { status: 'TIMED_OUT', stopDate, error: 'States.Timeout' };
+    // Stopped without StopExecution (abortAt, Ctrl-C): as the console's "Stop execution", no error or cause.
+    case 'ABORTED':
+      return { status: 'ABORTED', stopDate };
+  }
+}
 
 /** Runs the prepared definition with every Task overridden by a local handler. */
 async function execute(
@@ -289,6 +419,7 @@ async function execute(
   lambda: LambdaInvoker,
   options: RunLocalOptions,
   run: RunInfo,
+  stepFunctions: { executions: LocalExecutions; stateMachine: { arn: string; name: string } },
 ): Promise<ExecutionOutcome> {
   const { drs } = run;
   const lambdaTasks = Object.entries(local.lambdaTasks).map(([stateName, functionKey]) => [
@@ -315,10 +446,24 @@ async function execute(
   ]);
 
   const history = new HistoryCounter(local.stateTypes);
-  // The library's types do not model our payloads (plain JSON) nor our extra context field.
+  // Registered before it starts, so it is RUNNING at the local Step Functions service from its
+  // first state on; StopExecution there stops it as "Stop execution" in the console does.
+  const registered = stepFunctions.executions.start({
+    stateMachineArn: stepFunctions.stateMachine.arn,
+    name: run.executionName,
+    input: JSON.stringify(options.input),
+    startDate: new Date(run.startTime),
+    stop: () => execution.abort(),
+  });
+  // The library's types do not model our payloads (plain JSON) nor our extra context field. It
+  // fills no Execution.Id; on AWS `$$.Execution.Id` is the execution's ARN, `$$.StateMachine.Id`
+  // the state machine's.
   const execution = machine.run(options.input as never, {
     overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks]) },
-    context: { Execution: { Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime } },
+    context: {
+      Execution: { Id: registered.executionArn, Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime },
+      StateMachine: { Id: stepFunctions.stateMachine.arn, Name: stepFunctions.stateMachine.name },
+    },
   });
   let entries = 0;
   options.stop?.addEventListener('abort', () => execution.abort(), { once: true });
@@ -344,6 +489,9 @@ async function execute(
           : { status: 'ABORTED' as const, error: 'ExecutionAborted', cause: 'stopped from outside (Stop execution, Ctrl-C)' }
         : { status: 'FAILED' as const, ...failureOf(thrown) },
   );
+  // Recorded at once, before anything else can run: a StopExecution arriving after the end
+  // finds it ended and changes nothing; one that came first already recorded ABORTED.
+  registered.end(executionEndOf(outcome, drs.now()));
   await followEvents;
   return {
     ...outcome,
@@ -368,6 +516,8 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
 interface HandlerSettings {
   drs: LocalDrs;
   sts: LocalStsEndpoint;
+  stepFunctions: LocalStepFunctionsEndpoint;
+  dynamodb: LocalDynamoDbEndpoint;
   /** ACCOUNTS as JSON; undefined: a single-account run. */
   accounts: string | undefined;
   plansDir: string;
@@ -378,9 +528,9 @@ interface HandlerSettings {
 
 /**
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
- * them at this run's local DRS and STS services, accounts, plans and report folder.
+ * them at this run's local DRS, STS and Step Functions services, accounts, plans and report folder.
  */
-function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
   const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
@@ -388,6 +538,11 @@ function handlerEnvironment({ drs, sts, accounts, plansDir, reportsDir, eventsFi
     // AssumeRole into the other target accounts goes to the local STS service, whose sessions the
     // local DRS service accepts (one identity store).
     STS_ENDPOINT: sts.endpoint,
+    // The trigger's Step Functions calls go to the local service that holds this run's executions.
+    SFN_ENDPOINT: stepFunctions.endpoint,
+    // The plan lock table, in the local DynamoDB service.
+    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    LOCK_TABLE: LOCAL_LOCK_TABLE,
     // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
     ACCOUNTS: accounts,
     PLANS_DIR: plansDir,

@@ -26,3 +26,16 @@ export const EXPIRES_AT = 'expiresAt';
 export function planLockKey(plan: string): string {
   return `${KEY_PREFIX.planLock}#${plan}`;
 }
+
+/**
+ * The lock table's definition, as serverless.yml's LockTable declares it (the package test checks
+ * they agree): the local runner creates it so, in the local DynamoDB service.
+ */
+export function lockTableDefinition(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: [{ AttributeName: PARTITION_KEY, AttributeType: 'S' as const }],
+    KeySchema: [{ AttributeName: PARTITION_KEY, KeyType: 'HASH' as const }],
+  };
+}

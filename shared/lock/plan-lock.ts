@@ -2,8 +2,9 @@
 // the plan's lock with one conditional write, and its last step gives it back. Whatever started
 // the run (an alarm, the schedule, the console, the CLI), a second run of the plan finds the lock
 // and ends before it changes anything in DRS. A lock whose holder never gave it back (a run
-// stopped from the console, timed out, or crashed) lapses at `expiresAt`: its start plus the
-// longest a run may take; the next run after that takes it over.
+// stopped from the console, timed out, or crashed) is taken over by the next run as soon as Step
+// Functions says that execution is no longer running; failing that reading, it lapses at
+// `expiresAt`: its start plus the longest a run may take.
 import { PlanLockedError } from './errors.ts';
 import { planLockKey } from './keys.ts';
 import type { PlanLockTable } from './port.ts';
@@ -50,9 +51,19 @@ export interface AcquiredLock {
   key: string;
   /** When the lock lapses if this run never releases it (ISO). */
   expiresAt: string;
-  /** The execution whose lapsed lock this run took over, when it did. */
-  tookOverFrom?: Pick<PlanLock, 'execution' | 'executionArn' | 'mode' | 'startedAt'> & { expiredAt: string };
+  /**
+   * The execution whose lock this run took over, when it did: one that had ended without giving
+   * it back (its status, e.g. ABORTED), or one whose lock lapsed (when).
+   */
+  tookOverFrom?: Pick<PlanLock, 'execution' | 'executionArn' | 'mode' | 'startedAt'> & ({ endedAs: string } | { expiredAt: string });
 }
+
+/**
+ * The status Step Functions reports for an execution (RUNNING, SUCCEEDED, FAILED, ABORTED,
+ * TIMED_OUT, ...), or NOT_FOUND when it has none. DescribeExecution, unlike ListExecutions, reads
+ * the execution itself: a run that just started is RUNNING to it.
+ */
+export type ExecutionStatusOf = (executionArn: string) => Promise<string>;
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -87,29 +98,34 @@ function describeRun(lock: Pick<PlanLock, 'mode' | 'execution' | 'startedAt'>): 
 
 /**
  * Takes the plan's lock for the run, or throws PlanLockedError naming the run that holds it.
- * A retried step finds its own lock and keeps it; a lapsed lock is taken over (and said so).
- * When the write is refused but the lock is free by the time it is read (its holder let go in
- * between), the write is tried again, up to three times.
+ * A retried step finds its own lock and keeps it. A lock whose holder is no longer running (stopped
+ * from the console, timed out, crashed before its last step: `statusOf`) or that lapsed is taken
+ * over, and said so. When a write is refused but the lock has changed by the time it is read (its
+ * holder let go, or another run took it over in between), the write is tried again, up to three times.
  */
-export async function acquirePlanLock(request: LockRequest, table: PlanLockTable): Promise<AcquiredLock> {
+export async function acquirePlanLock(request: LockRequest, table: PlanLockTable, statusOf: ExecutionStatusOf): Promise<AcquiredLock> {
   const lock = planLockOf(request);
   const acquired = { key: planLockKey(lock.plan), expiresAt: isoOf(lock.expiresAt) };
+  const holderOf = ({ execution, executionArn, mode, startedAt }: PlanLock) => ({ execution, executionArn, mode, startedAt });
   for (let write = 1; write <= MAX_WRITES; write++) {
     const result = await table.putIfFree(lock);
     if (result.written) {
       const replaced = result.replaced;
       if (replaced === undefined || replaced.executionArn === lock.executionArn) return acquired;
-      const { execution, executionArn, mode, startedAt } = replaced;
-      return { ...acquired, tookOverFrom: { execution, executionArn, mode, startedAt, expiredAt: isoOf(replaced.expiresAt) } };
+      return { ...acquired, tookOverFrom: { ...holderOf(replaced), expiredAt: isoOf(replaced.expiresAt) } };
     }
     const held = await table.get(lock.plan);
-    if (held !== undefined && !mayTakeOver(held, lock)) {
-      throw new PlanLockedError(
-        `plan "${lock.plan}" is held by ${describeRun(held)}: one run per plan at a time, so this ${lock.mode} stopped before changing anything in DRS. ` +
-          `Wait for that run to end, or stop it; a lock its run never releases lapses at ${isoOf(held.expiresAt)}.`,
-        held,
-      );
+    if (held === undefined || mayTakeOver(held, lock)) continue;
+    const status = await statusOf(held.executionArn);
+    if (status !== 'RUNNING') {
+      if (await table.replaceIfHeldBy(lock, held.executionArn)) return { ...acquired, tookOverFrom: { ...holderOf(held), endedAs: status } };
+      continue;
     }
+    throw new PlanLockedError(
+      `plan "${lock.plan}" is held by ${describeRun(held)}, still running: one run per plan at a time, so this ${lock.mode} stopped before changing anything in DRS. ` +
+        `Wait for that run to end, or stop it (its clean-up then releases the plan): ${held.executionArn}`,
+      held,
+    );
   }
   throw new PlanLockedError(
     `plan "${lock.plan}": its lock changed hands ${MAX_WRITES} times while this ${lock.mode} tried to take it (other runs of the plan are starting and ending); nothing was changed in DRS: start it again.`,

@@ -15,6 +15,11 @@ export interface PlanLockTable {
   putIfFree(lock: PlanLock): Promise<PutLockResult>;
   /** The plan's lock as stored now (a strongly consistent read); undefined when there is none. */
   get(plan: string): Promise<PlanLock | undefined>;
+  /**
+   * Writes `lock` over the plan's lock only if `heldBy` (an execution ARN) still holds it: the
+   * takeover of a lock whose holder is no longer running. False when another run got there first.
+   */
+  replaceIfHeldBy(lock: PlanLock, heldBy: string): Promise<boolean>;
   /** Deletes the plan's lock only if `executionArn` holds it; false when it did not (nothing deleted). */
   deleteIfHeld(plan: string, executionArn: string): Promise<boolean>;
 }

@@ -10,6 +10,10 @@ export function historyLine(exit: TaskExit): string | undefined {
   switch (exit.task) {
     case 'ValidateInput':
       return `input valid: waves ${shown(exit.state.run?.waves?.join(', '))}`;
+    case 'TakePlanLock': {
+      const from = exit.state.lock?.tookOverFrom;
+      return from === undefined ? undefined : `plan taken over from ${shown(from.execution)}, ${'endedAs' in from ? `which ended ${shown(from.endedAs)}` : 'whose lock lapsed'}`;
+    }
     case 'Preflight': {
       const preflight = exit.state.preflight;
       return `preflight passed: ${shown(preflight?.serverCount)} servers, ${preflight?.warnings?.length ?? 0} warning(s)`;

@@ -66,6 +66,13 @@ export class LiveNarrator {
         const waves = run.waves ?? [];
         return [line(`${done} Input and plan ${bold(run.plan ?? '?')} valid: ${waves.length} wave(s): ${waves.join(' → ')}`)];
       }
+      case 'TakePlanLock': {
+        // Only a takeover is news: a run of the plan ended without giving it back.
+        const from = exit.state.lock?.tookOverFrom;
+        if (from === undefined) return [];
+        const how = 'endedAs' in from ? `which ended ${from.endedAs ?? '?'} without giving it back` : 'whose lock lapsed';
+        return [line(yellow(`⚠ Plan taken over from ${from.execution ?? '?'} (${from.mode ?? '?'}), ${how}`))];
+      }
       case 'Preflight': {
         const preflight = exit.state.preflight ?? {};
         return [

@@ -4,6 +4,7 @@
 import type { FailbackState } from '#shared/failback/state.ts';
 import type { SourceNetworksState } from '#shared/network/state.ts';
 import type { RunState } from '#shared/recovery/state.ts';
+import type { AcquiredLock } from '#shared/lock/plan-lock.ts';
 
 /**
  * A state as an execution's event log or history shows it: the schemas' fields, any of which may
@@ -34,6 +35,8 @@ export interface ReadinessReported {
 /** The state each narrated Task leaves, by state name: the part its ResultPath writes, and what the narration reads besides. */
 export interface TaskOutputs {
   ValidateInput: Pick<RunState, 'run'>;
+  /** Both workflows: the plan's lock this run took, and whose it took over. */
+  TakePlanLock: { lock: AcquiredLock };
   Preflight: Pick<RunState, 'preflight'>;
   RecoverSourceNetworks: { networks: SourceNetworksState };
   CheckSourceNetworks: { networks: SourceNetworksState };
@@ -65,6 +68,7 @@ export type TaskExit = { [Task in TaskName]: { task: Task; state: Seen<TaskOutpu
  */
 export const TASK_RESULT_PATHS: Readonly<Record<TaskName, string>> = {
   ValidateInput: '$',
+  TakePlanLock: '$.lock',
   Preflight: '$.preflight',
   RecoverSourceNetworks: '$.networks',
   CheckSourceNetworks: '$.networks',

@@ -141,6 +141,8 @@ export const RunState = z.object({
    * out, so its own steps could not clean up; this is what the report says it ended as.
    */
   stopped: z.optional(z.enum(['ABORTED', 'TIMED_OUT'])),
+  /** The stopped execution's ARN: the holder of the plan lock the stopped-run workflow gives back. */
+  stoppedExecutionArn: z.optional(z.string()),
   cleanup: z.optional(Cleanup),
   cleanupFailure: z.optional(Failure),
 });

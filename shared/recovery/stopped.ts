@@ -52,6 +52,7 @@ export function stoppedRunState(event: StoppedExecutionEvent, input: ExecutionIn
   return {
     run,
     stopped: detail.status,
+    stoppedExecutionArn: detail.executionArn,
     failure: {
       Error: detail.status === 'ABORTED' ? 'ExecutionAborted' : 'ExecutionTimedOut',
       Cause: `execution ${detail.name} ${how}; ${run.isDrill && !run.skipCleanup ? 'its drill instances were cleaned up after it' : 'its instances are kept'}`,

@@ -10,6 +10,7 @@ import aslValidator from 'asl-validator';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
+import { lockTableDefinition } from '#shared/lock/keys.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
 import { OUTPUT, PACKAGE_TIMEOUT_MS, packagedOutputs, packagedResources, readZip, root, unzip, type Resource } from './packaged.ts';
 
@@ -341,13 +342,12 @@ describe('the lock table', () => {
   it('is on demand, keyed by the string pk, expires items by expiresAt, and its stage-specific name is an output', () => {
     const [[id, table], ...others] = ofType('AWS::DynamoDB::Table');
     expect(others).toEqual([]);
+    // The local runner creates the same table (lockTableDefinition), without TTL (dynalite has none).
     expect(table.Properties).toEqual({
-      TableName: 'drs-orchestrator-ci-locks',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      ...lockTableDefinition('drs-orchestrator-ci-locks'),
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
+    expect(table.Properties.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
     expect(outputs.LockTableName.Value).toEqual({ Ref: id });
   });
 });

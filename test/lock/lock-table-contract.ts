@@ -54,6 +54,16 @@ export function describeLockTableContract(name: string, makeTable: () => Promise
       expect(await table.putIfFree(atExpiry)).toEqual({ written: false });
     });
 
+    it('replaces a lock only while the holder it names still holds it (a takeover of an ended run)', async () => {
+      await table.putIfFree(first);
+      const third = lockOf('payments-drill-20260301T030000-ffff', '2026-03-01T03:00:00.000Z');
+
+      expect(await table.replaceIfHeldBy(second, first.executionArn)).toBe(true);
+      expect(await table.get('payments')).toEqual(second);
+      expect(await table.replaceIfHeldBy(third, first.executionArn)).toBe(false);
+      expect(await table.get('payments')).toEqual(second);
+    });
+
     it('keeps the locks of different plans apart', async () => {
       await table.putIfFree(first);
       const otherPlan = lockOf('orders-drill-20260301T020001-eeee', '2026-03-01T02:00:01.000Z', { plan: 'orders' });

@@ -7,6 +7,7 @@ import { TAG } from '#shared/drs/run-ref.ts';
 import { clockOnlyDrs } from './helpers.ts';
 
 const EXECUTION = 'payments-drill-20260301T020000-ab12';
+const EXECUTION_ARN = `arn:aws:states:eu-west-1:111122223333:execution:drs-orchestrator-local-recovery:${EXECUTION}`;
 
 function launchJob(servers: DrsJob['participatingServers']): DrsJob {
   return { jobID: 'drsjob-1', type: 'LAUNCH', status: 'STARTED', participatingServers: servers, tags: { [TAG.execution]: EXECUTION, [TAG.wave]: 'databases' } };
@@ -21,7 +22,7 @@ function watchedRun() {
     recoveryInstances: [],
   };
   drs.state = () => view;
-  const run: RunInfo = { executionName: EXECUTION, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0 };
+  const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0 };
   const lines: string[] = [];
   const progress = new RunProgress({ write: (line) => lines.push(line), color: false, pollMs: 60_000 });
   const exited = (name: string, output: unknown) =>
@@ -72,7 +73,7 @@ describe('RunProgress', () => {
 
   it('shows a failed step with the message of the Lambda error, not its JSON', () => {
     const { lines, progress, drs } = watchedRun();
-    const run: RunInfo = { executionName: EXECUTION, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0 };
+    const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0 };
     const cause = JSON.stringify({ errorType: 'WaveTimedOutError', errorMessage: 'wave "web" timed out after 90 minutes', trace: [] });
 
     progress.onEvent({ type: 'StateFailed', timestamp: 0, state: { name: 'CheckLaunch', type: 'Task', input: {} }, Error: 'WaveTimedOutError', Cause: cause } as ExecutionLogEvent, run);

@@ -48,6 +48,19 @@ describe('runLocal on a fixture workflow', () => {
     expect(drs.stopped).toBe(false); // a service passed in is left running
   });
 
+  it('gives the execution its ARN at the local Step Functions service as $$.Execution.Id, and the handlers SFN_ENDPOINT', async () => {
+    const result = await countdown({ count: 1, pollSeconds: 60 }, { drs: clockOnlyDrs(0), executionName: 'countdown-arn' });
+
+    // The fixture is named after its file; the account is the one the handlers' credentials belong to.
+    const executionArn = 'arn:aws:states:eu-west-1:111122223333:execution:countdown:countdown-arn';
+    expect(result).toMatchObject({ status: 'SUCCEEDED', executionArn });
+    expect(result.output).toMatchObject({
+      executionId: executionArn,
+      stateMachineId: 'arn:aws:states:eu-west-1:111122223333:stateMachine:countdown',
+      sfnEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
+  });
+
   it('scales SecondsPath waits by the speed: an hour of polling takes a fraction of a second at 36000x', async () => {
     const result = await countdown({ count: 3, pollSeconds: 1200 }, { drs: clockOnlyDrs(36_000) });
 

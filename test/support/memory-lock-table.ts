@@ -22,6 +22,11 @@ export function memoryLockTable(): MemoryLockTable {
       const held = locks.get(plan);
       return held === undefined ? undefined : { ...held };
     },
+    async replaceIfHeldBy(lock, heldBy) {
+      if (locks.get(lock.plan)?.executionArn !== heldBy) return false;
+      locks.set(lock.plan, { ...lock });
+      return true;
+    },
     async deleteIfHeld(plan, executionArn) {
       if (locks.get(plan)?.executionArn !== executionArn) return false;
       locks.delete(plan);

@@ -1,0 +1,127 @@
+// The HTTP front of the local Step Functions service: Step Functions' JSON 1.0 protocol as the SDKs
+// and the CLI speak it (POST /, `X-Amz-Target: AWSStepFunctions.<Operation>`, `Content-Type:
+// application/x-amz-json-1.0`, a JSON object body), SigV4 checked against the shared identity
+// store before anything else (the credentials choose the account, the signature's scope the
+// Region), JSON answers with `x-amzn-RequestId`. Node's `http` module, as the other stand-ins use.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { readBody } from '#local/http/read-body.ts';
+import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
+import { authenticationError, requestTooLarge, serializationException, SfnError, unknownOperation } from './errors.ts';
+import type { LocalExecutions } from './executions.ts';
+import { operationHandlers, type Caller, type JsonObject } from './operations.ts';
+
+/** Step Functions' largest requests carry an execution input of 256 KiB; a megabyte bounds every one. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_LOGGED_CALLS = 10_000;
+const JSON_1_0 = 'application/x-amz-json-1.0';
+const TARGET_PREFIX = 'AWSStepFunctions.';
+/** The signing name of Step Functions (its endpoint prefix): what a request's credential scope must name. */
+const SIGNING_NAME = 'states';
+
+export interface StepFunctionsCall {
+  /** `DescribeExecution`, from the X-Amz-Target header. */
+  operation: string;
+  /** The caller's account and the Region of its signature, once authenticated. */
+  account?: string;
+  region?: string;
+  status: number;
+  /** `ExecutionDoesNotExist`, `UnrecognizedClientException`, … */
+  errorCode?: string;
+  at: string;
+}
+
+/** The request body as a JSON object; an empty body is an empty request, as the SDKs send `{}`. */
+function requestOf(body: Buffer): JsonObject {
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw serializationException('the request body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw serializationException('the request body is not a JSON object');
+  return parsed as JsonObject;
+}
+
+export class LocalStepFunctionsHttpServer {
+  readonly server: Server;
+  private calls: StepFunctionsCall[] = [];
+
+  constructor(
+    private readonly identity: IdentityStore,
+    private readonly executions: LocalExecutions,
+  ) {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        // Last line of defence: a bug answers 500 InternalFailure instead of taking the service down.
+        if (!response.headersSent) this.send(response, randomUUID(), 500, { __type: 'com.amazon.coral.service#InternalFailure', message: String((error as Error)?.message ?? error) });
+        else response.destroy();
+      });
+    });
+    this.server.requestTimeout = 30_000;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    });
+  }
+
+  private record(call: Omit<StepFunctionsCall, 'at'>): void {
+    this.calls.push({ ...call, at: this.identity.now().toISOString() });
+    if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
+  }
+
+  private send(response: ServerResponse, requestId: string, status: number, document: JsonObject): void {
+    const text = JSON.stringify(document);
+    response.writeHead(status, {
+      'content-type': JSON_1_0,
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-requestid': requestId,
+      // The service's own clock: the SDKs correct their clock skew from this header.
+      date: this.identity.now().toUTCString(),
+    });
+    response.end(text);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const body = await readBody(request, MAX_BODY_BYTES);
+    const target = request.headers['x-amz-target'];
+    const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
+    const fail = (error: SfnError, caller?: Caller) => {
+      this.record({ operation, ...caller, status: error.statusCode, errorCode: error.code });
+      this.send(response, requestId, error.statusCode, { __type: error.type, message: error.message });
+    };
+    if (body.tooLarge) return fail(requestTooLarge(MAX_BODY_BYTES));
+
+    // As on AWS, credentials are checked before anything else: they choose the account and Region.
+    const auth = this.identity.authenticate(signedRequestOf(request, body.bytes), { service: SIGNING_NAME });
+    if (!auth.ok) return fail(authenticationError(auth.code, auth.message));
+    const caller: Caller = { account: auth.caller.account, region: auth.region };
+
+    const handler = Object.hasOwn(operationHandlers, operation) ? operationHandlers[operation] : undefined;
+    if (handler === undefined) return fail(unknownOperation(typeof target === 'string' ? target : ''), caller);
+    let result: JsonObject;
+    try {
+      result = handler(this.executions, requestOf(body.bytes), caller);
+    } catch (error) {
+      if (error instanceof SfnError) return fail(error, caller);
+      throw error;
+    }
+    this.record({ operation, ...caller, status: 200 });
+    this.send(response, requestId, 200, result);
+  }
+
+  /** The calls answered so far (the latest 10,000), oldest first. */
+  recordedCalls(): StepFunctionsCall[] {
+    return structuredClone(this.calls);
+  }
+
+  listen(port: number): Promise<number> {
+    return listenOnLoopback(this.server, port);
+  }
+
+  close(): Promise<void> {
+    return closeServer(this.server);
+  }
+}
