@@ -136,11 +136,11 @@ async function terminateInScope(scope: SweepScope, ids: readonly string[], now: 
     const started = await startWithinQuotas(loop, ids.filter((id) => !beingTerminated.has(id)), active);
     return { terminated: new Set([...ids.filter((id) => beingTerminated.has(id)), ...started.startedIDs]), failed: new Set(started.deferred) };
   } catch (error) {
-    return { terminated: new Set(), failed: new Set(ids), problem: `${scope.label}: TerminateRecoveryInstances failed: ${describe(error)}` };
+    return { terminated: new Set(), failed: new Set(ids), problem: `${scope.label}: TerminateRecoveryInstances failed: ${errorText(error)}` };
   }
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
@@ -155,7 +155,7 @@ export async function sweepOrphans(scopes: readonly SweepScope[], executions: Ex
   const read = await Promise.all(
     scopes.map((scope) =>
       readScope(scope).catch((error: unknown) => {
-        problems.push(`${scope.label}: could not list its drill instances: ${describe(error)}`);
+        problems.push(`${scope.label}: could not list its drill instances: ${errorText(error)}`);
         return [];
       }),
     ),
