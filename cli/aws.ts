@@ -1,6 +1,6 @@
-// `npm run aws -- start|failback|follow`: start a run of the deployed workflows on AWS and follow
-// it wave by wave (StartExecution, then DescribeExecution and GetExecutionHistory), with your AWS
-// profile.
+// `npm run aws -- start|failback|follow|sweep`: start a run of the deployed workflows on AWS and
+// follow it wave by wave (StartExecution, then DescribeExecution and GetExecutionHistory), or run
+// the deployed orphan sweeper now, with your AWS profile.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,12 +12,15 @@ import {
   StartExecutionCommand,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import * as z from 'zod/mini';
 import { historyLine } from '#shared/narrator/history.ts';
 import { seen, taskExit } from '#shared/narrator/task-exit.ts';
 import { MODES } from '#shared/plan/common.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import { parseExecutionInput } from '#shared/recovery/run.ts';
+import { SweepAnswer, sweepSummary } from '#shared/sweep/summary.ts';
 
 const SERVICE = 'drs-orchestrator';
 const POLL_MS = 10_000;
@@ -223,6 +226,44 @@ withAws(
 withAws(program.command('follow').description('follow a run until it ends').argument('<executionArn>')).action(async (executionArn: string, options) => {
   const sfn = client({ profile: options.profile, region: options.region ?? regionOfArn(executionArn) });
   process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+});
+
+/** What Lambda answers for a function that threw: its error's name and message. */
+const FunctionFailure = z.object({ errorType: z.optional(z.string()), errorMessage: z.optional(z.string()) });
+
+/**
+ * Invokes the deployed sweep function and prints its answer; the exit code is 1 when it failed or
+ * left orphans it should have terminated. The deployed function, not this process, because only
+ * its role reaches the stage's other accounts (their roles trust the stage's function roles), and
+ * it sweeps with the stage's deployed settings, publishing its event and metric as the schedule does.
+ */
+export async function sweepOnAws(lambda: LambdaClient, functionName: string, dryRun: boolean, print: (line: string) => void = console.log): Promise<number> {
+  const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify({ dryRun })) }));
+  const answer: unknown = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null');
+  if (response.FunctionError !== undefined) {
+    const failure = z.safeParse(FunctionFailure, answer);
+    print(`${functionName} failed: ${failure.success ? `${failure.data.errorType ?? 'Error'}: ${failure.data.errorMessage ?? ''}` : JSON.stringify(answer)}`);
+    return 1;
+  }
+  const parsed = z.safeParse(SweepAnswer, answer);
+  if (!parsed.success) {
+    print(`${functionName} answered something that is not a sweep's result: ${JSON.stringify(answer).slice(0, 500)}`);
+    return 1;
+  }
+  for (const line of sweepSummary(parsed.data)) print(line);
+  return parsed.data.failed > 0 ? 1 : 0;
+}
+
+withAws(
+  program
+    .command('sweep')
+    .description("run the deployed orphan sweeper now: terminate drill instances no run will terminate, list other old ones (the stage's sweep settings)")
+    .option('--stage <stage>', 'the stage whose sweep function to invoke', 'dev')
+    .option('--function-name <name>', `the sweep function (default: ${SERVICE}-<stage>-sweep)`)
+    .option('--dry-run', 'terminate nothing; print what would be terminated'),
+).action(async (options) => {
+  const lambda = new LambdaClient({ profile: options.profile, region: options.region });
+  process.exitCode = await sweepOnAws(lambda, options.functionName ?? `${SERVICE}-${options.stage}-sweep`, options.dryRun === true);
 });
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

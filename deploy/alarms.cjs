@@ -3,6 +3,7 @@
 // (AWS/States ExecutionsFailed, ExecutionsTimedOut, ExecutionsAborted), so one alarm per state
 // machine adds the three up. An aborted drill may leave drill instances running; a timed-out or
 // aborted failback may leave servers half failed back: both need a person as much as a failure.
+// And the orphan sweeper's finding: drill instances nobody is going to terminate.
 // serverless.yml loads it as an extra resources document: `resources: [..., ${file(deploy/alarms.cjs):Resources}]`.
 'use strict';
 
@@ -43,9 +44,35 @@ function executionsEndedBadlyAlarm(stateMachineId, runs) {
   };
 }
 
+/**
+ * The orphan sweeper found drill instances no run will terminate (or old ones the orchestrator did
+ * not launch): they cost money until someone terminates them. The sweep publishes OrphansFound
+ * once per run (Powertools' `service` dimension), so any point above 0 is one sweep's finding; no
+ * point between sweeps is not a problem.
+ */
+const orphansFoundAlarm = {
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    AlarmDescription: {
+      'Fn::Sub': 'The orphan sweeper of ${AWS::StackName} found drill instances no run will terminate; they cost money until terminated. See the sweep function\'s log (or npm run aws -- sweep --dry-run).',
+    },
+    Namespace: 'DrsOrchestrator',
+    MetricName: 'OrphansFound',
+    Dimensions: [{ Name: 'service', Value: 'drs-orchestrator' }],
+    Statistic: 'Maximum',
+    Period: FIVE_MINUTES,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    AlarmActions: [{ Ref: 'OperatorAlertsTopic' }],
+  },
+};
+
 const Resources = {
   RecoveryExecutionsFailedAlarm: executionsEndedBadlyAlarm('RecoveryStateMachine', 'recovery or drill'),
   FailbackExecutionsFailedAlarm: executionsEndedBadlyAlarm('FailbackStateMachine', 'failback'),
+  OrphansFoundAlarm: orphansFoundAlarm,
 };
 
 module.exports = { Resources, ENDED_BADLY };

@@ -86,12 +86,19 @@ function startRecoveryEc2(region) {
   ];
 }
 
-/** TerminateRecoveryInstances' EC2 dependent actions (SAR): DRS terminates the instances it launched and deletes their volumes. */
+/**
+ * TerminateRecoveryInstances' EC2 dependent actions (SAR): DRS terminates the instances it launched
+ * and deletes their volumes, in `region` (or each of several Regions).
+ */
 function terminateEc2(region) {
+  const arns = (type) => {
+    const each = [region].flat().map((one) => ec2Arn(one, type));
+    return each.length === 1 ? each[0] : each;
+  };
   return [
     viaDrs(['ec2:DescribeInstances', 'ec2:DescribeVolumes'], '*'),
-    viaDrs(['ec2:TerminateInstances'], ec2Arn(region, 'instance'), managedByDrs),
-    viaDrs(['ec2:DeleteVolume'], ec2Arn(region, 'volume'), managedByDrs),
+    viaDrs(['ec2:TerminateInstances'], arns('instance'), managedByDrs),
+    viaDrs(['ec2:DeleteVolume'], arns('volume'), managedByDrs),
   ];
 }
 
@@ -211,6 +218,13 @@ const launchActionsPolicy = ({ manifest }) => (manifest.config.launch.launchActi
 
 const TRIGGER_DEAD_LETTER_QUEUE = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
 
+/** The Regions the home account recovers in: its entry's `regions` in the stage's accounts, else the deployment's. */
+const homeRegions = (manifest) => manifest.config.accounts.find((account) => account.home === true)?.regions ?? [HOME];
+
+/** The stage's three state machines by name (serverless.yml names them after the recovery one). */
+const stateMachineNames = (stateMachineName) => ({ recovery: stateMachineName, failback: `${stateMachineName}-failback`, stoppedRun: `${stateMachineName}-stopped-run` });
+const statesArn = (kind, name) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:${kind}:${name}`);
+
 /** The plan lock table (serverless.yml, LockTable): its items only, no other table. */
 const lockTable = (...actions) => allow(actions.map((action) => `dynamodb:${action}`), { 'Fn::GetAtt': ['LockTable', 'Arn'] });
 /** A lock step: no plan files, no events, no DRS, the table's name as LOCK_TABLE. */
@@ -278,6 +292,43 @@ const FUNCTIONS = {
       destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
       environment: { STATE_MACHINE_ARN: stateMachineArn, TRIGGERS_FILE: manifest.compiled.configFile },
     }),
+  },
+
+  // Not a step either: its schedule (deploy/serverless.cjs) and people (npm run aws -- sweep) invoke it.
+  sweep: {
+    timeout: 300,
+    files: () => [],
+    progressEvents: true,
+    stageAccounts: true,
+    statements: ({ manifest, stateMachineName }) => {
+      const names = stateMachineNames(stateMachineName);
+      const regions = homeRegions(manifest);
+      return [
+        read('DescribeRecoveryInstances', 'DescribeSourceServers', 'DescribeJobs'),
+        allow(['drs:TerminateRecoveryInstances'], regions.map((region) => drsArnIn(region, 'recovery-instance'))),
+        ...terminateEc2(regions),
+        // Whether the run that launched a drill instance still runs, in any of the three workflows.
+        allow(['states:DescribeExecution'], Object.values(names).map((name) => statesArn('execution', `${name}:*`))),
+        // The stopped-run workflow's executions are named by Step Functions: listed, then read for what they clean up after.
+        allow(['states:ListExecutions'], statesArn('stateMachine', names.stoppedRun)),
+        // Lambda's on-failure destination: a scheduled sweep that could not reach an account.
+        allow(['sqs:SendMessage'], TRIGGER_DEAD_LETTER_QUEUE),
+      ];
+    },
+    lambda: ({ manifest, stateMachineName }) => {
+      const names = stateMachineNames(stateMachineName);
+      return {
+        description: 'Terminates drill instances no run will terminate; lists other old drill instances',
+        // A sweep that failed after Lambda's retries lands with the undelivered triggers, whose alarm pages the operators.
+        destinations: { onFailure: { type: 'sqs', arn: TRIGGER_DEAD_LETTER_QUEUE } },
+        environment: {
+          SWEEP_SETTINGS: JSON.stringify(manifest.config.sweep),
+          RECOVERY_STATE_MACHINE_ARN: statesArn('stateMachine', names.recovery),
+          FAILBACK_STATE_MACHINE_ARN: statesArn('stateMachine', names.failback),
+          STOPPED_RUN_STATE_MACHINE_ARN: statesArn('stateMachine', names.stoppedRun),
+        },
+      };
+    },
   },
 
   validateInput: step(() => []),

@@ -1,4 +1,4 @@
-// Functions, per-function IAM roles, drill schedules and alarm rules for serverless.yml, generated
+// Functions, per-function IAM roles, drill and sweep schedules and alarm rules for serverless.yml, generated
 // from the manifest `tsx deploy/prepare.ts --stage <stage>` writes after checking the stage
 // configuration and the plan files. serverless.yml loads it: ${file(deploy/serverless.cjs):functions}.
 // Each function's own settings (IAM statements, timeout, what it ships) are in deploy/functions.cjs.
@@ -158,6 +158,58 @@ function scheduleResources(stage, manifest) {
   return resources;
 }
 
+/**
+ * The orphan sweeper's schedule (the stage's `sweep.schedule`): it invokes the sweep function with
+ * the scheduled time, which instance ages are counted to.
+ */
+function sweepResources(stage, manifest) {
+  if (!manifest.functions.includes('sweep')) return {};
+  const sweepFunction = { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] };
+  const deadLetterQueue = { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] };
+  return {
+    OrphanSweepSchedule: {
+      Type: 'AWS::Scheduler::Schedule',
+      Properties: {
+        Name: `${service}-${stage}-orphan-sweep`.slice(0, 64),
+        Description: 'The orphan sweeper: terminates drill instances no run will terminate',
+        ScheduleExpression: manifest.config.sweep.schedule,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: sweepFunction,
+          RoleArn: { 'Fn::GetAtt': ['OrphanSweepSchedulerRole', 'Arn'] },
+          Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+          // A late sweep is as good as a punctual one; the next one comes anyway.
+          RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 },
+          DeadLetterConfig: { Arn: deadLetterQueue },
+        },
+      },
+    },
+    OrphanSweepSchedulerRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'scheduler.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            },
+          ],
+        },
+        Policies: [
+          {
+            PolicyName: 'invoke-sweep',
+            PolicyDocument: { Version: '2012-10-17', Statement: [allow(['lambda:InvokeFunction'], sweepFunction), allow(['sqs:SendMessage'], deadLetterQueue)] },
+          },
+        ],
+      },
+    },
+  };
+}
+
 /** The EventBridge pattern of the alarms that start plans: transitions into ALARM only. */
 function alarmEventPattern(alarmNames) {
   return {
@@ -232,7 +284,7 @@ module.exports = async ({ resolveVariable }) => {
   const roles = Object.fromEntries(manifest.functions.map((key) => [`${pascal(key)}Role`, roleFor(key, context)]));
   return {
     functions: functionsOf(context),
-    resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...alarmResources(manifest) } },
+    resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...sweepResources(stage, manifest), ...alarmResources(manifest) } },
     eventBusName: manifest.config.eventBusName,
     logRetentionDays: manifest.config.logRetentionDays,
     plansDir: manifest.compiled.plansDir,

@@ -41,8 +41,10 @@ const RULES: Array<[string, string[]]> = [
   ['shared/network', ['shared/recovery', 'shared/failback']],
   // The lock knows runs only by plan, execution and start time: nothing of the workflows it guards.
   ['shared/lock', ['shared/drs', 'shared/engine', 'shared/accounts', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/trigger', 'shared/events']],
+  // The sweeper knows runs only by their jobs' tags and Step Functions' answer: no workflow's internals.
+  ['shared/sweep', ['shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/trigger', 'shared/events', 'shared/accounts']],
   // The domain takes its ports as parameters: only handlers reach the composition root.
-  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/lock'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
+  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/lock', 'shared/sweep'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
   ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
   // DRS reaches CloudFormation through an interface of its own (network-stacks.ts); the runner connects them.

@@ -15,10 +15,14 @@ import { loadPlanByName, readPlanFile } from '#shared/plan/load.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { staticBudgetWarnings } from '#shared/plan/settings.ts';
+import type { SweepSettings } from '#shared/sweep/settings.ts';
+import { sweepSummary } from '#shared/sweep/summary.ts';
+import { readStageConfig } from '#shared/trigger/config.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
-import { localRunForEvent } from './trigger-event.ts';
+import { DEFAULT_LOCAL_TRIGGERS_FILE, localRunForEvent } from './trigger-event.ts';
+import { sweepLocal } from './sweep.ts';
 import { RunProgress, useColor } from './progress.ts';
 import { accountsOfRun, DEFAULT_SPEED, runLocal } from './run-local.ts';
 import { readReportSummary, renderSummary, renderTable } from './summary.ts';
@@ -38,7 +42,10 @@ export interface RunCommandOptions {
   /** Required unless `event` is given. */
   mode?: 'drill' | 'recovery' | 'failback';
   /** After a successful recovery, fail it back on the same local DRS service. */
-  then?: 'failback';
+  /** After the run, on the same local services: fail the recovery back, or run the orphan sweeper. */
+  then?: 'failback' | 'sweep';
+  /** With `then: 'sweep'`: the sweep terminates nothing. */
+  dryRun?: boolean;
   /** Failback only: report readiness, change nothing. */
   check?: boolean;
   /** A schedule payload or alarm event: plan, mode and input come from the trigger's mapping. */
@@ -170,7 +177,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   await loadPlanByName(dirname(planFile), plan.name);
   const input = fromEvent?.input ?? (await executionInputFor(options, plan));
   checkInput(input, plan);
-  if (options.then !== undefined && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
+  if (options.then === 'failback' && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
+  if (options.dryRun && options.then !== 'sweep') throw new UsageError('--dry-run is the sweep\'s: use it with --then sweep');
+  // The stage's sweep settings, as the deployed sweep function gets them (and --event maps with them).
+  const sweepSettings = options.then === 'sweep' ? (await readStageConfig(resolve(process.env.TRIGGERS_FILE ?? DEFAULT_LOCAL_TRIGGERS_FILE))).sweep : undefined;
   if (options.check && options.mode !== 'failback' && options.then !== 'failback') throw new UsageError('--check is a failback readiness check: use it with --mode failback or --then failback');
 
   const buildStarted = Date.now();
@@ -186,12 +196,30 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   try {
     const first = await executeOne(input, plan, planFile, drs, options, fromEvent?.executionName);
-    if (first.status !== 'SUCCEEDED' || options.then !== 'failback') return first.status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed;
+    const exitOf = (status: string) => (status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed);
+    // Whatever the run's outcome: what a failed clean-up left is what the sweeper is for.
+    if (sweepSettings !== undefined) return Math.max(exitOf(first.status), await sweepAfter(drs, options, sweepSettings));
+    if (first.status !== 'SUCCEEDED' || options.then !== 'failback') return exitOf(first.status);
     process.stdout.write(`\n${paint.bold('Then failback')} of the recovery ${first.executionName}, on the same local DRS state\n`);
     const second = await executeOne(failbackInputAfter(options, plan, first.executionName), plan, planFile, drs, options, undefined);
     return second.status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed;
   } finally {
     await drs.stop();
+  }
+}
+
+/** `--then sweep`: the built sweep handler on the run's services; exit 1 when it failed or an orphan it should have terminated is left. */
+async function sweepAfter(drs: LocalDrs, options: RunCommandOptions, settings: SweepSettings): Promise<number> {
+  const { stepFunctions } = drs;
+  if (stepFunctions === undefined) throw new Error('the local DRS service was started without its Step Functions service: the sweep has no executions to ask');
+  process.stdout.write(`\n${paint.bold('Then the orphan sweeper')} on the same local services (olderThanHours ${settings.olderThanHours}, terminateUnknown ${settings.terminateUnknown})\n`);
+  try {
+    const { result, logPath } = await sweepLocal({ drs: { ...drs, stepFunctions }, reportsDir: options.reportDir, dryRun: options.dryRun, settings, verbose: options.verbose });
+    process.stdout.write(`${sweepSummary(result).join('\n')}\n${logPath === undefined ? '' : paint.dim(`Sweep log: ${logPath}\n`)}`);
+    return result.failed > 0 ? EXIT.failed : EXIT.succeeded;
+  } catch (error) {
+    printError(`the sweep failed: ${lambdaErrorMessage(error instanceof Error ? error.message : String(error))}`);
+    return EXIT.failed;
   }
 }
 
@@ -365,7 +393,10 @@ export function buildProgram(): Command {
         'failback',
       ]),
     )
-    .addOption(new Option('--then <mode>', 'after a successful --mode recovery, fail it back on the same local DRS state').choices(['failback']))
+    .addOption(
+      new Option('--then <what>', 'failback: after a successful --mode recovery, fail it back on the same local DRS state; sweep: after the run, run the orphan sweeper on it').choices(['failback', 'sweep']),
+    )
+    .option('--dry-run', 'with --then sweep: the sweep terminates nothing and says what it would')
     .option('--check', 'failback only: report which recovery instances are ready to fail back, change nothing')
     .option('--event <file>', 'a drill schedule payload or CloudWatch alarm event (JSON): run what the trigger maps it to (deploy/stages/dev.yaml, or TRIGGERS_FILE)')
     .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')

@@ -331,6 +331,16 @@ async function deployLockTable(dynamodb: LocalDynamoDbEndpoint, drs: LocalDrs): 
   }
 }
 
+/**
+ * The recovery, failback and stopped-run state machines of runs on `drs`, as the runner registers
+ * their executions (stage `local`): what the orphan sweeper asks about.
+ */
+export function localStateMachineArns(drs: LocalDrs): { recovery: string; failback: string; stoppedRun: string } {
+  const account = handlerAccountOf(drs, drs.identity ?? new IdentityStore());
+  const arnOf = (path: string) => stateMachineArnOf(drs.region, account, stateMachineNameFor(path));
+  return { recovery: arnOf(DEFAULT_STATE_MACHINE), failback: arnOf(FAILBACK_STATE_MACHINE), stoppedRun: arnOf(STOPPED_RUN_STATE_MACHINE) };
+}
+
 /** The account the handlers' credentials belong to: where the run's executions are, as a deployment's are in its account. */
 function handlerAccountOf(drs: LocalDrs, identity: IdentityStore): string {
   const { accessKeyId } = handlerCredentialsOf(drs);
@@ -523,12 +533,14 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
   return { error: 'Error', cause: String(failure) };
 }
 
-interface HandlerSettings {
+export interface HandlerSettings {
   drs: LocalDrs;
   sts: LocalStsEndpoint;
   stepFunctions: LocalStepFunctionsEndpoint;
-  dynamodb: LocalDynamoDbEndpoint;
-  cloudFormation: LocalCloudFormationEndpoint;
+  /** The plan lock's; none for a handler that takes no lock (the sweep). */
+  dynamodb?: LocalDynamoDbEndpoint;
+  /** Where DRS deployed the drill's networks; none for a handler that removes none (the sweep). */
+  cloudFormation?: LocalCloudFormationEndpoint;
   /** ACCOUNTS as JSON; undefined: a single-account run. */
   accounts: string | undefined;
   plansDir: string;
@@ -541,7 +553,7 @@ interface HandlerSettings {
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
  * them at this run's local DRS, STS and Step Functions services, accounts, plans and report folder.
  */
-function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFormation, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+export function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFormation, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
   const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
@@ -552,10 +564,10 @@ function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFormation,
     // The trigger's Step Functions calls go to the local service that holds this run's executions.
     SFN_ENDPOINT: stepFunctions.endpoint,
     // The plan lock table, in the local DynamoDB service.
-    DYNAMODB_ENDPOINT: dynamodb.endpoint,
-    LOCK_TABLE: LOCAL_LOCK_TABLE,
+    DYNAMODB_ENDPOINT: dynamodb?.endpoint,
+    LOCK_TABLE: dynamodb === undefined ? undefined : LOCAL_LOCK_TABLE,
     // A drill's network stacks are removed through the local CloudFormation service, where DRS deployed them.
-    CLOUDFORMATION_ENDPOINT: cloudFormation.endpoint,
+    CLOUDFORMATION_ENDPOINT: cloudFormation?.endpoint,
     // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
     ACCOUNTS: accounts,
     PLANS_DIR: plansDir,

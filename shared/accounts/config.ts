@@ -117,3 +117,17 @@ export function stagingAccountIDsOf(accounts: AccountsConfig, account: StageAcco
   return account?.stagingAccounts?.map((staging) => accounts.find((candidate) => candidate.alias === staging)?.accountId ?? staging);
 }
 
+
+/**
+ * Every account and Region runs of this deployment may recover in: the home account (in the
+ * Regions its entry lists, else the deployment's) and each account with a role, in each of its
+ * Regions. What the orphan sweeper looks through.
+ */
+export function recoveryScopes(accounts: AccountsConfig, homeRegion: string): Scope[] {
+  const home = accounts.find((account) => account.home === true);
+  const others = accounts.filter((account) => account.home !== true && isTargetAccount(account));
+  return [
+    ...(home?.regions ?? [homeRegion]).map((region) => ({ account: homeAlias(accounts), region })),
+    ...others.flatMap((account) => (account.regions ?? [homeRegion]).map((region) => ({ account: account.alias, region }))),
+  ];
+}

@@ -109,7 +109,7 @@ export function fleetForRun(run: { execution: string; scopes: readonly Scope[] }
 }
 
 /** `account target-b (222233334444) in us-east-1 through role arn:…`: how problems name an account. */
-function labelOf(scope: Scope): string {
+export function labelOf(scope: Scope): string {
   const account = accountOf(accounts, scope);
   const id = account?.accountId === undefined ? '' : ` (${account.accountId})`;
   const role = account?.roleArn === undefined ? '' : ` through role ${account.roleArn}${account.externalId === undefined ? '' : ' with its external ID'}`;

@@ -1,12 +1,14 @@
 // The stage configuration (deploy/stages/<stage>.yaml): which plans a stage deploys, when each is
-// drilled, which CloudWatch alarms start which plan in which mode, and which accounts the runs may
-// reach. One schema for the package check, the resource generator's input and the trigger function.
+// drilled, which CloudWatch alarms start which plan in which mode, when orphaned drill instances
+// are swept, and which accounts the runs may reach. One schema for the package check, the
+// resource generator's input and the trigger function.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import * as z from 'zod/mini';
 import { AccountsConfig } from '#shared/accounts/config.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { MODES } from '#shared/plan/common.ts';
+import { DEFAULT_SWEEP_SETTINGS, SweepSettings } from '#shared/sweep/settings.ts';
 import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
 
 const planName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes'));
@@ -65,6 +67,9 @@ export const StageConfig = z
       }),
       { launchActionsPolicy: false },
     ),
+    sweep: z
+      ._default(SweepSettings, DEFAULT_SWEEP_SETTINGS)
+      .check(z.describe('The orphan sweeper: when it looks for drill instances no run will terminate, and what it may do with those the orchestrator did not launch.')),
     accounts: z
       ._default(AccountsConfig, [])
       .check(

@@ -3,7 +3,8 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { cliExecutionName, describeHistoryEvent, failbackInput, follow, regionOfArn } from '../../cli/aws.ts';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { cliExecutionName, describeHistoryEvent, failbackInput, follow, regionOfArn, sweepOnAws } from '../../cli/aws.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:drs-orchestrator-dev-recovery:payments-drill-cli-x';
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 2, 0, second));
@@ -71,5 +72,54 @@ describe('following a run', () => {
   it('names CLI executions validly and reads the Region from an ARN', () => {
     expect(cliExecutionName('payments', 'recovery', at(0), 'a1b2')).toBe('payments-recovery-cli-20260301T020000-a1b2');
     expect(regionOfArn(ARN)).toBe('eu-west-1');
+  });
+});
+
+describe('sweeping by hand', () => {
+  /** Lambda's Payload as the SDK hands it over: bytes that can also say themselves as text. */
+  const payload = (value: unknown) => {
+    const text = JSON.stringify(value);
+    return Object.assign(new TextEncoder().encode(text), { transformToString: () => text });
+  };
+
+  it("invokes the stage's sweep function with the dry-run flag and prints what it found and would do", async () => {
+    const lambda = mockClient(LambdaClient);
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: payload({
+        dryRun: true,
+        found: 1,
+        terminated: 0,
+        leftRunning: 0,
+        unknownListed: 0,
+        failed: 0,
+        instances: [{ scope: 'account home in eu-west-1', recoveryInstanceID: 'i-0123456789abcdef0', execution: 'payments-drill-1', ageHours: 3, action: 'would terminate', reason: 'execution payments-drill-1 ended without terminating it' }],
+        problems: [],
+      }),
+    });
+    const lines: string[] = [];
+
+    const exitCode = await sweepOnAws(new LambdaClient({ region: 'eu-west-1' }), 'drs-orchestrator-dev-sweep', true, (line) => lines.push(line));
+
+    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('drs-orchestrator-dev-sweep');
+    expect(JSON.parse(new TextDecoder().decode(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array))).toEqual({ dryRun: true });
+    expect(exitCode).toBe(0);
+    expect(lines).toEqual([
+      'Orphan sweep (dry run: nothing terminated): 1 found · 0 terminated · 0 left running · 0 unknown listed · 0 failed',
+      '  would terminate i-0123456789abcdef0  account home in eu-west-1 · 3 h old: execution payments-drill-1 ended without terminating it',
+    ]);
+    lambda.restore();
+  });
+
+  it("prints the function's error and exits 1 when the sweep could not reach an account", async () => {
+    const lambda = mockClient(LambdaClient);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: payload({ errorType: 'SweepIncompleteError', errorMessage: 'could not reach every account' }) });
+    const lines: string[] = [];
+
+    const exitCode = await sweepOnAws(new LambdaClient({ region: 'eu-west-1' }), 'drs-orchestrator-dev-sweep', false, (line) => lines.push(line));
+
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual(['drs-orchestrator-dev-sweep failed: SweepIncompleteError: could not reach every account']);
+    lambda.restore();
   });
 });

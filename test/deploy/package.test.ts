@@ -219,7 +219,7 @@ describe('the state machine alarms and the drills dashboard', () => {
 
 describe('the triggers', () => {
   it("schedules each configured drill with its cron, time zone, retry policy and dead-letter queue", () => {
-    const schedules = ofType('AWS::Scheduler::Schedule');
+    const schedules = ofType('AWS::Scheduler::Schedule').filter(([, schedule]) => schedule.Properties.Target.Arn['Fn::GetAtt'][0] === 'TriggerLambdaFunction');
     expect(schedules).toHaveLength(stage.drills.length);
     const [, schedule] = schedules[0];
     expect(schedule.Properties).toMatchObject({ ScheduleExpression: 'cron(0 2 ? * SUN *)', ScheduleExpressionTimezone: 'Europe/Berlin', State: 'ENABLED' });
@@ -247,10 +247,38 @@ describe('the triggers', () => {
     expect(resources.TriggerLambdaFunction.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('sends events the trigger failed on to the same dead-letter queue', () => {
-    expect(ofType('AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties.DestinationConfig)).toEqual([
-      { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } } },
-    ]);
+  it('sends events the trigger failed on, and failed orphan sweeps, to the same dead-letter queue', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties);
+    expect(configs.map((config) => config.FunctionName.Ref).sort()).toEqual(['SweepLambdaFunction', 'TriggerLambdaFunction']);
+    for (const config of configs) expect(config.DestinationConfig).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } } });
+  });
+});
+
+describe('the orphan sweeper', () => {
+  it("runs on the stage's schedule with the scheduled time, and its settings reach the function", () => {
+    const schedule = resources.OrphanSweepSchedule.Properties;
+    expect(schedule).toMatchObject({ ScheduleExpression: 'rate(12 hours)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': ['SweepLambdaFunction', 'Arn'] } } });
+    expect(JSON.parse(schedule.Target.Input)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });
+    expect(schedule.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] } });
+    const variables = resources.SweepLambdaFunction.Properties.Environment.Variables;
+    expect(JSON.parse(variables.SWEEP_SETTINGS)).toEqual({ schedule: 'rate(12 hours)', olderThanHours: 24, terminateUnknown: false });
+    expect(JSON.parse(variables.ACCOUNTS)).toEqual(stage.accounts);
+  });
+
+  it('may terminate recovery instances in its own account and read, not start, executions of the three workflows', () => {
+    expect(roleActions('SweepRole').filter((action) => /^drs:(Start|Terminate|Tag|Create)/.test(action))).toEqual(['drs:TerminateRecoveryInstances']);
+    expect(roleActions('SweepRole').filter((action) => action.startsWith('states:')).sort()).toEqual(['states:DescribeExecution', 'states:ListExecutions']);
+  });
+
+  it('pages the operators when a sweep finds orphans', () => {
+    expect(resources.OrphansFoundAlarm.Properties).toMatchObject({
+      Namespace: 'DrsOrchestrator',
+      MetricName: 'OrphansFound',
+      Dimensions: [{ Name: 'service', Value: 'drs-orchestrator' }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'OperatorAlertsTopic' }],
+    });
   });
 });
 

@@ -37,7 +37,8 @@ function catalogueFields(detail: z.ZodMiniType): Omit<Documented, 'version'> {
   for (const variant of variants) {
     if (!(variant instanceof z.ZodMiniObject)) throw new Error('a detail is an object, or a union of objects by mode');
     const shape = variant.shape;
-    const workflow = z.safeParse(shape.mode, 'failback').success ? 'failback' : 'recovery';
+    // An event of no run (the sweeper's has no mode) is documented in the first column.
+    const workflow = shape.mode !== undefined && z.safeParse(shape.mode, 'failback').success ? 'failback' : 'recovery';
     fields[workflow] = Object.entries(shape)
       .filter(([name]) => !(name in FailbackRunDetail.shape))
       .map(([name, schema]) => (schema instanceof z.ZodMiniOptional ? `${name}?` : name));

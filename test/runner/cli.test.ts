@@ -165,6 +165,7 @@ describe('run with an invalid request', () => {
     ['drill options on a recovery', ['--mode', 'recovery', '--skip-cleanup'], /skipCleanup and holdMinutes apply to drills only/],
     ['an unknown mode', ['--mode', 'rehearsal'], /--mode <mode>' argument 'rehearsal' is invalid/],
     ['a speed that is not a number', ['--speed', 'fast'], /give a number of simulated seconds per real second/],
+    ['a dry run without the sweep', ['--dry-run'], /--dry-run is the sweep's: use it with --then sweep/],
   ])('exits 2 on %s before any DRS service starts', async (_case, args, message) => {
     const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', ...args);
 

@@ -54,6 +54,8 @@ export function fakeDrs({ servers = [], jobs = [], instances, jobLog = [], launc
       return undefined;
     },
     async listRecoveryInstances(filter) {
+      // As DRS: no filter lists every recovery instance.
+      if (filter.recoveryInstanceIDs === undefined && filter.sourceServerIDs === undefined) return instances ?? [];
       const asked = filter.recoveryInstanceIDs ?? [];
       return instances === undefined ? asked.map((recoveryInstanceID) => ({ recoveryInstanceID })) : instances.filter((instance) => asked.includes(instance.recoveryInstanceID ?? ''));
     },

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { EVENT_SOURCE } from '#shared/events/definition.ts';
 import { CleanUpCompleted } from './clean-up-completed.ts';
+import { OrphansSwept } from './orphans-swept.ts';
 import { RunFailed } from './run-failed.ts';
 import { RunStarted } from './run-started.ts';
 import { RunSucceeded } from './run-succeeded.ts';
@@ -11,8 +12,8 @@ import { WaveCompleted } from './wave-completed.ts';
 import { WaveFailed } from './wave-failed.ts';
 import { WaveStarted } from './wave-started.ts';
 
-/** Every detail-type, in the order a run publishes them. */
-export const PROGRESS_EVENTS = [RunStarted, WaveStarted, WaveCompleted, WaveFailed, CleanUpCompleted, RunSucceeded, RunFailed] as const;
+/** Every detail-type, in the order a run publishes them; then the sweeper's, which belongs to no run. */
+export const PROGRESS_EVENTS = [RunStarted, WaveStarted, WaveCompleted, WaveFailed, CleanUpCompleted, RunSucceeded, RunFailed, OrphansSwept] as const;
 
 type Definition = (typeof PROGRESS_EVENTS)[number];
 
