@@ -92,6 +92,38 @@ function functionsOf(context) {
   );
 }
 
+/**
+ * The role EventBridge Scheduler invokes `functionArn` with, in this account only; it also writes
+ * undeliverable invocations to the trigger's dead-letter queue with it.
+ */
+function schedulerRole(policyName, functionArn) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: policyName,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [allow(['lambda:InvokeFunction'], functionArn), allow(['sqs:SendMessage'], { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] })],
+          },
+        },
+      ],
+    },
+  };
+}
+
 function scheduleResources(stage, manifest) {
   const resources = {};
   manifest.config.drills.forEach((drill) => {
@@ -125,35 +157,7 @@ function scheduleResources(stage, manifest) {
     };
   });
   if (manifest.config.drills.length > 0) {
-    resources.DrillSchedulerRole = {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'scheduler.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            },
-          ],
-        },
-        Policies: [
-          {
-            PolicyName: 'invoke-trigger',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                allow(['lambda:InvokeFunction'], { 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] }),
-                // Scheduler writes undeliverable invocations to the DLQ with this role.
-                allow(['sqs:SendMessage'], { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] }),
-              ],
-            },
-          },
-        ],
-      },
-    };
+    resources.DrillSchedulerRole = schedulerRole('invoke-trigger', { 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
   }
   return resources;
 }
@@ -185,28 +189,7 @@ function sweepResources(stage, manifest) {
         },
       },
     },
-    OrphanSweepSchedulerRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'scheduler.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            },
-          ],
-        },
-        Policies: [
-          {
-            PolicyName: 'invoke-sweep',
-            PolicyDocument: { Version: '2012-10-17', Statement: [allow(['lambda:InvokeFunction'], sweepFunction), allow(['sqs:SendMessage'], deadLetterQueue)] },
-          },
-        ],
-      },
-    },
+    OrphanSweepSchedulerRole: schedulerRole('invoke-sweep', sweepFunction),
   };
 }
 

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { queryParametersOf } from '#local/http/query-parameters.ts';
 import { readBody } from '#local/http/read-body.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { CloudFormationError } from './errors.ts';
@@ -28,16 +29,6 @@ export interface CloudFormationCall {
   status: number;
   errorCode?: string;
   at: string;
-}
-
-/** The request's parameters: the URL query, then a form-encoded body. */
-function parametersOf(request: IncomingMessage, body: Buffer): URLSearchParams {
-  const url = request.url ?? '/';
-  const parameters = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-  if (body.length > 0 && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    for (const [name, value] of new URLSearchParams(body.toString('utf8'))) parameters.append(name, value);
-  }
-  return parameters;
 }
 
 export class LocalCloudFormationHttpServer {
@@ -80,7 +71,7 @@ export class LocalCloudFormationHttpServer {
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
     const at = new Date(this.stacks.clock.nowMs()).toISOString();
-    const parameters = body.tooLarge ? new URLSearchParams() : parametersOf(request, body.bytes);
+    const parameters = body.tooLarge ? new URLSearchParams() : queryParametersOf(request, body.bytes);
     const action = parameters.get('Action') ?? '';
     const stackName = parameters.get('StackName') ?? undefined;
     const record = (call: Pick<CloudFormationCall, 'status' | 'errorCode' | 'account' | 'region'>) => {

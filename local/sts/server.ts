@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { queryParametersOf } from '#local/http/query-parameters.ts';
 import { readBody } from '#local/http/read-body.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { StsError } from './errors.ts';
@@ -25,16 +26,6 @@ export interface StsCall {
   status: number;
   errorCode?: string;
   at: string;
-}
-
-/** The request's parameters: the URL query, then a form-encoded body. */
-function parametersOf(request: IncomingMessage, body: Buffer): URLSearchParams {
-  const url = request.url ?? '/';
-  const parameters = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
-  if (body.length > 0 && (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    for (const [name, value] of new URLSearchParams(body.toString('utf8'))) parameters.append(name, value);
-  }
-  return parameters;
 }
 
 export class LocalStsHttpServer {
@@ -75,7 +66,7 @@ export class LocalStsHttpServer {
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
     const at = this.identity.now().toISOString();
-    const parameters = body.tooLarge ? new URLSearchParams() : parametersOf(request, body.bytes);
+    const parameters = body.tooLarge ? new URLSearchParams() : queryParametersOf(request, body.bytes);
     const action = parameters.get('Action') ?? '';
     const roleArn = action === 'AssumeRole' ? (parameters.get('RoleArn') ?? undefined) : undefined;
     const record = (call: Omit<StsCall, 'action' | 'at' | 'roleArn'>) => {
