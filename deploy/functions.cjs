@@ -378,8 +378,8 @@ const FUNCTIONS = {
     ],
     { timeout: 120 },
   ),
-  // The job logs date each launch (the report's RTO and RPO).
-  writeReport: step(() => [read('DescribeJobs', 'DescribeSourceServers'), jobLogs(), reports('.json', '.md', '.html')], { timeout: 120 }),
+  // The job logs date each launch (RTO, RPO); what a failed or skipped drill clean-up left is counted from DRS.
+  writeReport: step(() => [read('DescribeJobs', 'DescribeSourceServers'), ...describeRecoveryInstances(), jobLogs(), reports('.json', '.md', '.html')], { timeout: 120 }),
   recoverSourceNetworks: step(() => [read('DescribeJobs'), ...sourceNetworkRecovery()]),
   // Networks DRS refused to start for now (quotas) are started again here.
   checkSourceNetworks: step(() => [read('DescribeJobs'), jobLogs(), ...sourceNetworkRecovery()]),

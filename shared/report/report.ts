@@ -4,7 +4,7 @@
 import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { chunk } from '#shared/drs/limits.ts';
 import type { DrsPort, Job, JobLog } from '#shared/drs/port.ts';
-import { activeJobsSince } from '#shared/drs/jobs.ts';
+import { activeJobsSince, recoveryInstanceIDsIn } from '#shared/drs/jobs.ts';
 import { isJobOfRun, TAG } from '#shared/drs/run-ref.ts';
 import { hostnameOf } from '#shared/drs/servers.ts';
 import { failureMessage, listForPeople, type ServerProblem } from '#shared/engine/state.ts';
@@ -13,7 +13,7 @@ import { networksOfRun } from '#shared/network/removal.ts';
 import type { KeptBecause, NetworkStackOutcome } from '#shared/network/state.ts';
 import { sightingOrder } from '#shared/recovery/sightings.ts';
 import { decodeSightings } from '#shared/recovery/sightings-codec.ts';
-import type { CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
+import type { Cleanup, CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
 /** 1: outcome, waves, servers, clean-up. 2: adds phases, RTO and RPO (server, wave, plan), failures. */
@@ -251,6 +251,14 @@ function judgedFailures(state: RunState): Map<string, readonly ServerProblem[]> 
 }
 
 /** Builds the report of a finished run from its state and from DRS. */
+/** The drill instances the run's launch jobs launched, and how many of them DRS still lists. */
+async function drillInstancesLeft(launchJobs: readonly Job[], drs: DrsPort): Promise<Pick<Cleanup, 'instancesLaunched' | 'instancesTerminated' | 'instancesLeft'>> {
+  const launched = new Set(recoveryInstanceIDsIn(launchJobs));
+  const listed = launched.size === 0 ? [] : await drs.listRecoveryInstances({ recoveryInstanceIDs: [...launched] });
+  const left = listed.filter((instance) => launched.has(instance.recoveryInstanceID ?? '')).length;
+  return { instancesLaunched: launched.size, instancesTerminated: launched.size - left, instancesLeft: left };
+}
+
 export async function buildReport(state: RunState, drs: DrsPort): Promise<RunReport> {
   const { run } = state;
   // Nothing starts before preflight passes (the state machine's order): a run it stopped has no
@@ -355,17 +363,20 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
 
   const failures = failuresOf(waves, judgedFailures(state));
   const cleanupFailed = state.cleanupFailure !== undefined;
+  // A clean-up that failed (past its retries, maybe at its first round) left its counts stale or
+  // unset: what is left is counted from DRS, never assumed. So is a skipped one's.
+  const counts = run.isDrill && (cleanupFailed || run.skipCleanup) ? await drillInstancesLeft(jobs, drs) : state.cleanup;
   const cleanup: RunReport['cleanup'] = !run.isDrill
     ? null
     : {
         skipped: run.skipCleanup,
-        instancesLaunched: state.cleanup?.instancesLaunched ?? 0,
-        instancesTerminated: state.cleanup?.instancesTerminated ?? 0,
-        instancesLeft: state.cleanup?.instancesLeft ?? 0,
+        instancesLaunched: counts?.instancesLaunched ?? 0,
+        instancesTerminated: counts?.instancesTerminated ?? 0,
+        instancesLeft: counts?.instancesLeft ?? 0,
         error: cleanupFailed && state.cleanupFailure ? failureMessage(state.cleanupFailure) : undefined,
       };
   // A drill that left instances or network stacks behind did not succeed, whatever its waves did.
-  const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (state.cleanup?.instancesLeft ?? 0) > 0);
+  const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (counts?.instancesLeft ?? 0) > 0);
   // Kept because instances may still be in them is left behind too: nobody deletes them later.
   const networksLeft = run.isDrill && !run.skipCleanup
     ? networkStacks

@@ -60,7 +60,7 @@ describe('drill options', () => {
 
     const kept = await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases'], skipCleanup: true } });
     expect(kept.result.status).toBe('SUCCEEDED');
-    expect(kept.report.cleanup).toMatchObject({ skipped: true });
+    expect(kept.report.cleanup).toMatchObject({ skipped: true, instancesLaunched: 3, instancesLeft: 3 });
     expect(instancesInDrs(kept.drs, true)).toBe(3);
     expect(kept.drs.countCalls('TerminateRecoveryInstances')).toBe(0);
     await kept.drs.stop();

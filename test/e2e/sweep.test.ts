@@ -62,6 +62,8 @@ describe('the orphan sweeper', () => {
     expect(drill.result.lambdaInvocations.CleanUpDrill).toBe(9);
     expect(drill.report.cleanup?.error).toContain('Internal server error');
     expect(drillInstances(drs)).toHaveLength(7);
+    // The report counts what is left from DRS: the failed clean-up never got to count.
+    expect(drill.report.cleanup).toMatchObject({ instancesLaunched: 7, instancesTerminated: 0, instancesLeft: 7 });
     expect(instancesInDrs(drs, false)).toBe(4);
     drs.clearFaults();
     const terminateCalls = drs.countCalls('TerminateRecoveryInstances');
