@@ -386,9 +386,10 @@ const FUNCTIONS = {
   // After a drill's clean-up: deletes the network stacks the drill created.
   removeDrillNetworks: step(drillNetworkRemoval),
 
-  // After a stopped execution: rebuilds its run from the event (the plan, the accounts); its
-  // clean-up and report are cleanUpDrill's and writeReport's.
-  prepareStoppedRun: step(() => []),
+  // After a stopped execution: rebuilds its run from the event (the plan, the accounts); a
+  // failback's also from its recovery's jobs and what it had started (its jobs, its recovery
+  // instances, in the origin Regions too). Clean-up and report are the workflows' own steps.
+  prepareStoppedRun: step(() => [read('DescribeJobs'), ...describeRecoveryInstances()]),
   validateFailbackInput: step(() => [read('DescribeJobs')]),
   checkFailbackReadiness: step(() => [read('DescribeJobs'), ...describeRecoveryInstances(), reports('.json', '.md')]),
   startFailbackWave: step(failbackLaunch, { managedPolicyArns: launchActionsPolicy }),

@@ -35,7 +35,8 @@ export interface FailbackServerResult {
 
 export interface FailbackWaveResult {
   name: string;
-  status: 'FAILED_BACK' | 'FAILED' | 'NOT_STARTED';
+  /** STOPPED: the execution was stopped from outside while the wave failed back. */
+  status: 'FAILED_BACK' | 'FAILED' | 'NOT_STARTED' | 'STOPPED';
   startedAt?: string;
   reprotected?: number;
   terminated?: number;
@@ -45,7 +46,8 @@ export interface FailbackWaveResult {
 export interface FailbackReport {
   reportVersion: number;
   kind: 'failback';
-  status: 'SUCCEEDED' | 'FAILED';
+  /** ABORTED, TIMED_OUT: the execution was stopped from outside; the stopped-run workflow wrote this report. */
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
   error?: string;
   cause?: string;
   plan: string;
@@ -87,12 +89,14 @@ async function originJobsOf(originJobs: readonly OriginJob[], regional: Regional
 export async function buildFailbackReport(state: FailbackState, drs: Port, regional: RegionalDrs): Promise<FailbackReport> {
   const { run } = state;
   const completed = new Map((state.completed ?? []).map((wave) => [wave.name, wave]));
+  // A stopped failback's state holds no wave: what it started was read back from DRS.
+  const started = new Map((state.startedWaves ?? []).map((wave) => [wave.name, wave]));
   const failed = state.failure !== undefined;
   const waves: FailbackWaveResult[] = [];
   for (const wavePlan of run.waves) {
     const done = completed.get(wavePlan.name);
     const current = state.wave?.name === wavePlan.name ? state.wave : undefined;
-    const progress = done ?? current;
+    const progress = done ?? current ?? started.get(wavePlan.name);
     if (progress === undefined) {
       waves.push({ name: wavePlan.name, status: 'NOT_STARTED', servers: [] });
       continue;
@@ -161,7 +165,7 @@ export async function buildFailbackReport(state: FailbackState, drs: Port, regio
     }
     waves.push({
       name: wavePlan.name,
-      status: done !== undefined ? 'FAILED_BACK' : failed ? 'FAILED' : 'NOT_STARTED',
+      status: done !== undefined ? 'FAILED_BACK' : state.stoppedAs !== undefined ? 'STOPPED' : failed ? 'FAILED' : 'NOT_STARTED',
       startedAt: progress.startedAt,
       reprotected: done?.reprotected,
       terminated: done?.terminated,
@@ -171,7 +175,7 @@ export async function buildFailbackReport(state: FailbackState, drs: Port, regio
   return {
     reportVersion: 1,
     kind: 'failback',
-    status: failed ? 'FAILED' : 'SUCCEEDED',
+    status: state.stoppedAs ?? (failed ? 'FAILED' : 'SUCCEEDED'),
     error: state.failure?.Error,
     cause: state.failure === undefined ? undefined : failureMessage(state.failure),
     plan: run.plan,

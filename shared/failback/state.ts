@@ -75,6 +75,15 @@ export const FailedBackWave = z.object({
 });
 export type FailedBackWave = z.infer<typeof FailedBackWave>;
 
+/** What a stopped failback had started in a wave, read back from DRS by its jobs' tags (stopped.ts). */
+export const StartedFailbackWave = z.object({
+  name: z.string(),
+  startedAt: z.string(),
+  failbackJobIDs: z.array(z.string()),
+  originJobs: z.array(OriginJob),
+});
+export type StartedFailbackWave = z.infer<typeof StartedFailbackWave>;
+
 export const FailbackState = z.object({
   run: FailbackRun,
   wave: z.optional(FailbackWave),
@@ -82,5 +91,13 @@ export const FailbackState = z.object({
   failure: z.optional(Failure),
   stopped: z.optional(z.object({ stopped: z.int() })),
   stopFailure: z.optional(Failure),
+  /**
+   * Set by the stopped-run workflow (stopped.ts) after the failback execution was aborted or timed
+   * out: what its report says it ended as, and what it had started (its own state is gone).
+   */
+  stoppedAs: z.optional(z.enum(['ABORTED', 'TIMED_OUT'])),
+  startedWaves: z.optional(z.array(StartedFailbackWave)),
+  /** The stopped execution's ARN: the holder of the plan lock the stopped-run workflow gives back. */
+  stoppedExecutionArn: z.optional(z.string()),
 });
 export type FailbackState = z.infer<typeof FailbackState>;

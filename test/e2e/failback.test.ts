@@ -107,6 +107,26 @@ describe('failback failures', () => {
     await drs.stop();
   });
 
+  it('a failback stopped from outside mid-wave: the stopped-run workflow stops the failback launches it started, and its report says ABORTED', async () => {
+    const drs = await startLocalDrs({ speed: 0 });
+    expect((await runPlan({ input: { plan: 'payments', mode: 'recovery' }, drs })).result.status).toBe('SUCCEEDED');
+
+    // Act: stopped from the console while the last failback launch of its first wave is in flight.
+    const failback = await runPlan({ input: { plan: 'payments', mode: 'failback' }, drs, abortAt: { state: 'WaitForFailback', entry: 28 } });
+
+    expect(failback.result.status).toBe('ABORTED');
+    expect(failback.result.afterStop?.status).toBe('SUCCEEDED');
+    expect(failback.result.afterStop?.lambdaInvocations.StopStartedFailbacks).toBe(1);
+    // The one failback launch still in flight was stopped (counted from DRS); the three done stay done.
+    expect(drs.countCalls('StopFailback')).toBe(1);
+    const report = failback.report as unknown as FailbackReport;
+    expect(report).toMatchObject({ status: 'ABORTED', error: 'ExecutionAborted', failbacksStopped: 1 });
+    expect(report.cause).toContain('the failback launches it started were stopped after it');
+    expect(report.waves.map((wave) => [wave.name, wave.status])).toEqual([['web', 'STOPPED'], ['application', 'NOT_STARTED'], ['databases', 'NOT_STARTED']]);
+    expect(report.waves[0].servers.map((server) => server.status).sort()).toEqual(['FAILED_BACK', 'FAILED_BACK', 'FAILED_BACK', 'IN_PROGRESS']);
+    await drs.stop();
+  });
+
   it('without a recovery of the plan there is nothing to fail back, and nothing is started', async () => {
     const { result, drs } = await runPlan({ input: { plan: 'payments', mode: 'failback' } });
 
