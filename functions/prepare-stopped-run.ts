@@ -23,7 +23,7 @@ export const handler = stepHandler(StoppedExecutionEvent, async (event) => {
     const run = await prepareFailback(input, plan, execution, new Date(event.detail.startDate).toISOString(), drs, scopes);
     const started = run.check ? [] : await startedFailbackWaves(run, drs, regionalDrs);
     logger.info('stopping what a stopped failback started', { execution, status, plan: input.plan, check: run.check, waves: started.map((wave) => wave.name) });
-    return stoppedFailbackState(event, run, started);
+    return stoppedFailbackState(event.detail, run, started);
   }
   const state = stoppedRunState(event, input, plan, { accounts, homeRegion });
   logger.info('cleaning up after a stopped execution', { execution, status, plan: input.plan, drill: state.run.isDrill });

@@ -5,7 +5,6 @@
 // path: StopStartedFailbacks and its report, status ABORTED or TIMED_OUT.
 import { isJobOfRun, runJobsSince, TAG } from '#shared/drs/run-ref.ts';
 import type { DrsPort, Job, RegionalDrs } from '#shared/drs/port.ts';
-import type { StoppedExecutionEvent } from '#shared/recovery/stopped.ts';
 import { waveInstances } from './instances.ts';
 import type { FailbackRun, FailbackState, StartedFailbackWave } from './state.ts';
 
@@ -41,9 +40,15 @@ export async function startedFailbackWaves(run: FailbackRun, drs: DrsPort, regio
   return started;
 }
 
+/** The stopped execution, as Step Functions' status-change event describes it (the parts used). */
+export interface StoppedExecution {
+  name: string;
+  executionArn: string;
+  status: 'ABORTED' | 'TIMED_OUT';
+}
+
 /** The stopped failback's state, as its failure path and report need it. */
-export function stoppedFailbackState(event: StoppedExecutionEvent, run: FailbackRun, startedWaves: StartedFailbackWave[]): FailbackState {
-  const { detail } = event;
+export function stoppedFailbackState(detail: StoppedExecution, run: FailbackRun, startedWaves: StartedFailbackWave[]): FailbackState {
   const how = detail.status === 'ABORTED' ? 'was aborted (stopped from the console or the API)' : 'ran past its TimeoutSeconds';
   return {
     run,
