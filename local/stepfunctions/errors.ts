@@ -61,7 +61,7 @@ export const validationException = (message: string) => new SfnError('Validation
 export const serializationException = (message: string) => new SfnError('SerializationException', message, CORAL);
 
 export const unknownOperation = (target: string) =>
-  new SfnError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}: the local Step Functions service implements DescribeExecution, ListExecutions and StopExecution`, CORAL);
+  new SfnError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}: the local Step Functions service implements DescribeExecution, ListExecutions, StopExecution, SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat`, CORAL);
 
 export const requestTooLarge = (limit: number) => new SfnError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, CORAL, 413);
 

@@ -4,6 +4,7 @@
 // Functions answers for the executions it runs, and stops one by the callback its registrant gave.
 import { checkName, executionArnOf, parseStateMachineArn, type StateMachineRef } from './arn.ts';
 import { executionAlreadyExists, invalidArn } from './errors.ts';
+import { LocalTaskTokens } from './tokens.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 export type EndStatus = Exclude<ExecutionStatus, 'RUNNING'>;
@@ -75,12 +76,15 @@ export interface LocalExecutionsOptions {
 
 export class LocalExecutions {
   readonly now: () => Date;
+  /** The task tokens of the executions' callback Tasks; an execution's close when it ends or is stopped. */
+  readonly tokens: LocalTaskTokens;
   private readonly stateMachines = new Set<string>();
   private readonly executions = new Map<string, StoredExecution>();
   private sequence = 0;
 
   constructor(options: LocalExecutionsOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.tokens = new LocalTaskTokens(() => this.now());
   }
 
   /** Registers a state machine by its ARN (also done implicitly by its first execution). */
@@ -116,6 +120,7 @@ export class LocalExecutions {
       executionArn,
       end: (outcome) => {
         if (stored.record.status !== 'RUNNING') return false;
+        this.tokens.cancelExecution(executionArn);
         stored.record = {
           ...stored.record,
           status: outcome.status,
@@ -161,6 +166,8 @@ export class LocalExecutions {
         ...(reason.error === undefined ? {} : { error: reason.error }),
         ...(reason.cause === undefined ? {} : { cause: reason.cause }),
       };
+      // Its callback Tasks are closed with it: a callback now is answered TaskTimedOut.
+      this.tokens.cancelExecution(executionArn);
       const stop = stored.stop;
       stored.stop = undefined;
       stop?.(reason.error, reason.cause);

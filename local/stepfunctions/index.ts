@@ -5,11 +5,13 @@
 import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { defaultCredentials, defaultIdentity, IdentityStore, loadIdentity, type Identity } from '#local/identity/index.ts';
 import { LocalExecutions } from './executions.ts';
+import type { LocalTaskTokens } from './tokens.ts';
 import { LocalStepFunctionsHttpServer, type StepFunctionsCall } from './server.ts';
 
 export { LocalExecutions, type ExecutionEnd, type ExecutionHandle, type ExecutionRecord, type ExecutionStart, type ExecutionStatus, type EndStatus, type LocalExecutionsOptions } from './executions.ts';
 export { executionArnOf, parseExecutionArn, parseStateMachineArn, stateMachineArnOf, type ExecutionRef, type StateMachineRef } from './arn.ts';
 export { SfnError } from './errors.ts';
+export { LocalTaskTokens, type IssuedTask, type TaskIssue, type TaskOutcome } from './tokens.ts';
 export type { StepFunctionsCall };
 
 export interface StartLocalStepFunctionsOptions {
@@ -36,6 +38,8 @@ export interface LocalStepFunctions {
   identity: IdentityStore;
   /** The executions it answers for: register one with `start`, end it with its handle. */
   executions: LocalExecutions;
+  /** The task tokens of the executions' callback Tasks (the same as `executions.tokens`). */
+  tokens: LocalTaskTokens;
   /** Calls answered so far: operation, account, Region, status, error code. */
   calls(): StepFunctionsCall[];
   stop(): Promise<void>;
@@ -58,6 +62,7 @@ export async function startLocalStepFunctions(options: StartLocalStepFunctionsOp
     region: 'us-east-1',
     identity,
     executions,
+    tokens: executions.tokens,
     calls: () => http.recordedCalls(),
     stop: () => http.close(),
   };

@@ -1,5 +1,6 @@
 // The Step Functions operations the orchestrator and its operators use on executions:
-// DescribeExecution, ListExecutions, StopExecution. Each takes the request's JSON members and the
+// DescribeExecution, ListExecutions, StopExecution; and the callbacks of their callback Tasks:
+// SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat. Each takes the request's JSON members and the
 // authenticated caller's account and Region, and returns the members of its answer. Constraints
 // and members are those of the Step Functions model (botocore stepfunctions/2016-11-23).
 //
@@ -36,6 +37,9 @@ const ARN_MAX = 256;
 const ERROR_MAX = 256;
 const CAUSE_MAX = 32_768;
 const TOKEN_MAX = 3096;
+/** The model's TaskToken (1-2048) and SensitiveData (a task's output: 256 KiB). */
+const TASK_TOKEN_MAX = 2048;
+const OUTPUT_MAX = 262_144;
 const PAGE_MAX = 1000;
 /** ListExecutions' page size when maxResults is absent or 0 (the model's documentation). */
 const PAGE_DEFAULT = 100;
@@ -214,8 +218,45 @@ export const stopExecution: OperationHandler = (executions, request, caller) => 
   return { stopDate: epochSeconds(stopped!.stopDate!) };
 };
 
+/** SendTaskSuccess: the callback Task of `taskToken` succeeds with `output`, a JSON document. */
+export const sendTaskSuccess: OperationHandler = (executions, request, caller) => {
+  const taskToken = stringMember(request, 'taskToken');
+  const output = stringMember(request, 'output');
+  throwIfAny([
+    ...lengthViolations('taskToken', taskToken, { min: 1, max: TASK_TOKEN_MAX, required: true }),
+    ...lengthViolations('output', output, { min: 0, max: OUTPUT_MAX, required: true, sensitive: true }),
+  ]);
+  executions.tokens.succeed(taskToken!, output!, caller);
+  return {};
+};
+
+/** SendTaskFailure: the callback Task of `taskToken` fails with `error` and `cause` (its Retry and Catch match `error`). */
+export const sendTaskFailure: OperationHandler = (executions, request, caller) => {
+  const taskToken = stringMember(request, 'taskToken');
+  const error = stringMember(request, 'error');
+  const cause = stringMember(request, 'cause');
+  throwIfAny([
+    ...lengthViolations('taskToken', taskToken, { min: 1, max: TASK_TOKEN_MAX, required: true }),
+    ...lengthViolations('error', error, { min: 0, max: ERROR_MAX, sensitive: true }),
+    ...lengthViolations('cause', cause, { min: 0, max: CAUSE_MAX, sensitive: true }),
+  ]);
+  executions.tokens.fail(taskToken!, { ...(error === undefined ? {} : { error }), ...(cause === undefined ? {} : { cause }) }, caller);
+  return {};
+};
+
+/** SendTaskHeartbeat: the callback Task of `taskToken` is alive; its HeartbeatSeconds count again. */
+export const sendTaskHeartbeat: OperationHandler = (executions, request, caller) => {
+  const taskToken = stringMember(request, 'taskToken');
+  throwIfAny(lengthViolations('taskToken', taskToken, { min: 1, max: TASK_TOKEN_MAX, required: true }));
+  executions.tokens.heartbeat(taskToken!, caller);
+  return {};
+};
+
 export const operationHandlers: Record<string, OperationHandler> = {
   DescribeExecution: describeExecution,
   ListExecutions: listExecutions,
   StopExecution: stopExecution,
+  SendTaskSuccess: sendTaskSuccess,
+  SendTaskFailure: sendTaskFailure,
+  SendTaskHeartbeat: sendTaskHeartbeat,
 };

@@ -47,8 +47,9 @@ export interface TestStepFunctions {
   clientWith(credentials: StaticCredentials, config?: Partial<SFNClientConfig>): SFNClient;
 }
 
-export async function startTestStepFunctions(): Promise<TestStepFunctions> {
-  const sfn = await startLocalStepFunctions({ identity: new IdentityStore(testIdentity) });
+/** `now`: the service's clock for StopExecution and task deadlines (a test's own, as a local run's is simulated). */
+export async function startTestStepFunctions(options: { now?: () => Date } = {}): Promise<TestStepFunctions> {
+  const sfn = await startLocalStepFunctions({ identity: new IdentityStore(testIdentity), ...options });
   return {
     sfn,
     clientWith: (credentials, config = {}) => new SFNClient({ endpoint: sfn.endpoint, region: REGION, credentials, ...config }),
