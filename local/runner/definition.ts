@@ -15,6 +15,13 @@
 //     DRS service's simulated time.
 //  5. `ResultPath: $` (in states and catchers) → no ResultPath, which means the same (the result
 //     replaces the input): aws-local-stepfunctions 3.0 writes the result under a key named "$".
+//  6. Callback Tasks (`Resource: arn:aws:states:::<service>:<action>.waitForTaskToken`): the
+//     library knows no task tokens. The runner overrides them: it issues a token at the local
+//     Step Functions service, puts it where the library evaluated `$$.Task.Token` to a
+//     placeholder (TASK_TOKEN_PLACEHOLDER, the run's context), invokes the built handler for
+//     `lambda:invoke` (FunctionName `{Fn::GetAtt: [<functionKey>, Arn]}` → a fake Lambda ARN) and
+//     waits for the callback. Their TimeoutSeconds and HeartbeatSeconds are kept out of the
+//     definition (the library would count them in real time) and counted in simulated time.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 
@@ -74,7 +81,29 @@ export interface LocalDefinition {
    * the execution in real time): the runner times it out in simulated time.
    */
   timeoutSeconds?: number;
+  /** Callback Task state name → how the runner runs it (transform 6). */
+  callbackTasks: Record<string, CallbackTaskSpec>;
 }
+
+/** A `.waitForTaskToken` Task as the runner runs it. */
+export interface CallbackTaskSpec {
+  /** The Resource as the ASL names it: `arn:aws:states:::lambda:invoke.waitForTaskToken`, … */
+  resource: string;
+  /** For `lambda:invoke`: the handler it invokes with `Parameters.Payload`. */
+  functionKey?: string;
+  /** The Task's TimeoutSeconds and HeartbeatSeconds, in simulated seconds. */
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+/**
+ * What `$$.Task.Token` evaluates to while the library prepares a callback Task's Parameters; the
+ * runner then replaces it, wherever it landed in a string, with the token it issued.
+ */
+export const TASK_TOKEN_PLACEHOLDER = 'local-runner-task-token-placeholder-7b1f0c2e';
+const TASK_TOKEN_PATH = '$$.Task.Token';
+const CALLBACK_SUFFIX = '.waitForTaskToken';
+const LAMBDA_INVOKE_CALLBACK = `arn:aws:states:::lambda:invoke${CALLBACK_SUFFIX}`;
 
 export interface LocalRunSettings {
   region: string;
@@ -111,6 +140,31 @@ function functionKeyOf(stateName: string, resource: unknown): string {
   throw new Error(
     `state ${stateName}: Resource ${JSON.stringify(resource)} is not {Fn::GetAtt: [<functionKey>, Arn]}; the local runner can only run this project's Lambda handlers`,
   );
+}
+
+/** A callback Task's spec, and the state the library runs in its place (see transform 6). */
+function callbackSpecOf(stateName: string, original: AslState, region: string): { spec: CallbackTaskSpec; state: AslState } {
+  const { TimeoutSeconds, HeartbeatSeconds, ...state } = original;
+  for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const) {
+    if (state[field] !== undefined) throw new Error(`Task state ${stateName}: ${field} is not supported by the local runner on a callback Task`);
+  }
+  for (const [field, value] of [['TimeoutSeconds', TimeoutSeconds], ['HeartbeatSeconds', HeartbeatSeconds]] as const) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+      throw new Error(`Task state ${stateName}: ${field} ${JSON.stringify(value)} is not a positive integer`);
+    }
+  }
+  const spec: CallbackTaskSpec = {
+    resource: state.Resource as string,
+    ...(TimeoutSeconds === undefined ? {} : { timeoutSeconds: TimeoutSeconds as number }),
+    ...(HeartbeatSeconds === undefined ? {} : { heartbeatSeconds: HeartbeatSeconds as number }),
+  };
+  if (spec.resource === LAMBDA_INVOKE_CALLBACK) {
+    const parameters = state.Parameters as Record<string, unknown> | undefined;
+    spec.functionKey = functionKeyOf(stateName, parameters?.FunctionName);
+    state.Parameters = { ...parameters, FunctionName: fakeLambdaArn(region, spec.functionKey) };
+  }
+  // The library's default task timeout (60 s, real) would cut a callback an approver answers later.
+  return { spec, state: { ...state, TimeoutSeconds: LONGEST_LOCAL_TASK_SECONDS } };
 }
 
 function waitSpecOf(stateName: string, state: AslState): WaitSpec {
@@ -151,7 +205,7 @@ function useSimulatedStartTime(template: unknown): unknown {
 
 /** Applies the local transforms (see the top of this file) to a definition and its nested ones. */
 export function prepareForLocalRun(source: AslDefinition, settings: LocalRunSettings): LocalDefinition {
-  const prepared: LocalDefinition = { definition: source, lambdaTasks: {}, waits: {}, stateTypes: {} };
+  const prepared: LocalDefinition = { definition: source, lambdaTasks: {}, waits: {}, stateTypes: {}, callbackTasks: {} };
 
   const transform = (definition: AslDefinition): AslDefinition => {
     const states = Object.entries(definition.States).map(([name, original]): [string, AslState] => {
@@ -168,7 +222,15 @@ export function prepareForLocalRun(source: AslDefinition, settings: LocalRunSett
       if (state.ItemProcessor) state.ItemProcessor = transform(state.ItemProcessor);
       if (state.Branches) state.Branches = state.Branches.map(transform);
 
-      if (state.Type === 'Task') {
+      const isCallback = state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.endsWith(CALLBACK_SUFFIX);
+      if (!isCallback && JSON.stringify(state.Parameters ?? null).includes(TASK_TOKEN_PATH)) {
+        throw new Error(`state ${name}: ${TASK_TOKEN_PATH} is only given to a Task whose Resource ends with ${CALLBACK_SUFFIX}`);
+      }
+      if (isCallback) {
+        const spec = callbackSpecOf(name, state, settings.region);
+        prepared.callbackTasks[name] = spec.spec;
+        state = spec.state;
+      } else if (state.Type === 'Task') {
         const functionKey = functionKeyOf(name, state.Resource);
         prepared.lambdaTasks[name] = functionKey;
         state.Resource = fakeLambdaArn(settings.region, functionKey);

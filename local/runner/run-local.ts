@@ -17,6 +17,8 @@ import {
   readPath,
   readStateMachine,
   SIMULATED_START_TIME_FIELD,
+  TASK_TOKEN_PLACEHOLDER,
+  type CallbackTaskSpec,
   type LocalDefinition,
   type WaitSpec,
 } from './definition.ts';
@@ -32,6 +34,8 @@ import {
   type ExecutionRecord,
   type LocalExecutions,
   type LocalStepFunctions,
+  type LocalTaskTokens,
+  type TaskOutcome,
 } from '#local/stepfunctions/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
 import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
@@ -147,6 +151,22 @@ export interface RunLocalOptions {
    * simulated minutes). Either is counted in simulated time: past it, the run ends TIMED_OUT.
    */
   timeoutSeconds?: number;
+  /**
+   * Told of every task token a callback Task (`.waitForTaskToken`) was given, with the
+   * Parameters it was started with (the token in place): how a test or an operator learns the
+   * token of a Task whose Resource sends it nowhere local (SNS, SQS, …).
+   */
+  onTaskToken?: (task: IssuedTaskToken) => void;
+}
+
+/** A token a callback Task of the run was given. */
+export interface IssuedTaskToken {
+  executionArn: string;
+  stateName: string;
+  resource: string;
+  token: string;
+  /** The Task's Parameters, evaluated, with the token where `$$.Task.Token` was. */
+  parameters: unknown;
 }
 
 export interface RunResult {
@@ -261,7 +281,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     const machine = new StateMachine(local.definition as never);
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
-      functionKeys: Object.values(local.lambdaTasks),
+      functionKeys: [...Object.values(local.lambdaTasks), ...Object.values(local.callbackTasks).flatMap((task) => task.functionKey ?? [])],
       env: handlerEnvironment({
         drs,
         sts,
@@ -451,18 +471,33 @@ async function execute(
   const timeoutSeconds = options.timeoutSeconds ?? local.timeoutSeconds;
   const deadline = timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : Date.parse(run.startTime) + timeoutSeconds * 1000;
   let timedOut = false;
+  const reachedDeadline = () => {
+    timedOut = true;
+    execution.abort();
+  };
   const waitTasks = Object.entries(local.waits).map(([stateName, spec]) => [
     stateName,
     async (input: unknown) => {
       const seconds = waitSeconds(spec, input, drs.now());
       const left = (deadline - drs.now().getTime()) / 1000;
       await waitSimulated(drs, Math.min(seconds, Math.max(0, left)), run.speed);
-      if (seconds >= left) {
-        timedOut = true;
-        execution.abort();
-      }
+      if (seconds >= left) reachedDeadline();
       return {}; // discarded: the state's ResultPath is null, so its input passes through
     },
+  ]);
+
+  const callbackTasks = Object.entries(local.callbackTasks).map(([stateName, spec]) => [
+    stateName,
+    (parameters: unknown) =>
+      runCallbackTask(stateName, spec, parameters, {
+        lambda,
+        tokens: stepFunctions.executions.tokens,
+        executionArn: registered.executionArn,
+        run,
+        deadline,
+        reachedDeadline,
+        onTaskToken: options.onTaskToken,
+      }),
   ]);
 
   const history = new HistoryCounter(local.stateTypes);
@@ -479,8 +514,10 @@ async function execute(
   // fills no Execution.Id; on AWS `$$.Execution.Id` is the execution's ARN, `$$.StateMachine.Id`
   // the state machine's.
   const execution = machine.run(options.input as never, {
-    overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks]) },
+    overrides: { taskResourceLocalHandlers: Object.fromEntries([...lambdaTasks, ...waitTasks, ...callbackTasks]) },
     context: {
+      // Only callback Tasks may read it (definition.ts): the runner puts the token in its place.
+      Task: { Token: TASK_TOKEN_PLACEHOLDER },
       Execution: { Id: registered.executionArn, Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime },
       StateMachine: { Id: stepFunctions.stateMachine.arn, Name: stepFunctions.stateMachine.name },
     },
@@ -519,6 +556,100 @@ async function execute(
     largestPayloadBytes: history.largestPayloadBytes,
     lambdaInvocations: { ...lambda.invocations },
   };
+}
+
+/** How often a callback Task's wait looks at its outcome and moves a frozen clock, in real milliseconds. */
+const CALLBACK_TICK_MS = 10;
+
+/** An error whose name is what Retry and Catch match, as Step Functions reports a callback's failure or timeout. */
+const stateError = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+/** `value` with every occurrence of the token placeholder (in any string, keys included) replaced by `token`. */
+function withTaskToken(value: unknown, token: string): unknown {
+  if (typeof value === 'string') return value.replaceAll(TASK_TOKEN_PLACEHOLDER, token);
+  if (Array.isArray(value)) return value.map((item) => withTaskToken(item, token));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [withTaskToken(key, token) as string, withTaskToken(item, token)]));
+}
+
+/**
+ * A callback Task (`.waitForTaskToken`): a token issued at the local Step Functions service, the
+ * handler invoked with `Parameters.Payload` for `lambda:invoke` (its error fails the Task, its
+ * result is not the Task's), then the wait for SendTaskSuccess (the Task's result: its output)
+ * or SendTaskFailure (an error named as given, for Retry and Catch). Simulated time passes while
+ * it waits, at the run's speed (a frozen clock is moved, stopping exactly at the next deadline);
+ * at speed 0 it does not pass, so no timeout fires. TimeoutSeconds and HeartbeatSeconds end the
+ * Task with States.Timeout and States.HeartbeatTimeout, the execution's own TimeoutSeconds the run.
+ */
+async function runCallbackTask(
+  stateName: string,
+  spec: CallbackTaskSpec,
+  evaluated: unknown,
+  context: {
+    lambda: LambdaInvoker;
+    tokens: LocalTaskTokens;
+    executionArn: string;
+    run: RunInfo;
+    deadline: number;
+    reachedDeadline: () => void;
+    onTaskToken: RunLocalOptions['onTaskToken'];
+  },
+): Promise<unknown> {
+  const { drs, speed } = context.run;
+  const issued = context.tokens.issue({
+    executionArn: context.executionArn,
+    stateName,
+    ...(spec.timeoutSeconds === undefined ? {} : { timeoutSeconds: spec.timeoutSeconds }),
+    ...(spec.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: spec.heartbeatSeconds }),
+  });
+  try {
+    const parameters = withTaskToken(evaluated, issued.token);
+    context.onTaskToken?.({ executionArn: context.executionArn, stateName, resource: spec.resource, token: issued.token, parameters });
+    if (spec.functionKey !== undefined) {
+      const payload = (parameters as { Payload?: unknown } | null)?.Payload;
+      await context.lambda.invoke(stateName, spec.functionKey, fakeLambdaArn(drs.region, spec.functionKey), payload ?? {});
+    }
+    const outcome = await awaitCallback(issued, context.tokens, drs, speed, context.deadline, context.reachedDeadline);
+    switch (outcome.status) {
+      case 'SUCCEEDED':
+        return JSON.parse(outcome.output) as unknown;
+      case 'FAILED':
+        throw stateError(outcome.error ?? '', outcome.cause ?? '');
+      case 'TIMED_OUT':
+        throw stateError(outcome.error, `${stateName} got no ${outcome.error === 'States.Timeout' ? 'callback' : 'heartbeat'} in time`);
+      case 'CANCELLED':
+        throw stateError('States.Runtime', `${stateName}: the execution ended while it waited for its callback`);
+    }
+  } finally {
+    issued.cancel(); // a Lambda error or an abort leaves no open task behind
+  }
+}
+
+async function awaitCallback(
+  issued: ReturnType<LocalTaskTokens['issue']>,
+  tokens: LocalTaskTokens,
+  drs: LocalDrs,
+  speed: number,
+  executionDeadline: number,
+  reachedDeadline: () => void,
+): Promise<TaskOutcome> {
+  let lastTick = Date.now();
+  for (;;) {
+    const outcome = await Promise.race([issued.result, sleep(CALLBACK_TICK_MS).then(() => undefined)]);
+    if (outcome !== undefined) return outcome;
+    const tick = Date.now();
+    if (drs.speed <= 0 && speed > 0) {
+      const stopAt = Math.min(issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY, executionDeadline);
+      const elapsed = ((tick - lastTick) / 1000) * speed;
+      drs.advanceBy(Math.min(elapsed, Math.max(0, (stopAt - drs.now().getTime()) / 1000)));
+    }
+    lastTick = tick;
+    tokens.expireDue();
+    if (drs.now().getTime() >= executionDeadline) {
+      reachedDeadline();
+      issued.cancel();
+    }
+  }
 }
 
 /** Where the workflow's progress events of a run go locally (EventBridge on AWS). */

@@ -32,6 +32,54 @@ describe('prepareForLocalRun on the recovery state machine', () => {
   });
 });
 
+describe('prepareForLocalRun on callback Tasks (.waitForTaskToken)', () => {
+  const callback = (task: Record<string, unknown>, states: Record<string, unknown> = {}) =>
+    ({ StartAt: 'AwaitApproval', States: { AwaitApproval: { Type: 'Task', End: true, ...task }, ...states } }) as never;
+
+  it('runs them itself: the function key and simulated timeouts kept aside, a fake Lambda ARN and no real-time timeout left to the library', () => {
+    const local = prepareForLocalRun(
+      callback({
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: { FunctionName: { 'Fn::GetAtt': ['requestApproval', 'Arn'] }, Payload: { 'token.$': '$$.Task.Token' } },
+        TimeoutSeconds: 3600,
+        HeartbeatSeconds: 300,
+      }),
+      { region: 'eu-west-1', speed: 600 },
+    );
+
+    expect(local.callbackTasks.AwaitApproval).toEqual({
+      resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      functionKey: 'requestApproval',
+      timeoutSeconds: 3600,
+      heartbeatSeconds: 300,
+    });
+    expect(local.lambdaTasks).toEqual({});
+    expect(local.definition.States.AwaitApproval.Parameters).toEqual({
+      FunctionName: 'arn:aws:lambda:eu-west-1:000000000000:function:requestApproval',
+      Payload: { 'token.$': '$$.Task.Token' },
+    });
+    expect(local.definition.States.AwaitApproval.HeartbeatSeconds).toBeUndefined();
+    expect(() => new StateMachine(local.definition as never)).not.toThrow();
+  });
+
+  it('takes a callback Task of another service (SNS) with no handler to invoke', () => {
+    const local = prepareForLocalRun(
+      callback({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { TopicArn: 'arn:aws:sns:eu-west-1:111122223333:approvals', 'Message.$': '$$.Task.Token' } }),
+      { region: 'eu-west-1', speed: 600 },
+    );
+
+    expect(local.callbackTasks.AwaitApproval).toEqual({ resource: 'arn:aws:states:::sns:publish.waitForTaskToken' });
+  });
+
+  it('refuses $$.Task.Token in a Task that is not a callback, and a TimeoutSecondsPath it cannot count', () => {
+    const plain = callback({ Resource: { 'Fn::GetAtt': ['requestApproval', 'Arn'] }, Parameters: { 'token.$': '$$.Task.Token' } });
+    const byPath = callback({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { 'Message.$': '$$.Task.Token' }, TimeoutSecondsPath: '$.timeout' });
+
+    expect(() => prepareForLocalRun(plain, { region: 'eu-west-1', speed: 600 })).toThrow(/only given to a Task whose Resource ends with \.waitForTaskToken/);
+    expect(() => prepareForLocalRun(byPath, { region: 'eu-west-1', speed: 600 })).toThrow(/TimeoutSecondsPath is not supported/);
+  });
+});
+
 describe('readPath', () => {
   it('reads the reference paths Wait states use', () => {
     const input = { wave: { pollSeconds: 30, jobs: ['j-1', 'j-2'] } };
