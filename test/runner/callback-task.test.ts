@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { buildFunctions } from '#deploy/build.ts';
-import { runLocal, type RunLocalOptions } from '#local/runner/run-local.ts';
+import { runLocal, type IssuedTaskToken, type RunLocalOptions } from '#local/runner/run-local.ts';
 import { sfnClientFor, startLocalStepFunctions, type LocalStepFunctions } from '#local/stepfunctions/index.ts';
 import { clockOnlyDrs, fixturesDir, tempDir } from './helpers.ts';
 
 const callbackFixtures = join(fixturesDir, 'callback');
 const approvalStateMachine = join(callbackFixtures, 'approval.asl.yaml');
+const notifyStateMachine = join(callbackFixtures, 'notify.asl.yaml');
 
 let buildDir: string;
 let reportsDir: string;
@@ -118,5 +119,32 @@ describe('a callback Task in a local run', () => {
     expect(result.output).toMatchObject({ plan: 'payments', timeout: { Error: 'States.Timeout' } });
     expect(result.simulatedSeconds).toBe(3600);
     expect(late).toMatchObject({ name: 'TaskTimedOut' });
+  });
+});
+
+describe('a callback Task of a service that is not run locally (SNS)', () => {
+  it('tells onTaskToken the token, in the Parameters as evaluated, and goes on with the answer', async () => {
+    let issued: IssuedTaskToken | undefined;
+    const { run, drs } = await approvalRun('notify-1', {
+      stateMachinePath: notifyStateMachine,
+      onTaskToken: (task) => {
+        issued = task;
+        void sfnClientFor({ endpoint: stepFunctions.endpoint, region: drs.region }).send(new SendTaskSuccessCommand({ taskToken: task.token, output: '"approved"' }));
+      },
+    });
+
+    const result = await run;
+
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: 'approved' });
+    expect(issued).toMatchObject({ stateName: 'AwaitOperator', resource: 'arn:aws:states:::sns:publish.waitForTaskToken', executionArn: result.executionArn });
+    expect(issued?.parameters).toEqual({ TopicArn: 'arn:aws:sns:eu-west-1:111122223333:approvals', Message: `Approve with ${issued?.token}` });
+  });
+
+  it('fails the Task with States.HeartbeatTimeout when no heartbeat comes within HeartbeatSeconds of simulated time', async () => {
+    const { run } = await approvalRun('notify-2', { stateMachinePath: notifyStateMachine, speed: 36_000 });
+
+    const result = await run;
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'States.HeartbeatTimeout', simulatedSeconds: 120 });
   });
 });
