@@ -4,21 +4,10 @@
 // `loadQueryErrorCode`), so the codes are CloudFormation's own: a stack that does not exist is
 // `ValidationError` with status 400, e.g. the body quoted in boto/boto3#2807:
 // <Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id foo does not exist</Message></Error>.
+import { QueryProtocolError } from '#local/http/query-error.ts';
 
-export class CloudFormationError extends Error {
+export class CloudFormationError extends QueryProtocolError {
   override name = 'CloudFormationError';
-  constructor(
-    /** The `<Code>` the SDK turns into the error's name. */
-    readonly code: string,
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  get type(): 'Sender' | 'Receiver' {
-    return this.statusCode >= 500 ? 'Receiver' : 'Sender';
-  }
 }
 
 /** A request CloudFormation refuses as invalid: its code for a missing stack and for a stack in the wrong state alike. */

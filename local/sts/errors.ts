@@ -5,21 +5,10 @@
 // ExpiredToken, IncompleteSignature, MissingAuthenticationToken, InvalidAction.
 // Shapes and statuses as real STS answers them, e.g. the 403 InvalidClientTokenId body in
 // aws-azure-login/aws-azure-login#251 and the AccessDenied body in Netflix/security_monkey#77.
+import { QueryProtocolError } from '#local/http/query-error.ts';
 
-export class StsError extends Error {
+export class StsError extends QueryProtocolError {
   override name = 'StsError';
-  constructor(
-    /** The `<Code>` the SDK turns into the error's name. */
-    readonly code: string,
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-
-  get type(): 'Sender' | 'Receiver' {
-    return this.statusCode >= 500 ? 'Receiver' : 'Sender';
-  }
 }
 
 /** AWS's wording for a caller a role's trust policy does not admit (or an unknown role). */
