@@ -234,6 +234,29 @@ const lockHolderExecutions = (stateMachineName) =>
   [stateMachineName, `${stateMachineName}-failback`].map((name) => sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}:*`));
 
 /**
+ * The deployed plans' action functions (names in this account and Region, or ARNs), each also with
+ * a qualifier (a version or alias): lambda:InvokeFunction and GetFunctionConfiguration on these only.
+ */
+const actionFunctionArns = (manifest) =>
+  (manifest.actions?.functions ?? []).flatMap((fn) => {
+    const unqualified = fn.startsWith('arn:') ? fn.split(':').slice(0, 7).join(':') : `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${fn.split(':')[0]}`;
+    return [sub(unqualified), sub(`${unqualified}:*`)];
+  });
+/** The deployed plans' Automation documents: AWS-owned ones (AWS-…) have no account in their ARN. */
+const actionDocumentArns = (manifest) =>
+  (manifest.actions?.documents ?? []).map((document) =>
+    document.startsWith('arn:') ? document : sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:${document.startsWith('AWS-') ? '' : '\${AWS::AccountId}'}:document/${document}`),
+  );
+const automationExecutions = sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*');
+/** Preflight's look at the actions: the functions and documents exist (nothing when no plan has actions). */
+const actionChecks = (manifest) => [
+  ...(actionFunctionArns(manifest).length === 0 ? [] : [allow(['lambda:GetFunctionConfiguration'], actionFunctionArns(manifest))]),
+  ...(actionDocumentArns(manifest).length === 0 ? [] : [allow(['ssm:DescribeDocument'], actionDocumentArns(manifest))]),
+];
+/** The automation role the stage configures: the only role passed, and only to SSM. */
+const automationRole = (manifest) => manifest.config.actions?.automationRoleArn;
+
+/**
  * A step of the workflows: packaged with the deployed plans, allowed to publish progress events,
  * given the stage's accounts, a minute to run unless `settings` says otherwise.
  */
@@ -335,13 +358,55 @@ const FUNCTIONS = {
   // One run per plan: a conditional write, and whether the run holding the plan still runs.
   takePlanLock: step(({ stateMachineName }) => [lockTable('PutItem', 'GetItem'), allow(['states:DescribeExecution'], lockHolderExecutions(stateMachineName))], LOCK_STEP),
   releasePlanLock: step(() => [lockTable('DeleteItem')], LOCK_STEP),
-  preflight: step(() => [
-    // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
-    read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),
-    allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server')),
-    // The staging servers a target account may extend (no resource types: "*" only).
-    allow(['drs:ListExtensibleSourceServers'], '*'),
-  ]),
+  preflight: step(
+    ({ manifest }) => [
+      // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
+      read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),
+      allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server')),
+      // The staging servers a target account may extend (no resource types: "*" only).
+      allow(['drs:ListExtensibleSourceServers'], '*'),
+      ...actionChecks(manifest),
+    ],
+    { lambda: ({ manifest }) => ({ environment: automationRole(manifest) === undefined ? {} : { AUTOMATION_ROLE_ARN: sub(automationRole(manifest)) } }) },
+  ),
+  // The next wave's gate and actions: read from the plan.
+  prepareWave: step(() => []),
+  // The approval gate: stores the task token for the approve and reject commands, and tells the operators.
+  requestApproval: {
+    timeout: 30,
+    files: () => [],
+    progressEvents: true,
+    stageAccounts: false,
+    statements: () => [lockTable('PutItem'), allow(['sns:Publish'], { Ref: 'OperatorAlertsTopic' })],
+    lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' }, OPERATOR_TOPIC_ARN: { Ref: 'OperatorAlertsTopic' } } }),
+  },
+  // The wave's actions: invokes only the deployed plans' functions, starts only their documents,
+  // passes only the stage's automation role; the ledger keeps a retried step from starting one twice.
+  // Fifteen minutes: a lambda action may take fourteen.
+  runWaveActions: step(
+    ({ manifest }) => [
+      read('DescribeJobs', 'DescribeSourceServers'),
+      ...describeRecoveryInstances(),
+      lockTable('PutItem', 'GetItem', 'UpdateItem'),
+      ...(actionFunctionArns(manifest).length === 0 ? [] : [allow(['lambda:InvokeFunction'], actionFunctionArns(manifest))]),
+      ...(actionDocumentArns(manifest).length === 0
+        ? []
+        : [
+            allow(['ssm:DescribeDocument'], actionDocumentArns(manifest)),
+            allow(['ssm:StartAutomationExecution'], [...actionDocumentArns(manifest), automationExecutions]),
+            allow(['ssm:GetAutomationExecution', 'ssm:StopAutomationExecution'], automationExecutions),
+          ]),
+      ...(automationRole(manifest) === undefined
+        ? []
+        : [{ Effect: 'Allow', Action: ['iam:PassRole'], Resource: sub(automationRole(manifest)), Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }]),
+    ],
+    {
+      timeout: 900,
+      lambda: ({ manifest }) => ({
+        environment: { LOCK_TABLE: { Ref: 'LockTable' }, ...(automationRole(manifest) === undefined ? {} : { AUTOMATION_ROLE_ARN: sub(automationRole(manifest)) }) },
+      }),
+    },
+  ),
   extendSourceServers: step(
     () => [
       read('DescribeSourceServers'),

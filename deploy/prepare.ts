@@ -31,6 +31,8 @@ export interface DeployManifest {
     /** TRIGGERS_FILE of the trigger function. */
     configFile: string;
   };
+  /** What the deployed plans' action steps run: the only functions and documents their IAM allows. */
+  actions: { functions: string[]; documents: string[] };
   /** Function keys, one per handler in functions/ (trigger included). */
   functions: string[];
 }
@@ -86,7 +88,7 @@ function checkAccountsFit(config: StageConfig, source: string): void {
 }
 
 /** The stage's configuration checked against the plan files: every deployed plan has a file. */
-export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled'>> {
+export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled' | 'actions'>> {
   const configFile = stageConfigPath(stage, root);
   const config = await readStageConfig(configFile);
   checkAccountsFit(config, relative(root, configFile));
@@ -105,17 +107,26 @@ export async function checkStage(stage: string, root = projectRoot): Promise<Omi
  * Writes the deployed plans and the stage configuration as JSON, the documents as written (the
  * functions check them again when they read them), replacing an earlier compilation's files.
  */
-async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled'>, root: string): Promise<DeployManifest['compiled']> {
+async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled' | 'actions'>, root: string): Promise<Pick<DeployManifest, 'compiled' | 'actions'>> {
   const folder = compiledDir(checked.stage, root);
   await rm(folder, { recursive: true, force: true });
   await mkdir(join(folder, 'plans'), { recursive: true });
+  const functions = new Set<string>();
+  const documents = new Set<string>();
   for (const [name, file] of Object.entries(checked.planFiles)) {
-    const { json } = await compilePlanFile(join(root, file));
+    const { plan, json } = await compilePlanFile(join(root, file));
     await writeFile(join(folder, 'plans', `${name}.json`), json);
+    for (const action of plan.waves.flatMap((wave) => [...(wave.before ?? []), ...(wave.after ?? [])])) {
+      if (action.lambda !== undefined) functions.add(action.lambda.function);
+      if (action.ssmAutomation !== undefined) documents.add(action.ssmAutomation.document);
+    }
   }
   const configFile = join(folder, 'stage.json');
   await writeFile(configFile, `${JSON.stringify(stageConfigDocument(await readFile(join(root, checked.configFile), 'utf8'), checked.configFile), null, 2)}\n`);
-  return { plansDir: relative(root, join(folder, 'plans')), configFile: relative(root, configFile) };
+  return {
+    compiled: { plansDir: relative(root, join(folder, 'plans')), configFile: relative(root, configFile) },
+    actions: { functions: [...functions].sort(), documents: [...documents].sort() },
+  };
 }
 
 /** The bundles already in .build/functions, one per handler; a missing one fails with its name. */
@@ -137,9 +148,9 @@ async function existingBundles(root: string): Promise<string[]> {
  */
 export async function prepareStage(stage: string, root = projectRoot, reuseBuild = false): Promise<DeployManifest> {
   const checked = await checkStage(stage, root);
-  const compiled = await compileStage(checked, root);
+  const { compiled, actions } = await compileStage(checked, root);
   const keys = reuseBuild ? await existingBundles(root) : (await buildFunctions()).map((bundle) => bundle.key);
-  const manifest: DeployManifest = { ...checked, compiled, functions: keys.sort() };
+  const manifest: DeployManifest = { ...checked, compiled, actions, functions: keys.sort() };
   const path = manifestPath(stage, root);
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -57,3 +57,13 @@ export class ServiceUnavailableError extends Error {
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';
 }
+
+/** An action step (a Lambda function or an SSM Automation) failed and its `onFailure` is stop. */
+export class ActionFailedError extends Error {
+  override name = 'ActionFailedError';
+}
+
+/** A plan's action cannot run: its function or document is unknown, or its parameters are wrong. */
+export class InvalidActionError extends Error {
+  override name = 'InvalidActionError';
+}

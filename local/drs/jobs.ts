@@ -2,6 +2,7 @@
 // actions) is drawn at creation from the scenario durations with the job's seeded jitter, then
 // scheduled as events; servers of one job run in parallel and the job completes when all of them,
 // and their post-launch actions, are done.
+import { createHash } from 'node:crypto';
 import { isoTime } from './clock.ts';
 import { SeededRandom } from './ids.ts';
 import { snapshotAt, type DrsSimulator, type JobRecord, type ServerPhaseTimeline, type SourceServerRecord } from './simulator.ts';
@@ -200,6 +201,7 @@ export function startRecoveryJob(sim: DrsSimulator, request: RecoveryRequest, no
             recoveryInstanceProperties: {
               lastUpdatedDateTime: isoTime(atMs),
               identificationHints: { hostname: server.sourceProperties.identificationHints.hostname, awsInstanceID: targetInstanceID },
+              networkInterfaces: [{ macAddress: macAddressOf(targetInstanceID), ips: [privateIpOf(targetInstanceID)], isPrimary: true }],
               cpus: server.sourceProperties.cpus,
               ramBytes: server.sourceProperties.ramBytes,
               os: server.sourceProperties.os,
@@ -392,4 +394,18 @@ export function startNetworkRecoveryJob(
   });
   sim.schedule.at(doneMs + JOB_END_DELAY_MS, (at) => sim.completeJob(job, at));
   return structuredClone(job.job);
+}
+
+/**
+ * The recovery instance's private IPv4 address: in 10.128.0.0/9, derived from its instance ID so a
+ * scenario's runs are reproducible (DRS reports the address EC2 gave the instance).
+ */
+export function privateIpOf(ec2InstanceID: string): string {
+  const hash = createHash('sha256').update(ec2InstanceID).digest();
+  return `10.${128 + (hash[0]! & 0x7f)}.${hash[1]}.${1 + (hash[2]! % 254)}`;
+}
+
+function macAddressOf(ec2InstanceID: string): string {
+  const hash = createHash('sha256').update(`mac:${ec2InstanceID}`).digest();
+  return ['02', ...[...hash.subarray(0, 5)].map((byte) => byte.toString(16).padStart(2, '0'))].join(':');
 }

@@ -135,6 +135,7 @@ export interface RecoveryInstance {
   recoveryInstanceProperties: {
     lastUpdatedDateTime: string;
     identificationHints: { hostname: string; awsInstanceID: string };
+    networkInterfaces: { macAddress: string; ips: string[]; isPrimary: boolean }[];
     cpus: { cores: number; modelName: string }[];
     ramBytes: number;
     os: { fullString: string };

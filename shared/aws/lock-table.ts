@@ -1,9 +1,12 @@
 // The plan lock table (LOCK_TABLE, the stack's DynamoDB table) over a traced DynamoDB client in the
-// home Region. DYNAMODB_ENDPOINT points it at the local DynamoDB service; unset, it talks to AWS.
-// Only the lock steps load this module: the other steps never pay for the DynamoDB client.
+// home Region: the plan locks, the action ledger and the approval gates' task tokens.
+// DYNAMODB_ENDPOINT points it at the local DynamoDB service; unset, it talks to AWS. Only the steps
+// that use the table load this module: the other steps never pay for the DynamoDB client.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { homeRegion } from '#shared/aws/region.ts';
 import { optionalEnv, requiredEnv } from '#shared/config.ts';
+import { dynamoDbActionLedger } from '#shared/lock/action-ledger.ts';
+import { dynamoDbApprovalTokens } from '#shared/lock/approval-tokens.ts';
 import { dynamoDbLockTable } from '#shared/lock/dynamodb-table.ts';
 import { traced } from '#shared/powertools.ts';
 
@@ -12,5 +15,8 @@ import { traced } from '#shared/powertools.ts';
  * lock, so a resent write of this run's own lock still succeeds and never takes another's.
  */
 const client = traced(new DynamoDBClient({ region: homeRegion, endpoint: optionalEnv('DYNAMODB_ENDPOINT'), maxAttempts: 3, retryMode: 'standard' }));
+const tableName = requiredEnv('LOCK_TABLE');
 
-export const planLockTable = dynamoDbLockTable(client, requiredEnv('LOCK_TABLE'));
+export const planLockTable = dynamoDbLockTable(client, tableName);
+export const actionLedger = dynamoDbActionLedger(client, tableName);
+export const approvalTokens = dynamoDbApprovalTokens(client, tableName);

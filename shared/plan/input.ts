@@ -1,5 +1,6 @@
 // The execution input: what the console, the schedule, an alarm and the CLI send to start a run.
 import * as z from 'zod/mini';
+import { DEFAULT_APPROVAL_TIMEOUT_MINUTES, MAX_APPROVAL_TIMEOUT_MINUTES } from './actions.ts';
 import { RUN_MODES, RunTrigger } from './common.ts';
 
 /** Fields only a failback run takes (checked against the mode below). */
@@ -24,6 +25,19 @@ export const ExecutionInput = z
       .check(z.describe('Drill only: keep the drill instances up this long before clean-up, e.g. for manual tests.')),
     reason: z.optional(z.string().check(z.maxLength(512))).check(z.describe('Why this run was started (shown in the report).')),
     trigger: z.optional(RunTrigger).check(z.describe('Who started the run; set by the triggers.')),
+    requireApproval: z
+      .optional(
+        z.strictObject({
+          timeoutMinutes: z
+            .optional(z.number().check(z.positive(), z.maximum(MAX_APPROVAL_TIMEOUT_MINUTES)))
+            .check(z.describe(`How long the gate waits for a decision (default ${DEFAULT_APPROVAL_TIMEOUT_MINUTES}).`)),
+        }),
+      )
+      .check(
+        z.describe(
+          'A person must approve before the first wave (and before anything changes in DRS); set by the alarm trigger for the alarms the stage configuration says need approval. The plan\'s own gates apply either way.',
+        ),
+      ),
     recoveryExecution: z
       .optional(z.string().check(z.minLength(1), z.maxLength(80)))
       .check(z.describe('Failback only: the recovery execution to fail back (default: the plan\'s latest recovery).')),
@@ -39,7 +53,12 @@ export const ExecutionInput = z
   })
   .check(
     z.superRefine((input, ctx) => {
-      if (input.mode === 'failback') return;
+      if (input.mode === 'failback') {
+        if (input.requireApproval !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['requireApproval'], message: 'requireApproval applies to drills and recoveries: a failback is started by a person already; remove it' });
+        }
+        return;
+      }
       for (const field of FAILBACK_FIELDS) {
         if (input[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: `${field} applies to failback only: remove it or use "mode": "failback"` });

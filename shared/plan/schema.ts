@@ -3,6 +3,7 @@
 // The execution input is in input.ts, what both share in common.ts, wave settings in settings.ts.
 import * as z from 'zod/mini';
 import { SnapshotChoice } from './common.ts';
+import { STEP_NAME, waveGateAndActions } from './actions.ts';
 
 const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 const SOURCE_NETWORK_ID = /^sn-[0-9a-zA-Z]{17}$/;
@@ -73,15 +74,14 @@ export const ServerSelector = z
 export type ServerSelector = z.infer<typeof ServerSelector>;
 
 export const Wave = z.strictObject({
-  name: z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, 'a wave name is 1-64 letters, digits, spaces, dots, dashes or underscores')),
+  name: z.string().check(z.regex(STEP_NAME, 'a wave name is 1-64 letters, digits, spaces, dots, dashes or underscores')),
   description: z.optional(z.string().check(z.maxLength(1024))),
   ...placement,
   servers: z
     .union([ServerSelector, z.array(ServerSelector).check(z.minLength(1, 'list at least one selector'))])
     .check(z.describe('One server selector, or several (e.g. one per account) whose servers the wave recovers together.')),
   ...waveSettings,
+  ...waveGateAndActions,
 });
 export type Wave = z.infer<typeof Wave>;
 
@@ -155,6 +155,20 @@ export const Plan = z
           });
         }
         seenWave.set(wave.name, index);
+        const seenAction = new Map<string, string>();
+        for (const phase of ['before', 'after'] as const) {
+          wave[phase]?.forEach((action, actionIndex) => {
+            const other = seenAction.get(action.name);
+            if (other !== undefined) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['waves', index, phase, actionIndex, 'name'],
+                message: `action name "${action.name}" is already used by ${other} of wave "${wave.name}"; give each action of a wave its own name`,
+              });
+            }
+            seenAction.set(action.name, `${phase}[${actionIndex}]`);
+          });
+        }
         const selectors = Array.isArray(wave.servers) ? wave.servers : [wave.servers];
         selectors.forEach((selector, selectorIndex) => {
           const path = Array.isArray(wave.servers) ? ['waves', index, 'servers', selectorIndex] : ['waves', index, 'servers'];

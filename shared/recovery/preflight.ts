@@ -43,16 +43,16 @@ export type SourceNetworkReads = Pick<DrsNetworkPort, 'listSourceNetworks'>;
  * Every account of the run must be reachable (its role assumable, DRS initialized) and its
  * staging accounts readable. The plan's source networks must exist in `networks` (the home
  * account and Region, where they are recovered before the first wave). Throws
- * PreflightFailedError listing every problem at once; warns of what may be meant but deserves a
+ * PreflightFailedError listing every problem at once (the plan's actions' too: `actionChecks`); warns of what may be meant but deserves a
  * look (a wave whose failure budget lets all its servers fail, other active jobs, ...).
  */
-export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks: SourceNetworkReads): Promise<Preflight> {
+export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks: SourceNetworkReads, actionChecks: Promise<string[]> = Promise.resolve([])): Promise<Preflight> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const fleet = 'scopes' in drs ? (drs as ScopedDrsPort) : undefined;
   const ports: ReadonlyMap<string, DrsPort | FullDrsPort> = fleet?.scopes ?? new Map([['', drs]]);
   const stagingOf = new Map((run.scopes ?? []).map((scope) => [scopeKey(scope), scope.stagingAccounts ?? []]));
-  const [listings, networkFindings] = await Promise.all([
+  const [listings, networkFindings, actionProblems] = await Promise.all([
     Promise.all(
       [...ports].map(async ([key, port]): Promise<ScopeListing> => {
         try {
@@ -70,6 +70,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
       }),
     ),
     checkSourceNetworks(plan, networks),
+    actionChecks,
   ]);
   const unreachable = new Set(listings.filter((listing) => listing.unreachable === true).map((listing) => listing.key));
   const servers = listings.flatMap((listing) => listing.servers);
@@ -159,7 +160,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
     ),
   );
   problems.push(...pointInTimeProblems.filter((problem) => problem !== undefined));
-  problems.push(...networkFindings.problems);
+  problems.push(...networkFindings.problems, ...actionProblems);
   warnings.push(...networkFindings.warnings);
 
   if (toExtend > 0) warnings.push(`${toExtend} server(s) replicate in staging accounts and will be extended into their target account before their wave`);

@@ -4,7 +4,14 @@ import { InvalidInputError } from '#shared/errors.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
+import { DEFAULT_APPROVAL_TIMEOUT_MINUTES } from '#shared/plan/actions.ts';
 import type { Run } from './state.ts';
+
+/** Why the run asks for approval before its first wave, in the approver's words. */
+function approvalReason(input: ExecutionInput): string {
+  const by = input.trigger?.source === 'alarm' ? `alarm ${input.trigger.id ?? '?'}` : (input.trigger?.source ?? 'its input');
+  return `started by ${by}: a person must approve before anything is recovered`;
+}
 
 /** Parses the raw execution input; the error names every wrong field and how to fix it. */
 export function parseExecutionInput(raw: unknown): ExecutionInput {
@@ -51,6 +58,9 @@ export function prepareRun(input: ExecutionInput, plan: Plan, execution: string,
     holdSeconds: Math.round((input.holdMinutes ?? 0) * 60),
     reason: input.reason,
     trigger: input.trigger,
+    ...(input.requireApproval === undefined
+      ? {}
+      : { approval: { timeoutSeconds: Math.round((input.requireApproval.timeoutMinutes ?? DEFAULT_APPROVAL_TIMEOUT_MINUTES) * 60), reason: approvalReason(input) } }),
   };
 }
 

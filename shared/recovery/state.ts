@@ -6,6 +6,7 @@ import { PollState } from '#shared/engine/polling.ts';
 import { Failure, ServerProblem } from '#shared/engine/state.ts';
 import { NetworkRemoval, SourceNetworksState } from '#shared/network/state.ts';
 import { Extension } from './extension.ts';
+import { ActionResult, GateDecision, WaveFront } from './front.ts';
 import { Sightings } from './sightings-codec.ts';
 import { MODES, RunTrigger, SnapshotChoice } from '#shared/plan/common.ts';
 
@@ -27,6 +28,8 @@ export const Run = z.object({
   holdSeconds: z.number(),
   reason: z.optional(z.string()),
   trigger: z.optional(RunTrigger),
+  /** Approval before the first wave the input asked for (an alarm's trigger does, by the stage configuration). */
+  approval: z.optional(z.object({ timeoutSeconds: z.number(), reason: z.string() })),
   ...RunScopes,
 });
 export type Run = z.infer<typeof Run>;
@@ -102,6 +105,10 @@ export const CompletedWave = z.object({
   /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
   waitedSeconds: z.optional(z.number()),
   sightings: z.optional(Sightings),
+  /** Who approved the wave, when asked and when decided (its gate). */
+  gate: z.optional(GateDecision),
+  /** The wave's actions, before and after it. */
+  actions: z.optional(z.array(ActionResult)),
 });
 export type CompletedWave = z.infer<typeof CompletedWave>;
 
@@ -133,6 +140,8 @@ export const RunState = z.object({
   preflight: z.optional(Preflight),
   networks: z.optional(SourceNetworksState),
   extension: z.optional(Extension),
+  /** The next wave's gate and actions (PrepareWave, RequestApproval, RunWaveActions). */
+  next: z.optional(WaveFront),
   wave: z.optional(WaveState),
   completed: z.optional(z.array(CompletedWave)),
   failure: z.optional(Failure),

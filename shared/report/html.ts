@@ -1,7 +1,7 @@
 // The report as one self-contained HTML page: inline CSS and SVG, no script, no network. It opens
 // from a laptop, an S3 download or an auditor's mail: a timeline (one bar per server, a segment
 // per phase, grouped by wave, the RTO target as a line) and the RTO/RPO table.
-import { formatSeconds, networkStackOutcome } from './markdown.ts';
+import { actionSentence, formatSeconds, gateSentence, networkStackOutcome } from './markdown.ts';
 import type { Phase, ServerPhases } from './measure.ts';
 import type { RunReport, ServerResult, WaveResult } from './report.ts';
 
@@ -84,6 +84,15 @@ export function renderTimeline(report: RunReport): string {
     parts.push(`<rect class="wave-band${waveStatus}" x="0" y="${y}" width="${width}" height="${CHART.waveHeaderHeight - 4}" rx="3"/>`);
     const rto = wave.rto?.achievedSeconds === undefined ? wave.status.toLowerCase().replaceAll('_', ' ') : `ready at ${formatSeconds(wave.rto.achievedSeconds)}`;
     parts.push(`<text class="wave-label" x="8" y="${y + 15}">Wave ${escapeHtml(wave.name)} · ${wave.servers.length} server(s) · ${escapeHtml(rto)}</text>`);
+    // The wave's gate wait and its actions, drawn in its band: time the servers' bars do not show.
+    const stepBar = (className: string, from: string, to: string, title: string) => {
+      const left = xAt(from);
+      parts.push(`<rect class="${className}" x="${left.toFixed(1)}" y="${y + 3}" width="${Math.max(2, xAt(to) - left).toFixed(1)}" height="${CHART.waveHeaderHeight - 10}" rx="2"><title>${escapeHtml(title)}</title></rect>`);
+    };
+    if (wave.gate?.requestedAt !== undefined && wave.gate.decidedAt !== undefined) stepBar(`gate gate-${wave.gate.decision.toLowerCase()}`, wave.gate.requestedAt, wave.gate.decidedAt, `approval gate: ${gateSentence(wave.gate)}`);
+    for (const action of wave.actions ?? []) {
+      stepBar(`wave-action${action.status === 'SUCCEEDED' ? '' : ' wave-action-failed'}`, action.startedAt, action.endedAt, `${action.phase} action ${action.name}: ${actionSentence(action)}`);
+    }
     if (wave.readyAt !== undefined) {
       const at = xAt(wave.readyAt).toFixed(1);
       parts.push(`<line class="wave-ready" x1="${at}" x2="${at}" y1="${y + CHART.waveHeaderHeight - 4}" y2="${y + CHART.waveHeaderHeight + wave.servers.length * CHART.rowHeight}"><title>Wave ${escapeHtml(wave.name)} ready: ${wave.readyAt}</title></line>`);
@@ -199,8 +208,26 @@ tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}.muted{color:var(--muted)}
 .id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;white-space:nowrap}td.instance{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}td.runs{min-width:210px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;min-width:170px;max-width:260px;overflow-wrap:break-word}
 .action{display:block;font-size:12px}
+rect.gate{fill:#c9b8f0;stroke:#6c4fc2}rect.gate-rejected,rect.gate-not_approved{fill:#f3c4c4;stroke:var(--bad)}rect.wave-action{fill:#b8dcc9;stroke:#2f7a53}rect.wave-action-failed{fill:#f3c4c4;stroke:var(--bad)}
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 `;
+
+/** The waves' approval gates and actions: who approved, how long each waited or ran, what failed. */
+function gatesAndActionsPanel(report: RunReport): string {
+  const rows = report.waves.flatMap((wave) => [
+    ...(wave.gate === undefined
+      ? []
+      : [`<tr${wave.gate.decision === 'APPROVED' ? '' : ' class="problem"'}><td>${escapeHtml(wave.name)}</td><td>approval gate</td><td>${escapeHtml(wave.gate.reasons.join('; '))}</td><td class="${wave.gate.decision === 'APPROVED' ? 'ok' : 'bad'}">${escapeHtml(gateSentence(wave.gate))}</td></tr>`]),
+    ...(wave.actions ?? []).map(
+      (action) =>
+        `<tr${action.status === 'SUCCEEDED' ? '' : ' class="problem"'}><td>${escapeHtml(wave.name)}</td><td>${action.phase} action <strong>${escapeHtml(action.name)}</strong></td><td>${action.kind === 'lambda' ? 'Lambda' : 'SSM Automation'} <code>${escapeHtml(action.target)}</code>${action.automationExecutionId ? ` <span class="id">${escapeHtml(action.automationExecutionId)}</span>` : ''}</td><td class="${action.status === 'SUCCEEDED' ? 'ok' : 'bad'}">${escapeHtml(actionSentence(action))}</td></tr>`,
+    ),
+  ]);
+  if (rows.length === 0) return '';
+  return `<h2>Approvals and actions</h2>
+<div class="panel"><table><thead><tr><th>Wave</th><th>Step</th><th>What</th><th>Outcome</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>
+`;
+}
 
 /** The run's network stacks: removed, kept (and why) or left behind. */
 function networkStacksPanel(report: RunReport): string {
@@ -275,7 +302,7 @@ export function renderHtml(report: RunReport): string {
 <p class="meta">${meta}</p>
 ${report.cause ? `<p class="bad"><strong>${escapeHtml(report.error ?? 'Failure')}</strong>: ${escapeHtml(report.cause)}</p>` : ''}
 <div class="cards">${cards}</div>
-${accountsPanel(report)}<h2>Timeline</h2>
+${gatesAndActionsPanel(report)}${accountsPanel(report)}<h2>Timeline</h2>
 <div class="panel"><div class="legend">${legend}</div>${renderTimeline(report)}
 <p class="note">Phase ends from the DRS job log are exact. DRS logs no end of launch and no times for post-launch action runs: those ends are the first of the workflow poll that saw them, the SSM agent discovery and the job's end — upper bounds, late by at most one poll interval (15–120 s).</p></div>
 <h2>RTO and RPO per server</h2>

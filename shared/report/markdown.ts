@@ -1,6 +1,7 @@
 // The report as a Markdown summary: what a person reads first.
 import type { Phase } from './measure.ts';
-import type { NetworkStackResult, RunReport } from './report.ts';
+import type { ActionResult } from '#shared/recovery/front.ts';
+import type { GateResult, NetworkStackResult, RunReport } from './report.ts';
 
 /** Text made safe for a Markdown table cell: no pipe ends it, no newline breaks its row. */
 export function cell(text: string): string {
@@ -49,6 +50,39 @@ export function networkStackOutcome(stack: NetworkStackResult): string {
   }
 }
 
+/** "APPROVED by arn:… after 4m 10s: "primary confirmed down"": a gate in a sentence. */
+export function gateSentence(gate: GateResult): string {
+  const by = gate.approver === undefined ? '' : ` by ${gate.approver}`;
+  const waited = gate.waitedSeconds === undefined ? '' : ` after ${formatSeconds(gate.waitedSeconds)}`;
+  const comment = gate.comment === undefined ? '' : `: "${gate.comment}"`;
+  switch (gate.decision) {
+    case 'APPROVED':
+    case 'REJECTED':
+      return `${gate.decision}${by}${waited}${comment}`;
+    case 'NOT_APPROVED':
+      return `NOT APPROVED: no decision within ${formatSeconds(gate.waitedSeconds)}`;
+    case 'WAITING':
+      return 'still waiting for a decision when the run stopped';
+  }
+}
+
+/** An action's outcome in a sentence: status, duration, and the failure reason or outputs. */
+export function actionSentence(action: ActionResult): string {
+  const detail = action.failureReason ?? action.outputs;
+  return `${action.status} in ${formatSeconds(action.durationSeconds)}${action.status !== 'SUCCEEDED' ? ` (onFailure: ${action.onFailure})` : ''}${detail ? ` — ${detail}` : ''}`;
+}
+
+/** The approval gates and the action steps of the run's waves, as a table. */
+function gatesAndActionsMarkdown(report: RunReport): string[] {
+  const rows = report.waves.flatMap((wave) => [
+    ...(wave.gate === undefined ? [] : [`| ${cell(wave.name)} | approval gate | ${cell(wave.gate.reasons.join('; '))} | ${cell(gateSentence(wave.gate))} |`]),
+    ...(wave.actions ?? []).map(
+      (action) => `| ${cell(wave.name)} | ${action.phase} action \`${cell(action.name)}\` | ${action.kind === 'lambda' ? 'Lambda' : 'SSM Automation'} ${cell(action.target)}${action.automationExecutionId ? ` (${action.automationExecutionId})` : ''} | ${cell(actionSentence(action))} |`,
+    ),
+  ]);
+  return rows.length === 0 ? [] : ['', '## Approvals and actions', '', '| Wave | Step | What | Outcome |', '|---|---|---|---|', ...rows];
+}
+
 export function renderMarkdown(report: RunReport): string {
   const lines: string[] = [];
   const icon = report.status === 'SUCCEEDED' ? '✅' : '❌';
@@ -71,6 +105,7 @@ export function renderMarkdown(report: RunReport): string {
     const actionsFailed = wave.servers.flatMap((server) => server.postLaunchActions).filter((action) => action.status === 'FAILED').length;
     lines.push(`| ${cell(wave.name)} | ${wave.status} | ${wave.servers.length} | ${launched} | ${failed} | ${actionsFailed} | ${wave.rto === undefined ? '–' : againstTarget(wave.rto)} |`);
   }
+  lines.push(...gatesAndActionsMarkdown(report));
   const accounts = report.accounts ?? [];
   if (accounts.length > 0) {
     lines.push('', '| Account | Region | Servers | Launched | Failed |', '|---|---|---|---|---|');

@@ -14,6 +14,8 @@ import type { KeptBecause, NetworkStackOutcome } from '#shared/network/state.ts'
 import { sightingOrder } from '#shared/recovery/sightings.ts';
 import { decodeSightings } from '#shared/recovery/sightings-codec.ts';
 import type { Cleanup, CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
+import { APPROVAL_REJECTED, APPROVAL_TIMED_OUT } from '#shared/approval/request.ts';
+import { Decision, type ActionResult, type WaveFront } from '#shared/recovery/front.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
 /** 1: outcome, waves, servers, clean-up. 2: adds phases, RTO and RPO (server, wave, plan), failures. */
@@ -59,6 +61,22 @@ export interface WaveResult {
   readyAt?: string;
   /** v2: run start → the wave ready, against the plan's RTO target. */
   rto: TargetResult;
+  /** v2 (added with approval gates): the wave's gate, when it had one: who decided, when, how long it waited. */
+  gate?: GateResult;
+  /** v2 (added with action steps): the wave's actions before and after it, as they ended. */
+  actions?: ActionResult[];
+}
+
+/** An approval gate as the report shows it. REJECTED: a person said no; NOT_APPROVED: nobody decided in time; WAITING: the run stopped while it waited. */
+export interface GateResult {
+  decision: 'APPROVED' | 'REJECTED' | 'NOT_APPROVED' | 'WAITING';
+  reasons: string[];
+  approver?: string;
+  comment?: string;
+  requestedAt?: string;
+  decidedAt?: string;
+  /** Asked → decided: the time the gate added to the run's RTO. */
+  waitedSeconds?: number;
 }
 
 /** v2: a server that failed, or a post-launch action that did, in DRS's words. */
@@ -80,8 +98,12 @@ export interface ServerFailure {
 
 export interface RunReport {
   reportVersion: number;
-  /** ABORTED, TIMED_OUT: the execution was stopped from outside; its report came from the clean-up after it. */
-  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  /**
+   * ABORTED, TIMED_OUT: the execution was stopped from outside; its report came from the clean-up
+   * after it. REJECTED: a person rejected a wave at its approval gate; NOT_APPROVED: a gate got no
+   * decision in time. Either way nothing of that wave was started (a drill still cleaned up).
+   */
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'REJECTED' | 'NOT_APPROVED';
   /** The error name that stopped the run (Step Functions' Error), when it failed. */
   error?: string;
   /** Why it failed, naming the wave, the servers and the reason. */
@@ -346,9 +368,14 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
       });
     });
     const { readyAt, ...rto } = groupRto(run.startedAt, servers.map((server) => server.readyAt), done !== undefined, rtoTargetSeconds);
+    const front = state.next?.name === name ? state.next : undefined;
+    const gate = gateResult(done, front, state.failure);
+    const actions = done?.actions ?? (front?.results !== undefined && front.results.length > 0 ? front.results : undefined);
     return {
       name,
       status: failed && status !== 'NOT_STARTED' && done === undefined ? 'FAILED' : status,
+      ...(gate === undefined ? {} : { gate }),
+      ...(actions === undefined ? {} : { actions }),
       startedAt: waveJobs[0]?.creationDateTime,
       warnings: done?.warnings ?? (state.wave?.name === name ? state.wave.warnings : []),
       servers,
@@ -384,12 +411,14 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
         .map((stack) => `${stack.stackName ?? '?'} (${stack.sourceNetworkID}): ${stack.error ?? 'not deleted, drill instances may still be in it'}`)
     : [];
   const networksCause = networksLeft.length === 0 ? undefined : `the drill left ${networksLeft.length} network stack(s): ${listForPeople(networksLeft)}; delete them in CloudFormation`;
-  const status = state.stopped ?? (failed || leftBehind || networksLeft.length > 0 ? 'FAILED' : 'SUCCEEDED');
+  const refusal = state.failure?.Error === APPROVAL_REJECTED ? 'REJECTED' : state.failure?.Error === APPROVAL_TIMED_OUT ? 'NOT_APPROVED' : undefined;
+  // A drill that left something behind failed, whatever stopped it.
+  const status = state.stopped ?? (leftBehind || networksLeft.length > 0 ? 'FAILED' : (refusal ?? (failed ? 'FAILED' : 'SUCCEEDED')));
   let error: string | undefined;
   let cause: string | undefined;
   if (state.failure !== undefined) {
     error = state.failure.Error;
-    cause = failureMessage(state.failure);
+    cause = state.failure.Error === APPROVAL_REJECTED ? rejectionCause(state.failure.Cause, state.next) : failureMessage(state.failure);
     if (cleanup?.error !== undefined) cause += `; and the drill clean-up failed: ${cleanup.error}`;
     if (networksCause !== undefined) cause += `; and ${networksCause}`;
   } else if (leftBehind) {
@@ -422,4 +451,48 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     failures,
     ...(run.scopes === undefined ? {} : { accounts: accountTotals(waves, failures) }),
   };
+}
+
+/** What the reject command sent (SendTaskFailure's cause), when it parses. */
+function decisionOf(cause: string | undefined): Decision | undefined {
+  try {
+    const parsed = Decision.safeParse(JSON.parse(cause ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `wave "web" was rejected by arn:…:user/alice: "primary is back"`: a rejection in people's words. */
+function rejectionCause(cause: string | undefined, front: WaveFront | undefined): string {
+  const decision = decisionOf(cause);
+  const wave = front === undefined ? 'the next wave' : `wave "${front.name}"`;
+  if (decision === undefined) return `${wave} was rejected at its approval gate: ${cause ?? 'no reason given'}`;
+  return `${wave} was rejected at its approval gate by ${decision.approver}${decision.comment ? `: "${decision.comment}"` : ''}; nothing of it was started`;
+}
+
+const secondsBetween = (from: string | undefined, to: string | undefined) =>
+  from === undefined || to === undefined ? undefined : Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+
+/** The wave's gate: approved (from its summary or the front), rejected, not approved in time, or still waiting when the run stopped. */
+function gateResult(done: CompletedWave | undefined, front: WaveFront | undefined, failure: RunState['failure']): GateResult | undefined {
+  const reasons = front?.approval?.reasons ?? [];
+  const approved = done?.gate ?? front?.gate;
+  if (approved !== undefined) {
+    const { approver, comment, requestedAt } = approved.decision;
+    return { decision: 'APPROVED', reasons, approver, ...(comment ? { comment } : {}), requestedAt, decidedAt: approved.decidedAt, waitedSeconds: secondsBetween(requestedAt, approved.decidedAt) };
+  }
+  if (front?.approval === undefined || done !== undefined) return undefined;
+  if (front.rejected !== undefined) {
+    const decision = decisionOf(failure?.Cause);
+    return {
+      decision: 'REJECTED',
+      reasons,
+      ...(decision === undefined ? {} : { approver: decision.approver, ...(decision.comment ? { comment: decision.comment } : {}), requestedAt: decision.requestedAt }),
+      decidedAt: front.rejected.at,
+      waitedSeconds: secondsBetween(decision?.requestedAt, front.rejected.at),
+    };
+  }
+  if (failure?.Error === APPROVAL_TIMED_OUT) return { decision: 'NOT_APPROVED', reasons, waitedSeconds: front.approval.timeoutSeconds };
+  return { decision: 'WAITING', reasons };
 }

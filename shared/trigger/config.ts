@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import * as z from 'zod/mini';
 import { AccountsConfig } from '#shared/accounts/config.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
+import { DEFAULT_APPROVAL_TIMEOUT_MINUTES, MAX_APPROVAL_TIMEOUT_MINUTES } from '#shared/plan/actions.ts';
 import { MODES } from '#shared/plan/common.ts';
 import { DEFAULT_SWEEP_SETTINGS, SweepSettings } from '#shared/sweep/settings.ts';
 import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
@@ -32,8 +33,27 @@ export const AlarmTrigger = z.strictObject({
   alarmName: z.string().check(z.minLength(1), z.maxLength(255)),
   plan: planName,
   mode: z.enum(MODES),
+  approval: z
+    .optional(
+      z.strictObject({
+        required: z.boolean().check(z.describe('Whether a person must approve before the run recovers anything.')),
+        timeoutMinutes: z
+          .optional(z.number().check(z.positive(), z.maximum(MAX_APPROVAL_TIMEOUT_MINUTES)))
+          .check(z.describe(`How long the gate waits (default ${DEFAULT_APPROVAL_TIMEOUT_MINUTES}): then a recovery stops as not approved, a drill cleans up.`)),
+      }),
+    )
+    .check(
+      z.describe(
+        'Approval before the first wave of the runs this alarm starts. Default: required for recoveries (a false alarm must not launch a second live copy), not for drills.',
+      ),
+    ),
 });
 export type AlarmTrigger = z.infer<typeof AlarmTrigger>;
+
+/** Whether runs the alarm starts wait for a person's approval: its setting, else required for recoveries only. */
+export function alarmNeedsApproval(trigger: AlarmTrigger): boolean {
+  return trigger.approval?.required ?? trigger.mode === 'recovery';
+}
 
 export const StageConfig = z
   .strictObject({
@@ -66,6 +86,18 @@ export const StageConfig = z
           .check(z.describe('Attach AWSElasticDisasterRecoveryLaunchActionsPolicy to StartWave: automation post-launch actions run with its credentials.')),
       }),
       { launchActionsPolicy: false },
+    ),
+    actions: z._default(
+      z.strictObject({
+        automationRoleArn: z
+          .optional(z.string().check(z.regex(/^arn:[^:]+:iam::[^:]*:role\/.+$/, 'an IAM role ARN; ${AWS::AccountId} is substituted')))
+          .check(
+            z.describe(
+              "The role SSM Automation actions assume (their documents' AutomationAssumeRole): the only role the orchestrator may pass to SSM. None: automations run with the orchestrator's own permissions.",
+            ),
+          ),
+      }),
+      {},
     ),
     sweep: z
       ._default(SweepSettings, DEFAULT_SWEEP_SETTINGS)

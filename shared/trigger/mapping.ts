@@ -2,7 +2,7 @@
 // input), or why nothing starts. Pure: the Lambda trigger and `npm run local -- --event` share it.
 import { createHash } from 'node:crypto';
 import type { ExecutionInput } from '#shared/plan/input.ts';
-import type { StageConfig } from './config.ts';
+import { alarmNeedsApproval, type StageConfig } from './config.ts';
 import { UnknownAlarmError, UnknownPlanError } from './errors.ts';
 import { isAlarmEvent, type AlarmStateChangeEvent, type ScheduledDrillEvent, type TriggerEvent } from './events.ts';
 
@@ -57,6 +57,7 @@ function alarmDecision(event: AlarmStateChangeEvent, config: StageConfig): Trigg
       mode: trigger.mode,
       reason: clip(`CloudWatch alarm "${alarmName}" went into ALARM at ${state.timestamp}${state.reason ? `: ${state.reason}` : ''}`),
       trigger: { source: 'alarm', id: event.resources[0] ?? alarmName },
+      ...(alarmNeedsApproval(trigger) ? { requireApproval: trigger.approval?.timeoutMinutes === undefined ? {} : { timeoutMinutes: trigger.approval.timeoutMinutes } } : {}),
     },
   };
 }

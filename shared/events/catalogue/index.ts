@@ -3,6 +3,8 @@
 // the end-to-end tests parse every event the handlers publish with it.
 import * as z from 'zod/mini';
 import { EVENT_SOURCE } from '#shared/events/definition.ts';
+import { ActionCompleted } from './action-completed.ts';
+import { ApprovalRequested } from './approval-requested.ts';
 import { CleanUpCompleted } from './clean-up-completed.ts';
 import { OrphansSwept } from './orphans-swept.ts';
 import { RunFailed } from './run-failed.ts';
@@ -13,7 +15,7 @@ import { WaveFailed } from './wave-failed.ts';
 import { WaveStarted } from './wave-started.ts';
 
 /** Every detail-type, in the order a run publishes them; then the sweeper's, which belongs to no run. */
-export const PROGRESS_EVENTS = [RunStarted, WaveStarted, WaveCompleted, WaveFailed, CleanUpCompleted, RunSucceeded, RunFailed, OrphansSwept] as const;
+export const PROGRESS_EVENTS = [RunStarted, ApprovalRequested, ActionCompleted, WaveStarted, WaveCompleted, WaveFailed, CleanUpCompleted, RunSucceeded, RunFailed, OrphansSwept] as const;
 
 type Definition = (typeof PROGRESS_EVENTS)[number];
 

@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 import { FailbackRunDetail, RecoveryRunDetail } from './run-detail.ts';
 
 const ended = {
-  /** ABORTED, TIMED_OUT: stopped from outside (the console, the state machine's timeout); cleaned up after. */
-  status: z.enum(['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT']),
+  /** ABORTED, TIMED_OUT: stopped from outside (the console, the state machine's timeout); cleaned up after. REJECTED, NOT_APPROVED: an approval gate said no, or nobody decided in time. */
+  status: z.enum(['SUCCEEDED', 'FAILED', 'ABORTED', 'TIMED_OUT', 'REJECTED', 'NOT_APPROVED']),
   /** The error name that stopped the run, and why, naming the wave, the servers and the reason. */
   error: z.optional(z.string()),
   cause: z.optional(z.string()),
