@@ -1,6 +1,6 @@
-// `npm run aws -- start|failback|follow|sweep`: start a run of the deployed workflows on AWS and
-// follow it wave by wave (StartExecution, then DescribeExecution and GetExecutionHistory), or run
-// the deployed orphan sweeper now, with your AWS profile.
+// `npm run aws -- start|failback|follow|sweep|approve|reject`: start a run of the deployed workflows
+// on AWS and follow it wave by wave (StartExecution, then DescribeExecution and GetExecutionHistory),
+// run the deployed orphan sweeper now, or decide an approval gate, with your AWS profile.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +13,11 @@ import {
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { readFile } from 'node:fs/promises';
+import { decideApproval } from '#shared/approval/decide.ts';
+import { dynamoDbApprovalTokens, type ApprovalTokens } from '#shared/lock/approval-tokens.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as z from 'zod/mini';
 import { historyLine } from '#shared/narrator/history.ts';
@@ -265,6 +270,67 @@ withAws(
   const lambda = new LambdaClient({ profile: options.profile, region: options.region });
   process.exitCode = await sweepOnAws(lambda, options.functionName ?? `${SERVICE}-${options.stage}-sweep`, options.dryRun === true);
 });
+
+/**
+ * Where a local run's services listen (the local runner writes it while a run is in progress):
+ * `--local` sends the decision there instead of to AWS, with the credentials the run's world knows.
+ */
+export const LocalServices = z.object({
+  region: z.string(),
+  lockTable: z.string(),
+  endpoints: z.object({ dynamodb: z.string(), stepFunctions: z.string(), sts: z.string() }),
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.optional(z.string()) }),
+});
+export type LocalServices = z.infer<typeof LocalServices>;
+export const LOCAL_SERVICES_FILE = 'reports/.local-services.json';
+
+interface DecisionOptions extends AwsOptions {
+  execution: string;
+  comment?: string;
+  stage: string;
+  local?: boolean | string;
+}
+
+/** The clients a decision needs: AWS (profile, Region, the stage's table), or a local run's services. */
+async function decisionServices(options: DecisionOptions): Promise<{ tokens: ApprovalTokens; sfn: SFNClient; sts: STSClient }> {
+  if (options.local !== undefined && options.local !== false) {
+    const file = typeof options.local === 'string' ? options.local : LOCAL_SERVICES_FILE;
+    const text = await readFile(file, 'utf8').catch(() => {
+      throw new InvalidArgumentError(`${file} not found: --local decides for a run of \`npm run local\` in progress, which writes it (is one running in this folder?)`);
+    });
+    const local = LocalServices.parse(JSON.parse(text));
+    const config = { region: local.region, credentials: local.credentials };
+    return {
+      tokens: dynamoDbApprovalTokens(new DynamoDBClient({ ...config, endpoint: local.endpoints.dynamodb }), local.lockTable),
+      sfn: new SFNClient({ ...config, endpoint: local.endpoints.stepFunctions }),
+      sts: new STSClient({ ...config, endpoint: local.endpoints.sts }),
+    };
+  }
+  const config = { profile: options.profile, region: options.region };
+  return {
+    tokens: dynamoDbApprovalTokens(new DynamoDBClient(config), `${SERVICE}-${options.stage}-locks`),
+    sfn: new SFNClient(config),
+    sts: new STSClient(config),
+  };
+}
+
+/** Approves or rejects the gate an execution waits at; prints what was decided. */
+export async function decide(options: DecisionOptions, approve: boolean, print: (line: string) => void = console.log): Promise<void> {
+  const { pending, decision } = await decideApproval({ execution: options.execution, approve, comment: options.comment }, await decisionServices(options));
+  print(`${approve ? 'approved' : 'rejected'} wave "${pending.wave}" of ${pending.mode} ${pending.execution} (plan ${pending.plan}) as ${decision.approver}${decision.comment ? `: "${decision.comment}"` : ''}`);
+}
+
+for (const [name, approve] of [['approve', true], ['reject', false]] as const) {
+  withAws(
+    program
+      .command(name)
+      .description(approve ? 'approve the wave a run waits at (its approval gate): the run goes on' : 'reject the wave a run waits at: nothing of it is started, a drill cleans up, the run ends REJECTED')
+      .requiredOption('--execution <name>', 'the execution name (in the approval request)')
+      .option('--comment <text>', 'why (shown in the report)')
+      .option('--stage <stage>', 'the stage whose lock table holds the request', 'dev')
+      .option('--local [file]', `decide for a local run in progress (its services file, default ${LOCAL_SERVICES_FILE})`),
+  ).action(async (options: DecisionOptions) => decide(options, approve));
+}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   program.parseAsync().catch((error: unknown) => {
