@@ -10,7 +10,7 @@ import { parseSsmScenario, type SsmScenario } from './scenario.ts';
 import { LocalSsmHttpServer, type SsmCall } from './server.ts';
 
 export { SsmAutomation, wallClock, type AutomationStatus, type ExecutionView, type ServiceClock, type SsmScope, type Tag } from './automation.ts';
-export { parseSsmScenario, SsmScenarioError, ssmScenarioSchema, type SsmScenario, type ParsedSsmScenario } from './scenario.ts';
+export { parseSsmScenario, SsmScenarioError, ssmScenarioSchema, type SsmScenario, type ParsedSsmScenario, type SsmDocument } from './scenario.ts';
 export { SsmError } from './errors.ts';
 export type { SsmCall };
 

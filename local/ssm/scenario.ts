@@ -87,6 +87,8 @@ export const ssmScenarioSchema = z
 
 export type SsmScenario = z.input<typeof ssmScenarioSchema>;
 export type ParsedSsmScenario = z.output<typeof ssmScenarioSchema>;
+/** One document as a scenario declares it. */
+export type SsmDocument = z.input<typeof documentSchema>;
 export type ParsedDocument = ParsedSsmScenario['documents'][number];
 export type ParsedParameter = ParsedDocument['parameters'][number];
 export type ParsedRun = ParsedDocument['outcomes'][number];

@@ -5,7 +5,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
-import { startLocalSsm, type LocalSsm, type SsmScenario } from '#local/ssm/index.ts';
+import { startLocalSsm, type LocalSsm, type SsmDocument, type SsmScenario } from '#local/ssm/index.ts';
 
 /** The SHA-256 constructor the SDK's signer uses in Node. */
 const Sha256 = Hash.bind(null, 'sha256');
@@ -40,7 +40,7 @@ export const testIdentity: Identity = {
 };
 
 /** The smoke test runbook of the payments application, as a plan's action step runs it. */
-export const SMOKE_TEST = {
+export const SMOKE_TEST: SsmDocument & { name: string } = {
   name: 'Payments-SmokeTest',
   description: 'Checks the recovered payments servers answer',
   parameters: [
@@ -51,7 +51,7 @@ export const SMOKE_TEST = {
   outcome: 'Success',
   durationSeconds: 90,
   outputs: { 'CheckHealth.Status': ['healthy'] },
-} as const;
+};
 
 /** A manual clock: the service's time moves only when the test says. */
 export class ManualClock {
