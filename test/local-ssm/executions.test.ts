@@ -3,7 +3,9 @@
 // the scenario declares them, and stopping one.
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, StopAutomationExecutionCommand } from '@aws-sdk/client-ssm';
-import { RECOVERY, REGION, SMOKE_TEST, START, failureOf, startTestSsm, type TestSsm } from './helpers.ts';
+import { IdentityStore } from '#local/identity/index.ts';
+import { ssmClientFor, startLocalSsm, type LocalSsm } from '#local/ssm/index.ts';
+import { RECOVERY, REGION, SMOKE_TEST, START, failureOf, startTestSsm, testIdentity, type TestSsm } from './helpers.ts';
 
 let t: TestSsm | undefined;
 afterEach(async () => {
@@ -153,5 +155,30 @@ describe('StopAutomationExecution', () => {
 
     expect(get).toMatchObject({ name: 'AutomationExecutionNotFoundException', message: expect.stringContaining(unknown), $metadata: { httpStatusCode: 400 } });
     expect(stop).toMatchObject({ name: 'AutomationExecutionNotFoundException' });
+  });
+});
+
+describe('the clock a local run passes', () => {
+  let local: LocalSsm | undefined;
+  afterEach(async () => {
+    await local?.stop();
+    local = undefined;
+  });
+
+  it('lets the other simulation apply what it has due (advance) before each request, then reads the time', async () => {
+    let now = START;
+    const advanced: number[] = [];
+    // The other simulation moves its time when asked: each request sees 30 simulated seconds more.
+    const clock = { nowMs: () => now, advance: () => advanced.push((now += 30_000)) };
+    local = await startLocalSsm({ identity: new IdentityStore(testIdentity), clock, scenario: { documents: [SMOKE_TEST] }, home: { account: RECOVERY, region: REGION } });
+    const client = ssmClientFor(local, { region: REGION, credentials: { accessKeyId: 'AKIAOPERATOR00000001', secretAccessKey: 'operator-secret' } });
+
+    const { AutomationExecutionId: id } = await client.send(new StartAutomationExecutionCommand({ DocumentName: 'Payments-SmokeTest', Parameters: { InstanceIds: ['i-1'] } }));
+    const statuses: string[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await client.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }))).AutomationExecution!.AutomationExecutionStatus!);
+
+    // Started at START + 30 s; read at + 30, + 60, + 90 s of its 90.
+    expect(statuses).toEqual(['InProgress', 'InProgress', 'Success']);
+    expect(advanced).toHaveLength(4);
   });
 });
