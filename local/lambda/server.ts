@@ -1,0 +1,141 @@
+// The HTTP front of the local Lambda service: Lambda's REST-JSON protocol as the SDKs and the CLI
+// speak it (`POST /2015-03-31/functions/{FunctionName}/invocations` with the payload as the body
+// and X-Amz-Invocation-Type / X-Amz-Log-Type headers; `GET
+// /2015-03-31/functions/{FunctionName}/configuration`), SigV4 checked against the shared identity
+// store before anything else (the credentials choose the account, the signature's scope the
+// Region), answers with `x-amzn-RequestId`, errors with `x-amzn-ErrorType`. Node's `http` module,
+// as the other stand-ins use.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
+import { readBody } from '#local/http/read-body.ts';
+import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
+import { authenticationError, LambdaError, requestTooLarge, unknownOperation } from './errors.ts';
+import type { LocalFunctions } from './functions.ts';
+import { getFunctionConfiguration, invoke, SYNC_PAYLOAD_LIMIT_BYTES, type Caller, type LambdaResponse } from './operations.ts';
+
+/** A synchronous invocation's payload may be 6 MB; a larger body is refused unread (RequestTooLargeException). */
+export const MAX_BODY_BYTES = SYNC_PAYLOAD_LIMIT_BYTES;
+const MAX_LOGGED_CALLS = 10_000;
+/** The signing name of Lambda: what a request's credential scope must name. */
+const SIGNING_NAME = 'lambda';
+const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)\/?$/;
+
+export interface LambdaCall {
+  /** `Invoke`, `GetFunctionConfiguration`, or the method and path of a request no operation serves. */
+  operation: string;
+  /** FunctionName as sent (a name or an ARN). */
+  functionName?: string;
+  /** The caller's account and the Region of its signature, once authenticated. */
+  account?: string;
+  region?: string;
+  status: number;
+  /** `ResourceNotFoundException`, …; `Unhandled` for an invocation whose function failed. */
+  errorCode?: string;
+  at: string;
+}
+
+function routeOf(method: string, path: string): { operation: string; functionName?: string } {
+  const match = ROUTE.exec(path);
+  if (match) {
+    let functionName: string;
+    try {
+      functionName = decodeURIComponent(match[1]!);
+    } catch {
+      functionName = match[1]!;
+    }
+    if (match[2] === 'invocations' && method === 'POST') return { operation: 'Invoke', functionName };
+    if (match[2] === 'configuration' && method === 'GET') return { operation: 'GetFunctionConfiguration', functionName };
+  }
+  return { operation: `${method} ${path}` };
+}
+
+export class LocalLambdaHttpServer {
+  readonly server: Server;
+  private calls: LambdaCall[] = [];
+
+  constructor(
+    private readonly identity: IdentityStore,
+    private readonly functions: LocalFunctions,
+  ) {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        // Last line of defence: a bug answers 500 ServiceException instead of taking the service down.
+        if (!response.headersSent) this.sendError(response, randomUUID(), new LambdaError('ServiceException', 500, String((error as Error)?.message ?? error)));
+        else response.destroy();
+      });
+    });
+    this.server.requestTimeout = 30_000;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    });
+  }
+
+  private record(call: Omit<LambdaCall, 'at'>): void {
+    this.calls.push({ ...call, at: this.identity.now().toISOString() });
+    if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
+  }
+
+  private send(response: ServerResponse, requestId: string, answer: LambdaResponse): void {
+    response.writeHead(answer.status, {
+      ...(answer.body.length > 0 ? { 'content-type': 'application/json' } : {}),
+      'content-length': Buffer.byteLength(answer.body),
+      'x-amzn-requestid': requestId,
+      // The service's own clock: the SDKs correct their clock skew from this header.
+      date: this.identity.now().toUTCString(),
+      ...answer.headers,
+    });
+    response.end(answer.body);
+  }
+
+  private sendError(response: ServerResponse, requestId: string, error: LambdaError): void {
+    this.send(response, requestId, { status: error.statusCode, headers: { 'x-amzn-errortype': error.code }, body: JSON.stringify(error.document()) });
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const method = (request.method ?? 'GET').toUpperCase();
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const path = queryStart < 0 ? url : url.slice(0, queryStart);
+    const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
+    const { operation, functionName } = routeOf(method, path);
+    const body = await readBody(request, MAX_BODY_BYTES);
+    const fail = (error: LambdaError, caller?: Caller) => {
+      this.record({ operation, ...(functionName !== undefined ? { functionName } : {}), ...(caller ? { account: caller.account, region: caller.region } : {}), status: error.statusCode, errorCode: error.code });
+      this.sendError(response, requestId, error);
+    };
+    if (body.tooLarge) return fail(requestTooLarge(MAX_BODY_BYTES));
+
+    // As on AWS, credentials are checked before anything else: they choose the account and Region.
+    const auth = this.identity.authenticate(signedRequestOf(request, body.bytes), { service: SIGNING_NAME });
+    if (!auth.ok) return fail(authenticationError(auth.code, auth.status, auth.message));
+    const caller: Caller = { account: auth.caller.account, region: auth.region, arn: auth.caller.arn };
+
+    let answer: LambdaResponse;
+    try {
+      if (operation === 'Invoke') answer = await invoke(this.functions, caller, { functionName: functionName!, query, headers: request.headers, body: body.bytes, requestId });
+      else if (operation === 'GetFunctionConfiguration') answer = getFunctionConfiguration(this.functions, caller, functionName!, query);
+      else throw unknownOperation(method, path);
+    } catch (error) {
+      if (error instanceof LambdaError) return fail(error, caller);
+      throw error;
+    }
+    const functionError = answer.headers['x-amz-function-error'];
+    this.record({ operation, functionName, account: caller.account, region: caller.region, status: answer.status, ...(functionError ? { errorCode: functionError } : {}) });
+    this.send(response, requestId, answer);
+  }
+
+  /** The calls answered so far (the latest 10,000), oldest first. */
+  recordedCalls(): LambdaCall[] {
+    return structuredClone(this.calls);
+  }
+
+  listen(port: number): Promise<number> {
+    return listenOnLoopback(this.server, port);
+  }
+
+  close(): Promise<void> {
+    return closeServer(this.server);
+  }
+}
