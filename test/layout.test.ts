@@ -44,7 +44,7 @@ const RULES: Array<[string, string[]]> = [
   // The sweeper knows runs only by their jobs' tags and Step Functions' answer: no workflow's internals.
   ['shared/sweep', ['shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/trigger', 'shared/events', 'shared/accounts']],
   // The domain takes its ports as parameters: only handlers reach the composition root.
-  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/lock', 'shared/sweep'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
+  ...['shared/accounts', 'shared/drs', 'shared/recovery', 'shared/failback', 'shared/network', 'shared/report', 'shared/plan', 'shared/lock', 'shared/sweep', 'shared/actions', 'shared/approval'].map((folder): [string, string[]] => [folder, ['shared/aws']]),
   ['shared', ['local', 'deploy', 'cli', 'functions', 'bench', 'test']],
   ['functions', ['local', 'deploy', 'cli', 'bench', 'test']],
   // DRS reaches CloudFormation through an interface of its own (network-stacks.ts); the runner connects them.
@@ -53,8 +53,15 @@ const RULES: Array<[string, string[]]> = [
   ['local/sts', ['shared', 'functions', 'local/runner', 'local/drs', 'deploy', 'cli']],
   ['local/dynamodb', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'deploy', 'cli']],
   ['local/stepfunctions', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/cloudformation', 'deploy', 'cli']],
-  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', 'deploy', 'cli']],
-  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', 'local/identity', 'deploy', 'cli']],
+  // The stand-ins the action steps and approval gates call: each knows only HTTP and the identity world.
+  ...['local/ssm', 'local/sns', 'local/route53', 'local/lambda'].map((folder): [string, string[]] => [
+    folder,
+    ['shared', 'functions', 'actions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', ...['local/ssm', 'local/sns', 'local/route53', 'local/lambda'].filter((other) => other !== folder), 'deploy', 'cli'],
+  ]),
+  ['local/identity', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', 'local/ssm', 'local/sns', 'local/route53', 'local/lambda', 'deploy', 'cli']],
+  ['local/http', ['shared', 'functions', 'local/runner', 'local/drs', 'local/sts', 'local/dynamodb', 'local/stepfunctions', 'local/cloudformation', 'local/ssm', 'local/sns', 'local/route53', 'local/lambda', 'local/identity', 'deploy', 'cli']],
+  // A shipped action is a customer's function like any other: it knows the documented input only.
+  ['actions', ['local', 'functions', 'deploy', 'cli', 'bench', 'test', 'shared/aws', 'shared/recovery', 'shared/drs', 'shared/plan']],
   ['deploy', ['local', 'cli', 'bench', 'test']],
   ['cli', ['local', 'deploy', 'bench', 'test']],
 ];
