@@ -70,6 +70,8 @@ export interface LocalDrs {
   speed: number;
   /** The scenario in force, defaults filled in. */
   scenario: ParsedScenario;
+  /** The file the scenario was read from (the default one when none was given); undefined for a scenario object. */
+  scenarioFile?: string;
   /** Simulated now. */
   now(): Date;
   /** Moves simulated time forward and applies what falls due. */
@@ -120,6 +122,7 @@ export async function startLocalDrs(options: StartLocalDrsOptions = {}): Promise
     identity,
     speed,
     scenario,
+    ...(options.scenario === undefined ? { scenarioFile: defaultScenarioPath } : typeof options.scenario === 'string' ? { scenarioFile: options.scenario } : {}),
     now: () => world.clock.now(),
     advanceBy: (seconds) => {
       world.clock.advanceBy(seconds);

@@ -175,6 +175,16 @@ export const scenarioSchema = strictBlock('a scenario', {
   identity: z.unknown().optional(),
   /** For the local CloudFormation service the runner starts beside this one (local/cloudformation's block: stacks, deleteSeconds, faults); not read here. */
   cloudFormation: z.unknown().optional(),
+  /**
+   * For the services the runner starts beside this one for approval gates and action steps, each
+   * checked by its own service, not here: SSM Automation documents (local/ssm), the operators' SNS
+   * topics (local/sns), Route 53 zones (local/route53), Lambda functions run from local handler
+   * files (local/lambda; paths relative to the scenario file).
+   */
+  ssm: z.unknown().optional(),
+  sns: z.unknown().optional(),
+  route53: z.unknown().optional(),
+  lambda: z.unknown().optional(),
   sourceServers: z.array(sourceServerSchema).default([]),
   sourceNetworks: z.array(sourceNetworkSchema).default([]),
   stagingAccounts: z.array(stagingAccountSchema).default([]),

@@ -2,7 +2,8 @@
 // `npm run validate -- plans/*.yaml`: run a plan locally against the local DRS service, or check
 // plan files. Exit codes: 0 success, 1 the run failed, 2 invalid plan, input or options.
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { LOCAL_SERVICES_FILE_NAME } from './approvals.ts';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { lambdaErrorMessage } from '#shared/engine/state.ts';
@@ -59,6 +60,8 @@ export interface RunCommandOptions {
   holdMinutes?: number;
   input?: string;
   verbose?: boolean;
+  /** Approve every approval gate this many simulated seconds after it asks. */
+  approveAfter?: number;
 }
 
 const paint = (() => {
@@ -267,6 +270,21 @@ async function executeOne(
       speed: options.speed,
       executionName,
       verbose: options.verbose,
+      ...(options.approveAfter === undefined ? {} : { approveAfterSeconds: options.approveAfter }),
+      onTaskToken: (task) => {
+        if (task.stateName !== 'RequestApproval') return;
+        const payload = (task.parameters as { Payload?: { next?: { name?: string; approval?: { reasons?: string[]; timeoutSeconds?: number } } } }).Payload;
+        const next = payload?.next;
+        const name = task.executionArn.split(':').at(-1) ?? '';
+        const local = options.reportDir === 'reports' ? '--local' : `--local ${join(options.reportDir, LOCAL_SERVICES_FILE_NAME)}`;
+        const lines = [
+          paint.yellow(`⏸ Waiting for approval before wave ${next?.name ?? '?'} (${next?.approval?.reasons?.join('; ') ?? ''}); it times out after ${Math.round((next?.approval?.timeoutSeconds ?? 0) / 60)} simulated min`),
+          options.approveAfter === undefined
+            ? `  approve: npm run aws -- approve --execution ${name} ${local} --comment "<why>"\n  reject:  npm run aws -- reject --execution ${name} ${local} --comment "<why>"`
+            : paint.dim(`  approving automatically after ${options.approveAfter} simulated s (--approve-after)`),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
       onEvent: (event, run) => {
         if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)${stepFunctions}\n`));
         progress.onEvent(event, run);
@@ -408,6 +426,7 @@ export function buildProgram(): Command {
     .option('--hold-minutes <n>', 'drill only: keep the drill instances up this long before clean-up', nonNegativeNumber)
     .option('--input <file>', 'execution input JSON; the options above override its fields')
     .option('--verbose', "print the handlers' logs instead of writing them to reports/<execution>.log")
+    .option('--approve-after <seconds>', 'approve every approval gate this many simulated seconds after it asks (demos, tests); without it a gate waits for `npm run aws -- approve|reject --execution <name> --local`', nonNegativeNumber)
     .action(async (options: RunCommandOptions) => {
       process.exitCode = await runCommand(options);
     });

@@ -94,7 +94,12 @@ export interface CallbackTaskSpec {
   /** The Task's TimeoutSeconds and HeartbeatSeconds, in simulated seconds. */
   timeoutSeconds?: number;
   heartbeatSeconds?: number;
+  /** TimeoutSecondsPath: the timeout is in the evaluated Parameters' TIMEOUT_SECONDS_FIELD. */
+  timeoutSecondsFromInput?: boolean;
 }
+
+/** Where a callback Task's TimeoutSecondsPath lands in its evaluated Parameters (taken out before use). */
+export const TIMEOUT_SECONDS_FIELD = 'localRunnerTimeoutSeconds';
 
 /**
  * What `$$.Task.Token` evaluates to while the library prepares a callback Task's Parameters; the
@@ -144,10 +149,9 @@ function functionKeyOf(stateName: string, resource: unknown): string {
 
 /** A callback Task's spec, and the state the library runs in its place (see transform 6). */
 function callbackSpecOf(stateName: string, original: AslState, region: string): { spec: CallbackTaskSpec; state: AslState } {
-  const { TimeoutSeconds, HeartbeatSeconds, ...state } = original;
-  for (const field of ['TimeoutSecondsPath', 'HeartbeatSecondsPath'] as const) {
-    if (state[field] !== undefined) throw new Error(`Task state ${stateName}: ${field} is not supported by the local runner on a callback Task`);
-  }
+  const { TimeoutSeconds, HeartbeatSeconds, TimeoutSecondsPath, ...state } = original;
+  if (state.HeartbeatSecondsPath !== undefined) throw new Error(`Task state ${stateName}: HeartbeatSecondsPath is not supported by the local runner on a callback Task`);
+  if (TimeoutSecondsPath !== undefined && TimeoutSeconds !== undefined) throw new Error(`Task state ${stateName}: give TimeoutSeconds or TimeoutSecondsPath, not both`);
   for (const [field, value] of [['TimeoutSeconds', TimeoutSeconds], ['HeartbeatSeconds', HeartbeatSeconds]] as const) {
     if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
       throw new Error(`Task state ${stateName}: ${field} ${JSON.stringify(value)} is not a positive integer`);
@@ -162,6 +166,13 @@ function callbackSpecOf(stateName: string, original: AslState, region: string): 
     const parameters = state.Parameters as Record<string, unknown> | undefined;
     spec.functionKey = functionKeyOf(stateName, parameters?.FunctionName);
     state.Parameters = { ...parameters, FunctionName: fakeLambdaArn(region, spec.functionKey) };
+  }
+  if (TimeoutSecondsPath !== undefined) {
+    // Read from the state's input as its Parameters are: the library evaluates it into this
+    // field, which the runner takes out again before the Parameters go anywhere.
+    if (typeof TimeoutSecondsPath !== 'string') throw new Error(`Task state ${stateName}: TimeoutSecondsPath ${JSON.stringify(TimeoutSecondsPath)} is not a path`);
+    state.Parameters = { ...(state.Parameters as Record<string, unknown> | undefined), [`${TIMEOUT_SECONDS_FIELD}.$`]: TimeoutSecondsPath };
+    spec.timeoutSecondsFromInput = true;
   }
   // The library's default task timeout (60 s, real) would cut a callback an approver answers later.
   return { spec, state: { ...state, TimeoutSeconds: LONGEST_LOCAL_TASK_SECONDS } };

@@ -10,6 +10,7 @@ import { DEFAULT_ACCOUNT_ID, IdentityStore } from '#local/identity/index.ts';
 import { startLocalStepFunctions, type LocalExecutions } from '#local/stepfunctions/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
 import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { startActionServicesFor, type ActionServicesEndpoints } from './action-services.ts';
 
 /** A participating server of a DRS job, as the local DRS service reports it. */
 export interface DrsJobServer {
@@ -84,6 +85,10 @@ export interface LocalDrs {
   dynamodb?: LocalDynamoDbEndpoint;
   /** The local CloudFormation service started with it (startLocalDrs here), stopped with it; else each run starts its own. */
   cloudFormation?: LocalCloudFormationEndpoint;
+  /** The SSM, SNS, Route 53 and Lambda services started with it (approval gates, action steps); else each run starts its own. */
+  actions?: ActionServicesEndpoints;
+  /** The scenario file it was started from: the Lambda functions' handler paths are relative to it. */
+  scenarioFile?: string;
   /** The simulated clock, for a CloudFormation service a run starts for it (local/drs's `clock`). */
   clock?: { nowMs(): number; advance(): void };
   /** Where recovered networks deploy their stacks (local/drs's `deployNetworksWith`). */
@@ -137,7 +142,8 @@ export interface StartLocalDrsOptions {
  * Starts the local DRS service on an ephemeral port, and a local STS and a local Step Functions
  * service sharing its identity store (the scenario's `identity:`), and a local DynamoDB service (the
  * plan lock table's) and a local CloudFormation service in its simulated time (the scenario's
- * `cloudFormation:`); `stop()` stops them all.
+ * `cloudFormation:`), and the approval gates' and action steps' SSM, SNS, Route 53 and Lambda
+ * (action-services.ts); `stop()` stops them all.
  */
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
   const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
@@ -152,12 +158,15 @@ export async function startLocalDrs(options: StartLocalDrsOptions): Promise<Loca
     started.push(dynamodb);
     const cloudFormation = await startCloudFormationFor(drs);
     started.push(cloudFormation);
+    const actions = await startActionServicesFor(drs, { scenarioFile: drs.scenarioFile });
+    started.push(actions);
     return {
       ...drs,
       sts: { endpoint: sts.endpoint },
       stepFunctions: { endpoint: stepFunctions.endpoint, executions: stepFunctions.executions },
       dynamodb: { endpoint: dynamodb.endpoint, createTable: dynamodb.createTable },
       cloudFormation: { endpoint: cloudFormation.endpoint },
+      actions,
       stop: async () => {
         await Promise.all(started.map((service) => service.stop()));
       },

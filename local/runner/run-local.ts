@@ -18,6 +18,7 @@ import {
   readStateMachine,
   SIMULATED_START_TIME_FIELD,
   TASK_TOKEN_PLACEHOLDER,
+  TIMEOUT_SECONDS_FIELD,
   type CallbackTaskSpec,
   type LocalDefinition,
   type WaitSpec,
@@ -39,6 +40,8 @@ import {
 } from '#local/stepfunctions/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
 import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { startActionServicesFor, type ActionServices, type ActionServicesEndpoints } from './action-services.ts';
+import { approveAfter, writeLocalServices, type LocalServicesDocument } from './approvals.ts';
 import { lockTableDefinition } from '#shared/lock/keys.ts';
 import type { AccountsConfig } from '#shared/accounts/config.ts';
 import { ConfigurationError } from '#shared/errors.ts';
@@ -157,6 +160,12 @@ export interface RunLocalOptions {
    * token of a Task whose Resource sends it nowhere local (SNS, SQS, …).
    */
   onTaskToken?: (task: IssuedTaskToken) => void;
+  /**
+   * Approve every approval gate (RequestApproval) this long after it asks, in simulated seconds,
+   * through the approve command's path (demos, tests). Unset: a gate waits for a person
+   * (`npm run aws -- approve|reject --execution <name> --local`) or its timeout.
+   */
+  approveAfterSeconds?: number;
 }
 
 /** A token a callback Task of the run was given. */
@@ -244,6 +253,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   let ownStepFunctions: LocalStepFunctions | undefined;
   let ownDynamoDb: LocalDynamoDb | undefined;
   let ownCloudFormation: { stop(): Promise<void> } | undefined;
+  let ownActions: ActionServices | undefined;
+  let removeServicesFile: (() => Promise<void>) | undefined;
   try {
     // A service started elsewhere (startLocalDrs of local/drs) has no STS nor Step Functions: this
     // run brings them over its identity store, and stops them at the end.
@@ -256,6 +267,9 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     await deployLockTable(dynamodb, drs);
     // Nor a CloudFormation: this run brings one in its simulated time, where DRS deploys networks.
     const cloudFormation: LocalCloudFormationEndpoint = drs.cloudFormation ?? (ownCloudFormation = await startCloudFormationFor(drs));
+    // And the approval gates' and action steps' SSM, SNS, Route 53 and Lambda.
+    const actions: ActionServicesEndpoints =
+      drs.actions ?? (ownActions = await startActionServicesFor(drs, { scenarioFile: drs.scenarioFile ?? (typeof options.scenario === 'string' ? options.scenario : undefined) }));
     const stateMachinePath = options.stateMachinePath ?? stateMachineFor(options.input);
     const local = prepareForLocalRun(await readStateMachine(stateMachinePath), {
       region: drs.region,
@@ -288,6 +302,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
         dynamodb,
         stepFunctions,
         cloudFormation,
+        actions,
         accounts: accountsEnvironmentValue(accountsOfRun(drs), options.accounts),
         plansDir: resolve(options.plansDir),
         reportsDir,
@@ -296,10 +311,30 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       }),
       output: log === undefined ? (text) => process.stdout.write(text) : (text) => log.write(text),
     });
+    // Where `npm run aws -- approve|reject --local` finds this run's services while it is in progress.
+    const services: LocalServicesDocument = {
+      region: drs.region,
+      lockTable: LOCAL_LOCK_TABLE,
+      endpoints: { dynamodb: dynamodb.endpoint, stepFunctions: stepFunctions.endpoint, sts: sts.endpoint },
+      credentials: handlerCredentialsOf(drs),
+    };
+    removeServicesFile = await writeLocalServices(reportsDir, services);
+    // The action functions log where the handlers do: the run's log, or the terminal with --verbose.
+    actions.logTo(log === undefined ? undefined : (text) => log.write(text));
+    const approvals: Promise<void>[] = [];
+    const onTaskToken = (task: IssuedTaskToken) => {
+      options.onTaskToken?.(task);
+      if (options.approveAfterSeconds === undefined || task.stateName !== 'RequestApproval') return;
+      approvals.push(
+        approveAfter(services, drs, speed, executionName, task.token, options.approveAfterSeconds).catch((error: unknown) => {
+          process.stderr.write(`automatic approval of ${executionName} failed: ${(error as Error).message}\n`);
+        }),
+      );
+    };
     try {
       const startedAt = drs.now();
       const run: RunInfo = { executionName, executionArn, startTime: startedAt.toISOString(), drs, reportsDir, speed };
-      const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), options, run, {
+      const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), { ...options, onTaskToken }, run, {
         executions: stepFunctions.executions,
         stateMachine: { arn: stateMachine.arn, name: stateMachine.name },
       });
@@ -323,11 +358,14 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
         wallMs: Date.now() - wallStart,
       };
     } finally {
+      await Promise.all(approvals);
+      actions.logTo(undefined);
       await host.stop();
       if (log !== undefined) await new Promise((done) => log.end(done));
     }
   } finally {
-    await Promise.all([ownSts?.stop(), ownStepFunctions?.stop(), ownDynamoDb?.stop()]);
+    await removeServicesFile?.();
+    await Promise.all([ownSts?.stop(), ownStepFunctions?.stop(), ownDynamoDb?.stop(), ownActions?.stop()]);
     if (ownCloudFormation !== undefined) {
       drs.deployNetworksWith?.(undefined);
       await ownCloudFormation.stop();
@@ -519,6 +557,13 @@ async function execute(
       // Only callback Tasks may read it (definition.ts): the runner puts the token in its place.
       Task: { Token: TASK_TOKEN_PLACEHOLDER },
       Execution: { Id: registered.executionArn, Name: run.executionName, [SIMULATED_START_TIME_FIELD]: run.startTime },
+      // The library fills no State: the time a state reads it is when it was entered, in simulated
+      // time (Parameters and a Pass state's fields are evaluated on entering it).
+      State: {
+        get EnteredTime() {
+          return run.drs.now().toISOString();
+        },
+      },
       StateMachine: { Id: stepFunctions.stateMachine.arn, Name: stepFunctions.stateMachine.name },
     },
   });
@@ -596,10 +641,19 @@ async function runCallbackTask(
   },
 ): Promise<unknown> {
   const { drs, speed } = context.run;
+  let timeoutSeconds = spec.timeoutSeconds;
+  if (spec.timeoutSecondsFromInput === true) {
+    const { [TIMEOUT_SECONDS_FIELD]: fromPath, ...rest } = (evaluated ?? {}) as Record<string, unknown>;
+    if (typeof fromPath !== 'number' || !Number.isInteger(fromPath) || fromPath < 1) {
+      throw stateError('States.Runtime', `${stateName}: TimeoutSecondsPath gave ${JSON.stringify(fromPath)}, not a positive integer`);
+    }
+    timeoutSeconds = fromPath;
+    evaluated = rest;
+  }
   const issued = context.tokens.issue({
     executionArn: context.executionArn,
     stateName,
-    ...(spec.timeoutSeconds === undefined ? {} : { timeoutSeconds: spec.timeoutSeconds }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
     ...(spec.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: spec.heartbeatSeconds }),
   });
   try {
@@ -670,6 +724,8 @@ export interface HandlerSettings {
   stepFunctions: LocalStepFunctionsEndpoint;
   /** The plan lock's; none for a handler that takes no lock (the sweep). */
   dynamodb?: LocalDynamoDbEndpoint;
+  /** The approval gates' and action steps' services; none for a handler that calls none (the sweep). */
+  actions?: ActionServicesEndpoints;
   /** Where DRS deployed the drill's networks; none for a handler that removes none (the sweep). */
   cloudFormation?: LocalCloudFormationEndpoint;
   /** ACCOUNTS as JSON; undefined: a single-account run. */
@@ -684,7 +740,7 @@ export interface HandlerSettings {
  * The handlers' environment: this process's, plus the configuration they read at load, pointing
  * them at this run's local DRS, STS and Step Functions services, accounts, plans and report folder.
  */
-export function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFormation, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
+export function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFormation, actions, accounts, plansDir, reportsDir, eventsFile, verbose }: HandlerSettings): Record<string, string> {
   const credentials = handlerCredentialsOf(drs);
   const settings: Record<string, string | undefined> = {
     AWS_REGION: drs.region,
@@ -699,6 +755,11 @@ export function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFor
     LOCK_TABLE: dynamodb === undefined ? undefined : LOCAL_LOCK_TABLE,
     // A drill's network stacks are removed through the local CloudFormation service, where DRS deployed them.
     CLOUDFORMATION_ENDPOINT: cloudFormation?.endpoint,
+    // Action steps invoke functions and run automations there; the approval gate tells the operators' topic.
+    LAMBDA_ENDPOINT: actions?.lambda.endpoint,
+    SSM_ENDPOINT: actions?.ssm.endpoint,
+    SNS_ENDPOINT: actions?.sns.endpoint,
+    OPERATOR_TOPIC_ARN: actions?.operatorTopicArn,
     // The stage configuration's accounts; unset for a single-account run (also when the shell has one).
     ACCOUNTS: accounts,
     PLANS_DIR: plansDir,

@@ -105,8 +105,8 @@ export const CompletedWave = z.object({
   /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
   waitedSeconds: z.optional(z.number()),
   sightings: z.optional(Sightings),
-  /** Who approved the wave, when asked and when decided (its gate). */
-  gate: z.optional(GateDecision),
+  /** Who approved the wave, when asked and when decided, and why the gate was there. */
+  gate: z.optional(z.extend(GateDecision, { reasons: z.optional(z.array(z.string())) })),
   /** The wave's actions, before and after it. */
   actions: z.optional(z.array(ActionResult)),
 });

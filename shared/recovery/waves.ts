@@ -279,7 +279,7 @@ export async function completeWave(state: RunState, drs: DrsPort): Promise<Compl
     failedServers: wave.failedServers,
     waitedSeconds: wave.waitedSeconds,
     sightings: wave.sightings,
-    ...(state.next?.gate === undefined ? {} : { gate: state.next.gate }),
+    ...(state.next?.gate === undefined ? {} : { gate: { ...state.next.gate, ...(state.next.approval === undefined ? {} : { reasons: state.next.approval.reasons }) } }),
     ...(state.next?.results === undefined || state.next.results.length === 0 ? {} : { actions: state.next.results }),
   };
   return [...(state.completed ?? []), summary];

@@ -476,7 +476,7 @@ const secondsBetween = (from: string | undefined, to: string | undefined) =>
 
 /** The wave's gate: approved (from its summary or the front), rejected, not approved in time, or still waiting when the run stopped. */
 function gateResult(done: CompletedWave | undefined, front: WaveFront | undefined, failure: RunState['failure']): GateResult | undefined {
-  const reasons = front?.approval?.reasons ?? [];
+  const reasons = done?.gate?.reasons ?? front?.approval?.reasons ?? [];
   const approved = done?.gate ?? front?.gate;
   if (approved !== undefined) {
     const { approver, comment, requestedAt } = approved.decision;
