@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalDrs, type Fault, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { eventsFilePath, runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+import { eventsFilePath, runLocal, type IssuedTaskToken, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
 import { parseProgressEvent, type ProgressEvent } from '#shared/events/catalogue/index.ts';
 import type { RunReport } from '#shared/report/report.ts';
 
@@ -34,6 +34,12 @@ export interface RunPlanOptions {
   timeoutSeconds?: number;
   /** A local CloudFormation service connected to `drs` (startCloudFormationFor) for the run to use; otherwise the run starts its own. */
   cloudFormation?: { endpoint: string };
+  /** Simulated seconds per real second while callback Tasks wait (runLocal's `speed`; default 0: time stands still). */
+  speed?: number;
+  /** Approve every gate this long after it asks (runLocal's `approveAfterSeconds`). */
+  approveAfterSeconds?: number;
+  /** Told of each callback Task's token, with the run's reports folder (where its services file is). */
+  onTaskToken?: (task: IssuedTaskToken, reportsDir: string) => void;
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
@@ -45,7 +51,19 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
   const drs = options.drs ?? (await startLocalDrs({ scenario: options.scenario, speed: 0 }));
   for (const fault of options.faults ?? []) drs.injectFault(fault);
   const services = options.cloudFormation === undefined ? drs : { ...drs, cloudFormation: options.cloudFormation };
-  const result = await runLocal({ input: options.input, plansDir, reportsDir, drs: services, lambdaFaults: options.lambdaFaults, accounts: options.accounts, abortAt: options.abortAt, timeoutSeconds: options.timeoutSeconds });
+  const result = await runLocal({
+    input: options.input,
+    plansDir,
+    reportsDir,
+    drs: services,
+    lambdaFaults: options.lambdaFaults,
+    accounts: options.accounts,
+    abortAt: options.abortAt,
+    timeoutSeconds: options.timeoutSeconds,
+    ...(options.speed === undefined ? {} : { speed: options.speed }),
+    ...(options.approveAfterSeconds === undefined ? {} : { approveAfterSeconds: options.approveAfterSeconds }),
+    ...(options.onTaskToken === undefined ? {} : { onTaskToken: (task: IssuedTaskToken) => options.onTaskToken?.(task, reportsDir) }),
+  });
   const report = (result.reportPath === undefined ? undefined : JSON.parse(await readFile(result.reportPath, 'utf8'))) as RunReport;
   const events = (await readFile(eventsFilePath(reportsDir, result.executionName), 'utf8').catch(() => ''))
     .split('\n')
