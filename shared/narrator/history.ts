@@ -22,6 +22,16 @@ export function historyLine(exit: TaskExit): string | undefined {
       const extension = exit.state.extension;
       return `staging servers extended: ${shown(extension?.extended)} (${shown(extension?.failed)} EXTENSION_ERROR)${extension?.done === true ? '' : ', more to come'}`;
     }
+    case 'RequestApproval': {
+      const gate = exit.state.next?.gate;
+      return `wave ${shown(exit.state.next?.name)} approved by ${shown(gate?.approver)}${gate?.comment ? `: "${gate.comment}"` : ''}`;
+    }
+    case 'RunWaveActions': {
+      const next = exit.state.next;
+      const result = next?.results?.at(-1);
+      if (next?.running !== undefined) return `${next.phase ?? '?'} wave ${shown(next.name)}: action ${shown(next.running.name)} running (${shown(next.running.automationExecutionId)})`;
+      return result === undefined ? undefined : `${shown(result.phase)} wave ${shown(next?.name)}: action ${shown(result.name)} ${shown(result.status)}${result.failureReason ? `: ${result.failureReason}` : ''}`;
+    }
     case 'StartWave': {
       const wave = exit.state.wave;
       const started = wave?.serverCount === undefined || wave.notStarted === undefined ? undefined : wave.serverCount - wave.notStarted;
@@ -76,6 +86,7 @@ export function historyLine(exit: TaskExit): string | undefined {
     case 'StopStartedFailbacks':
       return `stopped ${shown(exit.state.stopped?.stopped)} failback launch(es) this run started`;
     // Not in the follower's words yet: only the live display narrates the source networks.
+    case 'PrepareWave':
     case 'RecoverSourceNetworks':
     case 'CheckSourceNetworks':
       return undefined;

@@ -41,6 +41,8 @@ export class LiveNarrator {
   private cleanUpStarted = false;
   /** Launched/failed/done of the source networks as last said. */
   private networkSignature?: string;
+  /** How many action results of each wave were told already. */
+  private readonly actionsSeen = new Map<string, number>();
   /** The failback wave's counts as last said. */
   private failbackSignature?: string;
   private networkRemovalStarted = false;
@@ -103,6 +105,26 @@ export class LiveNarrator {
         return [
           line(`${done} ${extension.extended} staging server(s) extended into their target account${failed > 0 ? red(`, ${failed} EXTENSION_ERROR`) : ''}`),
         ];
+      }
+      case 'PrepareWave':
+        // The gate says itself (the runner prints its commands); the actions when they end.
+        return [];
+      case 'RequestApproval': {
+        const gate = exit.state.next?.gate;
+        return [line(`${done} Wave ${bold(exit.state.next?.name ?? '?')} approved by ${gate?.approver ?? '?'}${gate?.comment ? `: "${gate.comment}"` : ''}`)];
+      }
+      case 'RunWaveActions': {
+        const next = exit.state.next ?? {};
+        const results = next.results ?? [];
+        const fresh = results.slice(this.actionsSeen.get(next.name ?? '') ?? 0);
+        this.actionsSeen.set(next.name ?? '', results.length);
+        return fresh.map((result) => {
+          const ok = result.status === 'SUCCEEDED';
+          const mark = ok ? done : result.onFailure === 'continue' ? yellow('⚠') : red('✗');
+          const what = `${result.kind === 'lambda' ? 'function' : 'automation'} ${result.target ?? '?'}`;
+          const why = ok ? '' : `: ${result.failureReason ?? result.status}${result.onFailure === 'continue' ? ' (onFailure: continue)' : ''}`;
+          return line(`${mark} Action ${bold(result.name ?? '?')} ${result.phase ?? '?'} wave ${next.name ?? '?'} (${what}) ${result.status ?? '?'} in ${Math.round(result.durationSeconds ?? 0)} s${why}`);
+        });
       }
       case 'StartWave': {
         const wave = exit.state.wave ?? {};

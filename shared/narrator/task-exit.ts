@@ -4,6 +4,7 @@
 import type { FailbackState } from '#shared/failback/state.ts';
 import type { NetworkRemoval, SourceNetworksState } from '#shared/network/state.ts';
 import type { RunState } from '#shared/recovery/state.ts';
+import type { Decision } from '#shared/recovery/front.ts';
 import type { AcquiredLock } from '#shared/lock/plan-lock.ts';
 
 /**
@@ -41,6 +42,11 @@ export interface TaskOutputs {
   RecoverSourceNetworks: { networks: SourceNetworksState };
   CheckSourceNetworks: { networks: SourceNetworksState };
   ExtendSourceServers: Pick<RunState, 'extension'>;
+  /** The next wave's gate and actions, and (RunWaveActions) the actions' results so far. */
+  PrepareWave: Pick<RunState, 'next'>;
+  /** An approval gate's callback: the approver's decision, as the approve command sent it (ApprovalGranted then stamps it). */
+  RequestApproval: { next: { name: string; gate: Decision } };
+  RunWaveActions: Pick<RunState, 'next'>;
   StartWave: Pick<RunState, 'wave'>;
   CheckLaunch: Pick<RunState, 'wave'>;
   /** Both workflows have this state: a recovery wave, or a failback wave's launches in origin Regions. */
@@ -74,6 +80,9 @@ export const TASK_RESULT_PATHS: Readonly<Record<TaskName, string>> = {
   RecoverSourceNetworks: '$.networks',
   CheckSourceNetworks: '$.networks',
   ExtendSourceServers: '$.extension',
+  PrepareWave: '$.next',
+  RequestApproval: '$.next.gate',
+  RunWaveActions: '$.next',
   StartWave: '$.wave',
   CheckLaunch: '$.wave',
   CheckPostLaunchActions: '$.wave',

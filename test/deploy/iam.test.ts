@@ -58,6 +58,8 @@ function arnPattern(value: unknown): string {
   if (node['Fn::GetAtt'] !== undefined && node['Fn::GetAtt'][1] === 'Arn') return arnOfResource(node['Fn::GetAtt'][0]);
   // A state machine's Ref is its ARN (the role the plugin gives EventBridge to start one).
   if (typeof node.Ref === 'string' && resources[node.Ref]?.Type === 'AWS::StepFunctions::StateMachine') return arnOfResource(node.Ref);
+  // So is a topic's (the operators' topic the approval gate publishes to).
+  if (typeof node.Ref === 'string' && resources[node.Ref]?.Type === 'AWS::SNS::Topic') return arnOfResource(node.Ref);
   if (node['Fn::Sub'] !== undefined) {
     const [text, variables = {}] = [node['Fn::Sub']].flat() as [string, Record<string, unknown>?];
     return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {

@@ -122,7 +122,7 @@ describe('the packaged functions', () => {
 
   it("passes the stage's accounts to every function of the state machines as ACCOUNTS, none to the trigger, and the lock table (no accounts) to the lock steps", () => {
     // The plan lock's steps reach the stack's own table only, never another account.
-    const lockSteps = ['TakePlanLockLambdaFunction', 'ReleasePlanLockLambdaFunction'];
+    const lockSteps = ['TakePlanLockLambdaFunction', 'ReleasePlanLockLambdaFunction', 'RequestApprovalLambdaFunction'];
     const workflow = workflowFunctions().filter((id) => !lockSteps.includes(id));
     expect(workflow.length).toBeGreaterThan(10);
     expect(stage.accounts.map((account) => account.alias)).toEqual(['primary', 'target-b', 'staging-a']);
@@ -169,7 +169,7 @@ describe.each([
     const expected = JSON.parse(
       JSON.stringify(source, (key, value) => {
         const getAtt = value?.['Fn::GetAtt'];
-        return key === 'Resource' && getAtt ? `lambda:${getAtt[0][0].toUpperCase()}${getAtt[0].slice(1)}LambdaFunction` : value;
+        return (key === 'Resource' || key === 'FunctionName') && getAtt ? `lambda:${getAtt[0][0].toUpperCase()}${getAtt[0].slice(1)}LambdaFunction` : value;
       }),
     );
     expect(deployedDefinition()).toEqual(expected);
@@ -180,9 +180,12 @@ describe.each([
     const tasks = Object.values<Record<string, any>>(definition.States).filter((state) => state.Type === 'Task');
     expect(tasks.length).toBeGreaterThan(0);
     for (const task of tasks) {
-      const logicalId = String(task.Resource).replace(/^lambda:/, '');
+      // A callback Task (the approval gate) invokes its function through lambda:invoke.waitForTaskToken.
+      const callback = task.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+      const logicalId = String(callback ? task.Parameters.FunctionName : task.Resource).replace(/^lambda:/, '');
       expect(resources[logicalId]?.Type, task.Resource).toBe('AWS::Lambda::Function');
-      task.Resource = `arn:aws:lambda:eu-west-1:123456789012:function:${logicalId}`;
+      if (callback) task.Parameters.FunctionName = `arn:aws:lambda:eu-west-1:123456789012:function:${logicalId}`;
+      else task.Resource = `arn:aws:lambda:eu-west-1:123456789012:function:${logicalId}`;
     }
     const { isValid, errorsText } = aslValidator(definition);
     expect(isValid, errorsText()).toBe(true);

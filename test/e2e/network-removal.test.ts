@@ -4,12 +4,12 @@
 // service's state, never from the report; the report is then checked to say the same.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CloudFormationScenario, LocalCloudFormation } from '#local/cloudformation/index.ts';
 import { startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 import { startCloudFormationFor } from '#local/runner/local-drs.ts';
 import type { RunReport } from '#shared/report/report.ts';
+import { scenarioObjectOf } from '../support/scenario-file.ts';
 import { causeOf, instancesInDrs, runPlan } from './harness.ts';
 
 /** The default scenario's payments VPC; DRS's record names its stack payments-vpc-recovery. */
@@ -23,7 +23,7 @@ function planWithNetwork(entry = ''): string {
 
 /** The default scenario with a `cloudFormation:` block. */
 function scenarioWith(cloudFormation: CloudFormationScenario): Scenario {
-  return { ...(parseYaml(readFileSync('scenarios/default.yaml', 'utf8')) as Scenario), cloudFormation };
+  return { ...scenarioObjectOf('scenarios/default.yaml'), cloudFormation };
 }
 
 let services: Array<LocalDrs | LocalCloudFormation> = [];

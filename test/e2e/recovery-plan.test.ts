@@ -38,7 +38,8 @@ describe('a drill of the example plan', () => {
       'Run Started',
       'Wave Started', 'Wave Completed',
       'Wave Started', 'Wave Completed',
-      'Wave Started', 'Wave Completed',
+      // The web wave's smoke test (SSM Automation) after it; its DNS switch runs in recoveries only.
+      'Wave Started', 'Action Completed', 'Wave Completed',
       'Clean-up Completed',
       'Run Succeeded',
     ]);

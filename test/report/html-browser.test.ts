@@ -51,7 +51,7 @@ describe('the HTML report in a browser', () => {
         expect(await page.locator('svg.timeline line.rto-target').count()).toBe(1);
         const failedID = report.waves[2].servers.find((server) => server.hostname === 'payments-web-2')?.sourceServerID;
         await expect.poll(() => page.locator(`g.server-bar[data-server="${failedID}"] .failed-mark`).textContent()).toContain(rawError);
-        expect(await page.locator('table').textContent()).toContain(rawError);
+        expect(await page.locator('table', { hasText: 'Recovery instance' }).textContent()).toContain(rawError);
         expect(await page.locator('h1').textContent()).toContain('SUCCEEDED');
 
         await mkdir(ARTIFACTS, { recursive: true });

@@ -61,8 +61,9 @@ async function approvalRequest(executionName: string): Promise<{ request: Approv
   const file = join(reportsDir, `approval-request-${executionName}.json`);
   for (let attempt = 0; attempt < 500; attempt += 1) {
     const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text !== undefined) {
-      const request = JSON.parse(text) as ApprovalRequest;
+    // The fixture writes the file as it goes: a partial document is read again.
+    const request = text === undefined ? undefined : (JSON.parse(text.trim() === '' ? 'null' : text) as ApprovalRequest | null);
+    if (request?.token !== undefined) {
       return { request, approver: sfnClientFor({ endpoint: request.sfnEndpoint, region: request.region }) };
     }
     await new Promise((resolve) => setTimeout(resolve, 20));

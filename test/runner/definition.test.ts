@@ -71,12 +71,22 @@ describe('prepareForLocalRun on callback Tasks (.waitForTaskToken)', () => {
     expect(local.callbackTasks.AwaitApproval).toEqual({ resource: 'arn:aws:states:::sns:publish.waitForTaskToken' });
   });
 
-  it('refuses $$.Task.Token in a Task that is not a callback, and a TimeoutSecondsPath it cannot count', () => {
+  it('refuses $$.Task.Token in a Task that is not a callback, and a HeartbeatSecondsPath it cannot count', () => {
     const plain = callback({ Resource: { 'Fn::GetAtt': ['requestApproval', 'Arn'] }, Parameters: { 'token.$': '$$.Task.Token' } });
-    const byPath = callback({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { 'Message.$': '$$.Task.Token' }, TimeoutSecondsPath: '$.timeout' });
+    const byPath = callback({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { 'Message.$': '$$.Task.Token' }, HeartbeatSecondsPath: '$.heartbeat' });
 
     expect(() => prepareForLocalRun(plain, { region: 'eu-west-1', speed: 600 })).toThrow(/only given to a Task whose Resource ends with \.waitForTaskToken/);
-    expect(() => prepareForLocalRun(byPath, { region: 'eu-west-1', speed: 600 })).toThrow(/TimeoutSecondsPath is not supported/);
+    expect(() => prepareForLocalRun(byPath, { region: 'eu-west-1', speed: 600 })).toThrow(/HeartbeatSecondsPath is not supported/);
+  });
+
+  it("reads a callback Task's TimeoutSecondsPath from its input, as its Parameters are read (the approval gate's timeout)", () => {
+    const byPath = callback({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { 'Message.$': '$$.Task.Token' }, TimeoutSecondsPath: '$.gate.timeoutSeconds' });
+
+    const local = prepareForLocalRun(byPath, { region: 'eu-west-1', speed: 600 });
+
+    expect(local.callbackTasks.AwaitApproval).toEqual({ resource: 'arn:aws:states:::sns:publish.waitForTaskToken', timeoutSecondsFromInput: true });
+    expect(local.definition.States.AwaitApproval.Parameters).toEqual({ 'Message.$': '$$.Task.Token', 'localRunnerTimeoutSeconds.$': '$.gate.timeoutSeconds' });
+    expect(local.definition.States.AwaitApproval.TimeoutSecondsPath).toBeUndefined();
   });
 });
 

@@ -32,6 +32,9 @@ describe('a local run from an event file', () => {
       reportsDir: scratch,
       // The default speed: faster, a busy machine's slow handlers would run into the waves' timeouts.
       speed: 600,
+      // A recovery an alarm starts waits for a person (the stage's default): approved here as
+      // `npm run local -- --approve-after 60` does.
+      approveAfterSeconds: 60,
     });
 
     expect(decided.planFile).toMatch(/plans\/example\.yaml$/);
@@ -39,6 +42,7 @@ describe('a local run from an event file', () => {
     const report = JSON.parse(await readFile(result.reportPath ?? '', 'utf8'));
     expect(report).toMatchObject({ plan: 'payments', mode: 'recovery' });
     expect(JSON.stringify(report)).toContain('payments-primary-site-down');
+    expect(report.waves[0].gate).toMatchObject({ decision: 'APPROVED', reasons: [expect.stringContaining('started by alarm')] });
   });
 
   it('an alarm going back to OK runs nothing', async () => {
