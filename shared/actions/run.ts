@@ -16,7 +16,8 @@ import type { ActionPorts, AutomationView } from './ports.ts';
 const MAX_OUTPUT_CHARS = 1_000;
 /** Ledger entries outlive the longest run (a week) by a day. */
 const LEDGER_DAYS = 8;
-const SSM_POLL = { minSeconds: 5, maxSeconds: 60 } as const;
+// From 15 s (as the wave polls) to a minute: an automation takes minutes, each poll costs history events.
+const SSM_POLL = { minSeconds: 15, maxSeconds: 60 } as const;
 const SSM_TERMINAL: Record<string, ActionResult['status']> = { Success: 'SUCCEEDED', Failed: 'FAILED', TimedOut: 'TIMED_OUT', Cancelled: 'CANCELLED' };
 
 export interface ActionStep {
@@ -113,7 +114,7 @@ export function automationParameters(
 
 /** The next poll of a running automation: brisk at first, then every minute at most. */
 function ssmPollSeconds(startedAt: string, now: string): number {
-  return Math.min(SSM_POLL.maxSeconds, Math.max(SSM_POLL.minSeconds, Math.round(seconds(startedAt, now) / 4)));
+  return Math.min(SSM_POLL.maxSeconds, Math.max(SSM_POLL.minSeconds, Math.round(seconds(startedAt, now) / 3)));
 }
 
 function failureOfAutomation(view: AutomationView, document: string): string {

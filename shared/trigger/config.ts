@@ -12,6 +12,9 @@ import { MODES } from '#shared/plan/common.ts';
 import { DEFAULT_SWEEP_SETTINGS, SweepSettings } from '#shared/sweep/settings.ts';
 import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
 
+/** An IAM role ARN; the account may be `${AWS::AccountId}`, which the deploy substitutes. */
+const ROLE_ARN = /^arn:[^:]+:iam::(\d{12}|\$\{AWS::AccountId\}):role\/.+$/;
+
 const planName = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a plan name is 1-40 lower-case letters, digits or dashes'));
 
 export const ScheduledDrill = z.strictObject({
@@ -79,7 +82,7 @@ export const StageConfig = z
     launch: z._default(
       z.strictObject({
         passRoleArns: z
-          .optional(z.array(z.string().check(z.regex(/^arn:[^:]+:iam::[^:]*:role\/.+$/, "an IAM role ARN; ${AWS::AccountId} is substituted"))))
+          .optional(z.array(z.string().check(z.regex(ROLE_ARN, "an IAM role ARN; ${AWS::AccountId} is substituted"))))
           .check(z.describe('Instance roles the launch templates attach (iam:PassRole); default: the DRS recovery instance roles.')),
         launchActionsPolicy: z
           ._default(z.boolean(), false)
@@ -90,7 +93,7 @@ export const StageConfig = z
     actions: z._default(
       z.strictObject({
         automationRoleArn: z
-          .optional(z.string().check(z.regex(/^arn:[^:]+:iam::[^:]*:role\/.+$/, 'an IAM role ARN; ${AWS::AccountId} is substituted')))
+          .optional(z.string().check(z.regex(ROLE_ARN, 'an IAM role ARN; ${AWS::AccountId} is substituted')))
           .check(
             z.describe(
               "The role SSM Automation actions assume (their documents' AutomationAssumeRole): the only role the orchestrator may pass to SSM. None: automations run with the orchestrator's own permissions.",

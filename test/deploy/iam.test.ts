@@ -212,6 +212,29 @@ describe("every function's DRS calls against its role", () => {
     }
   });
 
+  it("lets the action steps invoke only the deployed plans' functions, start only their documents and pass only the stage's automation role, to SSM", () => {
+    const statements = (role: string) => roleStatements().filter((entry) => entry.role === role).map(({ statement }) => statement);
+    const grantsOf = (role: string, action: string) => statements(role).filter((statement) => actionsOf(statement).includes(action)).flatMap((statement) => [statement.Resource].flat().map(arnPattern));
+    const fn = 'arn:aws:lambda:eu-west-1:123456789012:function:payments-dns-switch';
+
+    expect(grantsOf('RunWaveActionsRole', 'lambda:InvokeFunction').sort()).toEqual([fn, `${fn}:*`]);
+    expect(grantsOf('PreflightRole', 'lambda:GetFunctionConfiguration').sort()).toEqual([fn, `${fn}:*`]);
+    expect(grantsOf('RunWaveActionsRole', 'ssm:StartAutomationExecution').sort()).toEqual([
+      'arn:aws:ssm:eu-west-1:123456789012:automation-execution/*',
+      'arn:aws:ssm:eu-west-1:123456789012:document/Payments-SmokeTest',
+    ]);
+    const passRole = statements('RunWaveActionsRole').filter((statement) => actionsOf(statement).includes('iam:PassRole'));
+    expect(passRole.map((statement) => [[statement.Resource].flat().map(arnPattern), statement.Condition])).toEqual([
+      [['arn:aws:iam::123456789012:role/payments-automation'], { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } }],
+    ]);
+    // No other function may invoke, start or stop any of these (the state machines' roles invoke their own steps).
+    const functionRoleIds = new Set(functionRoles().values());
+    for (const action of ['lambda:InvokeFunction', 'ssm:StartAutomationExecution', 'ssm:StopAutomationExecution']) {
+      const holders = [...new Set(roleStatements().filter(({ role, statement }) => functionRoleIds.has(role) && actionsOf(statement).includes(action)).map(({ role }) => role))];
+      expect(holders, action).toEqual(['RunWaveActionsRole']);
+    }
+  });
+
   it('keeps only dependent actions the SAR defines', async () => {
     const unknown: string[] = [];
     for (const action of new Set(Object.values(SAR_DEPENDENT_ACTIONS).flat())) {
