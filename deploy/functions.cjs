@@ -387,7 +387,7 @@ const FUNCTIONS = {
     ({ manifest }) => [
       read('DescribeJobs', 'DescribeSourceServers'),
       ...describeRecoveryInstances(),
-      lockTable('PutItem', 'GetItem', 'UpdateItem'),
+      lockTable('PutItem', 'GetItem', 'UpdateItem', 'DeleteItem'),
       ...(actionFunctionArns(manifest).length === 0 ? [] : [allow(['lambda:InvokeFunction'], actionFunctionArns(manifest))]),
       ...(actionDocumentArns(manifest).length === 0
         ? []

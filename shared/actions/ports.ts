@@ -1,6 +1,7 @@
 // What the action steps need from AWS, in their own words: Lambda to invoke a function, SSM to
 // start and poll an Automation, and a ledger (the lock table) that remembers what a step started,
 // so a retried step never starts an action twice. The AWS adapters are in shared/aws/actions.ts.
+import { ServiceUnavailableError } from '#shared/errors.ts';
 import type { ActionInput } from './input.ts';
 import type { ActionResult } from '#shared/recovery/front.ts';
 
@@ -8,8 +9,18 @@ export type FunctionOutcome =
   | { ok: true; /** The function's result, as JSON. */ result: string }
   | { ok: false; timedOut: boolean; reason: string };
 
+/**
+ * Lambda refused the Invoke before running anything (throttled): the step may try again. Named
+ * ServiceUnavailableError, which the workflow's Retry matches.
+ */
+export class FunctionNotInvokedError extends ServiceUnavailableError {}
+
 export interface LambdaPort {
-  /** Invokes the function with the input and waits up to `timeoutMs` for its answer. */
+  /**
+   * Invokes the function with the input and waits up to `timeoutMs` for its answer. A function
+   * Lambda does not know or lets the orchestrator not invoke is a failed outcome; a throttled
+   * Invoke throws FunctionNotInvokedError (nothing ran).
+   */
   invoke(functionName: string, input: ActionInput, timeoutMs: number): Promise<FunctionOutcome>;
   /** Whether the function exists (GetFunctionConfiguration); the reason when it does not. */
   check(functionName: string): Promise<{ ok: true } | { ok: false; reason: string }>;
@@ -59,6 +70,8 @@ export interface ActionLedger {
   claim(key: string, expiresAt: number): Promise<boolean>;
   read(key: string): Promise<LedgerEntry | undefined>;
   update(key: string, entry: LedgerEntry): Promise<void>;
+  /** Deletes the entry: the action did not start after all (Lambda refused the Invoke), a retry may start it. */
+  release(key: string): Promise<void>;
 }
 
 export interface ActionPorts {

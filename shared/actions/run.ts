@@ -10,7 +10,7 @@ import type { Plan } from '#shared/plan/schema.ts';
 import type { ActionResult, WaveFront } from '#shared/recovery/front.ts';
 import type { Run } from '#shared/recovery/state.ts';
 import type { ActionInput, ActionServer } from './input.ts';
-import type { ActionPorts, AutomationView } from './ports.ts';
+import { FunctionNotInvokedError, type ActionPorts, type AutomationView } from './ports.ts';
 
 /** Outputs and results are kept to this many characters: the state is compact, the report links to the logs. */
 const MAX_OUTPUT_CHARS = 1_000;
@@ -198,8 +198,13 @@ export async function runWaveActions(step: ActionStep, ports: ActionPorts): Prom
       await ports.ledger.update(key, { result });
       return settle(result);
     }
+    const input = actionInput(step, action, key, await step.servers());
     const started = performance.now();
-    const outcome = await ports.lambda.invoke(action.lambda.function, actionInput(step, action, key, await step.servers()), actionTimeoutSeconds(action) * 1000);
+    const outcome = await ports.lambda.invoke(action.lambda.function, input, actionTimeoutSeconds(action) * 1000).catch(async (error: unknown) => {
+      // Throttled: nothing ran, so the step's retry may invoke it (the claim goes).
+      if (error instanceof FunctionNotInvokedError) await ports.ledger.release(key);
+      throw error;
+    });
     const endedAt = new Date(Date.parse(now) + Math.round(performance.now() - started)).toISOString();
     const result = outcome.ok
       ? resultOf(action, phase, { status: 'SUCCEEDED', startedAt: now, endedAt, outputs: clip(outcome.result) })

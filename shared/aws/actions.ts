@@ -4,7 +4,7 @@
 // that run or check actions.
 import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeDocumentCommand, GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand, StopAutomationExecutionCommand } from '@aws-sdk/client-ssm';
-import type { ActionPorts, LambdaPort, SsmPort } from '#shared/actions/ports.ts';
+import { FunctionNotInvokedError, type ActionPorts, type LambdaPort, type SsmPort } from '#shared/actions/ports.ts';
 import { homeRegion } from '#shared/aws/region.ts';
 import { optionalEnv } from '#shared/config.ts';
 import { traced } from '#shared/powertools.ts';
@@ -17,6 +17,8 @@ const lambdaChecks = traced(new LambdaClient({ region: homeRegion, endpoint: opt
 const ssm = traced(new SSMClient({ region: homeRegion, endpoint: optionalEnv('SSM_ENDPOINT'), maxAttempts: 3, retryMode: 'standard' }));
 
 const TIMED_OUT = /Task timed out after/;
+/** Lambda's answers that mean it ran nothing and never will for this request. */
+const REFUSED = new Set(['ResourceNotFoundException', 'AccessDeniedException', 'InvalidRequestContentException', 'RequestTooLargeException', 'InvalidParameterValueException']);
 
 /** Lambda's answer to an Invoke: the result, or the function's error as the runtime wrote it. */
 export const lambdaPort: LambdaPort = {
@@ -27,9 +29,13 @@ export const lambdaPort: LambdaPort = {
         abortSignal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') {
+      const name = (error as Error).name;
+      if (name === 'AbortError' || name === 'TimeoutError') {
         return { ok: false, timedOut: true, reason: `no answer within ${Math.round(timeoutMs / 1000)} s (the action's timeoutMinutes); the function may still be running` };
       }
+      // Refused before anything ran, for good: the function is gone, or not the orchestrator's to invoke.
+      if (REFUSED.has(name)) return { ok: false, timedOut: false, reason: `Lambda refused to invoke ${functionName}: ${name}: ${(error as Error).message}` };
+      if (name === 'TooManyRequestsException') throw new FunctionNotInvokedError(`Lambda throttled the Invoke of ${functionName}: ${(error as Error).message}`, { cause: error });
       throw error;
     }
     const text = answer.Payload === undefined ? '' : new TextDecoder().decode(answer.Payload);

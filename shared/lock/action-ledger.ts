@@ -2,7 +2,7 @@
 // <phase>#<action>`), written before the action starts and updated with what it started and how it
 // ended. A retried step reads it back: it never invokes a function twice, and finds the automation
 // it already started.
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ActionLedger, LedgerEntry } from '#shared/actions/ports.ts';
 import { EXPIRES_AT, PARTITION_KEY } from './keys.ts';
 
@@ -30,6 +30,9 @@ export function dynamoDbActionLedger(client: DynamoDBClient, tableName: string):
       const answer = await client.send(new GetItemCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }));
       const entry = answer.Item?.entry?.S;
       return entry === undefined ? (answer.Item === undefined ? undefined : {}) : (JSON.parse(entry) as LedgerEntry);
+    },
+    async release(id) {
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key: key(id) }));
     },
     async update(id, entry) {
       await client.send(

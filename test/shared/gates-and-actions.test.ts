@@ -2,7 +2,8 @@
 // which gate a wave gets in which mode, how an automation's parameters are filled, and what the
 // operators are told. The workflow around them: test/e2e/approvals.test.ts and actions.test.ts.
 import { describe, expect, it } from 'vitest';
-import { automationParameters, clientTokenOf } from '#shared/actions/run.ts';
+import { automationParameters, clientTokenOf, runWaveActions } from '#shared/actions/run.ts';
+import { FunctionNotInvokedError, type ActionLedger, type LedgerEntry } from '#shared/actions/ports.ts';
 import { approvalRequest, consoleUrlOf } from '#shared/approval/request.ts';
 import { parsePlan } from '#shared/plan/load.ts';
 import { prepareWaveFront } from '#shared/recovery/front.ts';
@@ -96,6 +97,38 @@ describe('an automation action', () => {
     expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(clientTokenOf('action#shop-run-1#web#after#smoke')).toBe(token);
     expect(clientTokenOf('action#shop-run-2#web#after#smoke')).not.toBe(token);
+  });
+});
+
+describe('a Lambda action Lambda throttled', () => {
+  it('gives its ledger entry back and fails the step as a service fault the workflow retries; the retry invokes it', async () => {
+    const shop = parsePlan(plan('    after:\n      - name: echo\n        lambda: { function: echo }\n'), 'shop.yaml');
+    const run = prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill' }), shop, 'shop-run-1', '2026-12-01T00:00:00Z');
+    const entries = new Map<string, LedgerEntry>();
+    const ledger: ActionLedger = {
+      claim: async (key) => (entries.has(key) ? false : (entries.set(key, {}), true)),
+      read: async (key) => entries.get(key),
+      update: async (key, entry) => void entries.set(key, entry),
+      release: async (key) => void entries.delete(key),
+    };
+    let invocations = 0;
+    const lambda = {
+      invoke: async () => {
+        invocations += 1;
+        if (invocations === 1) throw new FunctionNotInvokedError('Lambda throttled the Invoke of echo');
+        return { ok: true as const, result: '{}' };
+      },
+      check: async () => ({ ok: true as const }),
+    };
+    const step = { run, plan: shop, front: { index: 1, name: 'web', actionsBefore: 0, actionsAfter: 1, phase: 'after' as const }, now: '2026-12-01T00:30:00Z', servers: async () => [] };
+    const ports = { lambda, ssm: {} as never, ledger };
+
+    const first = await runWaveActions(step, ports).catch((error: unknown) => error);
+    const retried = await runWaveActions(step, ports);
+
+    expect(first).toMatchObject({ name: 'ServiceUnavailableError' });
+    expect(invocations).toBe(2);
+    expect(retried).toMatchObject({ actionsDone: true, results: [{ name: 'echo', status: 'SUCCEEDED' }] });
   });
 });
 
