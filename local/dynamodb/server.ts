@@ -7,24 +7,12 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage,
 import { randomUUID } from 'node:crypto';
 import { readBody } from '#local/http/read-body.ts';
 import { ServiceHttpServer } from '#local/http/service-server.ts';
-import { signedRequestOf, type AuthErrorCode, type IdentityStore } from '#local/identity/index.ts';
+import { jsonAuthErrorCodes, signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import type { DynamoDbBackend, DynamoDbBackends, DynamoDbScope } from './backends.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB stays below it). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const JSON_1_0 = 'application/x-amz-json-1.0';
-
-/**
- * DynamoDB's answers to credentials it does not accept: the common errors of a JSON-protocol
- * service, all with status 400 (DynamoDB, unlike STS, answers none of them with 403).
- */
-const authErrorTypes: Record<AuthErrorCode, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
 
 export interface DynamoDbCall {
   /** `PutItem`, from the X-Amz-Target header (`DynamoDB_20120810.PutItem`). */
@@ -116,7 +104,8 @@ export class LocalDynamoDbHttpServer extends ServiceHttpServer<DynamoDbCall> {
     // As in AWS, credentials are checked before anything else: they choose the account and Region.
     const auth = this.identity.authenticate(signedRequestOf(request, body.bytes), { service: 'dynamodb' });
     if (!auth.ok) {
-      const errorType = authErrorTypes[auth.code];
+      // The common errors of a JSON-protocol service, all with status 400 (DynamoDB, unlike STS, answers none of them with 403).
+      const errorType = jsonAuthErrorCodes[auth.code];
       this.log.record({ operation, status: 400, errorType });
       return this.sendError(response, randomUUID(), 400, `com.amazon.coral.service#${errorType}`, auth.message);
     }
