@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readBody } from '#local/http/read-body.ts';
-import { ServiceHttpServer } from '#local/http/service-server.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { jsonAuthErrorCodes, signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import type { DynamoDbBackend, DynamoDbBackends, DynamoDbScope } from './backends.ts';
 
@@ -82,14 +82,7 @@ export class LocalDynamoDbHttpServer extends ServiceHttpServer<DynamoDbCall> {
   }
 
   private sendError(response: ServerResponse, requestId: string, status: number, type: string, message: string): void {
-    const document = JSON.stringify({ __type: type, message });
-    response.writeHead(status, {
-      'content-type': JSON_1_0,
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: JSON_1_0, body: JSON.stringify({ __type: type, message }), date: this.identity.now() });
   }
 
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -10,6 +10,30 @@ export const MAX_LOGGED_CALLS = 10_000;
 /** How long a request may take to arrive whole. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
+export interface Answer {
+  status: number;
+  requestId: string;
+  /** The media type of `body`; none for an empty answer that names none. */
+  contentType?: string;
+  body: string;
+  /** The time of the clock signatures are checked against: the SDKs correct their clock skew from the `date` header. */
+  date: Date;
+  /** Headers of the protocol's own (`x-amzn-ErrorType`, …), written after the common ones. */
+  headers?: Record<string, string>;
+}
+
+/** Writes an answer as every stand-in does: its type and length, `x-amzn-RequestId`, `date`, then the protocol's own headers. */
+export function sendAnswer(response: ServerResponse, answer: Answer): void {
+  response.writeHead(answer.status, {
+    ...(answer.contentType === undefined ? {} : { 'content-type': answer.contentType }),
+    'content-length': Buffer.byteLength(answer.body),
+    'x-amzn-requestid': answer.requestId,
+    date: answer.date.toUTCString(),
+    ...answer.headers,
+  });
+  response.end(answer.body);
+}
+
 /** The calls a stand-in answered, oldest first, each stamped with the service's clock when recorded. */
 export class CallLog<Call extends { at: string }> {
   private calls: Call[] = [];

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readBody } from '#local/http/read-body.ts';
-import { ServiceHttpServer } from '#local/http/service-server.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { authenticationError, LambdaError, requestTooLarge, unknownOperation } from './errors.ts';
 import type { LocalFunctions } from './functions.ts';
@@ -63,15 +63,7 @@ export class LocalLambdaHttpServer extends ServiceHttpServer<LambdaCall> {
   }
 
   private send(response: ServerResponse, requestId: string, answer: LambdaResponse): void {
-    response.writeHead(answer.status, {
-      ...(answer.body.length > 0 ? { 'content-type': 'application/json' } : {}),
-      'content-length': Buffer.byteLength(answer.body),
-      'x-amzn-requestid': requestId,
-      // The service's own clock: the SDKs correct their clock skew from this header.
-      date: this.identity.now().toUTCString(),
-      ...answer.headers,
-    });
-    response.end(answer.body);
+    sendAnswer(response, { status: answer.status, requestId, ...(answer.body.length > 0 ? { contentType: 'application/json' } : {}), body: answer.body, date: this.identity.now(), headers: answer.headers });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: LambdaError): void {

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readBody } from '#local/http/read-body.ts';
-import { ServiceHttpServer } from '#local/http/service-server.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { Route53Error } from './errors.ts';
 import { routeOf } from './operations.ts';
@@ -43,14 +43,7 @@ export class LocalRoute53HttpServer extends ServiceHttpServer<Route53Call> {
   }
 
   private send(response: ServerResponse, status: number, requestId: string, document: string): void {
-    response.writeHead(status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      // The identity store's clock, which signatures are checked against: the SDKs correct their skew from it.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: 'text/xml', body: document, date: this.identity.now() });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: Route53Error): void {

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readBody } from '#local/http/read-body.ts';
-import { ServiceHttpServer } from '#local/http/service-server.ts';
+import { jsonObjectOf } from '#local/http/json-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import type { SsmAutomation } from './automation.ts';
 import { authenticationError, requestTooLarge, serializationException, SsmError, unknownOperation } from './errors.ts';
@@ -34,15 +35,9 @@ export interface SsmCall {
 
 /** The request body as a JSON object; an empty body is an empty request. */
 function requestOf(body: Buffer): JsonObject {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw serializationException('the request body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw serializationException('the request body is not a JSON object');
-  return parsed as JsonObject;
+  const parsed = jsonObjectOf(body);
+  if (!parsed.ok) throw serializationException(parsed.reason);
+  return parsed.value;
 }
 
 export class LocalSsmHttpServer extends ServiceHttpServer<SsmCall> {
@@ -59,15 +54,7 @@ export class LocalSsmHttpServer extends ServiceHttpServer<SsmCall> {
   }
 
   private send(response: ServerResponse, requestId: string, status: number, document: JsonObject): void {
-    const text = JSON.stringify(document);
-    response.writeHead(status, {
-      'content-type': JSON_1_1,
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-requestid': requestId,
-      // The identity store's clock, the one signatures are checked against: the SDKs correct their skew from it.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(text);
+    sendAnswer(response, { status, requestId, contentType: JSON_1_1, body: JSON.stringify(document), date: this.identity.now() });
   }
 
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -6,7 +6,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readBody } from '#local/http/read-body.ts';
-import { ServiceHttpServer } from '#local/http/service-server.ts';
+import { jsonObjectOf } from '#local/http/json-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { authenticationError, requestTooLarge, serializationException, SfnError, unknownOperation } from './errors.ts';
 import type { LocalExecutions } from './executions.ts';
@@ -33,15 +34,9 @@ export interface StepFunctionsCall {
 
 /** The request body as a JSON object; an empty body is an empty request, as the SDKs send `{}`. */
 function requestOf(body: Buffer): JsonObject {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw serializationException('the request body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw serializationException('the request body is not a JSON object');
-  return parsed as JsonObject;
+  const parsed = jsonObjectOf(body);
+  if (!parsed.ok) throw serializationException(parsed.reason);
+  return parsed.value;
 }
 
 export class LocalStepFunctionsHttpServer extends ServiceHttpServer<StepFunctionsCall> {
@@ -58,15 +53,7 @@ export class LocalStepFunctionsHttpServer extends ServiceHttpServer<StepFunction
   }
 
   private send(response: ServerResponse, requestId: string, status: number, document: JsonObject): void {
-    const text = JSON.stringify(document);
-    response.writeHead(status, {
-      'content-type': JSON_1_0,
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-requestid': requestId,
-      // The service's own clock: the SDKs correct their clock skew from this header.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(text);
+    sendAnswer(response, { status, requestId, contentType: JSON_1_0, body: JSON.stringify(document), date: this.identity.now() });
   }
 
   protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { queryParametersOf } from '#local/http/query-parameters.ts';
 import { readBody } from '#local/http/read-body.ts';
-import { ServiceHttpServer } from '#local/http/service-server.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { StsError } from './errors.ts';
 import { operationHandlers } from './operations.ts';
@@ -38,14 +38,7 @@ export class LocalStsHttpServer extends ServiceHttpServer<StsCall> {
   }
 
   private send(response: ServerResponse, status: number, requestId: string, document: string): void {
-    response.writeHead(status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      // The service's own clock: the SDKs correct their clock skew from this header.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: 'text/xml', body: document, date: this.identity.now() });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: StsError): void {
