@@ -6,29 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalLambda, type LocalLambda, type StartLocalLambdaOptions } from '#local/lambda/index.ts';
-import { sendSigned, functionRole, operator, mallory, type StaticCredentials } from '../support/signed-request.ts';
+import { sendSigned } from '../support/signed-request.ts';
+import { functionRole, mallory, operator, OUTSIDER, RECOVERY, recoveryAndOutsider, type StaticCredentials } from '../support/test-world.ts';
 
-export { functionRole, operator, mallory, type StaticCredentials };
+export { functionRole, mallory, operator, OUTSIDER, RECOVERY, type StaticCredentials };
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-export const RECOVERY = '111122223333';
-export const OUTSIDER = '777788889999';
 export const REGION = 'eu-west-1';
 
 
-export const testIdentity: Identity = {
-  accounts: [
-    {
-      id: RECOVERY,
-      alias: 'recovery',
-      principals: [
-        { arn: `arn:aws:iam::${RECOVERY}:role/drs-orchestrator-function`, sessionName: 'actions', ...functionRole },
-        { arn: `arn:aws:iam::${RECOVERY}:user/operator`, ...operator },
-      ],
-    },
-    { id: OUTSIDER, principals: [{ arn: `arn:aws:iam::${OUTSIDER}:user/mallory`, ...mallory }] },
-  ],
-};
+export const testIdentity: Identity = recoveryAndOutsider('actions');
 
 /** The functions of the tests: the fixture handlers, in the recovery account in eu-west-1 (the home). */
 export const testFunctions = {

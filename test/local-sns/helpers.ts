@@ -4,7 +4,8 @@
 import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalSns, type LocalSns, type StartLocalSnsOptions } from '#local/sns/index.ts';
-import { sendSigned, functionRole, type StaticCredentials } from '../support/signed-request.ts';
+import { sendSigned } from '../support/signed-request.ts';
+import { functionRole, type StaticCredentials } from '../support/test-world.ts';
 
 export { functionRole, type StaticCredentials };
 

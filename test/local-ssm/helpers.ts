@@ -4,29 +4,16 @@
 import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalSsm, type LocalSsm, type SsmDocument, type SsmScenario } from '#local/ssm/index.ts';
-import { sendSigned, functionRole, operator, mallory, type StaticCredentials } from '../support/signed-request.ts';
+import { sendSigned } from '../support/signed-request.ts';
+import { functionRole, mallory, operator, OUTSIDER, RECOVERY, recoveryAndOutsider, type StaticCredentials } from '../support/test-world.ts';
 
-export { functionRole, operator, mallory, type StaticCredentials };
+export { functionRole, mallory, operator, OUTSIDER, RECOVERY, type StaticCredentials };
 
-export const RECOVERY = '111122223333';
-export const OUTSIDER = '777788889999';
 export const REGION = 'eu-west-1';
 export const START = Date.parse('2026-12-01T02:00:00Z');
 
 
-export const testIdentity: Identity = {
-  accounts: [
-    {
-      id: RECOVERY,
-      alias: 'recovery',
-      principals: [
-        { arn: `arn:aws:iam::${RECOVERY}:role/drs-orchestrator-function`, sessionName: 'trigger', ...functionRole },
-        { arn: `arn:aws:iam::${RECOVERY}:user/operator`, ...operator },
-      ],
-    },
-    { id: OUTSIDER, principals: [{ arn: `arn:aws:iam::${OUTSIDER}:user/mallory`, ...mallory }] },
-  ],
-};
+export const testIdentity: Identity = recoveryAndOutsider('trigger');
 
 /** The smoke test runbook of the payments application, as a plan's action step runs it. */
 export const SMOKE_TEST: SsmDocument & { name: string } = {

@@ -4,28 +4,15 @@
 import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '#local/stepfunctions/index.ts';
-import { sendSigned, functionRole, operator, mallory, type StaticCredentials } from '../support/signed-request.ts';
+import { sendSigned } from '../support/signed-request.ts';
+import { functionRole, mallory, operator, OUTSIDER, RECOVERY, recoveryAndOutsider, type StaticCredentials } from '../support/test-world.ts';
 
-export { functionRole, operator, mallory, type StaticCredentials };
+export { functionRole, mallory, operator, OUTSIDER, RECOVERY, type StaticCredentials };
 
-export const RECOVERY = '111122223333';
-export const OUTSIDER = '777788889999';
 export const REGION = 'eu-west-1';
 
 
-export const testIdentity: Identity = {
-  accounts: [
-    {
-      id: RECOVERY,
-      alias: 'recovery',
-      principals: [
-        { arn: `arn:aws:iam::${RECOVERY}:role/drs-orchestrator-function`, sessionName: 'trigger', ...functionRole },
-        { arn: `arn:aws:iam::${RECOVERY}:user/operator`, ...operator },
-      ],
-    },
-    { id: OUTSIDER, principals: [{ arn: `arn:aws:iam::${OUTSIDER}:user/mallory`, ...mallory }] },
-  ],
-};
+export const testIdentity: Identity = recoveryAndOutsider('trigger');
 
 /** The recovery state machine as deployed at stage `local` in the recovery account. */
 export const RECOVERY_STATE_MACHINE = `arn:aws:states:${REGION}:${RECOVERY}:stateMachine:drs-orchestrator-local-recovery`;

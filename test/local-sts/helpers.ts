@@ -4,7 +4,8 @@
 import { STSClient, type Credentials, type STSClientConfig } from '@aws-sdk/client-sts';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
-import { sendRaw, signedHeaders, functionRole, operator, mallory, type StaticCredentials } from '../support/signed-request.ts';
+import { sendRaw, signedHeaders } from '../support/signed-request.ts';
+import { functionRole, operator, mallory, type StaticCredentials } from '../support/test-world.ts';
 
 export { functionRole, operator, mallory, type StaticCredentials };
 

@@ -3,20 +3,10 @@
 // and still get past, or deliberately fail, the stand-in's SigV4 check.
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { StaticCredentials } from './test-world.ts';
 
 /** The SHA-256 constructor the SDK's signer uses in Node. */
 const Sha256 = Hash.bind(null, 'sha256');
-
-export interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-/** The principals the stand-ins' test worlds give their accounts: the orchestrator's function role, an operator, an outsider. */
-export const functionRole: StaticCredentials = { accessKeyId: 'ASIAFUNCTIONROLE0001', secretAccessKey: 'function-secret', sessionToken: 'function-session-token' };
-export const operator: StaticCredentials = { accessKeyId: 'AKIAOPERATOR00000001', secretAccessKey: 'operator-secret' };
-export const mallory: StaticCredentials = { accessKeyId: 'AKIAMALLORY000000001', secretAccessKey: 'mallory-secret' };
 
 export interface RawRequest {
   /** The signing name the credential scope names (`ssm`, `states`, `sts`, …). */
