@@ -64,7 +64,7 @@ export async function startLocalCloudFormation(options: StartLocalCloudFormation
     injectFault: (fault) => stacks.injectFault(fault),
     clearFaults: () => stacks.clearFaults(),
     calls: () => http.recordedCalls(),
-    countCalls: (action) => http.recordedCalls().filter((call) => action === undefined || call.action === action).length,
+    countCalls: (action) => http.countCalls('action', action),
     stop: () => http.close(),
   };
 }

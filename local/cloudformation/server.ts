@@ -3,11 +3,11 @@
 // are read too), SigV4 checked against the shared identity store, the stacks of the account the
 // credentials belong to in the Region of the signature's scope, XML answers with
 // `x-amzn-RequestId`. Built as the local STS service is (Node's `http`, the shared plumbing).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { queryParametersOf } from '#local/http/query-parameters.ts';
 import { readBody } from '#local/http/read-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { CloudFormationError } from './errors.ts';
 import { operationHandlers } from './operations.ts';
@@ -17,7 +17,6 @@ import { errorDocument, resultDocument } from './xml.ts';
 /** The actions served take a few form fields; anything larger is refused before it is read into memory. */
 export const MAX_BODY_BYTES = 64 * 1024;
 const API_VERSION = '2010-05-15';
-const MAX_LOGGED_CALLS = 10_000;
 
 export interface CloudFormationCall {
   action: string;
@@ -31,53 +30,35 @@ export interface CloudFormationCall {
   at: string;
 }
 
-export class LocalCloudFormationHttpServer {
-  readonly server: Server;
-  private calls: CloudFormationCall[] = [];
-
+export class LocalCloudFormationHttpServer extends ServiceHttpServer<CloudFormationCall> {
   constructor(
     private readonly identity: IdentityStore,
     private readonly stacks: CloudFormationStacks,
   ) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // Last line of defence: a bug answers 500 InternalFailure instead of taking the service down.
-        if (!response.headersSent) this.sendError(response, randomUUID(), new CloudFormationError('InternalFailure', 500, String((error as Error)?.message ?? error)));
-        else response.destroy();
-      });
-    });
-    this.server.requestTimeout = 30_000;
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
+    super({ now: () => new Date(stacks.clock.nowMs()) });
+  }
+
+  /** A bug answers 500 InternalFailure instead of taking the service down. */
+  protected answerBug(response: ServerResponse, message: string): void {
+    this.sendError(response, randomUUID(), new CloudFormationError('InternalFailure', 500, message));
   }
 
   private send(response: ServerResponse, status: number, requestId: string, document: string): void {
-    response.writeHead(status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      // The identity store's clock, which signatures are checked against: the SDKs correct their skew from it.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: 'text/xml', body: document, date: this.identity.now() });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: CloudFormationError): void {
     this.send(response, error.statusCode, requestId, errorDocument(error, requestId));
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
     const at = new Date(this.stacks.clock.nowMs()).toISOString();
     const parameters = body.tooLarge ? new URLSearchParams() : queryParametersOf(request, body.bytes);
     const action = parameters.get('Action') ?? '';
     const stackName = parameters.get('StackName') ?? undefined;
-    const record = (call: Pick<CloudFormationCall, 'status' | 'errorCode' | 'account' | 'region'>) => {
-      this.calls.push({ action, ...(stackName === undefined ? {} : { stackName }), ...call, at });
-      if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
-    };
+    const record = (call: Pick<CloudFormationCall, 'status' | 'errorCode' | 'account' | 'region'>) => this.log.record({ action, ...(stackName === undefined ? {} : { stackName }), ...call }, at);
     const fail = (error: CloudFormationError, where: { account?: string; region?: string } = {}) => {
       record({ status: error.statusCode, errorCode: error.code, ...where });
       this.sendError(response, requestId, error);
@@ -102,18 +83,5 @@ export class LocalCloudFormationHttpServer {
     }
     record({ status: 200, ...scope });
     this.send(response, 200, requestId, resultDocument(action, result, requestId));
-  }
-
-  /** The calls answered so far (the latest 10,000), oldest first. */
-  recordedCalls(): CloudFormationCall[] {
-    return structuredClone(this.calls);
-  }
-
-  listen(port: number): Promise<number> {
-    return listenOnLoopback(this.server, port);
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
   }
 }

@@ -3,29 +3,16 @@
 // engine of the account its credentials belong to, in the Region of its credential scope. The
 // engine (dynalite) speaks the JSON protocol itself; the front passes requests and answers
 // through unchanged, so the SDK sees the engine's documents, status codes and CRC32 headers.
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { readBody } from '#local/http/read-body.ts';
-import { signedRequestOf, type AuthErrorCode, type IdentityStore } from '#local/identity/index.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
+import { jsonAuthErrorCodes, signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import type { DynamoDbBackend, DynamoDbBackends, DynamoDbScope } from './backends.ts';
 
 /** DynamoDB's largest request (a BatchWriteItem of 25 items of 400 KB stays below it). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const MAX_LOGGED_CALLS = 10_000;
 const JSON_1_0 = 'application/x-amz-json-1.0';
-
-/**
- * DynamoDB's answers to credentials it does not accept: the common errors of a JSON-protocol
- * service, all with status 400 (DynamoDB, unlike STS, answers none of them with 403).
- */
-const authErrorTypes: Record<AuthErrorCode, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
 
 export interface DynamoDbCall {
   /** `PutItem`, from the X-Amz-Target header (`DynamoDB_20120810.PutItem`). */
@@ -81,63 +68,44 @@ function forward(backend: DynamoDbBackend, request: IncomingMessage, body: Buffe
   });
 }
 
-export class LocalDynamoDbHttpServer {
-  readonly server: Server;
-  private calls: DynamoDbCall[] = [];
-
+export class LocalDynamoDbHttpServer extends ServiceHttpServer<DynamoDbCall> {
   constructor(
     private readonly identity: IdentityStore,
     private readonly backends: DynamoDbBackends,
   ) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // Last line of defence: a bug, or an engine that is gone, answers 500 instead of taking the service down.
-        if (!response.headersSent) this.sendError(response, randomUUID(), 500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', String((error as Error)?.message ?? error));
-        else response.destroy();
-      });
-    });
-    this.server.requestTimeout = 30_000;
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
+    super({ now: () => identity.now() });
   }
 
-  private record(call: Omit<DynamoDbCall, 'at'>): void {
-    this.calls.push({ ...call, at: this.identity.now().toISOString() });
-    if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
+  /** A bug, or an engine that is gone, answers 500 instead of taking the service down. */
+  protected answerBug(response: ServerResponse, message: string): void {
+    this.sendError(response, randomUUID(), 500, 'com.amazonaws.dynamodb.v20120810#InternalServerError', message);
   }
 
   private sendError(response: ServerResponse, requestId: string, status: number, type: string, message: string): void {
-    const document = JSON.stringify({ __type: type, message });
-    response.writeHead(status, {
-      'content-type': JSON_1_0,
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: JSON_1_0, body: JSON.stringify({ __type: type, message }), date: this.identity.now() });
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request, MAX_BODY_BYTES);
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' ? target.slice(target.indexOf('.') + 1) : '';
     if (body.tooLarge) {
-      this.record({ operation, status: 413, errorType: 'RequestEntityTooLarge' });
+      this.log.record({ operation, status: 413, errorType: 'RequestEntityTooLarge' });
       return this.sendError(response, randomUUID(), 413, 'com.amazon.coral.service#RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
     }
 
     // As in AWS, credentials are checked before anything else: they choose the account and Region.
     const auth = this.identity.authenticate(signedRequestOf(request, body.bytes), { service: 'dynamodb' });
     if (!auth.ok) {
-      const errorType = authErrorTypes[auth.code];
-      this.record({ operation, status: 400, errorType });
+      // The common errors of a JSON-protocol service, all with status 400 (DynamoDB, unlike STS, answers none of them with 403).
+      const errorType = jsonAuthErrorCodes[auth.code];
+      this.log.record({ operation, status: 400, errorType });
       return this.sendError(response, randomUUID(), 400, `com.amazon.coral.service#${errorType}`, auth.message);
     }
     const scope: DynamoDbScope = { account: auth.caller.account, region: auth.region };
 
     const answer = await forward(await this.backends.of(scope), request, body.bytes);
-    this.record({ operation, ...scope, status: answer.status, ...(answer.status >= 400 ? { errorType: errorTypeOf(answer.body) ?? 'Unknown' } : {}) });
+    this.log.record({ operation, ...scope, status: answer.status, ...(answer.status >= 400 ? { errorType: errorTypeOf(answer.body) ?? 'Unknown' } : {}) });
     response.writeHead(answer.status, {
       ...passedOn(answer.headers),
       'content-length': answer.body.length,
@@ -145,18 +113,5 @@ export class LocalDynamoDbHttpServer {
       date: this.identity.now().toUTCString(),
     });
     response.end(answer.body);
-  }
-
-  /** The calls answered so far (the latest 10,000), oldest first. */
-  recordedCalls(): DynamoDbCall[] {
-    return structuredClone(this.calls);
-  }
-
-  listen(port: number): Promise<number> {
-    return listenOnLoopback(this.server, port);
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
   }
 }

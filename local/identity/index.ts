@@ -11,6 +11,7 @@ export {
   canonicalRequestOf,
   signatureOf,
   MAX_CLOCK_SKEW_MS,
+  jsonAuthErrorCodes,
   type SignedRequest,
   type SigV4Authorization,
   type AuthResult,

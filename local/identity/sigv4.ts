@@ -44,6 +44,15 @@ export interface SigV4Authorization {
  */
 export type AuthErrorCode = 'MissingAuthenticationToken' | 'IncompleteSignature' | 'InvalidClientTokenId' | 'SignatureDoesNotMatch' | 'ExpiredToken';
 
+/** The names a JSON-protocol service (DynamoDB, Step Functions, SSM, Lambda) answers the same failures under. */
+export const jsonAuthErrorCodes: Readonly<Record<AuthErrorCode, string>> = {
+  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
+  IncompleteSignature: 'IncompleteSignatureException',
+  InvalidClientTokenId: 'UnrecognizedClientException',
+  SignatureDoesNotMatch: 'InvalidSignatureException',
+  ExpiredToken: 'ExpiredTokenException',
+};
+
 export type AuthResult =
   | { ok: true; caller: CallerIdentity; credentials: StoredCredentials; region: string; service: string }
   | { ok: false; code: AuthErrorCode; status: 400 | 403; message: string };

@@ -4,7 +4,7 @@
 // @smithy/core) names the error after the header first, then the body's `code`, then `__type`,
 // and takes the message from `message` or `Message`; so the codes are exactly those of the Lambda
 // model (botocore lambda/2015-03-31/service-2.json) and the common AWS errors.
-import type { AuthErrorCode } from '#local/identity/index.ts';
+import { jsonAuthErrorCodes, type AuthErrorCode } from '#local/identity/index.ts';
 
 export class LambdaError extends Error {
   override name = 'LambdaError';
@@ -53,17 +53,10 @@ export const accessDenied = (callerArn: string, action: string, resource: string
 export const unknownOperation = (method: string, path: string) =>
   new LambdaError('UnknownOperationException', 404, `Unknown operation ${method} ${path}: the local Lambda service implements Invoke (POST /2015-03-31/functions/{FunctionName}/invocations) and GetFunctionConfiguration (GET /2015-03-31/functions/{FunctionName}/configuration)`);
 
+
 /**
  * Credentials refused: Lambda answers the common authentication failures under the JSON services'
  * names (UnrecognizedClientException, InvalidSignatureException, …) with the status IAM's front
  * gives them: 403, but 400 for a malformed Authorization header.
  */
-const authErrorCodes: Record<AuthErrorCode, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
-
-export const authenticationError = (code: AuthErrorCode, status: number, message: string) => new LambdaError(authErrorCodes[code], status, message);
+export const authenticationError = (code: AuthErrorCode, status: number, message: string) => new LambdaError(jsonAuthErrorCodes[code], status, message);

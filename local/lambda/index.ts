@@ -123,7 +123,7 @@ export async function startLocalLambda(options: StartLocalLambdaOptions = {}): P
     invocations: () => functions.invocations(),
     idle: () => functions.idle(),
     calls: () => http.recordedCalls(),
-    countCalls: (operation) => http.recordedCalls().filter((call) => operation === undefined || call.operation === operation).length,
+    countCalls: (operation) => http.countCalls('operation', operation),
     async stop() {
       await http.close();
       await functions.stop();

@@ -5,10 +5,10 @@
 // store before anything else (the credentials choose the account, the signature's scope the
 // Region), answers with `x-amzn-RequestId`, errors with `x-amzn-ErrorType`. Node's `http` module,
 // as the other stand-ins use.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { readBody } from '#local/http/read-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { authenticationError, LambdaError, requestTooLarge, unknownOperation } from './errors.ts';
 import type { LocalFunctions } from './functions.ts';
@@ -16,7 +16,6 @@ import { getFunctionConfiguration, invoke, SYNC_PAYLOAD_LIMIT_BYTES, type Caller
 
 /** A synchronous invocation's payload may be 6 MB; a larger body is refused unread (RequestTooLargeException). */
 export const MAX_BODY_BYTES = SYNC_PAYLOAD_LIMIT_BYTES;
-const MAX_LOGGED_CALLS = 10_000;
 /** The signing name of Lambda: what a request's credential scope must name. */
 const SIGNING_NAME = 'lambda';
 const ROUTE = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)\/?$/;
@@ -50,49 +49,28 @@ function routeOf(method: string, path: string): { operation: string; functionNam
   return { operation: `${method} ${path}` };
 }
 
-export class LocalLambdaHttpServer {
-  readonly server: Server;
-  private calls: LambdaCall[] = [];
-
+export class LocalLambdaHttpServer extends ServiceHttpServer<LambdaCall> {
   constructor(
     private readonly identity: IdentityStore,
     private readonly functions: LocalFunctions,
   ) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // Last line of defence: a bug answers 500 ServiceException instead of taking the service down.
-        if (!response.headersSent) this.sendError(response, randomUUID(), new LambdaError('ServiceException', 500, String((error as Error)?.message ?? error)));
-        else response.destroy();
-      });
-    });
-    this.server.requestTimeout = 30_000;
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
+    super({ now: () => identity.now() });
   }
 
-  private record(call: Omit<LambdaCall, 'at'>): void {
-    this.calls.push({ ...call, at: this.identity.now().toISOString() });
-    if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
+  /** A bug answers 500 ServiceException instead of taking the service down. */
+  protected answerBug(response: ServerResponse, message: string): void {
+    this.sendError(response, randomUUID(), new LambdaError('ServiceException', 500, message));
   }
 
   private send(response: ServerResponse, requestId: string, answer: LambdaResponse): void {
-    response.writeHead(answer.status, {
-      ...(answer.body.length > 0 ? { 'content-type': 'application/json' } : {}),
-      'content-length': Buffer.byteLength(answer.body),
-      'x-amzn-requestid': requestId,
-      // The service's own clock: the SDKs correct their clock skew from this header.
-      date: this.identity.now().toUTCString(),
-      ...answer.headers,
-    });
-    response.end(answer.body);
+    sendAnswer(response, { status: answer.status, requestId, ...(answer.body.length > 0 ? { contentType: 'application/json' } : {}), body: answer.body, date: this.identity.now(), headers: answer.headers });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: LambdaError): void {
     this.send(response, requestId, { status: error.statusCode, headers: { 'x-amzn-errortype': error.code }, body: JSON.stringify(error.document()) });
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const method = (request.method ?? 'GET').toUpperCase();
     const url = request.url ?? '/';
@@ -102,7 +80,7 @@ export class LocalLambdaHttpServer {
     const { operation, functionName } = routeOf(method, path);
     const body = await readBody(request, MAX_BODY_BYTES);
     const fail = (error: LambdaError, caller?: Caller) => {
-      this.record({ operation, ...(functionName !== undefined ? { functionName } : {}), ...(caller ? { account: caller.account, region: caller.region } : {}), status: error.statusCode, errorCode: error.code });
+      this.log.record({ operation, ...(functionName !== undefined ? { functionName } : {}), ...(caller ? { account: caller.account, region: caller.region } : {}), status: error.statusCode, errorCode: error.code });
       this.sendError(response, requestId, error);
     };
     if (body.tooLarge) return fail(requestTooLarge(MAX_BODY_BYTES));
@@ -122,20 +100,7 @@ export class LocalLambdaHttpServer {
       throw error;
     }
     const functionError = answer.headers['x-amz-function-error'];
-    this.record({ operation, functionName, account: caller.account, region: caller.region, status: answer.status, ...(functionError ? { errorCode: functionError } : {}) });
+    this.log.record({ operation, functionName, account: caller.account, region: caller.region, status: answer.status, ...(functionError ? { errorCode: functionError } : {}) });
     this.send(response, requestId, answer);
-  }
-
-  /** The calls answered so far (the latest 10,000), oldest first. */
-  recordedCalls(): LambdaCall[] {
-    return structuredClone(this.calls);
-  }
-
-  listen(port: number): Promise<number> {
-    return listenOnLoopback(this.server, port);
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
   }
 }

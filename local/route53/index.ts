@@ -61,7 +61,7 @@ export async function startLocalRoute53(options: StartLocalRoute53Options = {}):
     zones,
     state: (account) => ({ now: new Date(clock.nowMs()).toISOString(), hostedZones: zones.state(account), changes: zones.changeLog(account) }),
     calls: () => http.recordedCalls(),
-    countCalls: (operation) => http.recordedCalls().filter((call) => operation === undefined || call.operation === operation).length,
+    countCalls: (operation) => http.countCalls('operation', operation),
     stop: () => http.close(),
   };
 }

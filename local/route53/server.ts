@@ -4,10 +4,10 @@
 // `route53` (Route 53 is global: the SDKs sign for us-east-1, any Region is accepted), the zones
 // of the account the credentials belong to, XML answers with `x-amzn-RequestId`. Built as the
 // local CloudFormation service is (Node's `http`, the shared plumbing).
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { readBody } from '#local/http/read-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { Route53Error } from './errors.ts';
 import { routeOf } from './operations.ts';
@@ -16,7 +16,6 @@ import { errorDocument, resultDocument } from './xml.ts';
 
 /** A change batch of the sizes the orchestrator sends is a few KiB; anything larger is refused before it is read into memory. */
 export const MAX_BODY_BYTES = 256 * 1024;
-const MAX_LOGGED_CALLS = 10_000;
 
 export interface Route53Call {
   /** The operation (e.g. `ChangeResourceRecordSets`), or `unknown` for a path not served. */
@@ -30,43 +29,28 @@ export interface Route53Call {
   at: string;
 }
 
-export class LocalRoute53HttpServer {
-  readonly server: Server;
-  private calls: Route53Call[] = [];
-
+export class LocalRoute53HttpServer extends ServiceHttpServer<Route53Call> {
   constructor(
     private readonly identity: IdentityStore,
     private readonly zones: Route53Zones,
   ) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // Last line of defence: a bug answers 500 InternalFailure instead of taking the service down.
-        if (!response.headersSent) this.sendError(response, randomUUID(), new Route53Error('InternalFailure', 500, String((error as Error)?.message ?? error)));
-        else response.destroy();
-      });
-    });
-    this.server.requestTimeout = 30_000;
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
+    super({ now: () => new Date(zones.clock.nowMs()) });
+  }
+
+  /** A bug answers 500 InternalFailure instead of taking the service down. */
+  protected answerBug(response: ServerResponse, message: string): void {
+    this.sendError(response, randomUUID(), new Route53Error('InternalFailure', 500, message));
   }
 
   private send(response: ServerResponse, status: number, requestId: string, document: string): void {
-    response.writeHead(status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      // The identity store's clock, which signatures are checked against: the SDKs correct their skew from it.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: 'text/xml', body: document, date: this.identity.now() });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: Route53Error): void {
     this.send(response, error.statusCode, requestId, errorDocument(error, requestId));
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
     const at = new Date(this.zones.clock.nowMs()).toISOString();
@@ -76,10 +60,7 @@ export class LocalRoute53HttpServer {
     const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
     const route = routeOf({ method: request.method ?? 'GET', path, query, body: body.bytes });
     const operation = route?.operation ?? 'unknown';
-    const record = (call: Pick<Route53Call, 'status' | 'errorCode' | 'account'>) => {
-      this.calls.push({ operation, ...(route?.resourceId === undefined ? {} : { resourceId: route.resourceId }), ...call, at });
-      if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
-    };
+    const record = (call: Pick<Route53Call, 'status' | 'errorCode' | 'account'>) => this.log.record({ operation, ...(route?.resourceId === undefined ? {} : { resourceId: route.resourceId }), ...call }, at);
     const fail = (error: Route53Error, account?: string) => {
       record({ status: error.statusCode, errorCode: error.code, ...(account === undefined ? {} : { account }) });
       this.sendError(response, requestId, error);
@@ -101,18 +82,5 @@ export class LocalRoute53HttpServer {
     }
     record({ status: 200, account });
     this.send(response, 200, requestId, resultDocument(operation, result));
-  }
-
-  /** The calls answered so far (the latest 10,000), oldest first. */
-  recordedCalls(): Route53Call[] {
-    return structuredClone(this.calls);
-  }
-
-  listen(port: number): Promise<number> {
-    return listenOnLoopback(this.server, port);
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
   }
 }

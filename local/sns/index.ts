@@ -62,7 +62,7 @@ export async function startLocalSns(options: StartLocalSnsOptions = {}): Promise
     topics: () => structuredClone(topics.all()),
     published: (topicArn) => topics.published(topicArn),
     calls: () => http.recordedCalls(),
-    countCalls: (action) => http.recordedCalls().filter((call) => action === undefined || call.action === action).length,
+    countCalls: (action) => http.countCalls('action', action),
     stop: () => http.close(),
   };
 }

@@ -3,11 +3,11 @@
 // 2010-03-31&…`, no X-Amz-Target, no x-amzn-query-mode; parameters in the URL query are read too),
 // SigV4 checked against the shared identity store with signing name `sns` (the credentials choose
 // the account, the credential scope the Region), XML answers with `x-amzn-RequestId`.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { queryParametersOf } from '#local/http/query-parameters.ts';
 import { readBody } from '#local/http/read-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { SnsError } from './errors.ts';
 import { operationHandlers } from './operations.ts';
@@ -20,7 +20,6 @@ import { errorDocument, resultDocument } from './xml.ts';
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 const API_VERSION = '2010-03-31';
-const MAX_LOGGED_CALLS = 10_000;
 
 export interface SnsCall {
   action: string;
@@ -35,55 +34,36 @@ export interface SnsCall {
   at: string;
 }
 
-export class LocalSnsHttpServer {
-  readonly server: Server;
-  private calls: SnsCall[] = [];
-
+export class LocalSnsHttpServer extends ServiceHttpServer<SnsCall> {
   constructor(
     private readonly identity: IdentityStore,
     private readonly topics: SnsTopics,
     private readonly now: () => Date,
   ) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // Last line of defence: a bug answers 500 InternalError instead of taking the service down.
-        if (!response.headersSent) this.sendError(response, randomUUID(), new SnsError('InternalError', 500, String((error as Error)?.message ?? error)));
-        else response.destroy();
-      });
-    });
-    this.server.requestTimeout = 30_000;
-    this.server.headersTimeout = 10_000;
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
+    super({ now, headersTimeoutMs: 10_000 });
+  }
+
+  /** A bug answers 500 InternalError instead of taking the service down. */
+  protected answerBug(response: ServerResponse, message: string): void {
+    this.sendError(response, randomUUID(), new SnsError('InternalError', 500, message));
   }
 
   private send(response: ServerResponse, status: number, requestId: string, document: string): void {
-    response.writeHead(status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(document),
-      'x-amzn-requestid': requestId,
-      // The identity store's clock (the one signatures are checked against): the SDKs correct their clock skew from it.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(document);
+    sendAnswer(response, { status, requestId, contentType: 'text/xml', body: document, date: this.identity.now() });
   }
 
   private sendError(response: ServerResponse, requestId: string, error: SnsError): void {
     this.send(response, error.statusCode, requestId, errorDocument(error, requestId));
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
     const at = this.now().toISOString();
     const parameters = body.tooLarge ? new URLSearchParams() : queryParametersOf(request, body.bytes);
     const action = parameters.get('Action') ?? '';
     const topicArn = parameters.get('TopicArn') || parameters.get('TargetArn') || undefined;
-    const record = (call: Omit<SnsCall, 'action' | 'at' | 'topicArn'>) => {
-      this.calls.push({ action, ...(topicArn === undefined ? {} : { topicArn }), ...call, at });
-      if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
-    };
+    const record = (call: Omit<SnsCall, 'action' | 'at' | 'topicArn'>) => this.log.record({ action, ...(topicArn === undefined ? {} : { topicArn }), ...call }, at);
     const fail = (error: SnsError, who: Pick<SnsCall, 'caller' | 'account' | 'region'> = {}) => {
       record({ ...who, status: error.statusCode, errorCode: error.code });
       this.sendError(response, requestId, error);
@@ -108,18 +88,5 @@ export class LocalSnsHttpServer {
     }
     record({ ...who, status: 200 });
     this.send(response, 200, requestId, resultDocument(action, result, requestId));
-  }
-
-  /** The calls answered so far (the latest 10,000), oldest first. */
-  recordedCalls(): SnsCall[] {
-    return structuredClone(this.calls);
-  }
-
-  listen(port: number): Promise<number> {
-    return listenOnLoopback(this.server, port);
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
   }
 }

@@ -5,7 +5,7 @@
 // model constraint violation (ValidationException) comes from `com.amazon.coral.validate`, and what
 // the front refuses before any operation (credentials, an unknown operation, a body that is not
 // JSON) from `com.amazon.coral.service`, as for every coral JSON service.
-import type { AuthErrorCode } from '#local/identity/index.ts';
+import { jsonAuthErrorCodes, type AuthErrorCode } from '#local/identity/index.ts';
 
 const VALIDATE = 'com.amazon.coral.validate';
 const CORAL = 'com.amazon.coral.service';
@@ -82,13 +82,6 @@ export const unknownOperation = (target: string) =>
 
 export const requestTooLarge = (limit: number) => new SsmError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, CORAL, 413);
 
-/** Credentials refused: a JSON-protocol service answers the common authentication failures under its own names, all 400. */
-const authErrorCodes: Record<AuthErrorCode, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
 
-export const authenticationError = (code: AuthErrorCode, message: string) => new SsmError(authErrorCodes[code], message, CORAL);
+/** Credentials refused: the common authentication failures under a JSON-protocol service's names, all 400. */
+export const authenticationError = (code: AuthErrorCode, message: string) => new SsmError(jsonAuthErrorCodes[code], message, CORAL);

@@ -61,7 +61,7 @@ export async function startLocalSsm(options: StartLocalSsmOptions = {}): Promise
     automation,
     state: (scope) => ({ now: new Date(clock.nowMs()).toISOString(), executions: automation.state(scope) }),
     calls: () => http.recordedCalls(),
-    countCalls: (operation) => http.recordedCalls().filter((call) => operation === undefined || call.operation === operation).length,
+    countCalls: (operation) => http.countCalls('operation', operation),
     stop: () => http.close(),
   };
 }

@@ -6,7 +6,7 @@
 // `com.amazon.coral.validate`, and what the front refuses before any operation (credentials, an
 // unknown operation, a body that is not JSON) from `com.amazon.coral.service`, as in real answers
 // quoted by SDK tests and emulators measured against AWS.
-import type { AuthErrorCode } from '#local/identity/index.ts';
+import { jsonAuthErrorCodes, type AuthErrorCode } from '#local/identity/index.ts';
 
 const SERVICE = 'com.amazonaws.swf.service.v2.model';
 const VALIDATE = 'com.amazon.coral.validate';
@@ -65,16 +65,9 @@ export const unknownOperation = (target: string) =>
 
 export const requestTooLarge = (limit: number) => new SfnError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes`, CORAL, 413);
 
-/**
- * Credentials refused: a JSON-protocol service answers the common authentication failures under
- * its own names, all with status 400 (not 403 as STS does).
- */
-const authErrorCodes: Record<AuthErrorCode, string> = {
-  MissingAuthenticationToken: 'MissingAuthenticationTokenException',
-  IncompleteSignature: 'IncompleteSignatureException',
-  InvalidClientTokenId: 'UnrecognizedClientException',
-  SignatureDoesNotMatch: 'InvalidSignatureException',
-  ExpiredToken: 'ExpiredTokenException',
-};
 
-export const authenticationError = (code: AuthErrorCode, message: string) => new SfnError(authErrorCodes[code], message, CORAL);
+/**
+ * Credentials refused: the common authentication failures under a JSON-protocol service's names,
+ * all with status 400 (not 403 as STS does).
+ */
+export const authenticationError = (code: AuthErrorCode, message: string) => new SfnError(jsonAuthErrorCodes[code], message, CORAL);

@@ -3,10 +3,11 @@
 // application/x-amz-json-1.0`, a JSON object body), SigV4 checked against the shared identity
 // store before anything else (the credentials choose the account, the signature's scope the
 // Region), JSON answers with `x-amzn-RequestId`. Node's `http` module, as the other stand-ins use.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { readBody } from '#local/http/read-body.ts';
+import { jsonObjectOf } from '#local/http/json-body.ts';
+import { sendAnswer, ServiceHttpServer } from '#local/http/service-server.ts';
 import { signedRequestOf, type IdentityStore } from '#local/identity/index.ts';
 import { authenticationError, requestTooLarge, serializationException, SfnError, unknownOperation } from './errors.ts';
 import type { LocalExecutions } from './executions.ts';
@@ -14,7 +15,6 @@ import { operationHandlers, type Caller, type JsonObject } from './operations.ts
 
 /** Step Functions' largest requests carry an execution input of 256 KiB; a megabyte bounds every one. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-const MAX_LOGGED_CALLS = 10_000;
 const JSON_1_0 = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AWSStepFunctions.';
 /** The signing name of Step Functions (its endpoint prefix): what a request's credential scope must name. */
@@ -34,62 +34,35 @@ export interface StepFunctionsCall {
 
 /** The request body as a JSON object; an empty body is an empty request, as the SDKs send `{}`. */
 function requestOf(body: Buffer): JsonObject {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw serializationException('the request body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw serializationException('the request body is not a JSON object');
-  return parsed as JsonObject;
+  const parsed = jsonObjectOf(body);
+  if (!parsed.ok) throw serializationException(parsed.reason);
+  return parsed.value;
 }
 
-export class LocalStepFunctionsHttpServer {
-  readonly server: Server;
-  private calls: StepFunctionsCall[] = [];
-
+export class LocalStepFunctionsHttpServer extends ServiceHttpServer<StepFunctionsCall> {
   constructor(
     private readonly identity: IdentityStore,
     private readonly executions: LocalExecutions,
   ) {
-    this.server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // Last line of defence: a bug answers 500 InternalFailure instead of taking the service down.
-        if (!response.headersSent) this.send(response, randomUUID(), 500, { __type: 'com.amazon.coral.service#InternalFailure', message: String((error as Error)?.message ?? error) });
-        else response.destroy();
-      });
-    });
-    this.server.requestTimeout = 30_000;
-    this.server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    });
+    super({ now: () => identity.now() });
   }
 
-  private record(call: Omit<StepFunctionsCall, 'at'>): void {
-    this.calls.push({ ...call, at: this.identity.now().toISOString() });
-    if (this.calls.length > MAX_LOGGED_CALLS) this.calls = this.calls.slice(-MAX_LOGGED_CALLS / 2);
+  /** A bug answers 500 InternalFailure instead of taking the service down. */
+  protected answerBug(response: ServerResponse, message: string): void {
+    this.send(response, randomUUID(), 500, { __type: 'com.amazon.coral.service#InternalFailure', message });
   }
 
   private send(response: ServerResponse, requestId: string, status: number, document: JsonObject): void {
-    const text = JSON.stringify(document);
-    response.writeHead(status, {
-      'content-type': JSON_1_0,
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-requestid': requestId,
-      // The service's own clock: the SDKs correct their clock skew from this header.
-      date: this.identity.now().toUTCString(),
-    });
-    response.end(text);
+    sendAnswer(response, { status, requestId, contentType: JSON_1_0, body: JSON.stringify(document), date: this.identity.now() });
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const body = await readBody(request, MAX_BODY_BYTES);
     const target = request.headers['x-amz-target'];
     const operation = typeof target === 'string' && target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const fail = (error: SfnError, caller?: Caller) => {
-      this.record({ operation, ...caller, status: error.statusCode, errorCode: error.code });
+      this.log.record({ operation, ...caller, status: error.statusCode, errorCode: error.code });
       this.send(response, requestId, error.statusCode, { __type: error.type, message: error.message });
     };
     if (body.tooLarge) return fail(requestTooLarge(MAX_BODY_BYTES));
@@ -108,20 +81,7 @@ export class LocalStepFunctionsHttpServer {
       if (error instanceof SfnError) return fail(error, caller);
       throw error;
     }
-    this.record({ operation, ...caller, status: 200 });
+    this.log.record({ operation, ...caller, status: 200 });
     this.send(response, requestId, 200, result);
-  }
-
-  /** The calls answered so far (the latest 10,000), oldest first. */
-  recordedCalls(): StepFunctionsCall[] {
-    return structuredClone(this.calls);
-  }
-
-  listen(port: number): Promise<number> {
-    return listenOnLoopback(this.server, port);
-  }
-
-  close(): Promise<void> {
-    return closeServer(this.server);
   }
 }

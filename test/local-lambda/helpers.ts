@@ -3,43 +3,19 @@
 // calls for what the SDK would never send.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalLambda, type LocalLambda, type StartLocalLambdaOptions } from '#local/lambda/index.ts';
+import { sendSigned } from '../support/signed-request.ts';
+import { functionRole, mallory, operator, OUTSIDER, RECOVERY, recoveryAndOutsider, type StaticCredentials } from '../support/test-world.ts';
 
-/** The SHA-256 constructor the SDK's signer uses in Node. */
-const Sha256 = Hash.bind(null, 'sha256');
+export { functionRole, mallory, operator, OUTSIDER, RECOVERY, type StaticCredentials };
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
-export const RECOVERY = '111122223333';
-export const OUTSIDER = '777788889999';
 export const REGION = 'eu-west-1';
 
-export interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
 
-export const functionRole: StaticCredentials = { accessKeyId: 'ASIAFUNCTIONROLE0001', secretAccessKey: 'function-secret', sessionToken: 'function-session-token' };
-export const operator: StaticCredentials = { accessKeyId: 'AKIAOPERATOR00000001', secretAccessKey: 'operator-secret' };
-export const mallory: StaticCredentials = { accessKeyId: 'AKIAMALLORY000000001', secretAccessKey: 'mallory-secret' };
-
-export const testIdentity: Identity = {
-  accounts: [
-    {
-      id: RECOVERY,
-      alias: 'recovery',
-      principals: [
-        { arn: `arn:aws:iam::${RECOVERY}:role/drs-orchestrator-function`, sessionName: 'actions', ...functionRole },
-        { arn: `arn:aws:iam::${RECOVERY}:user/operator`, ...operator },
-      ],
-    },
-    { id: OUTSIDER, principals: [{ arn: `arn:aws:iam::${OUTSIDER}:user/mallory`, ...mallory }] },
-  ],
-};
+export const testIdentity: Identity = recoveryAndOutsider('actions');
 
 /** The functions of the tests: the fixture handlers, in the recovery account in eu-west-1 (the home). */
 export const testFunctions = {
@@ -85,19 +61,6 @@ export interface RawResponse {
 
 /** A request signed by @smithy/signature-v4 (as the SDK signs), for requests the SDK would never build. */
 export async function signedCall(lambda: LocalLambda, method: string, path: string, body: string, credentials: StaticCredentials, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const url = new URL(lambda.endpoint);
-  const signer = new SignatureV4({ service: 'lambda', region: REGION, credentials, sha256: Sha256 });
-  const signed = await signer.sign({
-    method,
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path,
-    query: {},
-    headers: { host: url.host, ...headers },
-    ...(method === 'GET' ? {} : { body }),
-  });
-  const { host: _host, ...sent } = signed.headers;
-  const response = await fetch(`${lambda.endpoint}${path}`, { method, headers: sent, ...(method === 'GET' ? {} : { body }) });
+  const response = await sendSigned(lambda.endpoint, { service: 'lambda', region: REGION, credentials, method, path, headers, body });
   return { status: response.status, headers: response.headers, body: await response.text() };
 }

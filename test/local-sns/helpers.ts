@@ -1,13 +1,13 @@
 // Shared set-up for the local SNS tests: a world of two accounts, a service with the operators'
 // alert topic declared, SDK clients signing as either account, and raw signed calls for what the
 // SDK would never send.
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalSns, type LocalSns, type StartLocalSnsOptions } from '#local/sns/index.ts';
+import { sendSigned } from '../support/signed-request.ts';
+import { functionRole, type StaticCredentials } from '../support/test-world.ts';
 
-const Sha256 = Hash.bind(null, 'sha256');
+export { functionRole, type StaticCredentials };
 
 export const RECOVERY = '111122223333';
 export const OTHER = '444455556666';
@@ -17,13 +17,6 @@ export const ALERTS_ARN = `arn:aws:sns:${REGION}:${RECOVERY}:${ALERTS}`;
 export const OTHER_TOPIC_ARN = `arn:aws:sns:${REGION}:${OTHER}:their-alerts`;
 export const FUNCTION_ROLE = `arn:aws:iam::${RECOVERY}:role/drs-orchestrator-function`;
 
-export interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export const functionRole: StaticCredentials = { accessKeyId: 'ASIAFUNCTIONROLE0001', secretAccessKey: 'function-secret', sessionToken: 'function-session-token' };
 export const otherOperator: StaticCredentials = { accessKeyId: 'AKIAOTHEROPERATOR001', secretAccessKey: 'other-secret' };
 
 export const testIdentity: Identity = {
@@ -58,19 +51,7 @@ export interface RawResponse {
 
 /** A form POST signed by @smithy/signature-v4 (as the SDK signs), for bodies the SDK would never build. */
 export async function signedPost(sns: LocalSns, form: string, credentials: StaticCredentials = functionRole, service = 'sns'): Promise<RawResponse> {
-  const url = new URL(sns.endpoint);
-  const signer = new SignatureV4({ service, region: REGION, credentials, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body: form,
-  });
-  const { host: _host, ...headers } = signed.headers;
-  const response = await fetch(`${sns.endpoint}/`, { method: 'POST', headers, body: form });
+  const headers = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+  const response = await sendSigned(sns.endpoint, { service, region: REGION, credentials, headers, body: form });
   return { status: response.status, body: await response.text() };
 }

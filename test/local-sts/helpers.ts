@@ -1,14 +1,13 @@
 // Shared set-up for the local STS tests: a world of three accounts, a service over a store whose
 // clock the test can move, SDK clients with explicit credentials, and raw signed calls for what
 // the SDK would never send.
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { STSClient, type Credentials, type STSClientConfig } from '@aws-sdk/client-sts';
 import { IdentityStore, type Identity } from '#local/identity/index.ts';
 import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import { sendRaw, signedHeaders } from '../support/signed-request.ts';
+import { functionRole, operator, mallory, type StaticCredentials } from '../support/test-world.ts';
 
-/** The SHA-256 constructor the SDK's signer uses in Node. */
-const Sha256 = Hash.bind(null, 'sha256');
+export { functionRole, operator, mallory, type StaticCredentials };
 
 export const RECOVERY = '111122223333';
 export const STAGING = '444455556666';
@@ -22,16 +21,7 @@ export const ADMIN_ROLE = `arn:aws:iam::${RECOVERY}:role/local-admin`;
 export const REPORT_ROLE = `arn:aws:iam::${STAGING}:role/report-reader`;
 export const EXTERNAL_ID = 'drs-orchestrator-7f3a';
 
-export interface StaticCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-export const functionRole: StaticCredentials = { accessKeyId: 'ASIAFUNCTIONROLE0001', secretAccessKey: 'function-secret', sessionToken: 'function-session-token' };
-export const operator: StaticCredentials = { accessKeyId: 'AKIAOPERATOR00000001', secretAccessKey: 'operator-secret' };
 export const recoveryRoot: StaticCredentials = { accessKeyId: 'AKIAROOT000000000001', secretAccessKey: 'root-secret' };
-export const mallory: StaticCredentials = { accessKeyId: 'AKIAMALLORY000000001', secretAccessKey: 'mallory-secret' };
 
 export const testIdentity: Identity = {
   accounts: [
@@ -96,25 +86,15 @@ export interface RawResponse {
   body: string;
 }
 
+const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+
 /** A form POST signed by @smithy/signature-v4 (as the SDK signs), for bodies the SDK would never build. */
 export async function signedPost(sts: LocalSts, form: string, credentials: StaticCredentials, service = 'sts'): Promise<RawResponse> {
-  const url = new URL(sts.endpoint);
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: Sha256 });
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    body: form,
-  });
-  return rawPost(sts, form, signed.headers);
+  return rawPost(sts, form, await signedHeaders(sts.endpoint, { service, region: 'us-east-1', credentials, headers: FORM, body: form }));
 }
 
-export async function rawPost(sts: LocalSts, form: string, headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }): Promise<RawResponse> {
-  const { host: _host, ...sent } = headers;
-  const response = await fetch(`${sts.endpoint}/`, { method: 'POST', headers: sent, body: form });
+/** A form POST with `headers` as they are (unsigned unless the caller signed them). */
+export async function rawPost(sts: LocalSts, form: string, headers: Record<string, string> = FORM): Promise<RawResponse> {
+  const response = await sendRaw(sts.endpoint, { body: form }, headers);
   return { status: response.status, headers: response.headers, body: await response.text() };
 }
