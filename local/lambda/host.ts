@@ -4,7 +4,9 @@
 // environment, and invocations run there one at a time under the function's timeout. A timeout or
 // a crash ends the environment, as on Lambda; the next invocation starts a fresh one (a cold start).
 import { createHash, randomUUID } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
@@ -40,14 +42,54 @@ export class HandlerBuildError extends Error {
   override name = 'HandlerBuildError';
 }
 
-/** Builds one function's handler file into `outDir`; a missing file or a build error names the function and the file. */
-export async function buildHandler(spec: LambdaFunctionSpec, index: number, baseDir: string, outDir: string): Promise<BuiltFunction> {
+/**
+ * Bundles of this process, by handler file and its modification time: a file built once serves
+ * every service this process starts (a test suite starts dozens), in a folder removed at exit.
+ */
+const bundles = new Map<string, Promise<string>>();
+let bundleDir: string | undefined;
+
+function processBundleDir(): string {
+  if (bundleDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'local-lambda-bundles-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    bundleDir = dir;
+  }
+  return bundleDir;
+}
+
+/** Builds one function's handler file (once per process and file version); a missing file or a build error names the function and the file. */
+export async function buildHandler(spec: LambdaFunctionSpec, index: number, baseDir: string): Promise<BuiltFunction> {
   const source = resolve(baseDir, spec.handler);
   const where = `function '${spec.name}' (lambda.functions.${index}.handler: ${spec.handler})`;
-  await access(source).catch(() => {
+  const modified = await stat(source).catch(() => {
     throw new HandlerBuildError(`${where}: the handler file ${source} does not exist (handler paths are relative to baseDir ${resolve(baseDir)})`);
   });
-  const bundle = join(outDir, `${spec.account}-${spec.region}-${spec.name}.mjs`);
+  const key = `${source}\n${modified.mtimeMs}`;
+  let built = bundles.get(key);
+  if (built === undefined) {
+    built = bundleOf(source, join(processBundleDir(), `${createHash('sha256').update(key).digest('hex').slice(0, 16)}.mjs`));
+    bundles.set(key, built);
+    // A failed build is tried again next time (the file may be fixed by then).
+    built.catch(() => bundles.delete(key));
+  }
+  const bundle = await built.catch((error: unknown) => {
+    throw new HandlerBuildError(`${where}: ${source} failed to build:\n  ${(error as Error).message}`);
+  });
+  const code = await readFile(bundle);
+  return {
+    spec,
+    source,
+    bundle,
+    handlerName: `${basename(source, extname(source))}.handler`,
+    codeSize: code.length,
+    codeSha256: createHash('sha256').update(code).digest('base64'),
+    lastModified: new Date().toISOString().replace('Z', '+0000'),
+  };
+}
+
+/** esbuild's bundle of a handler file; its errors with their locations in the message. */
+async function bundleOf(source: string, bundle: string): Promise<string> {
   try {
     await build({
       entryPoints: [source],
@@ -66,18 +108,9 @@ export async function buildHandler(spec: LambdaFunctionSpec, index: number, base
     const detail = errors?.length
       ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text)).join('\n  ')
       : String((error as Error)?.message ?? error);
-    throw new HandlerBuildError(`${where}: ${source} failed to build:\n  ${detail}`);
+    throw new Error(detail);
   }
-  const code = await readFile(bundle);
-  return {
-    spec,
-    source,
-    bundle,
-    handlerName: `${basename(source, extname(source))}.handler`,
-    codeSize: code.length,
-    codeSha256: createHash('sha256').update(code).digest('base64'),
-    lastModified: new Date().toISOString().replace('Z', '+0000'),
-  };
+  return bundle;
 }
 
 interface Running {

@@ -3,9 +3,6 @@
 // the functions of a scenario's `lambda:` block, each a local handler file built and loaded in a
 // worker thread of its own; point the real @aws-sdk/client-lambda (or the AWS CLI) at it; see what
 // was invoked; stop it.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, defaultIdentity, IdentityStore } from '#local/identity/index.ts';
 import { functionArnOf } from './arn.ts';
@@ -82,8 +79,8 @@ function environmentOf(built: BuiltFunction, extra: Record<string, string>): Rec
 }
 
 /**
- * Starts a local Lambda service; resolves once it listens and every function's worker has loaded
- * its bundle. Throws LambdaFunctionsError for an invalid `functions` block and HandlerBuildError
+ * Starts a local Lambda service; resolves once it listens and every function's handler file is
+ * built (each function's worker loads its bundle at the first invocation, a cold start). Throws LambdaFunctionsError for an invalid `functions` block and HandlerBuildError
  * for a handler file that does not exist or does not build (naming the function and the file).
  */
 export async function startLocalLambda(options: StartLocalLambdaOptions = {}): Promise<LocalLambda> {
@@ -92,18 +89,11 @@ export async function startLocalLambda(options: StartLocalLambdaOptions = {}): P
   const specs: LambdaFunctionSpec[] = parseLambdaFunctions(options.functions, home);
   const baseDir = options.baseDir ?? process.cwd();
   const output = options.output ?? ((text: string) => void process.stdout.write(text));
-  const buildDir = await mkdtemp(join(tmpdir(), 'local-lambda-'));
-  let runtimes: FunctionRuntime[] = [];
-  try {
-    const built: BuiltFunction[] = [];
-    for (const [index, spec] of specs.entries()) built.push(await buildHandler(spec, index, baseDir, buildDir));
-    runtimes = built.map((b) => new FunctionRuntime(b, { env: environmentOf(b, options.env ?? {}), output }));
-    await Promise.all(runtimes.map((runtime) => runtime.start()));
-  } catch (error) {
-    await Promise.all(runtimes.map((runtime) => runtime.stop()));
-    await rm(buildDir, { recursive: true, force: true });
-    throw error;
-  }
+  const built: BuiltFunction[] = [];
+  for (const [index, spec] of specs.entries()) built.push(await buildHandler(spec, index, baseDir));
+  // Each environment starts at its first invocation (a cold start), as on Lambda: a service most
+  // runs never call costs no worker.
+  const runtimes = built.map((b) => new FunctionRuntime(b, { env: environmentOf(b, options.env ?? {}), output }));
   const functions = new LocalFunctions(runtimes, identity.now);
   const http = new LocalLambdaHttpServer(identity, functions);
   let port: number;
@@ -111,7 +101,6 @@ export async function startLocalLambda(options: StartLocalLambdaOptions = {}): P
     port = await http.listen(options.port ?? 0);
   } catch (error) {
     await functions.stop();
-    await rm(buildDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -127,7 +116,6 @@ export async function startLocalLambda(options: StartLocalLambdaOptions = {}): P
     async stop() {
       await http.close();
       await functions.stop();
-      await rm(buildDir, { recursive: true, force: true });
     },
   };
 }
