@@ -1,9 +1,10 @@
 // `npm run build`: bundles every Lambda handler in functions/ into .build/functions/<key>.mjs,
 // the same artefacts the local runner invokes, serverless packages and benchmarks measure.
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions as BuildOptions_, type Metafile } from 'esbuild';
+import { build, version as esbuildVersion, type BuildOptions as BuildOptions_, type Metafile } from 'esbuild';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,6 +18,8 @@ export interface BuiltFunction {
   file: string;
   /** What Node reads at init: the bundle and the chunks it imports statically, not the lazy ones. */
   bytes: number;
+  /** Taken from the previous build: no file it read has changed since. */
+  reused?: boolean;
 }
 
 export interface BuildOptions {
@@ -24,6 +27,70 @@ export interface BuildOptions {
   functionsDir?: string;
   /** Where the bundles go (default .build/functions/). */
   outDir?: string;
+  /** Build even when every file the last build read is unchanged (default false: reuse it). */
+  force?: boolean;
+}
+
+/**
+ * What a build read, by content: kept beside the bundles (`<outDir>.inputs.json`) so that the next build,
+ * when the handlers are the same files and every file it read (sources, node_modules, by their
+ * SHA-256) is unchanged, reuses the bundles instead of rebuilding them.
+ */
+interface BuildRecord {
+  /** esbuild's version and the bundle options: another esbuild or other options build anew. */
+  builder: string;
+  /** Function key → the init bytes of its bundle, and the handler file it was built from. */
+  functions: Record<string, { file: string; bytes: number }>;
+  /** Every input file of every bundle (absolute) → its SHA-256. */
+  inputs: Record<string, string>;
+}
+
+/** Beside the bundles' folder, not in it: the folder holds exactly the current bundles. */
+const recordFileOf = (outDir: string) => `${outDir}.inputs.json`;
+
+/** What builds a bundle besides its inputs: esbuild's version and the options. */
+function builder(): string {
+  return `esbuild ${esbuildVersion} ${JSON.stringify(HANDLER_BUNDLE_OPTIONS)}`;
+}
+
+async function sha256Of(path: string): Promise<string | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  return bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The bundles of the last build, when it read exactly what a build now would: else undefined. */
+async function reusableBuild(outDir: string, files: readonly string[]): Promise<BuiltFunction[] | undefined> {
+  const text = await readFile(recordFileOf(outDir), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  let record: BuildRecord;
+  try {
+    record = JSON.parse(text) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+  const keys = files.map(functionKeyOf);
+  if (record.builder !== builder()) return undefined;
+  if (JSON.stringify(Object.entries(record.functions).map(([key, entry]) => [key, entry.file]).sort()) !== JSON.stringify(keys.map((key, index) => [key, files[index]]).sort())) return undefined;
+  const outputs = await Promise.all(keys.map((key) => stat(join(outDir, `${key}.mjs`)).then(() => true, () => false)));
+  if (outputs.includes(false)) return undefined;
+  const hashes = await Promise.all(Object.entries(record.inputs).map(async ([path, hash]) => (await sha256Of(path)) === hash));
+  if (hashes.includes(false)) return undefined;
+  return keys.map((key) => ({ key, file: join(outDir, `${key}.mjs`), bytes: record.functions[key]!.bytes, reused: true }));
+}
+
+/** Records what the build read, for the next one to compare with. */
+async function recordBuild(outDir: string, built: readonly BuiltFunction[], files: readonly string[], metafiles: readonly Metafile[]): Promise<void> {
+  // esbuild names inputs relative to the working directory: kept absolute, so any directory reads them back.
+  const paths = [...new Set(metafiles.flatMap((metafile) => Object.keys(metafile.inputs).map((path) => resolve(path))))].sort();
+  const inputs: Record<string, string> = {};
+  for (const path of paths) {
+    const hash = await sha256Of(path);
+    // An input esbuild read but that cannot be read now (a virtual one) makes the build not reusable.
+    inputs[path] = hash ?? 'unreadable';
+  }
+  const functions = Object.fromEntries(built.map((bundle, index) => [bundle.key, { file: files[index]!, bytes: bundle.bytes }]));
+  const record: BuildRecord = { builder: builder(), functions, inputs };
+  await writeFile(recordFileOf(outDir), `${JSON.stringify(record)}\n`);
 }
 
 /** `start-wave` → `startWave`: the function key serverless.yml and the ASL use. */
@@ -87,6 +154,10 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   const outDir = resolve(options.outDir ?? DEFAULT_BUILD_DIR);
   const files = await listHandlerFiles(functionsDir);
   if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
+  if (options.force !== true) {
+    const reused = await reusableBuild(outDir, files);
+    if (reused !== undefined) return reused;
+  }
 
   // Built aside, then renamed into place file by file (atomic): a run or a test importing the
   // bundles while another process rebuilds them never sees a missing or half-written file. A file
@@ -128,7 +199,9 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       const name = relative(outDir, join(entry.parentPath, entry.name));
       if (entry.isFile() && /\.mjs(\.map)?$/.test(name) && !current.has(name)) await rm(join(outDir, name), { force: true });
     }
-    return keys.map((key, index) => ({ key, file: join(outDir, `${key}.mjs`), bytes: initBytes(builds[index].metafile, `${key}.mjs`) }));
+    const built = keys.map((key, index) => ({ key, file: join(outDir, `${key}.mjs`), bytes: initBytes(builds[index].metafile, `${key}.mjs`) }));
+    await recordBuild(outDir, built, files, builds.map((result) => result.metafile));
+    return built;
   } finally {
     await rm(stagingDir, { recursive: true, force: true });
   }
@@ -166,8 +239,8 @@ export function describeBuild(built: readonly BuiltFunction[]): string {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   try {
-    const built = await buildFunctions();
-    console.log(`Built ${built.length} handler(s) into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
+    const built = await buildFunctions({ force: process.argv.includes('--force') });
+    console.log(`${built[0]?.reused ? 'Reused (no input changed)' : 'Built'} ${built.length} handler(s) into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
     console.log(describeBuild(built));
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

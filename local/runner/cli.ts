@@ -188,7 +188,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
 
   const buildStarted = Date.now();
   const built = await buildFunctions();
-  process.stdout.write(paint.dim(`Built ${built.length} handlers in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
+  const how = built[0]?.reused ? `Reused the ${built.length} handlers built before (no file they were built from changed), checked` : `Built ${built.length} handlers`;
+  process.stdout.write(paint.dim(`${how} in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
 
   let drs: LocalDrs;
   try {

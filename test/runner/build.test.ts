@@ -1,4 +1,4 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -25,6 +25,35 @@ describe('buildFunctions', () => {
     }
     // CommonJS dependencies need a require() inside the ESM bundle.
     expect(await readFile(built[0].file, 'utf8')).toContain('createRequire');
+  });
+
+  it('reuses the bundles when no file the last build read has changed, and builds again when one has', async () => {
+    const functionsDir = await tempDir('cached-functions');
+    const outDir = await tempDir('cached-build');
+    await mkdir(join(functionsDir, 'lib'));
+    await writeFile(join(functionsDir, 'lib', 'greeting.ts'), "export const greeting = 'hello';\n");
+    await writeFile(join(functionsDir, 'greet.ts'), "import { greeting } from './lib/greeting.ts';\nexport const handler = async () => greeting;\n");
+    const bundleOf = async () => readFile(join(outDir, 'greet.mjs'), 'utf8');
+
+    await buildFunctions({ functionsDir, outDir });
+    const firstBuilt = (await stat(join(outDir, 'greet.mjs'))).mtimeMs;
+    await writeFile(join(outDir, 'greet.mjs'), `${await bundleOf()}\n// untouched by a reused build\n`);
+    const reused = await buildFunctions({ functionsDir, outDir });
+    const afterReuse = await bundleOf();
+    // An imported file (not the handler itself) changes: the build reads it again.
+    await writeFile(join(functionsDir, 'lib', 'greeting.ts'), "export const greeting = 'good evening';\n");
+    await buildFunctions({ functionsDir, outDir });
+
+    expect(firstBuilt).toBeGreaterThan(0);
+    expect(reused.map((bundle) => bundle.key)).toEqual(['greet']);
+    expect(reused[0]!.bytes).toBeGreaterThan(0);
+    expect(afterReuse).toContain('// untouched by a reused build');
+    expect(await bundleOf()).toContain('good evening');
+    expect(await bundleOf()).not.toContain('untouched by a reused build');
+    // force builds whatever the record says.
+    await writeFile(join(outDir, 'greet.mjs'), 'stale');
+    await buildFunctions({ functionsDir, outDir, force: true });
+    expect(await bundleOf()).toContain('good evening');
   });
 
   it("puts what a handler imports only lazily in its own chunk, loaded when needed, and drops an earlier build's chunks", async () => {
