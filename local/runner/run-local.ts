@@ -25,7 +25,7 @@ import {
 } from './definition.ts';
 import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
-import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
+import { defaultCredentials, defaultUserCredentials, IdentityStore } from '#local/identity/index.ts';
 import {
   executionArnOf,
   parseStateMachineArn,
@@ -316,7 +316,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       region: drs.region,
       lockTable: LOCAL_LOCK_TABLE,
       endpoints: { dynamodb: dynamodb.endpoint, stepFunctions: stepFunctions.endpoint, sts: sts.endpoint },
-      credentials: handlerCredentialsOf(drs),
+      credentials: approverCredentialsOf(drs, identity),
     };
     removeServicesFile = await writeLocalServices(reportsDir, services);
     // The action functions log where the handlers do: the run's log, or the terminal with --verbose.
@@ -376,6 +376,16 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
 
 /** The credentials the handlers sign with: the function role's session in the scenario's account. */
 const handlerCredentialsOf = (drs: LocalDrs) => drs.credentials ?? defaultCredentials;
+
+/**
+ * Who decides a local run's approval gates: the operator (an IAM user of the default world) when the
+ * run's world has that user in the handlers' account, as a person at a terminal; else the handlers'
+ * own credentials (a scenario with an identity world of its own).
+ */
+function approverCredentialsOf(drs: LocalDrs, identity: IdentityStore): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+  const operator = identity.identityOf(defaultUserCredentials.accessKeyId);
+  return operator !== undefined && operator.account === handlerAccountOf(drs, identity) ? defaultUserCredentials : handlerCredentialsOf(drs);
+}
 
 /** The lock table of a local run: the stack's table of stage `local` (serverless.yml, LockTable). */
 export const LOCAL_LOCK_TABLE = 'drs-orchestrator-local-locks';

@@ -87,7 +87,7 @@ describe('approval gates', () => {
     expect(report.status).toBe('SUCCEEDED');
     const gate = report.waves[0]!.gate!;
     expect(gate.decision).toBe('APPROVED');
-    expect(gate.approver).toMatch(/^arn:aws:sts::111122223333:assumed-role\//);
+    expect(gate.approver).toBe('arn:aws:iam::111122223333:user/operator');
     expect(gate.comment).toBe('primary site confirmed down by the network team');
     expect(gate.reasons[0]).toContain('started by alarm arn:aws:cloudwatch:eu-west-1:123456789012:alarm:payments-primary-site-down');
     expect(gate.waitedSeconds).toBeGreaterThanOrEqual(0);
@@ -132,7 +132,7 @@ describe('approval gates', () => {
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('ApprovalRejected');
     expect(report.status).toBe('REJECTED');
-    expect(report.cause).toMatch(/^wave "web" was rejected at its approval gate by arn:aws:sts::111122223333:assumed-role\/.*: "web tier is being patched"; nothing of it was started$/);
+    expect(report.cause).toMatch(/^wave "web" was rejected at its approval gate by arn:aws:iam::111122223333:user\/operator: "web tier is being patched"; nothing of it was started$/);
     expect(launchJobs(drs, 'web')).toHaveLength(0);
     expect(launchJobs(drs, 'application')).toHaveLength(1);
     expect(report.waves.find((wave) => wave.name === 'web')?.gate).toMatchObject({ decision: 'REJECTED', comment: 'web tier is being patched' });
