@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { stageConfigDocument } from '#shared/trigger/stage-yaml.ts';
 import { ensureBuilt, kib, met, printTable } from './support.ts';
+import { DEFAULT_SWEEP_SETTINGS } from '#shared/sweep/settings.ts';
 
 const run = promisify(execFile);
 const ROUNDS = 15;
@@ -94,6 +95,14 @@ export async function measureColdStarts(): Promise<ColdStartFigures[]> {
       REPORTS_DIR: folder,
       EVENTS_FILE: join(folder, 'events.jsonl'),
       STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:bench',
+      // The lock and gate steps' table and topic, the sweep's settings and workflows: every
+      // function reads its own at init, and a missing one fails its import (not measured).
+      LOCK_TABLE: 'drs-orchestrator-bench-locks',
+      OPERATOR_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:drs-orchestrator-bench-operator-alerts',
+      SWEEP_SETTINGS: JSON.stringify(DEFAULT_SWEEP_SETTINGS),
+      RECOVERY_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:bench',
+      FAILBACK_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:bench-failback',
+      STOPPED_RUN_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:111122223333:stateMachine:bench-stopped-run',
       TRIGGERS_FILE: triggersFile,
       POWERTOOLS_SERVICE_NAME: 'drs-orchestrator',
       POWERTOOLS_TRACE_ENABLED: 'false',
