@@ -9,6 +9,7 @@
 // (AutomationExecutionNotFoundException), a document of another account as InvalidDocument /
 // AutomationDefinitionNotFoundException: the local identity world models no permission policies,
 // so the stand-in answers what the caller's account and Region hold. Either way nothing is revealed.
+import { jsonMembers } from '#local/http/json-body.ts';
 import {
   invalidDocumentVersion,
   invalidFilterValue,
@@ -52,26 +53,7 @@ const NOT_SUPPORTED = ['Targets', 'TargetMaps', 'TargetParameterName', 'TargetLo
 
 // ---- members --------------------------------------------------------------------------------
 
-function stringMember(request: JsonObject, member: string): string | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw serializationException(`${member}: expected a string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function integerMember(request: JsonObject, member: string): number | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw serializationException(`${member}: expected an integer, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function listMember(request: JsonObject, member: string): unknown[] | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw serializationException(`${member}: expected a list, got ${JSON.stringify(value)}`);
-  return value;
-}
+const { string: stringMember, integer: integerMember, list: listMember } = jsonMembers(serializationException);
 
 function objectOf(value: unknown, where: string): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw serializationException(`${where}: expected a structure, got ${JSON.stringify(value)}`);

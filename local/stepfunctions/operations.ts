@@ -11,6 +11,7 @@
 // AccessDeniedException (no resource policy can grant it); the local identity world models no
 // permission policies, so the stand-in answers what the service itself knows: in the caller's
 // account and Region there is no such execution. Either way the caller learns nothing of it.
+import { jsonMembers } from '#local/http/json-body.ts';
 import { parseExecutionArn, parseStateMachineArn } from './arn.ts';
 import {
   executionDoesNotExist,
@@ -46,20 +47,8 @@ const PAGE_DEFAULT = 100;
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'] as const;
 
-/** A string member, or undefined; a member of another JSON type is a SerializationException. */
-function stringMember(request: JsonObject, member: string): string | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw serializationException(`${member}: expected a string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function integerMember(request: JsonObject, member: string): number | undefined {
-  const value = request[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw serializationException(`${member}: expected an integer, got ${JSON.stringify(value)}`);
-  return value;
-}
+/** A member of the wrong JSON type is a SerializationException. */
+const { string: stringMember, integer: integerMember } = jsonMembers(serializationException);
 
 /** The start of coral's constraint texts. A sensitive member's value is not repeated in the message. */
 function at(member: string, value: string | number | undefined, sensitive = false): string {
