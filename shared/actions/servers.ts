@@ -6,7 +6,7 @@ import { participantsOf } from '#shared/drs/jobs.ts';
 import type { DrsPort, RecoveryInstance, SourceServer } from '#shared/drs/port.ts';
 import { scopeOfPort } from '#shared/drs/fleet.ts';
 import type { Plan } from '#shared/plan/schema.ts';
-import { placedSelectors, resolveServers, serversOfScope } from '#shared/recovery/servers.ts';
+import { chosenServerIDs, placedSelectors } from '#shared/recovery/servers.ts';
 import type { Run, WaveState } from '#shared/recovery/state.ts';
 import type { ActionServer } from './input.ts';
 
@@ -36,19 +36,12 @@ function privateIpOf(instance: RecoveryInstance): string | undefined {
 
 /** The wave's servers before it launches: every source server its selectors resolve to. */
 export async function serversBeforeWave(run: Run, plan: Plan, index: number, drs: DrsPort, homeRegion: string): Promise<ActionServer[]> {
-  const selectors = placedSelectors(run, plan, index);
   const servers = await drs.listSourceServers();
-  const scopeOf = scopeOfPort(drs);
-  const chosen = new Map<string, SourceServer>();
-  for (const { selector, scope } of selectors) {
-    const candidates = serversOfScope(servers, scope, scopeOf);
-    const byID = new Map(candidates.map((server) => [server.sourceServerID, server]));
-    for (const id of resolveServers(selector, candidates).sourceServerIDs) {
-      const server = byID.get(id);
-      if (server !== undefined) chosen.set(id, server);
-    }
-  }
-  return [...chosen.values()].sort((a, b) => (a.sourceServerID ?? '').localeCompare(b.sourceServerID ?? '')).map((server) => baseOf(server, homeRegion));
+  const byID = new Map(servers.map((server) => [server.sourceServerID, server]));
+  return chosenServerIDs(placedSelectors(run, plan, index), servers, scopeOfPort(drs)).flatMap((id) => {
+    const server = byID.get(id);
+    return server === undefined ? [] : [baseOf(server, homeRegion)];
+  });
 }
 
 /** The wave's servers once it launched: those LAUNCHED, with their recovery instances. */

@@ -109,3 +109,12 @@ export function serversOfScope(servers: readonly SourceServer[], scope: string |
   if (scope === undefined || scopeOf === undefined) return [...servers];
   return servers.filter((server) => scopeOf(server.sourceServerID ?? '') === scope);
 }
+
+/** The source server IDs a wave's selectors pick, each in its own scope, sorted. */
+export function chosenServerIDs(selectors: readonly PlacedSelector[], servers: readonly SourceServer[], scopeOf: ((id: string) => string | undefined) | undefined): string[] {
+  const chosen = new Set<string>();
+  for (const { selector, scope } of selectors) {
+    for (const id of resolveServers(selector, serversOfScope(servers, scope, scopeOf)).sourceServerIDs) chosen.add(id);
+  }
+  return [...chosen].sort();
+}

@@ -14,7 +14,7 @@ import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
-import { type PlacedSelector, placedSelectors, resolveServers, serversOfScope } from './servers.ts';
+import { chosenServerIDs, type PlacedSelector, placedSelectors } from './servers.ts';
 import { recordSightings, sightingOrder } from './sightings.ts';
 import { decodeSightings } from './sightings-codec.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
@@ -119,14 +119,11 @@ function waveServers(
   servers: readonly SourceServer[],
   scopeOf: ((id: string) => string | undefined) | undefined,
 ): { launchable: string[]; unlaunchable: ServerProblem[] } {
-  const chosen = new Set<string>();
-  for (const { selector, scope } of selectors) {
-    for (const id of resolveServers(selector, serversOfScope(servers, scope, scopeOf)).sourceServerIDs) chosen.add(id);
-  }
+  const chosen = chosenServerIDs(selectors, servers, scopeOf);
   const byID = new Map(servers.map((server) => [server.sourceServerID, server]));
   const launchable: string[] = [];
   const unlaunchable: ServerProblem[] = [];
-  for (const id of [...chosen].sort()) {
+  for (const id of chosen) {
     const staging = byID.get(id)?.stagingArea;
     if (staging?.status === 'EXTENSION_ERROR') {
       unlaunchable.push({ sourceServerID: id, kind: 'extension', reason: `extension from staging account ${staging.stagingAccountID ?? '?'} failed: ${staging.errorMessage ?? 'DRS gave no message'}` });
