@@ -3,6 +3,7 @@
 // approve and reject commands find it by the execution's name, send the decision with it, and
 // delete it. A run waits at one gate at a time, so the execution's name is key enough.
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { conditionally } from './dynamodb-table.ts';
 import { EXPIRES_AT, KEY_PREFIX, PARTITION_KEY } from './keys.ts';
 
 export interface PendingApproval {
@@ -51,8 +52,9 @@ export function dynamoDbApprovalTokens(client: DynamoDBClient, tableName: string
       return text === undefined ? undefined : (JSON.parse(text) as PendingApproval);
     },
     async delete(execution, token) {
-      try {
-        await client.send(
+      // Refused when a later gate's request replaced it: that one stays.
+      await conditionally(() =>
+        client.send(
           new DeleteItemCommand({
             TableName: tableName,
             Key: key(execution),
@@ -60,10 +62,8 @@ export function dynamoDbApprovalTokens(client: DynamoDBClient, tableName: string
             ExpressionAttributeNames: { '#pending': 'pending' },
             ExpressionAttributeValues: { ':token': { S: token } },
           }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      }
+        ),
+      );
     },
   };
 }

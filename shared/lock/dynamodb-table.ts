@@ -39,8 +39,8 @@ function lockOf(item: Item | undefined): PlanLock | undefined {
 
 const refused = (error: unknown) => error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 
-/** Runs a conditional write; false when its condition did not hold (nothing was written). */
-async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
+/** Runs a conditional write; false when its condition did not hold (nothing was written). The lock table's items all use it. */
+export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
   try {
     await write();
     return true;
