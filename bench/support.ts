@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { generateScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { runLocal, type RunResult } from '#local/runner/run-local.ts';
+import { runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
 
 let built: Promise<BuiltFunction[]> | undefined;
 
@@ -47,6 +47,10 @@ export interface GeneratedRunOptions {
   keepDrs?: boolean;
   /** A failed run is a figure too (e.g. a wave timing out), not an error of the bench. */
   allowFailure?: boolean;
+  /** How DRS's events reach the workflow (runLocal's `events`: lost, repeated, delayed, none). */
+  events?: RunLocalOptions['events'];
+  /** Modelled service latencies (runLocal's `latencies`). */
+  latencies?: RunLocalOptions['latencies'];
 }
 
 export interface GeneratedRun {
@@ -98,6 +102,8 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
       reportsDir: join(folder, 'reports'),
       drs,
       buildDir: BENCH_BUILD_DIR,
+      ...(options.events === undefined ? {} : { events: options.events }),
+      ...(options.latencies === undefined ? {} : { latencies: options.latencies }),
       onEvent: (event) => {
         if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
         if (event.type === 'StateEntered') atPollEntry = drs.countCalls('DescribeJobs');

@@ -314,8 +314,9 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // Without --verbose, handler output goes to the run's log, as to CloudWatch Logs on AWS.
     const logPath = options.verbose ? undefined : join(reportsDir, `${executionName}.log`);
     const log = logPath === undefined ? undefined : createWriteStream(logPath, { flags: 'a' });
-    // DRS's events reach the functions their rules name, unless told otherwise or the service sends none.
-    const routesEvents = options.events?.off !== true && drs.onEvent !== undefined;
+    // DRS's events reach the functions their rules name, unless told otherwise, the service sends
+    // none, or nothing of the workflow waits for them (a callback its timeout only cuts short).
+    const routesEvents = options.events?.off !== true && drs.onEvent !== undefined && Object.values(local.callbackTasks).some((task) => task.waitCutShort === true);
     // Validated (asl-validator) before the clock counts: it takes a real second, a simulated ten minutes.
     const machine = new StateMachine(local.definition as never);
     const host = await startLambdaHost({

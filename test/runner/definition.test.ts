@@ -11,9 +11,12 @@ describe('prepareForLocalRun on the recovery state machine', () => {
 
     expect(local.lambdaTasks.StartWave).toBe('startWave');
     expect(local.definition.States.StartWave.Resource).toBe('arn:aws:lambda:eu-west-1:000000000000:function:startWave');
-    expect(local.waits.WaitForLaunch).toEqual({ secondsPath: '$.wave.pollSeconds' });
-    expect(local.definition.States.WaitForLaunch).toMatchObject({ Type: 'Task', ResultPath: null, Next: 'CheckLaunch' });
-    expect(local.stateTypes.WaitForLaunch).toBe('Wait'); // history is counted as AWS would record it
+    expect(local.waits.WaitForPostLaunchActions).toEqual({ secondsPath: '$.wave.pollSeconds' });
+    expect(local.definition.States.WaitForPostLaunchActions).toMatchObject({ Type: 'Task', ResultPath: null, Next: 'CheckPostLaunchActions' });
+    expect(local.stateTypes.WaitForPostLaunchActions).toBe('Wait'); // history is counted as AWS would record it
+    // The wave's event-driven wait: a callback whose timeout goes where its callback does.
+    expect(local.callbackTasks.WaitForLaunch).toMatchObject({ functionKey: 'awaitLaunch', timeoutSeconds: 120, waitCutShort: true });
+    expect(local.callbackTasks.RequestApproval?.waitCutShort).toBeUndefined();
     expect(() => new StateMachine(local.definition as never)).not.toThrow();
   });
 

@@ -1,0 +1,93 @@
+// The waves' event-driven waits in the lock table, against the local DynamoDB service through the
+// unmodified SDK: which arrivals end a wait, exactly once, whatever repeats or races.
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCredentials } from '#local/identity/index.ts';
+import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { launchWaitOf } from '#shared/handoff/launch-wait.ts';
+import { lockTableDefinition } from '#shared/lock/keys.ts';
+import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
+import type { Job } from '#shared/drs/port.ts';
+
+let dynamodb: LocalDynamoDb;
+let client: DynamoDBClient;
+const at = new Date('2026-03-01T02:10:00Z');
+
+beforeAll(async () => {
+  dynamodb = await startLocalDynamoDb();
+  client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'eu-west-1', credentials: defaultCredentials });
+});
+afterAll(async () => {
+  client.destroy();
+  await dynamodb.stop();
+});
+
+async function freshWaits() {
+  const name = `drs-orchestrator-test-${randomBytes(4).toString('hex')}-locks`;
+  await dynamodb.createTable(lockTableDefinition(name));
+  return dynamoDbWaveWaits(client, name);
+}
+
+const JOB_A = 'drsjob-aaaaaaaaaaaaaaaaa';
+const JOB_B = 'drsjob-bbbbbbbbbbbbbbbbb';
+const wait = (wake: 'allLaunched' | 'anyJobDone', pending: Record<string, string[]>) => ({ execution: 'payments-drill-1', token: 'token-1', wake, pending, expiresAt: 1_900_000_000 });
+
+describe('what a wave waits for', () => {
+  const job = (jobID: string, statuses: Record<string, string>): Job => ({
+    jobID,
+    participatingServers: Object.entries(statuses).map(([sourceServerID, launchStatus]) => ({ sourceServerID, launchStatus })),
+  } as Job);
+
+  it('names per job the servers still launching, and nothing once every server launched or failed', () => {
+    const jobs = [job(JOB_A, { 's-1': 'LAUNCHED', 's-2': 'IN_PROGRESS' }), job(JOB_B, { 's-3': 'PENDING', 's-4': 'FAILED' })];
+
+    expect(launchWaitOf({ notStarted: 0 }, jobs)).toEqual({ wake: 'allLaunched', pending: { [JOB_A]: ['s-2'], [JOB_B]: ['s-3'] } });
+    expect(launchWaitOf({ notStarted: 0 }, [job(JOB_A, { 's-1': 'LAUNCHED', 's-2': 'FAILED' })])).toBe('ready');
+  });
+
+  it('waits for any job to end while quotas hold servers back, and never spins when none of its own runs', () => {
+    expect(launchWaitOf({ notStarted: 50 }, [job(JOB_A, { 's-1': 'IN_PROGRESS' })])).toEqual({ wake: 'anyJobDone', pending: { [JOB_A]: ['s-1'] } });
+    expect(launchWaitOf({ notStarted: 50 }, [job(JOB_A, { 's-1': 'LAUNCHED' })])).toEqual({ wake: 'anyJobDone', pending: {} });
+  });
+});
+
+describe('the waits in DynamoDB', () => {
+  it('ends the wait with the last pending server of the last job, once, whatever repeats', async () => {
+    const waits = await freshWaits();
+    await waits.put(wait('allLaunched', { [JOB_A]: ['s-1', 's-2'], [JOB_B]: ['s-3'] }));
+
+    expect(await waits.arrive(JOB_A, ['s-1'], at)).toBeUndefined();
+    expect(await waits.arrive(JOB_A, ['s-1'], at)).toBeUndefined(); // repeated
+    expect(await waits.arrive(JOB_B, ['s-3'], at)).toBeUndefined();
+    expect(await waits.arrive(JOB_A, ['s-2', 's-2'], at)).toEqual({ token: 'token-1', execution: 'payments-drill-1' });
+    expect(await waits.arrive(JOB_A, ['s-2'], at)).toBeUndefined(); // repeated after the end
+  });
+
+  it('of concurrent arrivals that together end the wait, exactly one resumes it', async () => {
+    const waits = await freshWaits();
+    const servers = Array.from({ length: 20 }, (_, index) => `s-${index}`);
+    await waits.put(wait('allLaunched', { [JOB_A]: servers }));
+
+    const outcomes = await Promise.all([...servers, ...servers].map((server) => waits.arrive(JOB_A, [server], at)));
+
+    expect(outcomes.filter((outcome) => outcome !== undefined)).toEqual([{ token: 'token-1', execution: 'payments-drill-1' }]);
+  });
+
+  it('while quotas hold servers back, ends with the first job done; knows no job it was not told of', async () => {
+    const waits = await freshWaits();
+    await waits.put(wait('anyJobDone', { [JOB_A]: ['s-1', 's-2'], [JOB_B]: ['s-3'] }));
+
+    expect(await waits.arrive('drsjob-ccccccccccccccccc', ['s-9'], at)).toBeUndefined();
+    expect(await waits.arrive(JOB_B, ['s-3'], at)).toEqual({ token: 'token-1', execution: 'payments-drill-1' });
+  });
+
+  it('a new registration replaces the last: results meant for the old token resume nothing of it', async () => {
+    const waits = await freshWaits();
+    await waits.put(wait('allLaunched', { [JOB_A]: ['s-1', 's-2'] }));
+    await waits.put({ ...wait('allLaunched', { [JOB_A]: ['s-2'] }), token: 'token-2' });
+
+    expect(await waits.arrive(JOB_A, ['s-1'], at)).toBeUndefined();
+    expect(await waits.arrive(JOB_A, ['s-2'], at)).toEqual({ token: 'token-2', execution: 'payments-drill-1' });
+  });
+});
