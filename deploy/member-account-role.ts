@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAUNCH_RESULT_PATTERN } from '#shared/events/drs-launch-result.ts';
 import { Document, isSeq, visit } from 'yaml';
 
 /** An IAM statement as deploy/functions.cjs builds it (Resource may hold CloudFormation intrinsics). */
@@ -116,6 +117,7 @@ export function memberAccountStatements(): Array<{ why: string; statements: Poli
 /** The template: parameters, the role (trust and policy), its ARN as the output. */
 export function memberAccountTemplate(): Record<string, unknown> {
   const orchestratorRoles = sub(`arn:\${AWS::Partition}:iam::\${OrchestratorAccountId}:role${functionRolePath('${OrchestratorStage}')}*`);
+  const orchestratorBus = sub('arn:${AWS::Partition}:events:${AWS::Region}:${OrchestratorAccountId}:event-bus/default');
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'The role the DRS orchestrator assumes to recover in this account (drs-orchestrator, deploy/member-account-role.yaml)',
@@ -170,6 +172,29 @@ export function memberAccountTemplate(): Record<string, unknown> {
             },
           ],
           ManagedPolicyArns: { 'Fn::If': ['AttachLaunchActionsPolicy', [builders.LAUNCH_ACTIONS_POLICY], { Ref: 'AWS::NoValue' }] },
+        },
+      },
+      // DRS sends its launch results to this account's default bus; the orchestrator's waves wait
+      // for them in its own account (statemachines/recovery.asl.yaml, WaitForLaunch): forwarded
+      // there, where its stack lets this account put events on its default bus.
+      LaunchResultForwardingRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          Description: "Forwards DRS's launch results to the DRS orchestrator's account",
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
+          },
+          Policies: [{ PolicyName: 'forward-launch-results', PolicyDocument: { Version: '2012-10-17', Statement: [allow(['events:PutEvents'], orchestratorBus)] } }],
+        },
+      },
+      LaunchResultForwardingRule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: "DRS's Source Server Launch Result events, to the DRS orchestrator's account: they resume its waves",
+          EventPattern: LAUNCH_RESULT_PATTERN,
+          State: 'ENABLED',
+          Targets: [{ Id: 'orchestrator', Arn: orchestratorBus, RoleArn: { 'Fn::GetAtt': ['LaunchResultForwardingRole', 'Arn'] } }],
         },
       },
     },

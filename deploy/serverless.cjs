@@ -260,7 +260,27 @@ function alarmResources(manifest) {
  * fallback poll is of no use to anyone, and the queue keeps none longer than five minutes.
  */
 function launchResultResources(manifest) {
+  // The stage's other accounts forward their launch results here (deploy/member-account-role.yaml).
+  const memberAccounts = [...new Set(accountRoleArns(manifest).map((arn) => arn.split(':')[4]))].sort();
+  const busPolicies = Object.fromEntries(
+    memberAccounts.map((account) => [
+      `LaunchResultBusPolicy${account}`,
+      {
+        Type: 'AWS::Events::EventBusPolicy',
+        Properties: {
+          StatementId: `drs-orchestrator-launch-results-${account}`,
+          Statement: {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${account}:root` },
+            Action: 'events:PutEvents',
+            Resource: sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'),
+          },
+        },
+      },
+    ]),
+  );
   return {
+    ...busPolicies,
     LaunchResultQueue: {
       Type: 'AWS::SQS::Queue',
       Properties: {

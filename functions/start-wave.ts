@@ -7,6 +7,7 @@ import { loadDeployedPlan } from '#shared/plan/deployed.ts';
 import { metrics } from '#shared/powertools.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { startWave } from '#shared/recovery/waves.ts';
+import { withFallback } from '#shared/handoff/launch-wait.ts';
 import { stepHandler } from '#shared/step.ts';
 
 export const handler = stepHandler(RunState, async (state) => {
@@ -16,5 +17,5 @@ export const handler = stepHandler(RunState, async (state) => {
   if (isNew) {
     await publishProgress('Wave Started', runDetail(state.run, { wave: wave.name, servers: wave.serverCount, jobs: wave.jobIDs.length }));
   }
-  return wave;
+  return withFallback(wave);
 });

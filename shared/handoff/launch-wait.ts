@@ -3,6 +3,7 @@
 // still launching; it ends when the last of them reports, or, while DRS quotas hold servers back,
 // when one of the wave's jobs has no server left launching (its capacity is free again).
 import { launchOutcome } from '#shared/engine/launch.ts';
+import { POLL } from '#shared/engine/polling.ts';
 import type { Job } from '#shared/drs/port.ts';
 
 /** When a wait ends: every pending server reported, or every pending server of any one job. */
@@ -50,4 +51,18 @@ export function stillLaunching(before: readonly string[], arrived: readonly stri
 export function jobEndsWait(wake: Wake, jobsBefore: readonly string[], jobID: string): boolean {
   if (!jobsBefore.includes(jobID)) return false;
   return wake === 'anyJobDone' || jobsBefore.every((job) => job === jobID);
+}
+
+/**
+ * How long the wave's wait lasts when no launch result ends it: the fallback poll. Events are best
+ * effort and usually arrive, so the longest poll interval; but while quotas hold servers back the
+ * capacity frees when a job COMPLETES, of which DRS sends no event: the wave's own poll interval.
+ */
+export function fallbackSeconds(wave: { notStarted: number; pollSeconds: number }): number {
+  return wave.notStarted > 0 ? Math.max(1, wave.pollSeconds) : POLL.maxSeconds;
+}
+
+/** The wave with the fallback of its next wait (`fallbackSeconds`, which WaitForLaunch's timeout reads). */
+export function withFallback<Wave extends { notStarted: number; pollSeconds: number }>(wave: Wave): Wave & { fallbackSeconds: number } {
+  return { ...wave, fallbackSeconds: fallbackSeconds(wave) };
 }

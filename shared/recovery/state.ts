@@ -50,6 +50,8 @@ export const WaveState = z.object({
   notStarted: z.int(),
   jobIDs: z.array(z.string()),
   ...PollState,
+  /** How long WaitForLaunch waits when no launch result ends it (shared/handoff/launch-wait.ts). */
+  fallbackSeconds: z.optional(z.int()),
   launched: z.int(),
   failed: z.int(),
   launchDone: z.boolean(),

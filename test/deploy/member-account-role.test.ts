@@ -92,9 +92,9 @@ function resolvedRole(given: Record<string, string>): Resource['Properties'] {
     return Object.fromEntries(Object.entries(node).map(([name, child]) => [name, resolve(child)]).filter(([, value]) => value !== NO_VALUE));
   };
   for (const [name, condition] of Object.entries(template.Conditions)) conditions[name] = resolve(condition) as boolean;
-  const roles = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::IAM::Role');
-  expect(roles).toHaveLength(1);
-  return resolve(roles[0].Properties) as Resource['Properties'];
+  const role = template.Resources.OrchestratorAccessRole;
+  expect(role?.Type).toBe('AWS::IAM::Role');
+  return resolve(role.Properties) as Resource['Properties'];
 }
 
 const policyStatements = (role: Resource['Properties']): Statement[] => role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
@@ -132,6 +132,17 @@ describe('the member-account role template', () => {
     ]);
     expect(custom.Resource).toEqual([conversionServer, ...INSTANCE_ROLES]);
     for (const statement of [byDefault, custom]) expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } });
+  });
+
+  it("forwards DRS's launch results to the orchestrator's default bus only, with a role only EventBridge of this account may use", async () => {
+    const template = (await import('#deploy/member-account-role.ts')).memberAccountTemplate() as { Resources: Record<string, Resource> };
+    const rule = template.Resources.LaunchResultForwardingRule!.Properties;
+    const role = template.Resources.LaunchResultForwardingRole!.Properties;
+
+    expect(rule.EventPattern).toEqual({ source: ['aws.drs'], 'detail-type': ['DRS Source Server Launch Result'] });
+    expect(rule.Targets).toEqual([{ Id: 'orchestrator', Arn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${OrchestratorAccountId}:event-bus/default' }, RoleArn: { 'Fn::GetAtt': ['LaunchResultForwardingRole', 'Arn'] } }]);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })]);
+    expect(role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement)).toEqual([{ Effect: 'Allow', Action: ['events:PutEvents'], Resource: rule.Targets[0].Arn }]);
   });
 
   it('attaches the launch-actions policy only when asked', () => {

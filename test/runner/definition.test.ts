@@ -15,7 +15,7 @@ describe('prepareForLocalRun on the recovery state machine', () => {
     expect(local.definition.States.WaitForPostLaunchActions).toMatchObject({ Type: 'Task', ResultPath: null, Next: 'CheckPostLaunchActions' });
     expect(local.stateTypes.WaitForPostLaunchActions).toBe('Wait'); // history is counted as AWS would record it
     // The wave's event-driven wait: a callback whose timeout goes where its callback does.
-    expect(local.callbackTasks.WaitForLaunch).toMatchObject({ functionKey: 'awaitLaunch', timeoutSeconds: 120, waitCutShort: true });
+    expect(local.callbackTasks.WaitForLaunch).toMatchObject({ functionKey: 'awaitLaunch', timeoutSecondsFromInput: true, waitCutShort: true });
     expect(local.callbackTasks.RequestApproval?.waitCutShort).toBeUndefined();
     expect(() => new StateMachine(local.definition as never)).not.toThrow();
   });
