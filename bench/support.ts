@@ -1,6 +1,7 @@
-// What the workflow benchmarks share: the built handlers (built once per process), a generated
-// scenario with a plan of N waves over it in a temp plans folder, one local run at speed 0
-// (simulated time moves only by the workflow's waits: exact, repeatable), and a table printer.
+// What the benchmarks share: the built handlers (built once per process), a generated scenario
+// with a plan of N waves over it in a temp plans folder, one local run at speed 0 (simulated time
+// moves only by the workflow's waits and the modelled latencies: exact, repeatable), how
+// wall-clock figures are repeated and summarized (min / median / max), and a table printer.
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,125 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { generateScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { runLocal, type RunResult } from '#local/runner/run-local.ts';
+import { runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+
+/**
+ * How many times each wall-clock figure is taken (wall time, import time, requests per second):
+ * BENCH_REPEATS, default 3. One sample of a noisy machine says little; the spread says how much.
+ * Simulated figures are exact at speed 0 and are taken once.
+ */
+export const REPEATS = repeatsFromEnvironment();
+
+function repeatsFromEnvironment(): number {
+  const raw = process.env.BENCH_REPEATS;
+  if (raw === undefined || raw === '') return 3;
+  const repeats = Number(raw);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`BENCH_REPEATS must be a whole number ≥ 1 (default 3), not ${JSON.stringify(raw)}`);
+  return repeats;
+}
+
+/** Runs `work` `times` times, one after another (round 0, 1, …), and returns every result. */
+export async function repeat<T>(times: number, work: (round: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let round = 0; round < times; round++) results.push(await work(round));
+  return results;
+}
+
+/**
+ * Runs every variant once per round, round after round (A B C, A B C, …), so that the machine's
+ * load in any moment falls on all of them alike: a comparison measured side by side.
+ */
+export async function interleave<K extends string, T>(rounds: number, variants: Readonly<Record<K, (round: number) => Promise<T>>>): Promise<Record<K, T[]>> {
+  const names = Object.keys(variants) as K[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) results[name].push(await variants[name](round));
+  }
+  return results;
+}
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  samples: number;
+}
+
+/** min / median / max of the samples (the median of an even count is the mean of the middle two). */
+export function summarize(samples: readonly number[]): Spread {
+  if (samples.length === 0) throw new Error('summarize: no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { min: sorted[0]!, median, max: sorted.at(-1)!, samples: sorted.length };
+}
+
+/**
+ * `12.1 / 12.6 / 14.0 s`: min / median / max, each formatted, the unit once at the end; one
+ * sample is shown alone.
+ */
+export function spread(samples: readonly number[], format: (value: number) => string, unit = ''): string {
+  const { min, median, max } = summarize(samples);
+  const text = samples.length === 1 ? format(median) : `${format(min)} / ${format(median)} / ${format(max)}`;
+  return unit === '' ? text : `${text} ${unit}`;
+}
+
+/** A number with `digits` decimals, for spread. */
+export const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+
+/**
+ * Latencies the local runner adds in simulated time (its `latencies` option): per Lambda
+ * invocation, per state transition, per DRS API call, per event delivery (EventBridge). At speed
+ * 0 the work itself costs no simulated time, so without these a run measures only the waits.
+ */
+export interface Latencies {
+  lambdaInvokeMs?: number;
+  stateTransitionMs?: number;
+  drsApiMs?: number;
+  eventDeliveryMs?: number;
+}
+
+/**
+ * What AWS typically costs (order of magnitude, warm): a warm Lambda invocation through Step
+ * Functions 40 ms, a state transition 25 ms, a DRS API call 80 ms, an EventBridge delivery 500 ms.
+ */
+export const MODELLED_LATENCIES: Required<Latencies> = { lambdaInvokeMs: 40, stateTransitionMs: 25, drsApiMs: 80, eventDeliveryMs: 500 };
+
+/**
+ * Whether runLocal takes the `latencies` option (local/runner/run-local.ts). Until it does, the
+ * benches run with zero latencies only and say so: passing an option the runner ignores would
+ * print zero-latency figures under a "modelled" heading. Turn on when the runner has it.
+ */
+export const RUNNER_MODELS_LATENCIES = false;
+
+export interface LatencyProfile {
+  name: 'zero' | 'modelled';
+  latencies: Latencies;
+}
+
+/** The latency profiles each workflow case runs with: zero, and modelled when the runner models them. */
+export const LATENCY_PROFILES: readonly LatencyProfile[] = [
+  { name: 'zero', latencies: {} },
+  ...(RUNNER_MODELS_LATENCIES ? [{ name: 'modelled' as const, latencies: MODELLED_LATENCIES }] : []),
+];
+
+/** `Lambda 40 ms, transition 25 ms, DRS call 80 ms, event 500 ms`. */
+export const describeLatencies = (latencies: Latencies) =>
+  `Lambda ${latencies.lambdaInvokeMs ?? 0} ms, transition ${latencies.stateTransitionMs ?? 0} ms, DRS call ${latencies.drsApiMs ?? 0} ms, event ${latencies.eventDeliveryMs ?? 0} ms`;
+
+/** The line a bench prints under a table measured with the latency profiles. */
+export function latencyNote(): string {
+  return RUNNER_MODELS_LATENCIES
+    ? `  Latencies in simulated time: zero (the workflow's waits only); modelled (${describeLatencies(MODELLED_LATENCIES)}).`
+    : `  Zero latencies only: the modelled ones (${describeLatencies(MODELLED_LATENCIES)}) wait for runLocal's \`latencies\` option (RUNNER_MODELS_LATENCIES in bench/support.ts).`;
+}
+
+/** runLocal's options with the latencies, when the runner takes them (see RUNNER_MODELS_LATENCIES). */
+export function withLatencies(options: RunLocalOptions, latencies: Latencies | undefined): RunLocalOptions {
+  if (latencies === undefined || Object.keys(latencies).length === 0) return options;
+  if (!RUNNER_MODELS_LATENCIES) throw new Error('runLocal has no latencies option yet: see RUNNER_MODELS_LATENCIES in bench/support.ts');
+  return { ...options, ...{ latencies } };
+}
 
 let built: Promise<BuiltFunction[]> | undefined;
 
@@ -47,6 +166,8 @@ export interface GeneratedRunOptions {
   keepDrs?: boolean;
   /** A failed run is a figure too (e.g. a wave timing out), not an error of the bench. */
   allowFailure?: boolean;
+  /** Latencies the runner adds in simulated time (none by default). */
+  latencies?: Latencies;
 }
 
 export interface GeneratedRun {
@@ -92,18 +213,23 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
     // events: the DescribeJobs count's difference across them is that poll's calls.
     const describeJobsPerPoll: number[] = [];
     let atPollEntry = 0;
-    const result = await runLocal({
-      input: { plan: 'bench', mode: options.mode },
-      plansDir,
-      reportsDir: join(folder, 'reports'),
-      drs,
-      buildDir: BENCH_BUILD_DIR,
-      onEvent: (event) => {
-        if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
-        if (event.type === 'StateEntered') atPollEntry = drs.countCalls('DescribeJobs');
-        else if (event.type === 'StateExited') describeJobsPerPoll.push(drs.countCalls('DescribeJobs') - atPollEntry);
-      },
-    });
+    const result = await runLocal(
+      withLatencies(
+        {
+          input: { plan: 'bench', mode: options.mode },
+          plansDir,
+          reportsDir: join(folder, 'reports'),
+          drs,
+          buildDir: BENCH_BUILD_DIR,
+          onEvent: (event) => {
+            if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
+            if (event.type === 'StateEntered') atPollEntry = drs.countCalls('DescribeJobs');
+            else if (event.type === 'StateExited') describeJobsPerPoll.push(drs.countCalls('DescribeJobs') - atPollEntry);
+          },
+        },
+        options.latencies,
+      ),
+    );
     if (result.status !== 'SUCCEEDED' && !options.allowFailure) throw new Error(`bench run failed: ${result.error}: ${result.cause}`);
     const waveOfServer = new Map(
       drs.state().sourceServers.map((server) => [server.sourceServerID ?? '', `wave-${server.tags?.Tier ?? '?'}`]),
@@ -148,4 +274,5 @@ export function printTable(title: string, header: readonly string[], rows: reado
 export const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 export const pct = (ratio: number) => `${(ratio * 100).toFixed(2)}%`;
+/** A target's verdict: for exact figures only (simulated, counted), never for a wall-clock sample. */
 export const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
