@@ -69,7 +69,8 @@ export function summarize(samples: readonly number[]): Spread {
 export function spread(samples: readonly number[], format: (value: number) => string, unit = ''): string {
   const { min, median, max } = summarize(samples);
   const text = samples.length === 1 ? format(median) : `${format(min)} / ${format(median)} / ${format(max)}`;
-  return unit === '' ? text : `${text} ${unit}`;
+  // `12 ms`, `1.2×`: a space before a word, none before a sign.
+  return /^[A-Za-z]/.test(unit) ? `${text} ${unit}` : `${text}${unit}`;
 }
 
 /** A number with `digits` decimals, for spread. */
