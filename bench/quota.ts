@@ -145,7 +145,7 @@ export async function benchQuota(servers = SERVERS): Promise<QuotaFigures[]> {
       row('outcome', (f) => f.status, 'SUCCEEDED'),
       row('run (simulated)', (f) => seconds(f.simulatedSeconds)),
       row('  wave: first StartRecovery → last server launched', (f) => seconds(f.waveSeconds)),
-      row('ideal: a batch the moment capacity frees', (f) => `${seconds(f.ideal.waveSeconds)} (${f.ideal.rounds - 1} × ${f.ideal.roundSeconds} s + ${f.ideal.launchedSeconds} s)`),
+      row('ideal: a batch the moment capacity frees', (f) => `${seconds(f.ideal.waveSeconds)} (${f.ideal.rounds - 1} × ${seconds(f.ideal.roundSeconds)} + ${seconds(f.ideal.launchedSeconds)})`),
       row('run ÷ ideal', (f) => `${(f.simulatedSeconds / f.ideal.waveSeconds).toFixed(3)}×`),
       row('  wave ÷ ideal', (f) => `${(f.waveSeconds / f.ideal.waveSeconds).toFixed(3)}×`),
       row('batches (StartRecovery instants)', (f) => `${f.batches.length} (${f.batches.map((b) => `${b.jobs} jobs/${b.servers}`).join(', ')})`, `${first.ideal.rounds} rounds of ≤ ${ROUND_SERVERS}`),
@@ -163,7 +163,7 @@ export async function benchQuota(servers = SERVERS): Promise<QuotaFigures[]> {
   );
   console.log(
     `  Ideal: ceil(servers / ${ROUND_SERVERS}) rounds, each started the instant the round before is COMPLETED in DRS; a round holds its capacity as long as` +
-      `\n  DRS held the first round's jobs (${first.ideal.roundSeconds} s: the scenario's job start + on-demand snapshot + conversion + launch, ${first.ideal.phasesSeconds} s,` +
+      `\n  DRS held the first round's jobs (${seconds(first.ideal.roundSeconds)}: the scenario's job start + on-demand snapshot + conversion + launch, ${seconds(first.ideal.phasesSeconds)},` +
       `\n  plus the service's stagger of server starts and lag in marking a job COMPLETED); the last round counts until its last server launched.` +
       `\n  Polls and hand-offs cost the ideal nothing. Default polling ${POLL.minSeconds} s ×${POLL.growth} → ${POLL.maxSeconds} s.`,
   );
