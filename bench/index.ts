@@ -13,7 +13,7 @@ import { measureDayLong, measureScale, printScale } from './scale.ts';
 import { REPEATS } from './support.ts';
 
 const started = performance.now();
-console.log(`npm run bench: wall-clock figures ${REPEATS} times each (BENCH_REPEATS), min / median / max`);
+console.log(`npm run bench: every wall-clock figure taken ${REPEATS} time${REPEATS === 1 ? '' : 's'} (BENCH_REPEATS), shown as min / median / max`);
 // Scale first, in a fresh process: its peak memory is not inflated by earlier runs' garbage.
 const scale = await measureScale();
 await benchOverhead();
