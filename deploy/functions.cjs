@@ -432,6 +432,29 @@ const FUNCTIONS = {
     { managedPolicyArns: launchActionsPolicy },
   ),
   checkLaunch: step(readWaveJobs),
+  // The wave's event-driven wait: registers its token and the servers it waits for, or resumes at
+  // once (SendTaskSuccess has no resource type: "*" only, as the Service Authorization Reference says).
+  awaitLaunch: step(() => [read('DescribeJobs'), lockTable('PutItem', 'BatchWriteItem'), allow(['states:SendTaskSuccess'], '*')], {
+    lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' } } }),
+  }),
+  // Not a workflow step: DRS's launch results (an EventBridge rule, a queue) resume the waves waiting for them.
+  resumeWave: {
+    timeout: 30,
+    files: () => [],
+    progressEvents: false,
+    stageAccounts: false,
+    statements: () => [
+      lockTable('UpdateItem'),
+      allow(['states:SendTaskSuccess'], '*'),
+      allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }),
+    ],
+    lambda: () => ({
+      environment: { LOCK_TABLE: { Ref: 'LockTable' } },
+      // Up to 100 results an invocation, whatever the poller finds waiting: no batching window, which
+      // would add its seconds to every hand-off.
+      events: [{ sqs: { arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, batchSize: 100, functionResponseType: 'ReportBatchItemFailures' } }],
+    }),
+  },
   checkPostLaunchActions: step(readWaveJobs),
   // Names the failed servers when the wave is over its failure budget.
   completeWave: step(() => [read('DescribeSourceServers')]),

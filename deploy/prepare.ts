@@ -2,6 +2,7 @@
 // Validates every plan file and the stage configuration (every plan it deploys or triggers
 // exists, its accounts fit the functions' environment), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
 // deploy/serverless.cjs turns into functions, IAM roles, schedules and alarm rules.
+import { LAUNCH_RESULT_PATTERN } from '#shared/events/drs-launch-result.ts';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, relative, resolve } from 'node:path';
@@ -31,6 +32,8 @@ export interface DeployManifest {
     /** TRIGGERS_FILE of the trigger function. */
     configFile: string;
   };
+  /** The EventBridge pattern of DRS's launch results, which resume waves (shared/events/drs-launch-result.ts). */
+  launchResultPattern: typeof LAUNCH_RESULT_PATTERN;
   /** What the deployed plans' action steps run: the only functions and documents their IAM allows. */
   actions: { functions: string[]; documents: string[] };
   /** Function keys, one per handler in functions/ (trigger included). */
@@ -88,7 +91,7 @@ function checkAccountsFit(config: StageConfig, source: string): void {
 }
 
 /** The stage's configuration checked against the plan files: every deployed plan has a file. */
-export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled' | 'actions'>> {
+export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled' | 'actions' | 'launchResultPattern'>> {
   const configFile = stageConfigPath(stage, root);
   const config = await readStageConfig(configFile);
   checkAccountsFit(config, relative(root, configFile));
@@ -107,7 +110,7 @@ export async function checkStage(stage: string, root = projectRoot): Promise<Omi
  * Writes the deployed plans and the stage configuration as JSON, the documents as written (the
  * functions check them again when they read them), replacing an earlier compilation's files.
  */
-async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled' | 'actions'>, root: string): Promise<Pick<DeployManifest, 'compiled' | 'actions'>> {
+async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled' | 'actions' | 'launchResultPattern'>, root: string): Promise<Pick<DeployManifest, 'compiled' | 'actions'>> {
   const folder = compiledDir(checked.stage, root);
   await rm(folder, { recursive: true, force: true });
   await mkdir(join(folder, 'plans'), { recursive: true });
@@ -150,7 +153,7 @@ export async function prepareStage(stage: string, root = projectRoot, reuseBuild
   const checked = await checkStage(stage, root);
   const { compiled, actions } = await compileStage(checked, root);
   const keys = reuseBuild ? await existingBundles(root) : (await buildFunctions()).map((bundle) => bundle.key);
-  const manifest: DeployManifest = { ...checked, compiled, actions, functions: keys.sort() };
+  const manifest: DeployManifest = { ...checked, compiled, actions, launchResultPattern: LAUNCH_RESULT_PATTERN, functions: keys.sort() };
   const path = manifestPath(stage, root);
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -252,6 +252,54 @@ function alarmResources(manifest) {
   };
 }
 
+/**
+ * DRS's launch results resume the waves waiting for them: an EventBridge rule puts them on a queue,
+ * which resumeWave reads in batches (functions/resume-wave.ts; its event source in
+ * deploy/functions.cjs), so a 1,000-server wave costs a few invocations, not 1,000. A lost event
+ * costs only latency (the wait's timeout polls), so no dead-letter queue: a result older than the
+ * fallback poll is of no use to anyone, and the queue keeps none longer than five minutes.
+ */
+function launchResultResources(manifest) {
+  return {
+    LaunchResultQueue: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        MessageRetentionPeriod: 300,
+        // Six times the function's timeout, as Lambda's event source mappings ask.
+        VisibilityTimeout: 180,
+        SqsManagedSseEnabled: true,
+      },
+    },
+    LaunchResultRule: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Description: "DRS's Source Server Launch Result events resume the waves waiting for their launch",
+        EventPattern: manifest.launchResultPattern,
+        State: 'ENABLED',
+        Targets: [{ Id: 'launchResults', Arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 } }],
+      },
+    },
+    LaunchResultQueuePolicy: {
+      Type: 'AWS::SQS::QueuePolicy',
+      Properties: {
+        Queues: [{ Ref: 'LaunchResultQueue' }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] },
+              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['LaunchResultRule', 'Arn'] } } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** Called by the framework with its variable resolver: the stage decides which manifest. */
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
@@ -267,7 +315,7 @@ module.exports = async ({ resolveVariable }) => {
   const roles = Object.fromEntries(manifest.functions.map((key) => [`${pascal(key)}Role`, roleFor(key, context)]));
   return {
     functions: functionsOf(context),
-    resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...sweepResources(stage, manifest), ...alarmResources(manifest) } },
+    resources: { Resources: { ...roles, ...scheduleResources(stage, manifest), ...sweepResources(stage, manifest), ...alarmResources(manifest), ...launchResultResources(manifest) } },
     eventBusName: manifest.config.eventBusName,
     logRetentionDays: manifest.config.logRetentionDays,
     plansDir: manifest.compiled.plansDir,

@@ -16,6 +16,11 @@ export class EventSchedule {
     return this.heap.length;
   }
 
+  /** When the next scheduled event is due (simulated epoch ms); undefined when nothing is scheduled. */
+  nextAtMs(): number | undefined {
+    return this.heap[0]?.atMs;
+  }
+
   at(atMs: number, run: (atMs: number) => void): void {
     this.heap.push({ atMs, sequence: this.sequence++, run });
     this.bubbleUp(this.heap.length - 1);

@@ -8,6 +8,7 @@ import { defaultScenarioPath, homePrincipalOf, identityOf, loadScenario, parseSc
 import { DrsWorld, type StoreScope } from './world.ts';
 import type { Fault } from './faults.ts';
 import type { NetworkStackHost } from './network-stacks.ts';
+import type { DrsServiceEvent } from './service-events.ts';
 import type { Job, RecoveryInstance, SourceNetwork, SourceServer } from './wire.ts';
 
 export { loadScenario, parseScenario, identityOf, homePrincipalOf, defaultScenarioPath, ScenarioError, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION } from './scenario.ts';
@@ -20,6 +21,7 @@ export {
   type GeneratedServer,
 } from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
+export { LAUNCH_RESULT_DETAIL_TYPE, type DrsServiceEvent } from './service-events.ts';
 export { quotaCodes } from './errors.ts';
 export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials, NetworkStackHost };
 
@@ -84,6 +86,12 @@ export interface LocalDrs {
   clock: { nowMs(): number; advance(): void };
   /** Recovered networks deploy their stacks there from now on (a local CloudFormation's `stacks`); undefined: no stacks. */
   deployNetworksWith(host: NetworkStackHost | undefined): void;
+  /** Calls `listener` with each EventBridge event the service sends (service-events.ts) and its exact simulated time; returns how to stop. */
+  onEvent(listener: (event: DrsServiceEvent, atMs: number) => void): () => void;
+  /** When the simulation next changes anything by itself (simulated epoch ms), undefined: nothing scheduled. */
+  nextEventAtMs(): number | undefined;
+  /** Simulated milliseconds each request takes while the clock is frozen (0: none, the default). */
+  setApiLatency(ms: number): void;
   injectFault(fault: Fault): void;
   clearFaults(): void;
   calls(): RecordedCall[];
@@ -131,6 +139,12 @@ export async function startLocalDrs(options: StartLocalDrsOptions = {}): Promise
     clock: { nowMs: () => world.nowMs(), advance: () => void world.advance() },
     deployNetworksWith: (host) => {
       world.networkStacks = host;
+    },
+    onEvent: (listener) => world.onEvent(listener),
+    nextEventAtMs: () => world.nextEventAtMs(),
+    setApiLatency: (ms) => {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`an API latency must be a non-negative number of milliseconds, got ${ms}`);
+      world.apiLatencyMs = ms;
     },
     injectFault: (fault) => world.injectFault(fault),
     clearFaults: () => world.clearFaults(),

@@ -7,6 +7,7 @@ import { isoTime } from './clock.ts';
 import { SeededRandom } from './ids.ts';
 import { snapshotAt, type DrsSimulator, type JobRecord, type ServerPhaseTimeline, type SourceServerRecord } from './simulator.ts';
 import { scheduleFailbackReadiness } from './failback.ts';
+import { launchResultEvent } from './service-events.ts';
 import type { Job, LaunchAction, ParticipatingServer, RecoverySnapshot, SourceNetwork, Tags } from './wire.ts';
 
 /** Seconds between the last server finishing and JOB_END. */
@@ -23,6 +24,16 @@ interface ServerPlan {
   actions: LaunchAction[];
   onLaunched: (atMs: number, dataTimestampMs: number) => void;
   onFailed: (atMs: number) => void;
+}
+
+/** DRS's "Source Server Launch Result" event, for the launches of recoveries and drills (not failback). */
+function sendLaunchResult(sim: DrsSimulator, job: JobRecord, record: SourceServerRecord, atMs: number, launched: boolean): void {
+  const { initiatedBy, jobID } = job.job;
+  if (initiatedBy !== 'START_RECOVERY' && initiatedBy !== 'START_DRILL') return;
+  sim.world.emit(
+    launchResultEvent({ accountId: sim.accountId, region: sim.region, sourceServerArn: record.server.arn ?? sim.arn('source-server', record.server.sourceServerID), jobID, isDrill: initiatedBy === 'START_DRILL', launched, atMs }),
+    atMs,
+  );
 }
 
 /** Schedules one server's phases from `startMs`; returns when the server is done. */
@@ -100,6 +111,7 @@ function scheduleServer(sim: DrsSimulator, job: JobRecord, random: SeededRandom,
       }
       plan.onLaunched(at, dataTimestampMs);
     }
+    sendLaunchResult(sim, job, record, at, !plan.launchFails);
   });
   cursor = launchEnd;
   if (plan.launchFails || plan.actions.length === 0) return cursor;

@@ -195,6 +195,8 @@ export class LocalDrsHttpServer {
     let output: unknown;
     let failure: DrsError | undefined;
     try {
+      // A frozen clock moves by the request's modelled latency; the answer is as of its end.
+      if (this.world.apiLatencyMs > 0 && this.world.clock.speed === 0) this.world.clock.advanceBy(this.world.apiLatencyMs / 1000);
       const nowMs = sim.advance();
       output = handler(sim, input, nowMs, operation);
     } catch (error) {

@@ -9,6 +9,7 @@ import { sourceServerIdFor } from './ids.ts';
 import { scenarioServerOf, type ParsedScenario } from './scenario.ts';
 import { DrsSimulator, type JobTimeline } from './simulator.ts';
 import type { NetworkStackHost } from './network-stacks.ts';
+import type { DrsServiceEvent } from './service-events.ts';
 
 /** Which stores an inspection covers: an account (default: the scenario's) or every account, and one Region or all. */
 export interface StoreScope {
@@ -32,6 +33,13 @@ export class DrsWorld {
   private readonly initializedSince = new Set<string>();
   /** Where recovered networks' stacks are deployed (a local CloudFormation); none: networks deploy no stack. */
   networkStacks?: NetworkStackHost;
+  /** Who hears the service's EventBridge events (service-events.ts), as DRS sends them to each account's default bus. */
+  private readonly eventListeners = new Set<(event: DrsServiceEvent, atMs: number) => void>();
+  /**
+   * Simulated milliseconds each request takes when the clock is frozen (speed 0): DRS's own
+   * latency, so that a benchmark's simulated figures include it. 0 by default.
+   */
+  apiLatencyMs = 0;
 
   constructor(readonly scenario: ParsedScenario, speed: number) {
     const epoch = scenario.startTime ? new Date(scenario.startTime) : new Date();
@@ -84,6 +92,22 @@ export class DrsWorld {
     return [...this.stores.values()].filter(
       (store) => (scope.allAccounts === true || store.accountId === accountId) && (scope.region === undefined || store.region === scope.region),
     );
+  }
+
+  /** Calls `listener` with every event the service sends from now on, and its exact simulated time (the event's has whole seconds); returns how to stop. */
+  onEvent(listener: (event: DrsServiceEvent, atMs: number) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Sends an event, as DRS puts it on the default bus of the account where it happened. */
+  emit(event: DrsServiceEvent, atMs: number): void {
+    for (const listener of this.eventListeners) listener(event, atMs);
+  }
+
+  /** When the simulation next changes anything by itself (simulated epoch ms); undefined: never, until a request. */
+  nextEventAtMs(): number | undefined {
+    return this.schedule.nextAtMs();
   }
 
   nowMs(): number {

@@ -96,6 +96,14 @@ export interface CallbackTaskSpec {
   heartbeatSeconds?: number;
   /** TimeoutSecondsPath: the timeout is in the evaluated Parameters' TIMEOUT_SECONDS_FIELD. */
   timeoutSecondsFromInput?: boolean;
+  /**
+   * Its timeout leads where its callback does (a Catch of States.Timeout or States.ALL goes to its
+   * Next): a wait that a callback may cut short, like WaitForLaunch. On a frozen clock the runner
+   * moves time through it to the next thing that can happen (a simulated event, the timeout), as
+   * it moves time through a Wait; a gate a person answers (whose timeout goes elsewhere) does not
+   * move it.
+   */
+  waitCutShort?: boolean;
 }
 
 /** Where a callback Task's TimeoutSecondsPath lands in its evaluated Parameters (taken out before use). */
@@ -157,7 +165,10 @@ function callbackSpecOf(stateName: string, original: AslState, region: string): 
       throw new Error(`Task state ${stateName}: ${field} ${JSON.stringify(value)} is not a positive integer`);
     }
   }
+  const catchers = (state.Catch ?? []) as Array<{ ErrorEquals?: string[]; Next?: string }>;
+  const timeoutCatcher = catchers.find((catcher) => catcher.ErrorEquals?.some((error) => error === 'States.Timeout' || error === 'States.ALL'));
   const spec: CallbackTaskSpec = {
+    ...(timeoutCatcher !== undefined && timeoutCatcher.Next === state.Next ? { waitCutShort: true } : {}),
     resource: state.Resource as string,
     ...(TimeoutSeconds === undefined ? {} : { timeoutSeconds: TimeoutSeconds as number }),
     ...(HeartbeatSeconds === undefined ? {} : { heartbeatSeconds: HeartbeatSeconds as number }),

@@ -5,7 +5,7 @@
 // local Step Functions service that answers for the executions the runner runs, and a local
 // CloudFormation service in DRS's simulated time, where DRS deploys recovered networks.
 import { startLocalCloudFormation, type LocalCloudFormation } from '#local/cloudformation/index.ts';
-import { startLocalDrs as startLocalDrsService, type NetworkStackHost, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
+import { startLocalDrs as startLocalDrsService, type DrsServiceEvent, type NetworkStackHost, type ParsedScenario, type Scenario } from '#local/drs/index.ts';
 import { DEFAULT_ACCOUNT_ID, IdentityStore } from '#local/identity/index.ts';
 import { startLocalStepFunctions, type LocalExecutions } from '#local/stepfunctions/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
@@ -66,6 +66,12 @@ export interface LocalDrs {
   now(): Date;
   /** Moves the simulated clock forward (how waits pass when the speed is 0). */
   advanceBy(seconds: number): void;
+  /** The EventBridge events the service sends, with their exact simulated time (local/drs's `onEvent`); none: it sends none. */
+  onEvent?(listener: (event: DrsServiceEvent, atMs: number) => void): () => void;
+  /** When the simulation next changes anything by itself (simulated epoch ms). */
+  nextEventAtMs?(): number | undefined;
+  /** Simulated milliseconds each DRS request takes on a frozen clock. */
+  setApiLatency?(ms: number): void;
   /** The home account's stores, or every account's (a multi-account run's progress). */
   state(scope?: { allAccounts?: boolean }): DrsStateView;
   /** How many requests the service received, of one operation (e.g. `StartRecovery`) or all. */

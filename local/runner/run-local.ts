@@ -25,6 +25,7 @@ import {
 } from './definition.ts';
 import { HistoryCounter } from './history-events.ts';
 import { createLambdaInvoker, startLambdaHost, type LambdaFault, type LambdaInvoker } from './lambda.ts';
+import { DRS_EVENT_RULES, startEventRouting, type EventDelivery, type EventRouting, type EventRoutingCounts } from './event-routing.ts';
 import { defaultCredentials, defaultUserCredentials, IdentityStore } from '#local/identity/index.ts';
 import {
   executionArnOf,
@@ -166,6 +167,26 @@ export interface RunLocalOptions {
    * (`npm run aws -- approve|reject --execution <name> --local`) or its timeout.
    */
   approveAfterSeconds?: number;
+  /**
+   * How the run's EventBridge delivers DRS's events (event-routing.ts): delay, dropped and
+   * repeated events, or none at all. Default: each delivered at once, none lost.
+   */
+  events?: EventDelivery;
+  /**
+   * Latencies of the services, in simulated milliseconds, added to a frozen clock (a running one
+   * has real ones): each Lambda invocation, each state transition, each DRS request, each event's
+   * delivery (unless `events.delayMs` says otherwise). Default: none, so simulated figures count
+   * DRS's own time only. Benchmarks model them.
+   */
+  latencies?: Latencies;
+}
+
+/** Modelled service latencies, in milliseconds (RunLocalOptions.latencies). */
+export interface Latencies {
+  lambdaInvokeMs?: number;
+  stateTransitionMs?: number;
+  drsApiMs?: number;
+  eventDeliveryMs?: number;
 }
 
 /** A token a callback Task of the run was given. */
@@ -194,8 +215,10 @@ export interface RunResult {
   historyEvents: number;
   /** The largest state input or output, in bytes of JSON (quota: 256 KiB). */
   largestPayloadBytes: number;
-  /** How many times each Task state's handler ran, retries included. */
+  /** How many times each Task state's handler ran, retries included (and each event rule's target, by rule name). */
   lambdaInvocations: Record<string, number>;
+  /** What the run's EventBridge did with DRS's events. */
+  events: EventRoutingCounts;
   /** Simulated time the run took. */
   simulatedSeconds: number;
   wallMs: number;
@@ -291,11 +314,17 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // Without --verbose, handler output goes to the run's log, as to CloudWatch Logs on AWS.
     const logPath = options.verbose ? undefined : join(reportsDir, `${executionName}.log`);
     const log = logPath === undefined ? undefined : createWriteStream(logPath, { flags: 'a' });
+    // DRS's events reach the functions their rules name, unless told otherwise or the service sends none.
+    const routesEvents = options.events?.off !== true && drs.onEvent !== undefined;
     // Validated (asl-validator) before the clock counts: it takes a real second, a simulated ten minutes.
     const machine = new StateMachine(local.definition as never);
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
-      functionKeys: [...Object.values(local.lambdaTasks), ...Object.values(local.callbackTasks).flatMap((task) => task.functionKey ?? [])],
+      functionKeys: [
+        ...Object.values(local.lambdaTasks),
+        ...Object.values(local.callbackTasks).flatMap((task) => task.functionKey ?? []),
+        ...(routesEvents ? DRS_EVENT_RULES.map((rule) => rule.functionKey) : []),
+      ],
       env: handlerEnvironment({
         drs,
         sts,
@@ -331,12 +360,25 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
         }),
       );
     };
+    const latencies = options.latencies ?? {};
+    const lambda = withInvokeLatency(createLambdaInvoker(host, options.lambdaFaults), drs, latencies.lambdaInvokeMs ?? 0);
+    const eventSource = drs.onEvent === undefined ? undefined : { onEvent: drs.onEvent };
+    const routing = routesEvents && eventSource !== undefined
+      ? startEventRouting(eventSource, DRS_EVENT_RULES, (rule, batch) => lambda.invoke(rule.name, rule.functionKey, fakeLambdaArn(drs.region, rule.functionKey), batch), {
+          ...options.events,
+          delayMs: options.events?.delayMs ?? latencies.eventDeliveryMs ?? 0,
+          seed: options.events?.seed ?? executionName,
+        })
+      : undefined;
+    drs.setApiLatency?.(latencies.drsApiMs ?? 0);
     try {
       const startedAt = drs.now();
       const run: RunInfo = { executionName, executionArn, startTime: startedAt.toISOString(), drs, reportsDir, speed };
-      const outcome = await execute(machine, local, createLambdaInvoker(host, options.lambdaFaults), { ...options, onTaskToken }, run, {
+      const outcome = await execute(machine, local, lambda, { ...options, onTaskToken }, run, {
         executions: stepFunctions.executions,
         stateMachine: { arn: stateMachine.arn, name: stateMachine.name },
+        routing,
+        stateTransitionMs: latencies.stateTransitionMs ?? 0,
       });
       // EventBridge routes Step Functions' status change of an aborted or timed-out recovery
       // execution to the stopped-run workflow (serverless.yml); here the runner does. The rule
@@ -349,6 +391,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       const reportFile = join(reportsDir, `${executionName}.json`);
       return {
         ...outcome,
+        events: { ...(routing?.counts ?? NO_EVENTS) },
         ...(afterStop === undefined ? {} : { afterStop }),
         executionName,
         executionArn,
@@ -358,6 +401,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
         wallMs: Date.now() - wallStart,
       };
     } finally {
+      routing?.stop();
+      drs.setApiLatency?.(0);
       await Promise.all(approvals);
       actions.logTo(undefined);
       await host.stop();
@@ -482,7 +527,7 @@ function runAfterStop(
   });
 }
 
-type ExecutionOutcome = Omit<RunResult, 'executionName' | 'executionArn' | 'reportPath' | 'simulatedSeconds' | 'wallMs'>;
+type ExecutionOutcome = Omit<RunResult, 'executionName' | 'executionArn' | 'reportPath' | 'simulatedSeconds' | 'wallMs' | 'events'>;
 
 /** How an outcome is recorded at the local Step Functions service, as Step Functions records it. */
 function executionEndOf(outcome: Pick<ExecutionOutcome, 'status' | 'output' | 'error' | 'cause'>, stopDate: Date): ExecutionEnd {
@@ -507,7 +552,7 @@ async function execute(
   lambda: LambdaInvoker,
   options: RunLocalOptions,
   run: RunInfo,
-  stepFunctions: { executions: LocalExecutions; stateMachine: { arn: string; name: string } },
+  stepFunctions: { executions: LocalExecutions; stateMachine: { arn: string; name: string }; routing: EventRouting | undefined; stateTransitionMs: number },
 ): Promise<ExecutionOutcome> {
   const { drs } = run;
   const lambdaTasks = Object.entries(local.lambdaTasks).map(([stateName, functionKey]) => [
@@ -545,6 +590,7 @@ async function execute(
         deadline,
         reachedDeadline,
         onTaskToken: options.onTaskToken,
+        routing: stepFunctions.routing,
       }),
   ]);
 
@@ -582,6 +628,8 @@ async function execute(
   const followEvents = (async () => {
     for await (const event of execution.eventLogs) {
       history.record(event);
+      // Each state entered costs the modelled transition on a frozen clock.
+      if (event.type === 'StateEntered' && stepFunctions.stateTransitionMs > 0 && drs.speed <= 0) drs.advanceBy(stepFunctions.stateTransitionMs / 1000);
       const abortAt = options.abortAt;
       if (abortAt !== undefined && event.type === 'StateEntered' && event.state?.name === abortAt.state && (entries += 1) === (abortAt.entry ?? 1)) execution.abort();
       try {
@@ -648,6 +696,7 @@ async function runCallbackTask(
     deadline: number;
     reachedDeadline: () => void;
     onTaskToken: RunLocalOptions['onTaskToken'];
+    routing: EventRouting | undefined;
   },
 ): Promise<unknown> {
   const { drs, speed } = context.run;
@@ -673,7 +722,10 @@ async function runCallbackTask(
       const payload = (parameters as { Payload?: unknown } | null)?.Payload;
       await context.lambda.invoke(stateName, spec.functionKey, fakeLambdaArn(drs.region, spec.functionKey), payload ?? {});
     }
-    const outcome = await awaitCallback(issued, context.tokens, drs, speed, context.deadline, context.reachedDeadline);
+    const outcome = await awaitCallback(issued, context.tokens, drs, speed, context.deadline, context.reachedDeadline, {
+      routing: context.routing,
+      cutShort: spec.waitCutShort === true,
+    });
     switch (outcome.status) {
       case 'SUCCEEDED':
         return JSON.parse(outcome.output) as unknown;
@@ -696,18 +748,41 @@ async function awaitCallback(
   speed: number,
   executionDeadline: number,
   reachedDeadline: () => void,
+  wait: { routing: EventRouting | undefined; cutShort: boolean },
 ): Promise<TaskOutcome> {
+  let settled: TaskOutcome | undefined;
+  void issued.result.then((outcome) => (settled = outcome));
   let lastTick = Date.now();
   for (;;) {
-    const outcome = await Promise.race([issued.result, sleep(CALLBACK_TICK_MS).then(() => undefined)]);
-    if (outcome !== undefined) return outcome;
-    const tick = Date.now();
-    if (drs.speed <= 0 && speed > 0) {
-      const stopAt = Math.min(issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY, executionDeadline);
-      const elapsed = ((tick - lastTick) / 1000) * speed;
-      drs.advanceBy(Math.min(elapsed, Math.max(0, (stopAt - drs.now().getTime()) / 1000)));
+    // Events due by now reach their functions first: one of them may be this callback.
+    await wait.routing?.deliverDue(drs.now().getTime());
+    if (settled !== undefined) return settled;
+    const frozenAtSpeedZero = drs.speed <= 0 && speed <= 0;
+    if (frozenAtSpeedZero && wait.cutShort) {
+      // A wait at a frozen clock: straight to the next thing that can happen (a simulated event
+      // or its delivery, the timeout), as a Wait state jumps to its end, with no real pause.
+      const now = drs.now().getTime();
+      const next = Math.min(
+        issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY,
+        executionDeadline,
+        drs.nextEventAtMs?.() ?? Number.POSITIVE_INFINITY,
+        wait.routing?.nextDueAtMs() ?? Number.POSITIVE_INFINITY,
+      );
+      if (Number.isFinite(next) && next > now) drs.advanceBy((next - now) / 1000);
+      else if (!Number.isFinite(next)) await Promise.race([issued.result, sleep(CALLBACK_TICK_MS)]);
+      // Let the resumed handler's response land before the next look.
+      await new Promise((done) => setImmediate(done));
+    } else {
+      const outcome = await Promise.race([issued.result, sleep(CALLBACK_TICK_MS).then(() => undefined)]);
+      if (outcome !== undefined) return outcome;
+      const tick = Date.now();
+      if (drs.speed <= 0 && speed > 0) {
+        const stopAt = Math.min(issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY, executionDeadline);
+        const elapsed = ((tick - lastTick) / 1000) * speed;
+        drs.advanceBy(Math.min(elapsed, Math.max(0, (stopAt - drs.now().getTime()) / 1000)));
+      }
+      lastTick = tick;
     }
-    lastTick = tick;
     tokens.expireDue();
     if (drs.now().getTime() >= executionDeadline) {
       reachedDeadline();
@@ -715,6 +790,20 @@ async function awaitCallback(
     }
   }
 }
+
+/** Each invocation first costs the modelled latency on a frozen clock. */
+function withInvokeLatency(lambda: LambdaInvoker, drs: LocalDrs, ms: number): LambdaInvoker {
+  if (ms <= 0) return lambda;
+  return {
+    invocations: lambda.invocations,
+    invoke: (stateName, functionKey, functionArn, event) => {
+      if (drs.speed <= 0) drs.advanceBy(ms / 1000);
+      return lambda.invoke(stateName, functionKey, functionArn, event);
+    },
+  };
+}
+
+const NO_EVENTS: EventRoutingCounts = { sent: 0, matched: 0, dropped: 0, duplicated: 0, delivered: 0, failed: 0 };
 
 /** Where the workflow's progress events of a run go locally (EventBridge on AWS). */
 export function eventsFilePath(reportsDir: string, executionName: string): string {

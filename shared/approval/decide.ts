@@ -6,6 +6,7 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { ApprovalTokens, PendingApproval } from '#shared/lock/approval-tokens.ts';
 import type { Decision } from '#shared/recovery/front.ts';
+import { isTokenGone } from '#shared/task-token.ts';
 import { APPROVAL_REJECTED } from './request.ts';
 
 /** No pending approval for the execution, or its token no longer waits (decided, timed out, run stopped). */
@@ -24,9 +25,6 @@ export interface DecisionOutcome {
   decision: Decision;
 }
 
-/** Step Functions' answers for a token that no longer waits. */
-const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
-
 /** Sends the decision; resolves with what was decided for which gate. */
 export async function decideApproval(request: DecisionRequest, services: { tokens: ApprovalTokens; sfn: SFNClient; sts: STSClient }): Promise<DecisionOutcome> {
   const pending = await services.tokens.get(request.execution);
@@ -43,7 +41,7 @@ export async function decideApproval(request: DecisionRequest, services: { token
     if (request.approve) await services.sfn.send(new SendTaskSuccessCommand({ taskToken: pending.token, output: JSON.stringify(decision) }));
     else await services.sfn.send(new SendTaskFailureCommand({ taskToken: pending.token, error: APPROVAL_REJECTED, cause: JSON.stringify(decision) }));
   } catch (error) {
-    if (GONE.has((error as Error).name)) {
+    if (isTokenGone(error)) {
       await services.tokens.delete(request.execution, pending.token);
       throw new NoPendingApprovalError(`the gate before wave "${pending.wave}" of ${request.execution} no longer waits (${(error as Error).name}: it timed out, or the run stopped); nothing was sent`);
     }

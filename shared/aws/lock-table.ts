@@ -1,5 +1,5 @@
 // The plan lock table (LOCK_TABLE, the stack's DynamoDB table) over a traced DynamoDB client in the
-// home Region: the plan locks, the action ledger and the approval gates' task tokens.
+// home Region: the plan locks, the action ledger, the approval gates' task tokens and the waves' waits.
 // DYNAMODB_ENDPOINT points it at the local DynamoDB service; unset, it talks to AWS. Only the steps
 // that use the table load this module: the other steps never pay for the DynamoDB client.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -8,6 +8,7 @@ import { optionalEnv, requiredEnv } from '#shared/config.ts';
 import { dynamoDbActionLedger } from '#shared/lock/action-ledger.ts';
 import { dynamoDbApprovalTokens } from '#shared/lock/approval-tokens.ts';
 import { dynamoDbLockTable } from '#shared/lock/dynamodb-table.ts';
+import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
 import { traced } from '#shared/powertools.ts';
 
 /**
@@ -20,3 +21,4 @@ const tableName = requiredEnv('LOCK_TABLE');
 export const planLockTable = dynamoDbLockTable(client, tableName);
 export const actionLedger = dynamoDbActionLedger(client, tableName);
 export const approvalTokens = dynamoDbApprovalTokens(client, tableName);
+export const waveWaits = dynamoDbWaveWaits(client, tableName);

@@ -1,12 +1,15 @@
 // The keys of the lock table: one table, one string partition key `pk`, no sort key, no index.
 // What an item is, is the prefix of its key, so the kinds of item later issues add (task tokens of
-// event-driven waits) join the same table without a migration:
+// event-driven waits) joined the same table without a migration:
 //
 //   pk = "plan#<plan name>"      a plan's run lock: the one execution that may run the plan now
 //   pk = "token#<execution>"     the task token an approval gate of the execution waits on
 //                                (approval-tokens.ts), found by the approve and reject commands
 //   pk = "action#<execution>#<wave>#<phase>#<action>"
 //                                an action step's ledger entry (action-ledger.ts): started, what, how it ended
+//   pk = "wait#<execution>"      the task token a wave waiting for its launch waits on, and the jobs
+//                                with servers still launching (wave-waits.ts)
+//   pk = "wjob#<job ID>"         such a job: its execution and the servers the wait waits for (wave-waits.ts)
 //
 // Every item carries `expiresAt` (epoch seconds, a Number): the moment it stops meaning anything.
 // It is the table's TTL attribute on AWS, so forgotten items go away by themselves (DynamoDB
@@ -17,6 +20,8 @@ export const KEY_PREFIX = {
   planLock: 'plan',
   taskToken: 'token',
   action: 'action',
+  waveWait: 'wait',
+  waveJob: 'wjob',
 } as const;
 
 /** The name of the partition key attribute (a string). */

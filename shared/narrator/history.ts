@@ -22,6 +22,10 @@ export function historyLine(exit: TaskExit): string | undefined {
       const extension = exit.state.extension;
       return `staging servers extended: ${shown(extension?.extended)} (${shown(extension?.failed)} EXTENSION_ERROR)${extension?.done === true ? '' : ', more to come'}`;
     }
+    case 'WaitForLaunch': {
+      const wake = exit.state.wake;
+      return wake?.resumedBy === 'launchResult' ? `launch results heard: the wave resumed (the last was ${shown(wake.sourceServerID)} of ${shown(wake.jobID)})` : undefined;
+    }
     case 'RequestApproval': {
       const gate = exit.state.next?.gate;
       return `wave ${shown(exit.state.next?.name)} approved by ${shown(gate?.approver)}${gate?.comment ? `: "${gate.comment}"` : ''}`;

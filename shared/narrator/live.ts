@@ -126,6 +126,9 @@ export class LiveNarrator {
           return line(`${mark} Action ${bold(result.name ?? '?')} ${result.phase ?? '?'} wave ${next.name ?? '?'} (${what}) ${result.status ?? '?'} in ${Math.round(result.durationSeconds ?? 0)} s${why}`);
         });
       }
+      case 'WaitForLaunch':
+        // The launch results it heard of show in CheckLaunch's counts, which follow at once.
+        return [];
       case 'StartWave': {
         const wave = exit.state.wave ?? {};
         const name = wave.name ?? '?';

@@ -1,6 +1,7 @@
 // A workflow Task that just exited, and the state it left, typed by the workflows' state schemas:
 // what the live display (from the local run's event log) and the AWS follower (from the execution
 // history) both narrate.
+import type { Wake } from '#shared/handoff/resume.ts';
 import type { FailbackState } from '#shared/failback/state.ts';
 import type { NetworkRemoval, SourceNetworksState } from '#shared/network/state.ts';
 import type { RunState } from '#shared/recovery/state.ts';
@@ -48,6 +49,8 @@ export interface TaskOutputs {
   RequestApproval: { next: { name: string; gate: Decision } };
   RunWaveActions: Pick<RunState, 'next'>;
   StartWave: Pick<RunState, 'wave'>;
+  /** The wave's event-driven wait: why it ended early (a launch result, or the launch already over); its timeout goes on to CheckLaunch too. */
+  WaitForLaunch: { wake: Wake };
   CheckLaunch: Pick<RunState, 'wave'>;
   /** Both workflows have this state: a recovery wave, or a failback wave's launches in origin Regions. */
   CheckPostLaunchActions: Pick<RunState, 'wave'> | Pick<FailbackState, 'wave'>;
@@ -84,6 +87,7 @@ export const TASK_RESULT_PATHS: Readonly<Record<TaskName, string>> = {
   RequestApproval: '$.next.gate',
   RunWaveActions: '$.next',
   StartWave: '$.wave',
+  WaitForLaunch: '$.wake',
   CheckLaunch: '$.wave',
   CheckPostLaunchActions: '$.wave',
   CompleteWave: '$.completed',

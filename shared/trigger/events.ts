@@ -3,23 +3,7 @@
 import * as z from 'zod/mini';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import { InvalidTriggerEventError } from './errors.ts';
-
-/**
- * Powertools' EventBridgeSchema, in zod/mini: the Powertools one is built with classic zod, whose
- * whole API would load with it at every cold start of the trigger function.
- */
-const EventBridgeEnvelope = z.object({
-  version: z.string(),
-  id: z.string(),
-  source: z.string(),
-  account: z.string(),
-  time: z.iso.datetime(),
-  region: z.string(),
-  resources: z.array(z.string()),
-  'detail-type': z.string(),
-  detail: z.unknown(),
-  'replay-name': z.optional(z.string()),
-});
+import { EventBridgeEnvelope } from '#shared/events/envelope.ts';
 
 const AlarmStateValue = z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']);
 

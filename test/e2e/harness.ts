@@ -40,6 +40,8 @@ export interface RunPlanOptions {
   approveAfterSeconds?: number;
   /** Told of each callback Task's token, with the run's reports folder (where its services file is). */
   onTaskToken?: (task: IssuedTaskToken, reportsDir: string) => void;
+  /** How DRS's events are delivered (runLocal's `events`): dropped, repeated, delayed, or none. */
+  events?: RunLocalOptions['events'];
 }
 
 export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
@@ -62,6 +64,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanRun> {
     timeoutSeconds: options.timeoutSeconds,
     ...(options.speed === undefined ? {} : { speed: options.speed }),
     ...(options.approveAfterSeconds === undefined ? {} : { approveAfterSeconds: options.approveAfterSeconds }),
+    ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.onTaskToken === undefined ? {} : { onTaskToken: (task: IssuedTaskToken) => options.onTaskToken?.(task, reportsDir) }),
   });
   const report = (result.reportPath === undefined ? undefined : JSON.parse(await readFile(result.reportPath, 'utf8'))) as RunReport;

@@ -1,0 +1,16 @@
+// WaitForLaunch: the wave's event-driven wait. Registers which servers the wave still waits for
+// (one DescribeJobs) with the step's task token, or resumes it at once when none launches any more.
+// DRS's launch results resume it (resume-wave.ts); its timeout in the state machine is the poll.
+import * as z from 'zod/mini';
+import { sfn } from '#shared/aws/sfn.ts';
+import { drsForRun } from '#shared/aws/run-drs.ts';
+import { waveWaits } from '#shared/aws/lock-table.ts';
+import { awaitLaunch } from '#shared/handoff/resume.ts';
+import { Run, WaveState } from '#shared/recovery/state.ts';
+import { stepHandler } from '#shared/step.ts';
+
+const AwaitLaunchEvent = z.object({ token: z.string().check(z.minLength(1)), now: z.iso.datetime(), run: Run, wave: WaveState });
+
+export const handler = stepHandler(AwaitLaunchEvent, async ({ token, now, run, wave }) =>
+  awaitLaunch({ token, execution: run.execution, wave }, { drs: await drsForRun(run), waits: waveWaits, sfn, now: () => new Date(now) }),
+);

@@ -1,0 +1,52 @@
+// ResumeWave: DRS's "Source Server Launch Result" events, which an EventBridge rule puts on a queue
+// that Lambda reads in batches (deploy/serverless.cjs). Per job, removes its servers from the wave
+// wait the job belongs to and resumes the workflows whose wait they end. Results of jobs no run
+// waits for (other runs' finished waves, launches from the console) change nothing. A job whose
+// results could not be handled is reported as failed items: the queue delivers them again.
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { sfn } from '#shared/aws/sfn.ts';
+import { waveWaits } from '#shared/aws/lock-table.ts';
+import { LaunchResultEvent, launchResultOf } from '#shared/events/drs-launch-result.ts';
+import { onLaunchResults } from '#shared/handoff/resume.ts';
+import { logger, traceLambdaHandler } from '#shared/powertools.ts';
+import { describeIssues, formatProblems } from '#shared/problems.ts';
+import '#shared/zod-locale.ts';
+
+/** The SQS event Lambda's event source mapping delivers: only what is read of it. */
+const QueueBatch = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
+
+interface BatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+async function resumeWave(event: unknown): Promise<BatchResponse> {
+  const batch = QueueBatch.parse(event);
+  const results = batch.Records.flatMap((record) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    const parsed = LaunchResultEvent.safeParse(body);
+    // Only the rule's events reach the queue: anything else is misrouted, and delivering it again
+    // would not change it. An error in the log, not a retry.
+    if (!parsed.success) {
+      logger.error('not a DRS launch result: dropped', { messageId: record.messageId, problems: formatProblems('the queued event', describeIssues(parsed.error.issues)) });
+      return [];
+    }
+    return [{ ...launchResultOf(parsed.data), messageId: record.messageId, time: parsed.data.time }];
+  });
+  const latest = results.reduce((max, result) => (result.time > max ? result.time : max), '');
+  const outcome = await onLaunchResults(results, { waits: waveWaits, sfn, now: () => (latest === '' ? new Date() : new Date(latest)) });
+  for (const failure of outcome.retry) logger.error('launch results of a job not handled: delivered again', { jobID: failure.jobID, error: failure.error });
+  logger.info('launch results handled', { results: results.length, resumed: outcome.resumed });
+  return { batchItemFailures: outcome.retry.flatMap((failure) => failure.messageIds.map((itemIdentifier) => ({ itemIdentifier }))) };
+}
+
+export const handler = middy(resumeWave)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(traceLambdaHandler) as unknown as (event: unknown, context: Context) => Promise<BatchResponse>;

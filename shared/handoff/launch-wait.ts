@@ -1,0 +1,53 @@
+// Event-driven wave hand-off: what a wave waiting for its launch waits for. DRS sends a launch
+// result per server (shared/events/drs-launch-result.ts), so the wait names, per job, the servers
+// still launching; it ends when the last of them reports, or, while DRS quotas hold servers back,
+// when one of the wave's jobs has no server left launching (its capacity is free again).
+import { launchOutcome } from '#shared/engine/launch.ts';
+import type { Job } from '#shared/drs/port.ts';
+
+/** When a wait ends: every pending server reported, or every pending server of any one job. */
+export type Wake = 'allLaunched' | 'anyJobDone';
+
+export interface LaunchWait {
+  wake: Wake;
+  /** Per job of the wave with servers still launching, those servers (no job without any). */
+  pending: Record<string, string[]>;
+}
+
+/**
+ * What the wave waits for now, from one DescribeJobs over its jobs; `ready` when nothing is to be
+ * waited for: the launch is over and CheckLaunch should see it at once. A wave with servers held
+ * back by quotas and none of its own launching waits for nothing it could hear of (another run's
+ * jobs hold the capacity): it waits out the fallback poll, never spins.
+ */
+export function launchWaitOf(wave: { notStarted: number }, jobs: readonly Job[]): LaunchWait | 'ready' {
+  const pending: Record<string, string[]> = {};
+  for (const job of jobs) {
+    const launching = (job.participatingServers ?? []).filter((server) => launchOutcome(server) === 'inFlight').map((server) => server.sourceServerID ?? '?');
+    if (launching.length > 0 && job.jobID !== undefined) pending[job.jobID] = launching;
+  }
+  if (wave.notStarted > 0) return { wake: 'anyJobDone', pending };
+  return Object.keys(pending).length === 0 ? 'ready' : { wake: 'allLaunched', pending };
+}
+
+/** How many servers a wait waits for. */
+export function pendingServerCount(wait: LaunchWait): number {
+  return Object.values(wait.pending).reduce((sum, servers) => sum + servers.length, 0);
+}
+
+/**
+ * The servers of a job a wait still waits for once `arrived` reported, given those it waited for
+ * just before (the store reads and writes them in one step); undefined when none of them was
+ * waited for (a repeated or stale event), so it ends nothing.
+ */
+export function stillLaunching(before: readonly string[], arrived: readonly string[]): string[] | undefined {
+  const reported = new Set(arrived);
+  if (!before.some((server) => reported.has(server))) return undefined;
+  return before.filter((server) => !reported.has(server));
+}
+
+/** Whether a job whose last waited-for server just reported ends the wait, given the jobs it waited for just before. */
+export function jobEndsWait(wake: Wake, jobsBefore: readonly string[], jobID: string): boolean {
+  if (!jobsBefore.includes(jobID)) return false;
+  return wake === 'anyJobDone' || jobsBefore.every((job) => job === jobID);
+}

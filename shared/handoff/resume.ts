@@ -1,0 +1,81 @@
+// Both ends of a wave's event-driven wait: WaitForLaunch registers it (or ends it at once when the
+// launch is already over), and each DRS launch result removes its server, the last one resuming the
+// workflow. Whatever goes missing on the way (an event, a resume) only costs latency: the wait's
+// timeout in the state machine is the fallback poll.
+import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { DrsPort } from '#shared/drs/port.ts';
+import { isTokenGone } from '#shared/task-token.ts';
+import type { WaveWaits } from '#shared/lock/wave-waits.ts';
+import type { WaveState } from '#shared/recovery/state.ts';
+import { launchWaitOf, pendingServerCount } from './launch-wait.ts';
+
+/** What the wait's Task outputs (`$.wake`): why it ended before its timeout. */
+export interface Wake {
+  resumedBy: 'launchResult' | 'launchOver';
+  at: string;
+  jobID?: string;
+  sourceServerID?: string;
+}
+
+/** A forgotten wait goes a day after the wave's own timeout would have ended it. */
+const KEEP_AFTER_TIMEOUT_SECONDS = 86_400;
+
+/**
+ * Resumes the Task waiting with `token`. False when the token no longer waits (its Task timed out
+ * into the poll, or the run ended): nothing to resume, and nothing wrong.
+ */
+export async function resumeWait(sfn: SFNClient, token: string, wake: Wake): Promise<boolean> {
+  try {
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(wake) }));
+    return true;
+  } catch (error) {
+    if (isTokenGone(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * WaitForLaunch: one DescribeJobs over the wave's jobs. When no server is launching any more the
+ * wait ends at once; else it is registered under the execution with the servers it waits for.
+ */
+export async function awaitLaunch(
+  input: { token: string; execution: string; wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds'> },
+  services: { drs: Pick<DrsPort, 'listJobs'>; waits: Pick<WaveWaits, 'put'>; sfn: SFNClient; now: () => Date },
+): Promise<{ waitingFor: number } | { resumed: boolean }> {
+  const jobs = input.wave.jobIDs.length === 0 ? [] : await services.drs.listJobs({ jobIDs: input.wave.jobIDs });
+  const wait = launchWaitOf(input.wave, jobs);
+  if (wait === 'ready') return { resumed: await resumeWait(services.sfn, input.token, { resumedBy: 'launchOver', at: services.now().toISOString() }) };
+  const expiresAt = Math.floor(services.now().getTime() / 1000) + input.wave.timeoutSeconds + KEEP_AFTER_TIMEOUT_SECONDS;
+  await services.waits.put({ ...wait, execution: input.execution, token: input.token, expiresAt });
+  return { waitingFor: pendingServerCount(wait) };
+}
+
+/**
+ * A batch of launch results: per job, removes its servers from the wait the job belongs to, and
+ * resumes each workflow whose wait they end. Jobs fail alone: the IDs of the results whose job
+ * could not be handled come back in `retry`, with the error: the queue delivers them again.
+ */
+export async function onLaunchResults(
+  results: ReadonlyArray<{ jobID: string; sourceServerID: string; messageId: string }>,
+  services: { waits: Pick<WaveWaits, 'arrive'>; sfn: SFNClient; now: () => Date },
+): Promise<{ resumed: string[]; retry: Array<{ jobID: string; messageIds: string[]; error: unknown }> }> {
+  const byJob = new Map<string, Array<(typeof results)[number]>>();
+  for (const result of results) byJob.set(result.jobID, [...(byJob.get(result.jobID) ?? []), result]);
+  const resumed: string[] = [];
+  const retry: Array<{ jobID: string; messageIds: string[]; error: unknown }> = [];
+  await Promise.all(
+    [...byJob].map(async ([jobID, ofJob]) => {
+      try {
+        const at = services.now();
+        const ended = await services.waits.arrive(jobID, ofJob.map((result) => result.sourceServerID), at);
+        const last = ofJob.at(-1)!;
+        if (ended !== undefined && (await resumeWait(services.sfn, ended.token, { resumedBy: 'launchResult', at: at.toISOString(), jobID, sourceServerID: last.sourceServerID }))) {
+          resumed.push(ended.execution);
+        }
+      } catch (error) {
+        retry.push({ jobID, messageIds: ofJob.map((result) => result.messageId), error });
+      }
+    }),
+  );
+  return { resumed, retry };
+}
