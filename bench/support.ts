@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { generateScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+import { runLocal, type Latencies, type RunResult } from '#local/runner/run-local.ts';
 
 /**
  * How many times each wall-clock figure is taken (wall time, import time, requests per second):
@@ -77,39 +77,22 @@ export function spread(samples: readonly number[], format: (value: number) => st
 export const fixed = (digits: number) => (value: number) => value.toFixed(digits);
 
 /**
- * Latencies the local runner adds in simulated time (its `latencies` option): per Lambda
- * invocation, per state transition, per DRS API call, per event delivery (EventBridge). At speed
- * 0 the work itself costs no simulated time, so without these a run measures only the waits.
- */
-export interface Latencies {
-  lambdaInvokeMs?: number;
-  stateTransitionMs?: number;
-  drsApiMs?: number;
-  eventDeliveryMs?: number;
-}
-
-/**
- * What AWS typically costs (order of magnitude, warm): a warm Lambda invocation through Step
- * Functions 40 ms, a state transition 25 ms, a DRS API call 80 ms, an EventBridge delivery 500 ms.
+ * What AWS typically costs (order of magnitude, warm), added by the local runner in simulated
+ * time (runLocal's `latencies`): a warm Lambda invocation through Step Functions 40 ms, a state
+ * transition 25 ms, a DRS API call 80 ms, an EventBridge delivery 500 ms. At speed 0 the work
+ * itself costs no simulated time, so without these a run measures only the workflow's waits.
  */
 export const MODELLED_LATENCIES: Required<Latencies> = { lambdaInvokeMs: 40, stateTransitionMs: 25, drsApiMs: 80, eventDeliveryMs: 500 };
-
-/**
- * Whether runLocal takes the `latencies` option (local/runner/run-local.ts). Until it does, the
- * benches run with zero latencies only and say so: passing an option the runner ignores would
- * print zero-latency figures under a "modelled" heading. Turn on when the runner has it.
- */
-export const RUNNER_MODELS_LATENCIES = false;
 
 export interface LatencyProfile {
   name: 'zero' | 'modelled';
   latencies: Latencies;
 }
 
-/** The latency profiles each workflow case runs with: zero, and modelled when the runner models them. */
+/** The latency profiles each workflow case runs with, side by side: zero, and modelled. */
 export const LATENCY_PROFILES: readonly LatencyProfile[] = [
   { name: 'zero', latencies: {} },
-  ...(RUNNER_MODELS_LATENCIES ? [{ name: 'modelled' as const, latencies: MODELLED_LATENCIES }] : []),
+  { name: 'modelled', latencies: MODELLED_LATENCIES },
 ];
 
 /** `Lambda 40 ms, transition 25 ms, DRS call 80 ms, event 500 ms`. */
@@ -118,16 +101,7 @@ export const describeLatencies = (latencies: Latencies) =>
 
 /** The line a bench prints under a table measured with the latency profiles. */
 export function latencyNote(): string {
-  return RUNNER_MODELS_LATENCIES
-    ? `  Latencies in simulated time: zero (the workflow's waits only); modelled (${describeLatencies(MODELLED_LATENCIES)}).`
-    : `  Zero latencies only: the modelled ones (${describeLatencies(MODELLED_LATENCIES)}) wait for runLocal's \`latencies\` option (RUNNER_MODELS_LATENCIES in bench/support.ts).`;
-}
-
-/** runLocal's options with the latencies, when the runner takes them (see RUNNER_MODELS_LATENCIES). */
-export function withLatencies(options: RunLocalOptions, latencies: Latencies | undefined): RunLocalOptions {
-  if (latencies === undefined || Object.keys(latencies).length === 0) return options;
-  if (!RUNNER_MODELS_LATENCIES) throw new Error('runLocal has no latencies option yet: see RUNNER_MODELS_LATENCIES in bench/support.ts');
-  return { ...options, ...{ latencies } };
+  return `  Latencies in simulated time: zero (the workflow's waits only); modelled (${describeLatencies(MODELLED_LATENCIES)}).`;
 }
 
 let built: Promise<BuiltFunction[]> | undefined;
@@ -179,6 +153,8 @@ export interface GeneratedRun {
   waveNames: string[];
   /** DescribeJobs calls each poll step (CheckLaunch, CheckPostLaunchActions) made, in order. */
   describeJobsPerPoll: number[];
+  /** When each poll step was entered, in simulated epoch milliseconds, in order. */
+  pollEnteredMs: number[];
 }
 
 /** The poll steps of a wave: the only steps that describe its jobs while it runs. */
@@ -213,29 +189,29 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
     // States run one at a time and a poll's handler calls DRS between its Entered and Exited
     // events: the DescribeJobs count's difference across them is that poll's calls.
     const describeJobsPerPoll: number[] = [];
+    const pollEnteredMs: number[] = [];
     let atPollEntry = 0;
-    const result = await runLocal(
-      withLatencies(
-        {
-          input: { plan: 'bench', mode: options.mode },
-          plansDir,
-          reportsDir: join(folder, 'reports'),
-          drs,
-          buildDir: BENCH_BUILD_DIR,
-          onEvent: (event) => {
-            if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
-            if (event.type === 'StateEntered') atPollEntry = drs.countCalls('DescribeJobs');
-            else if (event.type === 'StateExited') describeJobsPerPoll.push(drs.countCalls('DescribeJobs') - atPollEntry);
-          },
-        },
-        options.latencies,
-      ),
-    );
+    const result = await runLocal({
+      input: { plan: 'bench', mode: options.mode },
+      plansDir,
+      reportsDir: join(folder, 'reports'),
+      drs,
+      buildDir: BENCH_BUILD_DIR,
+      onEvent: (event) => {
+        if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
+        if (event.type === 'StateEntered') {
+          atPollEntry = drs.countCalls('DescribeJobs');
+          pollEnteredMs.push(drs.now().getTime());
+        }
+        else if (event.type === 'StateExited') describeJobsPerPoll.push(drs.countCalls('DescribeJobs') - atPollEntry);
+      },
+      ...(options.latencies ? { latencies: options.latencies } : {}),
+    });
     if (result.status !== 'SUCCEEDED' && !options.allowFailure) throw new Error(`bench run failed: ${result.error}: ${result.cause}`);
     const waveOfServer = new Map(
       drs.state().sourceServers.map((server) => [server.sourceServerID ?? '', `wave-${server.tags?.Tier ?? '?'}`]),
     );
-    return { result, drs, waveOfServer, waveNames: plan.waves.map((wave) => wave.name), describeJobsPerPoll };
+    return { result, drs, waveOfServer, waveNames: plan.waves.map((wave) => wave.name), describeJobsPerPoll, pollEnteredMs };
   } finally {
     if (!options.keepDrs) await drs.stop();
     await rm(folder, { recursive: true, force: true });
