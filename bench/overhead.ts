@@ -61,20 +61,14 @@ export interface OverheadFigures {
 }
 
 export async function measureOverhead(waves: number, servers: number, profile: LatencyProfile = LATENCY_PROFILES[0]!): Promise<OverheadFigures> {
-  const { result, drs, waveOfServer, waveNames } = await runGeneratedPlan({ servers, waves, mode: 'recovery', keepDrs: true, latencies: profile.latencies });
+  const { result, drs, waveOfServer, waveNames, pollEnteredMs } = await runGeneratedPlan({ servers, waves, mode: 'recovery', keepDrs: true, latencies: profile.latencies });
   try {
     const times = waveTimes(drs.timeline(), waveOfServer, waveNames);
     const criticalMs = times.reduce((total, wave) => total + (wave.lastReadyMs - wave.firstStartMs), 0);
     const handoffs = times.slice(1).map((wave, index) => (wave.firstStartMs - times[index]!.lastReadyMs) / 1000);
-    // The polls: CheckLaunch and CheckPostLaunchActions, the only steps describing jobs by ID.
-    const pollInstants = [
-      ...new Set(
-        drs
-          .calls()
-          .filter((call) => call.operation === 'DescribeJobs' && Array.isArray((call.input as { filters?: { jobIDs?: unknown } }).filters?.jobIDs))
-          .map((call) => ms(call.at)),
-      ),
-    ].sort((a, b) => a - b);
+    // The polls: when a CheckLaunch or CheckPostLaunchActions step was entered (with latencies,
+    // its DescribeJobs calls come some milliseconds later, one after another).
+    const pollInstants = [...new Set(pollEnteredMs)].sort((a, b) => a - b);
     const firstPollAfter = times.slice(0, -1).map((wave) => pollInstants.findIndex((at) => at >= wave.lastReadyMs));
     const runEndMs = drs.now().getTime();
     const runStartMs = runEndMs - result.simulatedSeconds * 1000;
