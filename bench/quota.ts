@@ -17,7 +17,7 @@ import { LATENCY_PROFILES, latencyNote, met, printTable, runGeneratedPlan, type 
 
 const SERVERS = 1200;
 
-/** StartRecovery calls that came at one simulated instant: the jobs of one batch. */
+/** The StartRecovery calls made between two moments capacity freed (with latencies, a few ms apart): the jobs of one batch. */
 export interface Batch {
   startedMs: number;
   jobs: number;
@@ -43,7 +43,8 @@ export interface QuotaIdeal {
 }
 
 export function quotaIdealOf(batches: readonly Batch[], launches: readonly JobTimeline[], servers: number, durations: ParsedScenario['durations']): QuotaIdeal {
-  const firstRound = launches.filter((job) => Date.parse(job.created) === batches[0]!.startedMs);
+  const secondBatchMs = batches[1]?.startedMs ?? Infinity;
+  const firstRound = launches.filter((job) => Date.parse(job.created) < secondBatchMs);
   const since = (job: JobTimeline, iso: string | undefined) => (Date.parse(iso ?? '') - Date.parse(job.created)) / 1000;
   const roundSeconds = Math.max(...firstRound.map((job) => since(job, job.completed)));
   const launchedSeconds = Math.max(...firstRound.flatMap((job) => job.servers.map((server) => since(job, server.launchEnd))));
@@ -68,27 +69,25 @@ export interface QuotaFigures {
   maxServers: number;
 }
 
-/** The launch jobs grouped by the instant they were created, each with when capacity freed before it. */
+/** The launch jobs grouped in batches (a new one once a job completed since the batch before began), each with when capacity freed before it. */
 export function batchesOf(timeline: readonly JobTimeline[]): Batch[] {
-  const launches = timeline.filter((job) => job.type === 'LAUNCH');
-  const byStart = new Map<number, JobTimeline[]>();
+  const launches = timeline.filter((job) => job.type === 'LAUNCH').sort((a, b) => Date.parse(a.created) - Date.parse(b.created));
+  const completions = launches.map((job) => (job.completed === undefined ? Infinity : Date.parse(job.completed))).sort((a, b) => a - b);
+  const batches: Batch[] = [];
   for (const job of launches) {
-    const at = Date.parse(job.created);
-    byStart.set(at, [...(byStart.get(at) ?? []), job]);
+    const createdMs = Date.parse(job.created);
+    const current = batches.at(-1);
+    // Capacity freed when the first job completed after the batch before started: that batch had
+    // taken what was left, so nothing could start before.
+    const freed = current === undefined ? undefined : completions.find((at) => at > current.startedMs && at <= createdMs);
+    if (current === undefined || freed !== undefined) {
+      batches.push({ startedMs: createdMs, jobs: 1, servers: job.servers.length, ...(freed !== undefined ? { capacityFreedMs: freed } : {}) });
+    } else {
+      current.jobs++;
+      current.servers += job.servers.length;
+    }
   }
-  const starts = [...byStart.keys()].sort((a, b) => a - b);
-  return starts.map((startedMs, index) => {
-    const jobs = byStart.get(startedMs)!;
-    const servers = jobs.reduce((total, job) => total + job.servers.length, 0);
-    if (index === 0) return { startedMs, jobs: jobs.length, servers };
-    // Capacity freed when the first job of any earlier batch completed after the previous batch
-    // started: that batch had taken what was left, so nothing could start before.
-    const previousStart = starts[index - 1]!;
-    const completions = launches
-      .map((job) => (job.completed === undefined ? Infinity : Date.parse(job.completed)))
-      .filter((at) => at > previousStart && at <= startedMs);
-    return { startedMs, jobs: jobs.length, servers, ...(completions.length > 0 ? { capacityFreedMs: Math.min(...completions) } : {}) };
-  });
+  return batches;
 }
 
 export async function measureQuotaWave(servers: number, profile: LatencyProfile): Promise<QuotaFigures> {
