@@ -58,7 +58,7 @@ export async function benchDrsLocal(): Promise<void> {
     return counts.reduce((a, b) => a + b, 0) / THROUGHPUT_SECONDS;
   });
   printTable(
-    `   Local DRS service at ${SERVERS.toLocaleString('en-US')} source servers (wall clock, ${REPEATS} samples each; min / median / max)`,
+    `   Local DRS service at ${SERVERS.toLocaleString('en-US')} source servers (wall clock, ${REPEATS} sample${REPEATS === 1 ? '' : 's'} each; min / median / max)`,
     ['figure', 'value'],
     [
       ...Object.entries(paged).map(([name, runs]) => [
