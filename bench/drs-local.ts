@@ -1,15 +1,17 @@
 // Benchmark of the local DRS service at DRS's default account size (4,000 source servers):
-// paging DescribeSourceServers, request throughput with 8 concurrent SDK clients, memory.
-// Prints figures; asserts nothing. Run: npx tsx bench/drs-local.ts
+// paging DescribeSourceServers, request throughput with 8 concurrent SDK clients, memory. The
+// timings are taken BENCH_REPEATS times (default 3; page sizes interleaved round by round) and
+// print as min / median / max. Prints figures; asserts nothing. Run: npx tsx bench/drs-local.ts
 import { pathToFileURL } from 'node:url';
 import { DescribeJobsCommand, DescribeSourceServersCommand, paginateDescribeSourceServers, type DrsClient } from '@aws-sdk/client-drs';
 import { drsClientFor, generateScenario, startLocalDrs } from '#local/drs/index.ts';
+import { fixed, interleave, mib, printTable, repeat, REPEATS, spread } from './support.ts';
 
 const SERVERS = 4000;
 const CLIENTS = 8;
-const THROUGHPUT_SECONDS = 5;
-
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const THROUGHPUT_SECONDS = 3;
+/** Page sizes by label (labels not numbers: an object keeps numeric keys in ascending order). */
+const PAGE_SIZES = { '1,000 a page (the default)': undefined, '200 a page': 200, '50 a page': 50 } as const;
 
 async function pageAll(client: DrsClient, pageSize?: number): Promise<{ pages: number; servers: number; ms: number }> {
   const started = performance.now();
@@ -32,28 +34,40 @@ export async function benchDrsLocal(): Promise<void> {
   console.log(`local DRS service: ${SERVERS} source servers at ${drs.endpoint}`);
 
   await pageAll(client); // warm-up: JIT, keep-alive connection
-  for (const pageSize of [undefined, 200, 50]) {
-    const { pages, servers, ms } = await pageAll(client, pageSize);
-    console.log(`  DescribeSourceServers paged (${pageSize ?? 'default 1000'}/page): ${servers} servers, ${pages} pages, ${ms.toFixed(0)} ms`);
-  }
+  const paged = await interleave(
+    REPEATS,
+    Object.fromEntries(Object.entries(PAGE_SIZES).map(([name, pageSize]) => [name, () => pageAll(client, pageSize)])) as Record<keyof typeof PAGE_SIZES, () => ReturnType<typeof pageAll>>,
+  );
 
   const ids = (await client.send(new DescribeSourceServersCommand({ maxResults: 100 }))).items!.map((s) => s.sourceServerID!);
   const clients = Array.from({ length: CLIENTS }, () => drsClientFor(drs));
-  const deadline = performance.now() + THROUGHPUT_SECONDS * 1000;
-  const counts = await Promise.all(
-    clients.map(async (c, index) => {
-      let requests = 0;
-      while (performance.now() < deadline) {
-        // A poller's mix: filtered source servers and the job list.
-        if (requests % 2 === 0) await c.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: ids.slice((index * 10) % 90, (index * 10) % 90 + 10) } }));
-        else await c.send(new DescribeJobsCommand({}));
-        requests++;
-      }
-      return requests;
-    }),
+  const throughput = await repeat(REPEATS, async () => {
+    const deadline = performance.now() + THROUGHPUT_SECONDS * 1000;
+    const counts = await Promise.all(
+      clients.map(async (c, index) => {
+        let requests = 0;
+        while (performance.now() < deadline) {
+          // A poller's mix: filtered source servers and the job list.
+          if (requests % 2 === 0) await c.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: ids.slice((index * 10) % 90, (index * 10) % 90 + 10) } }));
+          else await c.send(new DescribeJobsCommand({}));
+          requests++;
+        }
+        return requests;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0) / THROUGHPUT_SECONDS;
+  });
+  printTable(
+    `   Local DRS service at ${SERVERS.toLocaleString('en-US')} source servers (wall clock, ${REPEATS} sample${REPEATS === 1 ? '' : 's'} each; min / median / max)`,
+    ['figure', 'value'],
+    [
+      ...Object.entries(paged).map(([name, runs]) => [
+        `DescribeSourceServers, all ${runs[0]!.pages} pages, ${name}`,
+        spread(runs.map((run) => run.ms), fixed(0), 'ms'),
+      ]),
+      [`${CLIENTS} concurrent SDK clients, ${THROUGHPUT_SECONDS} s windows`, spread(throughput, fixed(0), 'requests/s')],
+    ],
   );
-  const total = counts.reduce((a, b) => a + b, 0);
-  console.log(`  ${CLIENTS} concurrent SDK clients for ${THROUGHPUT_SECONDS} s: ${total} requests, ${(total / THROUGHPUT_SECONDS).toFixed(0)} requests/s`);
 
   const after = process.memoryUsage();
   console.log(`  memory: RSS ${mib(before.rss)} before start, ${mib(loaded.rss)} with ${SERVERS} servers loaded, ${mib(after.rss)} after the runs`);

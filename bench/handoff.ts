@@ -1,17 +1,13 @@
 // Wave hand-off: from the moment a wave's last server is ready in DRS (launched, or its last
 // post-launch action ended when the wave waits for them) to the next wave's StartRecovery, in
 // simulated time, with the services' latencies modelled on the frozen clock (Lambda invocation,
-// state transition, DRS request, EventBridge delivery: MODELLED below). Each plan runs with DRS's
+// state transition, DRS request, EventBridge delivery: bench/support.ts's MODELLED_LATENCIES). Each plan runs with DRS's
 // launch results delivered (the event-driven hand-off), with every one of them lost (only the
 // fallback poll), and with every one repeated. Simulated figures are exact: one run each.
 // Prints figures; asserts nothing. Run: npx tsx bench/handoff.ts
 import { pathToFileURL } from 'node:url';
 import type { JobTimeline } from '#local/drs/index.ts';
-import type { RunLocalOptions } from '#local/runner/run-local.ts';
-import { printTable, runGeneratedPlan } from './support.ts';
-
-/** Modelled latencies, in milliseconds: a warm Lambda invocation, a Standard workflow's state transition, a DRS API call, EventBridge → SQS → Lambda delivery. */
-export const MODELLED: NonNullable<RunLocalOptions['latencies']> = { lambdaInvokeMs: 40, stateTransitionMs: 25, drsApiMs: 80, eventDeliveryMs: 500 };
+import { describeLatencies, MODELLED_LATENCIES, printTable, runGeneratedPlan } from './support.ts';
 
 const PLANS = [
   { waves: 3, servers: 30, launchActions: false, gated: 'no' },
@@ -66,7 +62,7 @@ export async function measureHandoff(plan: (typeof PLANS)[number], delivery: key
     mode: 'recovery',
     launchActions: plan.launchActions,
     keepDrs: true,
-    latencies: MODELLED,
+    latencies: MODELLED_LATENCIES,
     ...(DELIVERY[delivery] === undefined ? {} : { events: DELIVERY[delivery] }),
   });
   try {
@@ -92,7 +88,7 @@ export async function benchHandoff(): Promise<HandoffFigures[]> {
   for (const plan of PLANS) {
     for (const delivery of Object.keys(DELIVERY) as Array<keyof typeof DELIVERY>) figures.push(await measureHandoff(plan, delivery));
   }
-  const latencies = `Lambda ${MODELLED.lambdaInvokeMs} ms, transition ${MODELLED.stateTransitionMs} ms, DRS call ${MODELLED.drsApiMs} ms, event delivery ${MODELLED.eventDeliveryMs} ms`;
+  const latencies = describeLatencies(MODELLED_LATENCIES);
   printTable(
     `Wave hand-off (recovery of a generated plan, simulated time, modelled latencies: ${latencies}; targets: mean ≤ 2 s, max ≤ 5 s without post-launch actions, mean ≤ 5 s gated on them)`,
     ['plan', "DRS's launch results", 'hand-off mean (no actions)', 'max (no actions)', 'hand-off after actions', 'history events', 'run', 'resumeWave invocations', 'DRS calls'],

@@ -9,7 +9,7 @@
 //      selectors name both accounts, so their jobs run side by side, each within its own quotas.
 // Figures: run duration over the quota-bound ideal, DRS and STS calls per server, largest state
 // payload, history events, Lambda invocations per step, wall time, peak RSS. Asserts nothing.
-// Run: npx tsx bench/multi-account.ts [--runs N] [--case 1|2]   (default: 3 runs of each case)
+// Run: npx tsx bench/multi-account.ts [--runs N] [--case 1|2]   (default: BENCH_REPEATS, 3, runs of each case)
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,9 +30,8 @@ import { startLocalSts } from '#local/sts/index.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
 import { OPERATIONS } from './api-calls.ts';
 import { quotaUse } from './scale.ts';
-import { BENCH_BUILD_DIR, ensureBuilt, kib, met, mib, printTable, tierNames, withPeakRss } from './support.ts';
+import { BENCH_BUILD_DIR, ensureBuilt, fixed, kib, met, mib, printTable, REPEATS, spread, tierNames, withPeakRss } from './support.ts';
 
-const RUNS = 3;
 const WAVES = 3;
 const STAGING_PER_TARGET = 10;
 const SERVERS_PER_STAGING = 300;
@@ -277,13 +276,6 @@ const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a,
 const seconds = (value: number) => `${Math.round(value).toLocaleString('en-US')} s`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 
-/** min / median / max. */
-function spread(values: readonly number[], format: (value: number) => string): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return sorted.length === 1 ? format(median) : `${format(sorted[0]!)} / ${format(median)} / ${format(sorted.at(-1)!)}`;
-}
-
 /**
  * The figures a run at speed 0 repeats exactly (seeded, simulated time), unless a step attempt
  * failed on something real (a socket, the machine's load) and the state machine retried it.
@@ -342,8 +334,8 @@ function printCase(number: number, { benchCase, runs }: CaseFigures): void {
       ['drill instances left', perAccount((t) => String(run.drillInstancesLeft[t.accountId])), '0 in every account', met(Object.values(run.drillInstancesLeft).every((n) => n === 0))],
       ['most concurrent jobs', perAccount((t) => String(run.quota[t.accountId]!.maxJobs)), `≤ ${quotas.concurrentJobs} per account`, met(Object.values(run.quota).every((q) => q.maxJobs <= quotas.concurrentJobs))],
       ['most servers in active jobs', perAccount((t) => String(run.quota[t.accountId]!.maxServers)), `≤ ${quotas.serversInActiveJobs} per account`, met(Object.values(run.quota).every((q) => q.maxServers <= quotas.serversInActiveJobs))],
-      ['wall time (min / median / max)', spread(runs.map((r) => r.wallMs / 1000), (s) => `${s.toFixed(1)} s`), '', ''],
-      ['peak RSS during the run', spread(runs.map((r) => r.peakRssBytes), mib), '', `(${mib(runs[0]!.rssBeforeBytes)} before the first)`],
+      ['wall time (min / median / max)', spread(runs.map((r) => r.wallMs / 1000), fixed(1), 's'), '', ''],
+      ['peak RSS during the run', spread(runs.map((r) => r.peakRssBytes / 1024 / 1024), fixed(0), 'MiB'), '', `(${mib(runs[0]!.rssBeforeBytes)} before the first)`],
       ['steps retried, per run', runs.map((r) => r.retried.length).join(' / '), '', [...new Set(runs.flatMap((r) => r.retried))].join('; ')],
       [
         'repeated figures in every run',
@@ -401,12 +393,11 @@ function printInvocations(figures: readonly CaseFigures[]): void {
   );
 }
 
-export async function benchMultiAccount(runs = RUNS, cases: readonly MultiAccountCase[] = CASES): Promise<CaseFigures[]> {
-  const figures: CaseFigures[] = [];
-  for (const benchCase of cases) {
-    const caseRuns: MultiAccountRun[] = [];
-    for (let run = 0; run < runs; run++) caseRuns.push(await measureCase(benchCase));
-    figures.push({ benchCase, runs: caseRuns });
+export async function benchMultiAccount(runs = REPEATS, cases: readonly MultiAccountCase[] = CASES): Promise<CaseFigures[]> {
+  // Round by round (case 1, case 2, case 1, …): the machine's load falls on both cases alike.
+  const figures: CaseFigures[] = cases.map((benchCase) => ({ benchCase, runs: [] }));
+  for (let run = 0; run < runs; run++) {
+    for (const caseFigures of figures) caseFigures.runs.push(await measureCase(caseFigures.benchCase));
   }
   figures.forEach((caseFigures) => printCase(CASES.indexOf(caseFigures.benchCase) + 1, caseFigures));
   printCalls(figures);
@@ -425,5 +416,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return at > 0 ? Number(process.argv[at + 1]) : undefined;
   };
   const only = option('--case');
-  await benchMultiAccount(option('--runs') ?? RUNS, only === undefined ? CASES : [CASES[only - 1]!]);
+  await benchMultiAccount(option('--runs') ?? REPEATS, only === undefined ? CASES : [CASES[only - 1]!]);
 }

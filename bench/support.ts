@@ -1,6 +1,7 @@
-// What the workflow benchmarks share: the built handlers (built once per process), a generated
-// scenario with a plan of N waves over it in a temp plans folder, one local run at speed 0
-// (simulated time moves only by the workflow's waits: exact, repeatable), and a table printer.
+// What the benchmarks share: the built handlers (built once per process), a generated scenario
+// with a plan of N waves over it in a temp plans folder, one local run at speed 0 (simulated time
+// moves only by the workflow's waits and the modelled latencies: exact, repeatable), how
+// wall-clock figures are repeated and summarized (min / median / max), and a table printer.
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,100 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
 import { generateScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { runLocal, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+import { runLocal, type Latencies, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
+
+/**
+ * How many times each wall-clock figure is taken (wall time, import time, requests per second):
+ * BENCH_REPEATS, default 3. One sample of a noisy machine says little; the spread says how much.
+ * Simulated figures are exact at speed 0 and are taken once.
+ */
+export const REPEATS = repeatsFromEnvironment();
+
+function repeatsFromEnvironment(): number {
+  const raw = process.env.BENCH_REPEATS;
+  if (raw === undefined || raw === '') return 3;
+  const repeats = Number(raw);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`BENCH_REPEATS must be a whole number ≥ 1 (default 3), not ${JSON.stringify(raw)}`);
+  return repeats;
+}
+
+/** Runs `work` `times` times, one after another (round 0, 1, …), and returns every result. */
+export async function repeat<T>(times: number, work: (round: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let round = 0; round < times; round++) results.push(await work(round));
+  return results;
+}
+
+/**
+ * Runs every variant once per round, round after round (A B C, A B C, …), so that the machine's
+ * load in any moment falls on all of them alike: a comparison measured side by side.
+ */
+export async function interleave<K extends string, T>(rounds: number, variants: Readonly<Record<K, (round: number) => Promise<T>>>): Promise<Record<K, T[]>> {
+  const names = Object.keys(variants) as K[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as T[]])) as Record<K, T[]>;
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) results[name].push(await variants[name](round));
+  }
+  return results;
+}
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  samples: number;
+}
+
+/** min / median / max of the samples (the median of an even count is the mean of the middle two). */
+export function summarize(samples: readonly number[]): Spread {
+  if (samples.length === 0) throw new Error('summarize: no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return { min: sorted[0]!, median, max: sorted.at(-1)!, samples: sorted.length };
+}
+
+/**
+ * `12.1 / 12.6 / 14.0 s`: min / median / max, each formatted, the unit once at the end; one
+ * sample is shown alone.
+ */
+export function spread(samples: readonly number[], format: (value: number) => string, unit = ''): string {
+  const { min, median, max } = summarize(samples);
+  const text = samples.length === 1 ? format(median) : `${format(min)} / ${format(median)} / ${format(max)}`;
+  // `12 ms`, `1.2×`: a space before a word, none before a sign.
+  return /^[A-Za-z]/.test(unit) ? `${text} ${unit}` : `${text}${unit}`;
+}
+
+/** A number with `digits` decimals, for spread. */
+export const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+
+/**
+ * What AWS typically costs (order of magnitude, warm), added by the local runner in simulated
+ * time (runLocal's `latencies`): a warm Lambda invocation through Step Functions 40 ms, a state
+ * transition 25 ms, a DRS API call 80 ms, an EventBridge delivery 500 ms. At speed 0 the work
+ * itself costs no simulated time, so without these a run measures only the workflow's waits.
+ */
+export const MODELLED_LATENCIES: Required<Latencies> = { lambdaInvokeMs: 40, stateTransitionMs: 25, drsApiMs: 80, eventDeliveryMs: 500 };
+
+export interface LatencyProfile {
+  name: 'zero' | 'modelled';
+  latencies: Latencies;
+}
+
+/** The latency profiles each workflow case runs with, side by side: zero, and modelled. */
+export const LATENCY_PROFILES: readonly LatencyProfile[] = [
+  { name: 'zero', latencies: {} },
+  { name: 'modelled', latencies: MODELLED_LATENCIES },
+];
+
+/** `Lambda 40 ms, transition 25 ms, DRS call 80 ms, event 500 ms`. */
+export const describeLatencies = (latencies: Latencies) =>
+  `Lambda ${latencies.lambdaInvokeMs ?? 0} ms, transition ${latencies.stateTransitionMs ?? 0} ms, DRS call ${latencies.drsApiMs ?? 0} ms, event ${latencies.eventDeliveryMs ?? 0} ms`;
+
+/** The line a bench prints under a table measured with the latency profiles. */
+export function latencyNote(): string {
+  return `  Latencies in simulated time: zero (the workflow's waits only); modelled (${describeLatencies(MODELLED_LATENCIES)}).`;
+}
 
 let built: Promise<BuiltFunction[]> | undefined;
 
@@ -49,8 +143,8 @@ export interface GeneratedRunOptions {
   allowFailure?: boolean;
   /** How DRS's events reach the workflow (runLocal's `events`: lost, repeated, delayed, none). */
   events?: RunLocalOptions['events'];
-  /** Modelled service latencies (runLocal's `latencies`). */
-  latencies?: RunLocalOptions['latencies'];
+  /** Latencies the runner adds in simulated time (none by default). */
+  latencies?: Latencies;
 }
 
 export interface GeneratedRun {
@@ -61,6 +155,8 @@ export interface GeneratedRun {
   waveNames: string[];
   /** DescribeJobs calls each poll step (CheckLaunch, CheckPostLaunchActions) made, in order. */
   describeJobsPerPoll: number[];
+  /** When each poll step was entered, in simulated epoch milliseconds, in order. */
+  pollEnteredMs: number[];
 }
 
 /** The poll steps of a wave: the only steps that describe its jobs while it runs. */
@@ -95,6 +191,7 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
     // States run one at a time and a poll's handler calls DRS between its Entered and Exited
     // events: the DescribeJobs count's difference across them is that poll's calls.
     const describeJobsPerPoll: number[] = [];
+    const pollEnteredMs: number[] = [];
     let atPollEntry = 0;
     const result = await runLocal({
       input: { plan: 'bench', mode: options.mode },
@@ -106,7 +203,10 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
       ...(options.latencies === undefined ? {} : { latencies: options.latencies }),
       onEvent: (event) => {
         if (!('state' in event) || !POLL_STEPS.has(event.state.name)) return;
-        if (event.type === 'StateEntered') atPollEntry = drs.countCalls('DescribeJobs');
+        if (event.type === 'StateEntered') {
+          atPollEntry = drs.countCalls('DescribeJobs');
+          pollEnteredMs.push(drs.now().getTime());
+        }
         else if (event.type === 'StateExited') describeJobsPerPoll.push(drs.countCalls('DescribeJobs') - atPollEntry);
       },
     });
@@ -114,7 +214,7 @@ export async function runGeneratedPlan(options: GeneratedRunOptions): Promise<Ge
     const waveOfServer = new Map(
       drs.state().sourceServers.map((server) => [server.sourceServerID ?? '', `wave-${server.tags?.Tier ?? '?'}`]),
     );
-    return { result, drs, waveOfServer, waveNames: plan.waves.map((wave) => wave.name), describeJobsPerPoll };
+    return { result, drs, waveOfServer, waveNames: plan.waves.map((wave) => wave.name), describeJobsPerPoll, pollEnteredMs };
   } finally {
     if (!options.keepDrs) await drs.stop();
     await rm(folder, { recursive: true, force: true });
@@ -154,4 +254,5 @@ export function printTable(title: string, header: readonly string[], rows: reado
 export const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 export const pct = (ratio: number) => `${(ratio * 100).toFixed(2)}%`;
+/** A target's verdict: for exact figures only (simulated, counted), never for a wall-clock sample. */
 export const met = (ok: boolean) => (ok ? 'met' : 'MISSED');
