@@ -31,10 +31,14 @@ export function firstPoll(progressSignature = ''): PollState {
   return { pollSeconds: POLL.minSeconds, waitedSeconds: 0, progressSignature };
 }
 
-/** The round after `previous`, which waited `previous.pollSeconds` and now sees `signature`. */
-export function nextPoll(previous: PollState, signature: string): PollState {
+/**
+ * The round after `previous`, which waited `previous.pollSeconds` and now sees `signature`; or,
+ * when the caller knows it (a wait an event may cut short, or its fallback longer than the poll
+ * interval), how long the loop has waited in all.
+ */
+export function nextPoll(previous: PollState, signature: string, waitedSeconds = previous.waitedSeconds + previous.pollSeconds): PollState {
   return {
-    waitedSeconds: previous.waitedSeconds + previous.pollSeconds,
+    waitedSeconds,
     pollSeconds: nextPollSeconds(previous.pollSeconds, signature !== previous.progressSignature),
     progressSignature: signature,
   };

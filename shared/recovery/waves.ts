@@ -161,12 +161,14 @@ function postLaunchFirstPollSeconds(wave: WaveState): number {
 /**
  * One poll of the wave's launch: a single DescribeJobs over its jobs, whatever its size. Fails
  * the wave as soon as its failures exceed the budget (a drill then cleans up at once).
+ * `waitedSeconds`: how long the wave has been waiting (its wait before this poll ends on an event
+ * or its fallback, not after one poll interval); default, as a Wait of `pollSeconds` would say.
  */
-export async function checkLaunch(wave: WaveState, drs: DrsPort): Promise<WaveState> {
+export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?: number): Promise<WaveState> {
   const jobs = await drs.listJobs({ jobIDs: wave.jobIDs });
   const count = countLaunch(jobs);
   count.failedServers = [...(wave.unlaunchable ?? []), ...count.failedServers];
-  const poll = nextPoll(wave, `${count.launched}/${count.failedServers.length}/${count.inFlight.length}/${wave.notStarted}`);
+  const poll = nextPoll(wave, `${count.launched}/${count.failedServers.length}/${count.inFlight.length}/${wave.notStarted}`, waitedSeconds);
   const launchDone = wave.notStarted === 0 && count.inFlight.length === 0;
   const next: WaveState = {
     ...wave,
