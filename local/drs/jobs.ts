@@ -124,6 +124,8 @@ function scheduleServer(sim: DrsSimulator, job: JobRecord, random: SeededRandom,
     };
     t.ssmAgentDiscovery = isoTime(at);
   });
+  // Nothing to run: the job does not wait for the discovery (it ends as it did before).
+  if (runs.length === 0) return cursor;
   cursor = discovery;
   runs.forEach((run, index) => {
     const behaviour = record.actionBehaviour.get(run.action.name);
