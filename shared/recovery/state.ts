@@ -58,10 +58,11 @@ export const WaveState = z.object({
   actionsFailed: z.int(),
   actionsPending: z.int(),
   /**
-   * Servers with active post-launch actions: the wave waits for their runs. A server without any
-   * gets no runs from DRS, so waiting for them would only wait out the timeout.
+   * Per server (sighting order), six to a character: whether a look-up found active post-launch
+   * actions the wave waits for (checkPostLaunchActions). Most servers need no look-up: DescribeJobs
+   * shows their runs, or their discovered agent with none. Absent: none found.
    */
-  serversWithActions: z.array(z.string()),
+  expectingRuns: z.optional(z.string()),
   /**
    * Servers with active post-launch actions whose launch configuration disables them: DRS runs
    * none, so the wave does not wait for them and the report says so (count exact, IDs capped).
