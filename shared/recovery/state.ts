@@ -124,6 +124,8 @@ export const Cleanup = z.object({
   done: z.boolean(),
   ...PollState,
   terminateJobIDs: z.array(z.string()),
+  /** Of those, the ended ones whose instances DRS no longer lists: not asked about again. */
+  confirmedJobIDs: z.optional(z.array(z.string())),
   /** Instances this execution launched (counted from its jobs). */
   instancesLaunched: z.int(),
   /** Of those, DRS no longer lists them: terminated. */

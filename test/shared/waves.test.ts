@@ -305,6 +305,43 @@ waves:
   });
 });
 
+describe('clean-up at scale', () => {
+  it('a round asks DRS only about instances it can terminate now or whose TERMINATE job ended, and confirms each job once', async () => {
+    const instance = (n: number) => `i-${String(n).padStart(17, '0')}`;
+    const participants = Array.from({ length: 800 }, (_, n) => ({ sourceServerID: id(n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: instance(n) }));
+    const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
+    const drs = fakeDrs({ jobs: [{ jobID: 'drsjob-a', type: 'LAUNCH', status: 'COMPLETED', tags, participatingServers: participants }] });
+    const asked: string[][] = [];
+    const listed = drs.listRecoveryInstances.bind(drs);
+    const gone = new Set<string>();
+    drs.listRecoveryInstances = async (filter) => {
+      asked.push(filter.recoveryInstanceIDs ?? []);
+      return (await listed(filter)).filter((found) => !gone.has(found.recoveryInstanceID ?? ''));
+    };
+
+    const first = await cleanUpDrill(run, undefined, drs);
+    expect(asked[0]).toHaveLength(500); // 500 servers in active jobs at most: the other 300 wait
+    expect(first).toMatchObject({ done: false, instancesLaunched: 800, instancesLeft: 800 });
+
+    for (const job of drs.jobs) if (job.type === 'TERMINATE') {
+      // As DRS: a TERMINATE job names its instances; this one has ended and they are gone.
+      job.participatingServers = drs.terminated[Number(job.jobID?.slice('drsjob-t'.length)) - 1]!.map((recoveryInstanceID) => ({ recoveryInstanceID }));
+      job.status = 'COMPLETED';
+      for (const server of job.participatingServers ?? []) gone.add(server.recoveryInstanceID ?? '');
+    }
+    const second = await cleanUpDrill(run, first, drs);
+    expect(asked[1]).toHaveLength(800); // the 500 terminated, confirmed gone; the 300 left, now startable
+    expect(second).toMatchObject({ done: false, instancesTerminated: 500, instancesLeft: 300, confirmedJobIDs: ['drsjob-t1', 'drsjob-t2', 'drsjob-t3', 'drsjob-t4', 'drsjob-t5'] });
+
+    for (const job of drs.jobs) if (job.type === 'TERMINATE' && job.participatingServers === undefined) {
+      job.participatingServers = drs.terminated[Number(job.jobID?.slice('drsjob-t'.length)) - 1]!.map((recoveryInstanceID) => ({ recoveryInstanceID }));
+    }
+    const third = await cleanUpDrill(run, second, drs);
+    expect(asked).toHaveLength(2); // no call: the confirmed jobs are not asked about again, the 300 are being terminated
+    expect(third).toMatchObject({ done: false, instancesLeft: 300 });
+  });
+});
+
 describe('sightings in the state', () => {
   it('encode to one character a server while a wave has fewer than 64 distinct moments, and decode to the same arrays', () => {
     const launch = [15, 15, null, 30, 45];
