@@ -22,6 +22,11 @@ interface ServerPlan {
   targetInstanceID?: string;
   launchFails?: string;
   actions: LaunchAction[];
+  /**
+   * DRS discovers the instance's SSM agent (it installs it when post-launch actions are enabled,
+   * whatever actions the server has): the discovery time shows, with a run per active action.
+   */
+  discoversSsmAgent?: boolean;
   onLaunched: (atMs: number, dataTimestampMs: number) => void;
   onFailed: (atMs: number) => void;
 }
@@ -114,11 +119,15 @@ function scheduleServer(sim: DrsSimulator, job: JobRecord, random: SeededRandom,
     sendLaunchResult(sim, job, record, at, !plan.launchFails);
   });
   cursor = launchEnd;
-  if (plan.launchFails || plan.actions.length === 0) return cursor;
+  if (plan.launchFails || plan.discoversSsmAgent !== true) return cursor;
 
   // Post-launch actions: once the SSM agent on the instance is discovered every active action
-  // gets a run (IN_PROGRESS); they execute one after another in `order`.
-  const discovery = cursor + sim.duration('ssmAgentDiscoverySeconds', random);
+  // gets a run (IN_PROGRESS); they execute one after another in `order`. A server without an
+  // active action shows the discovery time and no run.
+  // A server without actions draws its discovery time from a stream of its own, so that the other
+  // servers' phases come out as they did before DRS discovered agents of servers without actions.
+  const agentRandom = plan.actions.length > 0 ? random : new SeededRandom(`${sim.scenario.seed}:${job.job.jobID}:${sourceServerID}:ssm-agent`);
+  const discovery = cursor + sim.duration('ssmAgentDiscoverySeconds', agentRandom);
   const runs = plan.actions.map((action) => ({ action, runId: sim.ids.runId() }));
   sim.schedule.at(discovery, (at) => {
     p.launchActionsStatus = {
@@ -127,6 +136,8 @@ function scheduleServer(sim: DrsSimulator, job: JobRecord, random: SeededRandom,
     };
     t.ssmAgentDiscovery = isoTime(at);
   });
+  // Nothing to run: the job does not wait for the discovery (it ends as it did before).
+  if (runs.length === 0) return cursor;
   cursor = discovery;
   runs.forEach((run, index) => {
     const behaviour = record.actionBehaviour.get(run.action.name);
@@ -198,8 +209,10 @@ export function startRecoveryJob(sim: DrsSimulator, request: RecoveryRequest, no
       snapshot: snapshot ?? 'onDemand',
       targetInstanceID,
       ...(launchFails ? { launchFails } : {}),
+      discoversSsmAgent,
       actions: discoversSsmAgent ? [...record.launchActions.values()].filter((a) => a.active).sort((a, b) => a.order - b.order) : [],
       onLaunched: (atMs, dataTimestampMs) => {
+        sim.noteAdded(targetInstanceID);
         sim.recoveryInstances.set(targetInstanceID, {
           instance: {
             ec2InstanceID: targetInstanceID,

@@ -48,7 +48,8 @@ export const operationHandlers: Record<string, OperationHandler> = {
     const filters = (input.filters ?? {}) as { sourceServerIDs?: string[]; hardwareId?: string; stagingAccountIDs?: string[] };
     const ids = filters.sourceServerIDs && filters.sourceServerIDs.length > 0 ? new Set(filters.sourceServerIDs) : undefined;
     const staging = filters.stagingAccountIDs && filters.stagingAccountIDs.length > 0 ? new Set(filters.stagingAccountIDs) : undefined;
-    const matching = [...sim.sourceServers.values()].filter(
+    // By IDs (at most 200): a look-up each, not a scan of the account.
+    const matching = (ids ? sim.byIDs(sim.sourceServers, ids) : [...sim.sourceServers.values()]).filter(
       (r) =>
         (!ids || ids.has(r.server.sourceServerID)) &&
         (!staging || (r.server.stagingArea.stagingAccountID !== undefined && staging.has(r.server.stagingArea.stagingAccountID))) &&
@@ -101,7 +102,8 @@ export const operationHandlers: Record<string, OperationHandler> = {
         return (from === undefined || created >= from) && (to === undefined || created <= to);
       });
     const result = page(op, matching, input);
-    return { items: structuredClone(result.items), nextToken: result.nextToken };
+    // The answer is serialised before the simulation moves on (server.ts): no copy needed.
+    return { items: result.items, nextToken: result.nextToken };
   },
 
   DescribeJobLogItems(sim, input, _nowMs, op) {
@@ -115,11 +117,11 @@ export const operationHandlers: Record<string, OperationHandler> = {
     const filters = (input.filters ?? {}) as { recoveryInstanceIDs?: string[]; sourceServerIDs?: string[] };
     const ids = filters.recoveryInstanceIDs && filters.recoveryInstanceIDs.length > 0 ? new Set(filters.recoveryInstanceIDs) : undefined;
     const servers = filters.sourceServerIDs && filters.sourceServerIDs.length > 0 ? new Set(filters.sourceServerIDs) : undefined;
-    const matching = [...sim.recoveryInstances.values()]
+    const matching = (ids ? sim.byIDs(sim.recoveryInstances, ids) : [...sim.recoveryInstances.values()])
       .map((r) => r.instance)
       .filter((i) => (!ids || ids.has(i.recoveryInstanceID)) && (!servers || servers.has(i.sourceServerID)));
     const result = page(op, matching, input);
-    return { items: structuredClone(result.items), nextToken: result.nextToken };
+    return { items: result.items, nextToken: result.nextToken };
   },
 
   DescribeRecoverySnapshots(sim, input, nowMs, op) {
@@ -290,9 +292,8 @@ export const operationHandlers: Record<string, OperationHandler> = {
     if (!sim.world.mayExtend(stagingAccountID, sim.accountId)) {
       throw accessDeniedError(`Account ${sim.accountId} may not extend source servers of account ${stagingAccountID}: it is not a staging account of this account`);
     }
-    const extended = new Set([...sim.sourceServers.values()].map((r) => r.server.stagingArea.stagingSourceServerArn).filter(Boolean));
     const candidates = [...sim.world.store(stagingAccountID, sim.region).sourceServers.values()]
-      .filter((r) => r.server.stagingArea.status === 'NOT_EXTENDED' && r.server.replicationDirection === 'FAILOVER' && !extended.has(r.server.arn))
+      .filter((r) => r.server.stagingArea.status === 'NOT_EXTENDED' && r.server.replicationDirection === 'FAILOVER' && !sim.extensionOf.has(r.server.arn))
       .map((r) => ({ arn: r.server.arn, hostname: r.hostname, tags: { ...r.server.tags } }));
     const result = paginate(op, candidates, (input.maxResults as number | undefined) ?? 300, input.nextToken as string | undefined);
     return { items: result.items, nextToken: result.nextToken };
@@ -311,7 +312,7 @@ export const operationHandlers: Record<string, OperationHandler> = {
     if (!staged || staged.server.stagingArea.status !== 'NOT_EXTENDED') {
       throw resourceNotFoundError(`Source server ${sourceServerArn} not found in a staging account`, sourceServerArn, 'SOURCE_SERVER');
     }
-    if ([...sim.sourceServers.values()].some((r) => r.server.stagingArea.stagingSourceServerArn === sourceServerArn)) {
+    if (sim.extensionOf.has(sourceServerArn)) {
       throw invalidField('sourceServerArn', `Source server ${sourceServerArn} is already extended`);
     }
     const sourceServerID = sourceServerIdFor(`extended:${sim.accountId}:${sourceServerArn}`);

@@ -97,6 +97,13 @@ export class DrsSimulator {
   /** Job IDs newest first (DescribeJobs order). */
   readonly jobOrder: string[] = [];
   readonly recoveryInstances = new Map<string, InstanceRecord>();
+  /**
+   * Indexes, so that a request costs what it asks for rather than a scan of the account: the
+   * order in which each source server and recovery instance was added (listings by ID answer in
+   * that order, as a scan would), and the extension of each staging server extended here.
+   */
+  private readonly added = new Map<string, number>();
+  readonly extensionOf = new Map<string, string>();
   readonly sourceNetworks = new Map<string, NetworkRecord>();
   /** Tags by ARN, shared with the records' own `tags` objects. */
   readonly tagsByArn = new Map<string, Tags>();
@@ -243,6 +250,9 @@ export class DrsSimulator {
 
   addSourceServer(record: SourceServerRecord): void {
     this.sourceServers.set(record.server.sourceServerID, record);
+    this.noteAdded(record.server.sourceServerID);
+    const stagingArn = record.server.stagingArea.stagingSourceServerArn;
+    if (stagingArn !== undefined) this.extensionOf.set(stagingArn, record.server.sourceServerID);
     this.tagsByArn.set(record.server.arn, record.server.tags);
   }
 
@@ -491,6 +501,18 @@ export class DrsSimulator {
       const id = r.participatingResourceID.sourceNetworkID;
       if (this.activeJobOfNetwork.get(id) === job.jobID) this.activeJobOfNetwork.delete(id);
     }
+  }
+
+  /** Records when an ID (source server or recovery instance) was added. */
+  noteAdded(id: string): void {
+    if (!this.added.has(id)) this.added.set(id, this.added.size);
+  }
+
+  /** The records of these IDs that exist, in the order they were added (a scan's order). */
+  byIDs<T>(records: ReadonlyMap<string, T>, ids: ReadonlySet<string>): T[] {
+    const found = [...ids].filter((id) => records.has(id));
+    found.sort((a, b) => (this.added.get(a) ?? 0) - (this.added.get(b) ?? 0));
+    return found.map((id) => records.get(id)!);
   }
 
   removeRecoveryInstance(recoveryInstanceID: string): void {

@@ -47,6 +47,43 @@ export async function serversToWaitFor(sourceServerIDs: readonly string[], drs: 
   };
 }
 
+/** A run DRS reports as ended. */
+const ended = (run: { status?: string }) => run.status === 'SUCCEEDED' || run.status === 'FAILED';
+
+/**
+ * What DescribeJobs alone says of a launched server's post-launch actions. DRS gives every active
+ * action a run when it discovers the instance's SSM agent, each run carrying its action (and
+ * whether it is optional): a server with runs is decided by them. A server discovered with no
+ * run has no active action, unless a look-up found one (`expectingRuns`: its runs are still to
+ * come). A server not discovered yet is `unknown`: it may have no action, have post-launch
+ * actions disabled (DRS then never looks for the agent), or have actions whose agent is late or
+ * missing; only ListLaunchActions and GetLaunchConfiguration tell (resolveActionWaits).
+ */
+export function actionsSeen(server: ParticipatingServer, expectingRuns: boolean): 'finished' | 'running' | 'unknown' {
+  const status = server.launchActionsStatus;
+  const runs = status?.runs ?? [];
+  if (runs.length > 0) return runs.every(ended) ? 'finished' : 'running';
+  if (expectingRuns) return 'running';
+  return status?.ssmAgentDiscoveryDatetime === undefined ? 'unknown' : 'finished';
+}
+
+/** What the look-ups said of servers whose actions DescribeJobs could not tell (see actionsSeen). */
+export interface ResolvedWaits {
+  /** No active action: nothing to wait for. */
+  noActions: string[];
+  /** Active actions, but the launch configuration disables them: DRS runs none. */
+  postLaunchDisabled: string[];
+  /** Active actions with post-launch enabled: the wave waits for their runs (and the SSM agent). */
+  waitFor: string[];
+}
+
+/** ListLaunchActions (and GetLaunchConfiguration for those with an active action) of these servers. */
+export async function resolveActionWaits(sourceServerIDs: readonly string[], drs: Pick<DrsPort, 'listLaunchActions' | 'getLaunchConfiguration'>): Promise<ResolvedWaits> {
+  const waits = await serversToWaitFor(sourceServerIDs, drs);
+  const withActions = new Set([...waits.waitFor, ...waits.postLaunchDisabled]);
+  return { noActions: sourceServerIDs.filter((id) => !withActions.has(id)), postLaunchDisabled: waits.postLaunchDisabled, waitFor: waits.waitFor };
+}
+
 /**
  * Whether a launched server's actions are done: it has none the wave waits for, or DRS lists runs
  * for it (they appear once DRS discovers the instance's SSM agent) and every run SUCCEEDED or FAILED.

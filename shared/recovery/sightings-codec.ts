@@ -56,3 +56,24 @@ export function decodeSightings(sightings: Sightings | undefined): { launch: Arr
   const width = widthFor(sightings.times.length);
   return { launch: decodeOne(sightings.launch, sightings.times, width), ready: decodeOne(sightings.ready, sightings.times, width) };
 }
+
+/** Per server (sightingOrder) a yes or no, six to a character of the same alphabet. */
+export function encodeFlags(flags: readonly boolean[]): string {
+  let text = '';
+  for (let at = 0; at < flags.length; at += 6) {
+    let code = 0;
+    for (let bit = 0; bit < 6; bit++) if (flags[at + bit] === true) code |= 1 << bit;
+    text += ALPHABET[code];
+  }
+  return text.replace(/0+$/, '');
+}
+
+/** The flags back, `count` of them (servers past the encoded ones: no). */
+export function decodeFlags(text: string | undefined, count: number): boolean[] {
+  const flags = new Array<boolean>(count).fill(false);
+  for (let at = 0; at < (text ?? '').length; at++) {
+    const code = ALPHABET.indexOf(text![at]!);
+    for (let bit = 0; bit < 6 && at * 6 + bit < count; bit++) flags[at * 6 + bit] = (code & (1 << bit)) !== 0;
+  }
+  return flags;
+}

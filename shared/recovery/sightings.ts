@@ -1,8 +1,7 @@
 // When the workflow first saw each server's launch end and each server ready. DRS records neither
 // moment (its job log has no LAUNCH_END, its action runs have no timestamps), so the report's
 // per-server RTO is built from these.
-import type { Job } from '#shared/drs/port.ts';
-import { actionsFinished } from '#shared/engine/post-launch.ts';
+import type { Job, ParticipatingServer } from '#shared/drs/port.ts';
 import { launchOutcome } from '#shared/engine/launch.ts';
 import { decodeSightings, encodeSightings } from './sightings-codec.ts';
 import type { WaveState } from './state.ts';
@@ -18,15 +17,20 @@ export function sightingOrder(jobs: readonly Job[], jobIDs: readonly string[]): 
 }
 
 /**
- * Records, at this poll, which servers the workflow sees launched (or failed) and ready for the
- * first time. A server waiting for post-launch actions is ready once DRS lists runs for it and
- * every run SUCCEEDED or FAILED (a failed required action makes it failed, not ready: the report
- * tells them apart from the runs).
+ * Whether a launched server is ready now: `now`; ready since its launch (it has no post-launch
+ * action to wait for): `atLaunch`; not yet: false.
  */
-export function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSeconds: number): Pick<WaveState, 'sightings'> {
+export type Readiness = (server: ParticipatingServer, index: number) => 'now' | 'atLaunch' | false;
+
+/**
+ * Records, at this poll, which servers the workflow sees launched (or failed) and ready for the
+ * first time. A server waiting for post-launch actions is ready once every run SUCCEEDED or
+ * FAILED (a failed required action makes it failed, not ready: the report tells them apart from
+ * the runs); one without any is ready from its launch on.
+ */
+export function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSeconds: number, readiness: Readiness): Pick<WaveState, 'sightings'> {
   const participants = new Map(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => [server.sourceServerID ?? '?', server] as const)));
   const order = sightingOrder(jobs, wave.jobIDs);
-  const expectingRuns = new Set(wave.serversWithActions);
   const before = decodeSightings(wave.sightings);
   const launchSeen = order.map((_id, index) => before.launch[index] ?? null);
   const readySeen = order.map((_id, index) => before.ready[index] ?? null);
@@ -34,7 +38,9 @@ export function recordSightings(wave: WaveState, jobs: readonly Job[], waitedSec
     const server = participants.get(id);
     if (server === undefined || launchOutcome(server) === 'inFlight') return;
     launchSeen[index] ??= waitedSeconds;
-    if (server.launchStatus === 'LAUNCHED' && actionsFinished(server, expectingRuns)) readySeen[index] ??= waitedSeconds;
+    if (server.launchStatus !== 'LAUNCHED' || readySeen[index] !== null) return;
+    const ready = readiness(server, index);
+    if (ready !== false) readySeen[index] = ready === 'atLaunch' ? launchSeen[index] : waitedSeconds;
   });
   return { sightings: encodeSightings(launchSeen, readySeen) };
 }

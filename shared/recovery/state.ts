@@ -60,10 +60,11 @@ export const WaveState = z.object({
   actionsFailed: z.int(),
   actionsPending: z.int(),
   /**
-   * Servers with active post-launch actions: the wave waits for their runs. A server without any
-   * gets no runs from DRS, so waiting for them would only wait out the timeout.
+   * Per server (sighting order), six to a character: whether a look-up found active post-launch
+   * actions the wave waits for (checkPostLaunchActions). Most servers need no look-up: DescribeJobs
+   * shows their runs, or their discovered agent with none. Absent: none found.
    */
-  serversWithActions: z.array(z.string()),
+  expectingRuns: z.optional(z.string()),
   /**
    * Servers with active post-launch actions whose launch configuration disables them: DRS runs
    * none, so the wave does not wait for them and the report says so (count exact, IDs capped).
@@ -125,6 +126,8 @@ export const Cleanup = z.object({
   done: z.boolean(),
   ...PollState,
   terminateJobIDs: z.array(z.string()),
+  /** Of those, the ended ones whose instances DRS no longer lists: not asked about again. */
+  confirmedJobIDs: z.optional(z.array(z.string())),
   /** Instances this execution launched (counted from its jobs). */
   instancesLaunched: z.int(),
   /** Of those, DRS no longer lists them: terminated. */

@@ -7,7 +7,7 @@ import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
 import { countLaunch } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
-import { serversToWaitFor, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
+import { actionsSeen, resolveActionWaits, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
 import { startRound, type JobLoop } from '#shared/engine/start.ts';
 import { MAX_LISTED_PROBLEMS, type ServerProblem } from '#shared/engine/state.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
@@ -15,8 +15,8 @@ import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
 import { chosenServerIDs, type PlacedSelector, placedSelectors } from './servers.ts';
-import { recordSightings, sightingOrder } from './sightings.ts';
-import { decodeSightings } from './sightings-codec.ts';
+import { recordSightings, sightingOrder, type Readiness } from './sightings.ts';
+import { decodeFlags, decodeSightings, encodeFlags } from './sightings-codec.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
 
 /** The engine loop of a recovery wave: StartRecovery of its servers, tagged with the run and wave. */
@@ -67,17 +67,9 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   const { launchable, unlaunchable } = waveServers(selectors, servers, scopeOfPort(drs));
   const sourceServerIDs = [...launchable, ...unlaunchable.map((problem) => problem.sourceServerID)].sort();
   const round = await startRound(recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs), launchable, recentJobs);
-  const startedNow = new Set(round.startedIDs);
-  const inJobs = sourceServerIDs.filter((id) => round.alreadyStarted.has(id) || startedNow.has(id));
-  // More of a wave that quotas held back: the servers of the jobs it started before were looked
-  // up then, and those with actions are in its state. Only the others cost a ListLaunchActions.
-  const lookedUp = sourceServerIDsIn(round.previousJobs.filter((job) => previous?.jobIDs.includes(job.jobID ?? '')));
-  const waits = settings.waitForPostLaunchActions ? await serversToWaitFor(inJobs.filter((id) => !lookedUp.has(id)), drs) : { waitFor: [], postLaunchDisabled: [] };
-  const serversWithActions = [...(previous?.serversWithActions ?? []), ...waits.waitFor];
-  const disabledCount = (previous?.postLaunchDisabled?.count ?? 0) + waits.postLaunchDisabled.length;
-  const postLaunchDisabled =
-    disabledCount === 0 ? undefined : { count: disabledCount, servers: [...(previous?.postLaunchDisabled?.servers ?? []), ...waits.postLaunchDisabled].slice(0, MAX_LISTED_PROBLEMS) };
-  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, serversWithActions, postLaunchDisabled };
+  // Which servers have post-launch actions is learnt from the jobs' runs as the wave goes
+  // (checkPostLaunchActions), not looked up here server by server.
+  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length };
   if (previous !== undefined) return { wave: { ...previous, ...progress }, isNew: false };
   return {
     isNew: true,
@@ -149,13 +141,33 @@ function checkTimeout(wave: WaveState, pendingIDs: readonly string[], what: stri
 }
 
 /**
- * The wait before the first post-launch action poll. The actions of the servers launched last
- * have only just begun: poll briskly. When no server of the wave has actions there is nothing
- * to wait for: a full poll interval here would be pure hand-off delay on every such wave
- * (bench/overhead.ts measured it: 2.5-4.4% of the critical path, over the 2% target).
+ * A launched server's readiness from what DescribeJobs shows (actionsSeen): ready at its launch
+ * when it has no action to wait for, ready now when its runs have just ended, not yet otherwise.
+ * A wave that does not wait for post-launch actions has every launched server ready at launch.
  */
-function postLaunchFirstPollSeconds(wave: WaveState): number {
-  return wave.serversWithActions.length === 0 ? 0 : POLL.minSeconds;
+function readinessOf(wave: WaveState, expecting: readonly boolean[]): Readiness {
+  if (!wave.waitForPostLaunchActions) return () => 'atLaunch';
+  return (server, index) => {
+    if (actionsSeen(server, expecting[index] === true) !== 'finished') return false;
+    return (server.launchActionsStatus?.runs ?? []).length > 0 ? 'now' : 'atLaunch';
+  };
+}
+
+/**
+ * The wait before the first post-launch action poll. The actions of the servers launched last
+ * have only just begun: poll briskly. When no server of the wave shows runs in progress there may
+ * be nothing to wait for: a full poll interval here would be pure hand-off delay on every such
+ * wave (bench/overhead.ts measured it: 2.5-4.4% of the critical path, over the 2% target).
+ */
+function postLaunchFirstPollSeconds(wave: WaveState, jobs: readonly Job[]): number {
+  if (!wave.waitForPostLaunchActions) return 0;
+  const order = sightingOrder(jobs, wave.jobIDs);
+  const expecting = decodeFlags(wave.expectingRuns, order.length);
+  const index = new Map(order.map((id, at) => [id, at]));
+  const running = jobs.some((job) =>
+    (job.participatingServers ?? []).some((server) => server.launchStatus === 'LAUNCHED' && actionsSeen(server, expecting[index.get(server.sourceServerID ?? '') ?? -1] === true) === 'running'),
+  );
+  return running ? POLL.minSeconds : 0;
 }
 
 /**
@@ -177,8 +189,8 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
     failed: count.failedServers.length + unlistedUnlaunchable(wave),
     failedServers: count.failedServers.slice(0, MAX_LISTED_PROBLEMS),
     launchDone,
-    ...recordSightings(wave, jobs, poll.waitedSeconds),
-    ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave) } : {}),
+    ...recordSightings(wave, jobs, poll.waitedSeconds, readinessOf(wave, decodeFlags(wave.expectingRuns, sightingOrder(jobs, wave.jobIDs).length))),
+    ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave, jobs) } : {}),
   };
   if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
@@ -191,12 +203,22 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
  * One poll of the post-launch actions of the wave's launched servers. A server with actions is
  * done when DRS has discovered its SSM agent and every run SUCCEEDED or FAILED. A failed
  * required action fails the server; a failed optional one is a warning.
+ *
+ * DescribeJobs tells most servers apart (actionsSeen): runs decide, and a discovered agent with
+ * no run means no active action. Only a launched server whose agent DRS has not discovered yet
+ * is looked up (ListLaunchActions, GetLaunchConfiguration), and only once nothing else of the
+ * wave is pending, or once its agent is overdue: by then most agents are discovered, so most
+ * servers cost no call of their own. The look-up's answer stays in the state: a server without
+ * actions is ready from its launch (its sighting), one with actions is flagged (expectingRuns).
  */
 export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Promise<WaveState> {
   const jobs = await drs.listJobs({ jobIDs: wave.jobIDs });
-  const tally = tallyPostLaunchActions(jobs, new Set(wave.serversWithActions));
+  const resolved = await resolveUnknownActions(wave, jobs, drs);
+  const expectingIDs = new Set(resolved.order.filter((_id, index) => resolved.expecting[index] || resolved.unresolved.has(index)));
+  const tally = tallyPostLaunchActions(jobs, expectingIDs);
   const poll = nextPoll(wave, `${tally.succeeded}/${tally.failed}/${tally.pending}/${tally.pendingServers.length}`);
-  const sightings = recordSightings(wave, jobs, poll.waitedSeconds);
+  const readiness = readinessOf(wave, resolved.expecting);
+  const sightings = recordSightings(wave, jobs, poll.waitedSeconds, (server, index) => (resolved.noActions.has(index) ? 'atLaunch' : readiness(server, index)));
   const agentMissing = agentNotDiscovered(wave, jobs, tally.awaitingAgent, sightings, poll.waitedSeconds);
   const failedServers = oncePerServer([...(wave.unlaunchable ?? []), ...countLaunch(jobs).failedServers, ...tally.failures, ...agentMissing]);
   const failedIDs = new Set(agentMissing.map((problem) => problem.sourceServerID));
@@ -212,7 +234,11 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
     warnings: tally.warnings.slice(0, MAX_LISTED_PROBLEMS),
     postLaunchActionsDone: pendingServers.length === 0,
     ...sightings,
+    expectingRuns: encodeFlags(resolved.expecting),
+    postLaunchDisabled: resolved.postLaunchDisabled,
   };
+  if (next.expectingRuns === '') delete next.expectingRuns;
+  if (next.postLaunchDisabled === undefined) delete next.postLaunchDisabled;
   if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, failedServers, drs));
   }
@@ -220,6 +246,56 @@ export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Pro
     checkTimeout(next, pendingServers, 'still running post-launch actions (or their SSM agent was not discovered)');
   }
   return next;
+}
+
+interface ResolvedActions {
+  /** The wave's servers in sighting order, and per server whether the wave waits for its runs. */
+  order: string[];
+  expecting: boolean[];
+  /** Indexes (sighting order) of servers the look-ups found without actions to wait for. */
+  noActions: Set<number>;
+  /** Indexes of launched servers whose actions are still unknown (not looked up yet). */
+  unresolved: Set<number>;
+  postLaunchDisabled: WaveState['postLaunchDisabled'];
+}
+
+/** The look-ups checkPostLaunchActions makes this poll, and what the wave knows after them. */
+async function resolveUnknownActions(wave: WaveState, jobs: readonly Job[], drs: DrsPort): Promise<ResolvedActions> {
+  const order = sightingOrder(jobs, wave.jobIDs);
+  const expecting = decodeFlags(wave.expectingRuns, order.length);
+  const resolved: ResolvedActions = { order, expecting, noActions: new Set(), unresolved: new Set(), postLaunchDisabled: wave.postLaunchDisabled };
+  if (!wave.waitForPostLaunchActions) return resolved;
+  const participants = new Map(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => [server.sourceServerID ?? '?', server] as const)));
+  const before = decodeSightings(wave.sightings);
+  const waitedSeconds = wave.waitedSeconds + wave.pollSeconds;
+  let running = false;
+  const unknown: number[] = [];
+  order.forEach((id, index) => {
+    const server = participants.get(id);
+    if (server?.launchStatus !== 'LAUNCHED' || (before.ready[index] ?? null) !== null) return;
+    const seen = actionsSeen(server, expecting[index] === true);
+    if (seen === 'running') running = true;
+    else if (seen === 'unknown') unknown.push(index);
+  });
+  // While other servers keep the wave waiting, an agent may still be discovered: look up only
+  // the servers whose agent is overdue (they fail by name if they have actions).
+  const timeout = wave.ssmAgentTimeoutSeconds ?? 0;
+  const due = running ? unknown.filter((index) => waitedSeconds - (before.launch[index] ?? waitedSeconds) >= timeout) : unknown;
+  const dueSet = new Set(due);
+  for (const index of unknown) if (!dueSet.has(index)) resolved.unresolved.add(index);
+  if (due.length === 0) return resolved;
+  const waits = await resolveActionWaits(due.map((index) => order[index]!), drs);
+  const indexOf = new Map(due.map((index) => [order[index]!, index]));
+  for (const id of waits.waitFor) expecting[indexOf.get(id)!] = true;
+  for (const id of [...waits.noActions, ...waits.postLaunchDisabled]) resolved.noActions.add(indexOf.get(id)!);
+  if (waits.postLaunchDisabled.length > 0) {
+    const previous = wave.postLaunchDisabled;
+    resolved.postLaunchDisabled = {
+      count: (previous?.count ?? 0) + waits.postLaunchDisabled.length,
+      servers: [...(previous?.servers ?? []), ...waits.postLaunchDisabled].slice(0, MAX_LISTED_PROBLEMS),
+    };
+  }
+  return resolved;
 }
 
 /**

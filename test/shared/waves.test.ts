@@ -6,7 +6,7 @@ import { nextPollSeconds, POLL } from '#shared/engine/polling.ts';
 import { parsePlan } from '#shared/plan/load.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { runPreflight } from '#shared/recovery/preflight.ts';
-import { decodeSightings, encodeSightings } from '#shared/recovery/sightings-codec.ts';
+import { decodeFlags, decodeSightings, encodeFlags, encodeSightings } from '#shared/recovery/sightings-codec.ts';
 import type { WaveState } from '#shared/recovery/state.ts';
 import { checkLaunch, checkPostLaunchActions, completeWave, startWave } from '#shared/recovery/waves.ts';
 import { fakeDrs } from '../support/fake-drs.ts';
@@ -41,7 +41,7 @@ function waveOf(jobIDs: string[], overrides: Partial<WaveState> = {}): WaveState
     index: 0, name: 'db', isLast: false, snapshot: 'latest', failureBudget: 0, timeoutSeconds: 3600,
     waitForPostLaunchActions: true, pauseAfterSeconds: 0, startedAt: run.startedAt, serverCount: 2, notStarted: 0,
     jobIDs, pollSeconds: 15, waitedSeconds: 0, progressSignature: '', launched: 0, failed: 0, launchDone: false,
-    postLaunchActionsDone: false, actionsSucceeded: 0, actionsFailed: 0, actionsPending: 0, serversWithActions: [], failedServers: [], warnings: [],
+    postLaunchActionsDone: false, actionsSucceeded: 0, actionsFailed: 0, actionsPending: 0, failedServers: [], warnings: [],
     ...overrides,
   };
 }
@@ -60,7 +60,7 @@ describe('starting a wave', () => {
     expect(isNew).toBe(true);
   });
 
-  it('more of a wave that quotas held back looks up post-launch actions only for the servers it adds', async () => {
+  it('starting a wave, also more of one that quotas held back, looks up no post-launch action server by server', async () => {
     const servers = Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' }));
     const drs = fakeDrs({ servers });
     const lookedUp: string[] = [];
@@ -76,10 +76,7 @@ describe('starting a wave', () => {
     expect(first.notStarted).toBe(100); // 500 servers in active jobs at most
     expect(more.notStarted).toBe(0);
     expect(isNew).toBe(false);
-    expect(lookedUp).toHaveLength(600);
-    expect(new Set(lookedUp).size).toBe(600);
-    expect(more.serversWithActions).toHaveLength(300);
-    expect(new Set(more.serversWithActions)).toEqual(new Set(servers.map((s) => s.sourceServerID!).filter((_, n) => n % 2 === 0)));
+    expect(lookedUp).toHaveLength(0);
   });
 });
 
@@ -132,9 +129,39 @@ describe('watching a wave', () => {
 
   it('a launched server with actions whose SSM agent is not discovered yet is pending; one without actions is done', async () => {
     const drs = fakeDrs({ jobs: [job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }])] });
-    const expecting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1)] });
+    const expecting = waveOf(['drsjob-1'], { launchDone: true, expectingRuns: encodeFlags([true]) });
     expect((await checkPostLaunchActions(expecting, drs)).postLaunchActionsDone).toBe(false);
     expect((await checkPostLaunchActions(waveOf(['drsjob-1'], { launchDone: true }), drs)).postLaunchActionsDone).toBe(true);
+  });
+});
+
+describe('learning which servers have post-launch actions', () => {
+  const runsOf = (status: 'IN_PROGRESS' | 'SUCCEEDED') => ({ ssmAgentDiscoveryDatetime: '2026-01-01T00:05:00Z', runs: [{ action: { name: 'verify', optional: false }, status }] });
+
+  it('servers whose runs or discovered agent DescribeJobs shows cost no look-up; one not discovered is looked up once the rest is done', async () => {
+    const jobs: Job[] = [{ jobID: 'drsjob-1', status: 'STARTED', participatingServers: [
+      { sourceServerID: id(1), launchStatus: 'LAUNCHED', launchActionsStatus: runsOf('IN_PROGRESS') },
+      { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: { ssmAgentDiscoveryDatetime: '2026-01-01T00:05:00Z', runs: [] } },
+      { sourceServerID: id(3), launchStatus: 'LAUNCHED' },
+    ] }];
+    const drs = fakeDrs({ jobs });
+    const lookedUp: string[] = [];
+    drs.listLaunchActions = async (sourceServerID) => {
+      lookedUp.push(sourceServerID);
+      return [];
+    };
+    const wave = waveOf(['drsjob-1'], { launchDone: true, serverCount: 3, ssmAgentTimeoutSeconds: 600 });
+
+    const running = await checkPostLaunchActions(wave, drs);
+    expect(lookedUp).toEqual([]); // s-…1's runs keep the wave waiting: s-…3's agent may still come
+    expect(running.postLaunchActionsDone).toBe(false);
+
+    jobs[0].participatingServers![0].launchActionsStatus = runsOf('SUCCEEDED');
+    const done = await checkPostLaunchActions(running, drs);
+    expect(lookedUp).toEqual([id(3)]);
+    expect(done).toMatchObject({ postLaunchActionsDone: true, actionsSucceeded: 1, failed: 0 });
+    const { ready, launch } = decodeSightings(done.sightings);
+    expect(ready).toEqual([done.waitedSeconds, launch[1], launch[2]]); // no actions: ready since launch
   });
 });
 
@@ -152,8 +179,8 @@ describe('launch configuration and the SSM agent', () => {
     const checked = await checkPostLaunchActions(launched, drs);
     const [completed] = await completeWave({ run, wave: { ...checked, postLaunchActionsDone: true } }, drs);
 
-    expect(wave.serversWithActions).toEqual([id(1)]);
-    expect(wave.postLaunchDisabled).toEqual({ count: 1, servers: [id(2)] });
+    expect(decodeFlags(checked.expectingRuns, 2)).toEqual([true, false]);
+    expect(checked.postLaunchDisabled).toEqual({ count: 1, servers: [id(2)] });
     expect(checked.postLaunchActionsDone).toBe(false); // s-…1 waits for its runs; s-…2 does not
     expect(completed.warnings[0]).toMatch(/1 server\(s\) have post-launch actions but their launch configuration disables them .* not waited for: s-0+2/);
   });
@@ -163,7 +190,7 @@ describe('launch configuration and the SSM agent', () => {
       { sourceServerID: id(1), launchStatus: 'LAUNCHED' },
       { sourceServerID: id(2), launchStatus: 'LAUNCHED', launchActionsStatus: { ssmAgentDiscoveryDatetime: '2026-01-01T00:05:00Z', runs: [] } },
     ] }] });
-    const waiting = waveOf(['drsjob-1'], { launchDone: true, serversWithActions: [id(1), id(2)], ssmAgentTimeoutSeconds: 600, sightings: encodeSightings([100, 100], [null, null]), waitedSeconds: 700, pollSeconds: 60 });
+    const waiting = waveOf(['drsjob-1'], { launchDone: true, expectingRuns: encodeFlags([true, true]), ssmAgentTimeoutSeconds: 600, sightings: encodeSightings([100, 100], [null, null]), waitedSeconds: 700, pollSeconds: 60 });
 
     const early = await checkPostLaunchActions({ ...waiting, waitedSeconds: 500 }, drs);
     expect(early.failed).toBe(0);
@@ -275,6 +302,43 @@ waves:
     expect(drs.terminated.flat()).not.toContain('i-99999999');
     expect(drs.terminated.flat()).not.toContain('i-00000000000000999');
     expect(cleanup).toMatchObject({ done: false, launchesInFlight: 1, instancesLaunched: 251, instancesLeft: 251, terminateJobIDs: ['drsjob-t1', 'drsjob-t2', 'drsjob-t3'] });
+  });
+});
+
+describe('clean-up at scale', () => {
+  it('a round asks DRS only about instances it can terminate now or whose TERMINATE job ended, and confirms each job once', async () => {
+    const instance = (n: number) => `i-${String(n).padStart(17, '0')}`;
+    const participants = Array.from({ length: 800 }, (_, n) => ({ sourceServerID: id(n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: instance(n) }));
+    const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
+    const drs = fakeDrs({ jobs: [{ jobID: 'drsjob-a', type: 'LAUNCH', status: 'COMPLETED', tags, participatingServers: participants }] });
+    const asked: string[][] = [];
+    const listed = drs.listRecoveryInstances.bind(drs);
+    const gone = new Set<string>();
+    drs.listRecoveryInstances = async (filter) => {
+      asked.push(filter.recoveryInstanceIDs ?? []);
+      return (await listed(filter)).filter((found) => !gone.has(found.recoveryInstanceID ?? ''));
+    };
+
+    const first = await cleanUpDrill(run, undefined, drs);
+    expect(asked[0]).toHaveLength(500); // 500 servers in active jobs at most: the other 300 wait
+    expect(first).toMatchObject({ done: false, instancesLaunched: 800, instancesLeft: 800 });
+
+    for (const job of drs.jobs) if (job.type === 'TERMINATE') {
+      // As DRS: a TERMINATE job names its instances; this one has ended and they are gone.
+      job.participatingServers = drs.terminated[Number(job.jobID?.slice('drsjob-t'.length)) - 1]!.map((recoveryInstanceID) => ({ recoveryInstanceID }));
+      job.status = 'COMPLETED';
+      for (const server of job.participatingServers ?? []) gone.add(server.recoveryInstanceID ?? '');
+    }
+    const second = await cleanUpDrill(run, first, drs);
+    expect(asked[1]).toHaveLength(800); // the 500 terminated, confirmed gone; the 300 left, now startable
+    expect(second).toMatchObject({ done: false, instancesTerminated: 500, instancesLeft: 300, confirmedJobIDs: ['drsjob-t1', 'drsjob-t2', 'drsjob-t3', 'drsjob-t4', 'drsjob-t5'] });
+
+    for (const job of drs.jobs) if (job.type === 'TERMINATE' && job.participatingServers === undefined) {
+      job.participatingServers = drs.terminated[Number(job.jobID?.slice('drsjob-t'.length)) - 1]!.map((recoveryInstanceID) => ({ recoveryInstanceID }));
+    }
+    const third = await cleanUpDrill(run, second, drs);
+    expect(asked).toHaveLength(2); // no call: the confirmed jobs are not asked about again, the 300 are being terminated
+    expect(third).toMatchObject({ done: false, instancesLeft: 300 });
   });
 });
 
