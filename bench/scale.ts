@@ -131,7 +131,8 @@ export function printScale(scale: ScaleFigures, dayLong: readonly DayLongFigures
     [
       ['largest state payload', kib(scale.largestPayloadBytes), '< 64 KiB', met(scale.largestPayloadBytes < 64 * 1024)],
       ['history events', scale.historyEvents, '< 25,000 (quota)', met(scale.historyEvents < 25_000)],
-      ['wall time', `${(scale.wallMs / 1000).toFixed(1)} s`, '< 60 s', met(scale.wallMs < 60_000)],
+      // One sample of a noisy machine: no verdict (bench/linear.ts repeats it, min / median / max).
+      ['wall time (one sample)', `${(scale.wallMs / 1000).toFixed(1)} s`, '', ''],
       ['peak RSS during the run', mib(scale.peakRssBytes), '', `(${mib(scale.rssBeforeBytes)} before)`],
       ['simulated time', `${(scale.simulatedSeconds / 3600).toFixed(2)} h`, '', ''],
       ['DRS jobs (launch + terminate)', scale.jobs, '', ''],
@@ -141,7 +142,7 @@ export function printScale(scale: ScaleFigures, dayLong: readonly DayLongFigures
   );
   printTable(
     `   Simulated 24-hour recoveries (polling ${POLL.minSeconds} s ×${POLL.growth} → ${POLL.maxSeconds} s)`,
-    ['recovery', 'outcome', 'simulated', 'polls', 'history events', 'target < 10,000', 'wall'],
+    ['recovery', 'outcome', 'simulated', 'polls', 'history events', 'target < 10,000', 'wall (one sample)'],
     dayLong.map((f) => [
       f.label,
       f.status,
