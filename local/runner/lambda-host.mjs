@@ -1,6 +1,6 @@
-// The Lambda execution environment of a local run: a worker thread that loads the built handlers
-// and invokes them on request. Plain JavaScript, started without the parent's module loaders
-// (tsx, vitest), which would otherwise re-transform megabytes of bundled code on every run.
+// The Lambda execution environment of a local run: a worker thread that invokes the built handlers
+// on request, loading each on its first invocation. Plain JavaScript, started without the parent's
+// module loaders (tsx, vitest), which would otherwise re-transform megabytes of bundled code.
 // Its process.env is the run's own (set by the parent), and each run gets a new worker: fresh
 // module scope, as a cold start on AWS.
 import { enableCompileCache } from 'node:module';
@@ -14,16 +14,30 @@ const bundles = workerData.bundles;
 // file's content) spares compiling megabytes of bundled code again; module scope still runs anew.
 enableCompileCache();
 
-/** Each function's init: its module, or the error its module threw at load (as Lambda reports it on every invocation). */
-const loaded = new Map();
-for (const [functionKey, file] of Object.entries(bundles)) {
-  try {
-    const module = await import(pathToFileURL(file).href);
-    if (typeof module.handler !== 'function') throw new Error(`${file} does not export a handler function`);
-    loaded.set(functionKey, { handler: module.handler });
-  } catch (error) {
-    loaded.set(functionKey, { initError: error });
+/**
+ * Each function's init, started on its first invocation (Lambda's cold start): a run loads only
+ * the handlers its workflow reaches, not every bundle up front. It resolves with the handler, or
+ * rejects with the error its module threw at load, which every invocation then reports, as Lambda
+ * reports a failed init. One promise per function, so concurrent first invocations load it once.
+ * @type {Map<string, Promise<Function>>}
+ */
+const inits = new Map();
+
+function initOf(functionKey) {
+  let init = inits.get(functionKey);
+  if (init === undefined) {
+    const file = bundles[functionKey];
+    init =
+      file === undefined
+        ? Promise.reject(new Error(`no handler was built for ${functionKey}`))
+        : import(pathToFileURL(file).href).then((module) => {
+            if (typeof module.handler !== 'function') throw new Error(`${file} does not export a handler function`);
+            return module.handler;
+          });
+    init.catch(() => {}); // reported by each invocation, not as an unhandled rejection
+    inits.set(functionKey, init);
   }
+  return init;
 }
 
 function describeError(error) {
@@ -59,15 +73,15 @@ parentPort.on('message', async (request) => {
     return;
   }
   const { id, functionKey, eventJson } = request;
+  // Init before START, as in CloudWatch Logs: what a module prints at load precedes the invocation.
+  const handler = await initOf(functionKey).catch((error) => ({ initError: error }));
   const context = lambdaContext(request);
   // The markers CloudWatch Logs shows around an invocation, written in order with its output.
   console.log(`START ${functionKey} RequestId: ${context.awsRequestId}`);
   let reply;
   try {
-    const init = loaded.get(functionKey);
-    if (init === undefined) throw new Error(`no handler was built for ${functionKey}`);
-    if (init.initError !== undefined) throw init.initError;
-    const result = await init.handler(JSON.parse(eventJson), context);
+    if (typeof handler !== 'function') throw handler.initError;
+    const result = await handler(JSON.parse(eventJson), context);
     reply = { id, resultJson: JSON.stringify(result ?? null) };
   } catch (error) {
     reply = { id, error: describeError(error) };

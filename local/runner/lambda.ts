@@ -67,9 +67,10 @@ interface HostReply {
 }
 
 /**
- * Starts a worker thread that loads the bundles with the given environment; resolves once every
- * handler's module has loaded, or failed to: that error is then what each invocation of the
- * handler reports, as a failed Lambda init does.
+ * Starts a worker thread for the bundles with the given environment; resolves once it is ready.
+ * Every bundle must exist up front, but each handler's module loads on its first invocation (a
+ * cold start), so a run loads only the handlers it reaches; a module that fails to load fails each
+ * invocation of its handler with that error, as a failed Lambda init does.
  */
 export async function startLambdaHost(options: LambdaHostOptions): Promise<LambdaHost> {
   const bundles: Record<string, string> = {};

@@ -267,6 +267,22 @@ async function waitSimulated(drs: LocalDrs, seconds: number, speed: number): Pro
   drs.advanceBy(seconds);
 }
 
+/** The definitions (their JSON text) asl-validator has accepted in this process. */
+const validatedDefinitions = new Set<string>();
+
+/**
+ * The library's state machine for a definition, validated (asl-validator) the first time this
+ * process sees its text: validation takes a loaded core over a second, and `npm test` runs the
+ * same few definitions a hundred times. An invalid definition still throws the library's error.
+ */
+function stateMachineOf(definition: unknown): StateMachine {
+  const text = JSON.stringify(definition);
+  if (validatedDefinitions.has(text)) return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  const machine = new StateMachine(definition as never);
+  validatedDefinitions.add(text);
+  return machine;
+}
+
 /** Runs the state machine once, locally. Resolves with the outcome; a failed run does not throw. */
 export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
   const wallStart = Date.now();
@@ -317,8 +333,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // DRS's events reach the functions their rules name, unless told otherwise, the service sends
     // none, or nothing of the workflow waits for them (a callback its timeout only cuts short).
     const routesEvents = options.events?.off !== true && drs.onEvent !== undefined && Object.values(local.callbackTasks).some((task) => task.waitCutShort === true);
-    // Validated (asl-validator) before the clock counts: it takes a real second, a simulated ten minutes.
-    const machine = new StateMachine(local.definition as never);
+    // Validated (asl-validator, once a process) before the clock counts: a real second is a simulated ten minutes.
+    const machine = stateMachineOf(local.definition);
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
       functionKeys: [

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '#deploy/build.ts';
 import { runLocal, type RunLocalOptions } from '#local/runner/run-local.ts';
@@ -130,5 +131,16 @@ describe('runLocal on a fixture workflow', () => {
     expect(log).toMatch(/^START countDown RequestId: [0-9a-f-]{36}$/m);
     expect(log).toContain('tick: 0 to go');
     expect(process.env.DRS_ENDPOINT).toBe(endpointBefore);
+  });
+
+  it("refuses an invalid definition with the library's error in every run, not only the first", async () => {
+    const invalidPath = join(reportsDir, 'invalid.asl.yaml');
+    const countdownText = await readFile(countdownStateMachine, 'utf8');
+    await writeFile(invalidPath, countdownText.replace('StartAt: BeginCountdown', 'StartAt: NoSuchState'));
+
+    const runs = [await countdown({ count: 1 }, { stateMachinePath: invalidPath }).catch((error: unknown) => error)];
+    runs.push(await countdown({ count: 1 }, { stateMachinePath: invalidPath }).catch((error: unknown) => error));
+
+    for (const run of runs) expect(String(run)).toContain('State machine definition is invalid');
   });
 });
