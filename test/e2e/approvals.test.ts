@@ -73,6 +73,7 @@ describe('approval gates', () => {
       input: mapped.input,
       drs,
       onTaskToken: (task, reportsDir) => {
+        if (task.stateName !== 'RequestApproval') return; // the waves' event-driven waits
         jobsWhenAsked = service.state().jobs.length;
         const execution = task.executionArn.split(':').at(-1)!;
         decisions.push(decideWhenAsked(execution, reportsDir, true, 'primary site confirmed down by the network team'));
@@ -109,7 +110,8 @@ describe('approval gates', () => {
     if (mapped.action !== 'start') throw new Error('the sample schedule starts nothing');
     let asked = 0;
 
-    const { result, report } = await runPlan({ input: mapped.input, onTaskToken: () => (asked += 1) });
+    // WaitForLaunch's tokens are the waves' event-driven waits: nobody is asked for those.
+    const { result, report } = await runPlan({ input: mapped.input, onTaskToken: (task) => (asked += task.stateName === 'RequestApproval' ? 1 : 0) });
 
     expect(mapped.input.requireApproval).toBeUndefined();
     expect(asked).toBe(0);
@@ -125,7 +127,9 @@ describe('approval gates', () => {
       input: { plan: 'payments', mode: 'drill' },
       plan: await planWithGateBeforeWeb(),
       drs,
-      onTaskToken: (task, reportsDir) => decisions.push(decideWhenAsked(task.executionArn.split(':').at(-1)!, reportsDir, false, 'web tier is being patched')),
+      onTaskToken: (task, reportsDir) => {
+        if (task.stateName === 'RequestApproval') decisions.push(decideWhenAsked(task.executionArn.split(':').at(-1)!, reportsDir, false, 'web tier is being patched'));
+      },
     });
     await Promise.all(decisions);
 
