@@ -52,10 +52,6 @@ export const WaveState = z.object({
   ...PollState,
   /** How long WaitForLaunch waits when no launch result ends it (shared/handoff/launch-wait.ts). */
   fallbackSeconds: z.optional(z.int()),
-  /** The wave's jobs DRS has COMPLETED, as of the last StartWave or CheckLaunch. */
-  completedJobs: z.optional(z.int()),
-  /** Servers held back by quotas and capacity freed since StartWave last ran: StartWave again. */
-  startable: z.optional(z.boolean()),
   launched: z.int(),
   failed: z.int(),
   launchDone: z.boolean(),

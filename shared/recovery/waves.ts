@@ -69,9 +69,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   const round = await startRound(recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs), launchable, recentJobs);
   // Which servers have post-launch actions is learnt from the jobs' runs as the wave goes
   // (checkPostLaunchActions), not looked up here server by server.
-  // What CheckLaunch compares with to tell when capacity frees: the wave's jobs COMPLETED by now.
-  const completedJobs = round.previousJobs.filter((job) => job.status === 'COMPLETED').length;
-  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, completedJobs, startable: false };
+  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length };
   if (previous !== undefined) return { wave: { ...previous, ...progress }, isNew: false };
   return {
     isNew: true,
@@ -173,16 +171,6 @@ function postLaunchFirstPollSeconds(wave: WaveState, jobs: readonly Job[]): numb
 }
 
 /**
- * Whether StartWave could start more of a wave DRS's quotas hold back: one of its jobs COMPLETED
- * since StartWave last ran (its servers left the active jobs), or none of its jobs is active (what
- * holds the capacity is another run's, which the wave cannot watch: try at every poll). Not while
- * its own jobs merely run: StartWave would list the whole wave's servers to start nothing.
- */
-function mayStartMore(wave: WaveState, completedJobs: number, jobs: number): boolean {
-  return wave.notStarted > 0 && (completedJobs > (wave.completedJobs ?? 0) || completedJobs === jobs);
-}
-
-/**
  * One poll of the wave's launch: a single DescribeJobs over its jobs, whatever its size. Fails
  * the wave as soon as its failures exceed the budget (a drill then cleans up at once).
  * `waitedSeconds`: how long the wave has been waiting (its wait before this poll ends on an event
@@ -194,12 +182,9 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
   count.failedServers = [...(wave.unlaunchable ?? []), ...count.failedServers];
   const poll = nextPoll(wave, `${count.launched}/${count.failedServers.length}/${count.inFlight.length}/${wave.notStarted}`, waitedSeconds);
   const launchDone = wave.notStarted === 0 && count.inFlight.length === 0;
-  const completedJobs = jobs.filter((job) => job.status === 'COMPLETED').length;
   const next: WaveState = {
     ...wave,
     ...poll,
-    completedJobs,
-    startable: mayStartMore(wave, completedJobs, jobs.length),
     launched: count.launched,
     failed: count.failedServers.length + unlistedUnlaunchable(wave),
     failedServers: count.failedServers.slice(0, MAX_LISTED_PROBLEMS),
