@@ -422,9 +422,8 @@ const FUNCTIONS = {
   startWave: step(
     ({ manifest }) => [
       read('DescribeSourceServers', 'DescribeJobs'),
-      // The snapshot to recover from; the post-launch actions a server has, and whether its launch
-      // configuration enables them (to wait only for runs DRS will make).
-      allow(['drs:StartRecovery', 'drs:DescribeRecoverySnapshots', 'drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArn('source-server')),
+      // The snapshot to recover from.
+      allow(['drs:StartRecovery', 'drs:DescribeRecoverySnapshots'], drsArn('source-server')),
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
       ...launchStatements(HOME, passedRoles(manifest)),
@@ -455,7 +454,9 @@ const FUNCTIONS = {
       events: [{ sqs: { arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, batchSize: 100, functionResponseType: 'ReportBatchItemFailures' } }],
     }),
   },
-  checkPostLaunchActions: step(readWaveJobs),
+  // A server whose SSM agent DRS has not discovered when the rest of the wave is done: the
+  // post-launch actions it has, and whether its launch configuration enables them.
+  checkPostLaunchActions: step(() => [...readWaveJobs(), allow(['drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArn('source-server'))]),
   // Names the failed servers when the wave is over its failure budget.
   completeWave: step(() => [read('DescribeSourceServers')]),
   cleanUpDrill: step(
