@@ -193,6 +193,28 @@ function sweepResources(stage, manifest) {
   };
 }
 
+/** A queue policy letting only the rule `ruleKey` (EventBridge) send to the queue `queueKey`. */
+function queueOpenToRule(queueKey, ruleKey) {
+  return {
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [{ Ref: queueKey }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: { 'Fn::GetAtt': [queueKey, 'Arn'] },
+            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleKey, 'Arn'] } } },
+          },
+        ],
+      },
+    },
+  };
+}
+
 /** The EventBridge pattern of the alarms that start plans: transitions into ALARM only. */
 function alarmEventPattern(alarmNames) {
   return {
@@ -231,24 +253,7 @@ function alarmResources(manifest) {
         SourceArn: { 'Fn::GetAtt': ['AlarmTriggerRule', 'Arn'] },
       },
     },
-    TriggerDeadLetterQueuePolicy: {
-      Type: 'AWS::SQS::QueuePolicy',
-      Properties: {
-        Queues: [{ Ref: 'TriggerDeadLetterQueue' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: { 'Fn::GetAtt': ['TriggerDeadLetterQueue', 'Arn'] },
-              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['AlarmTriggerRule', 'Arn'] } } },
-            },
-          ],
-        },
-      },
-    },
+    TriggerDeadLetterQueuePolicy: queueOpenToRule('TriggerDeadLetterQueue', 'AlarmTriggerRule'),
   };
 }
 
@@ -299,24 +304,7 @@ function launchResultResources(manifest) {
         Targets: [{ Id: 'launchResults', Arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 } }],
       },
     },
-    LaunchResultQueuePolicy: {
-      Type: 'AWS::SQS::QueuePolicy',
-      Properties: {
-        Queues: [{ Ref: 'LaunchResultQueue' }],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sqs:SendMessage',
-              Resource: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] },
-              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['LaunchResultRule', 'Arn'] } } },
-            },
-          ],
-        },
-      },
-    },
+    LaunchResultQueuePolicy: queueOpenToRule('LaunchResultQueue', 'LaunchResultRule'),
   };
 }
 

@@ -1,32 +1,17 @@
 // The DynamoDB adapter of the plan lock passes the lock table's contract against the local
 // DynamoDB service (dynalite behind a SigV4 front), through the unmodified SDK over HTTP.
-import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCredentials } from '#local/identity/index.ts';
-import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { describe, expect, it } from 'vitest';
 import { dynamoDbLockTable } from '#shared/lock/dynamodb-table.ts';
-import { lockTableDefinition } from '#shared/lock/keys.ts';
 import { acquirePlanLock } from '#shared/lock/plan-lock.ts';
 import { describeLockTableContract, lockOf } from './lock-table-contract.ts';
+import { useLocalLockTable } from './local-lock-table.ts';
 
-let dynamodb: LocalDynamoDb;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  dynamodb = await startLocalDynamoDb();
-  client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'eu-west-1', credentials: defaultCredentials });
-});
-afterAll(async () => {
-  client.destroy();
-  await dynamodb.stop();
-});
+const local = useLocalLockTable();
 
 /** A table of its own for each case, as the stack creates it. */
 async function freshTable() {
-  const name = `drs-orchestrator-test-${randomBytes(4).toString('hex')}-locks`;
-  await dynamodb.createTable(lockTableDefinition(name));
-  return dynamoDbLockTable(client, name);
+  const { client, tableName } = await local.freshTable();
+  return dynamoDbLockTable(client, tableName);
 }
 
 describeLockTableContract('the DynamoDB table', freshTable);

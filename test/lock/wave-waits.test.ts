@@ -1,32 +1,17 @@
 // The waves' event-driven waits in the lock table, against the local DynamoDB service through the
 // unmodified SDK: which arrivals end a wait, exactly once, whatever repeats or races.
-import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCredentials } from '#local/identity/index.ts';
-import { startLocalDynamoDb, type LocalDynamoDb } from '#local/dynamodb/index.ts';
+import { describe, expect, it } from 'vitest';
 import { launchWaitOf } from '#shared/handoff/launch-wait.ts';
-import { lockTableDefinition } from '#shared/lock/keys.ts';
 import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
 import type { Job } from '#shared/drs/port.ts';
+import { useLocalLockTable } from './local-lock-table.ts';
 
-let dynamodb: LocalDynamoDb;
-let client: DynamoDBClient;
+const local = useLocalLockTable();
 const at = new Date('2026-03-01T02:10:00Z');
 
-beforeAll(async () => {
-  dynamodb = await startLocalDynamoDb();
-  client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'eu-west-1', credentials: defaultCredentials });
-});
-afterAll(async () => {
-  client.destroy();
-  await dynamodb.stop();
-});
-
 async function freshWaits() {
-  const name = `drs-orchestrator-test-${randomBytes(4).toString('hex')}-locks`;
-  await dynamodb.createTable(lockTableDefinition(name));
-  return dynamoDbWaveWaits(client, name);
+  const { client, tableName } = await local.freshTable();
+  return dynamoDbWaveWaits(client, tableName);
 }
 
 const JOB_A = 'drsjob-aaaaaaaaaaaaaaaaa';
