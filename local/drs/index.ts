@@ -21,7 +21,7 @@ export {
   type GeneratedServer,
 } from './generate-scenario.ts';
 export { quotas } from './simulator.ts';
-export { LAUNCH_RESULT_DETAIL_TYPE, type DrsServiceEvent } from './service-events.ts';
+export type { DrsServiceEvent } from './service-events.ts';
 export { quotaCodes } from './errors.ts';
 export type { Scenario, ParsedScenario, Fault, RecordedCall, JobTimeline, StoreScope, UnknownCredentials, NetworkStackHost };
 

@@ -112,7 +112,7 @@ export function startEventRouting(
   });
   return {
     counts,
-    nextDueAtMs: () => (queue.length === 0 ? undefined : Math.min(...queue.map((item) => item.atMs))),
+    nextDueAtMs: () => (queue.length === 0 ? undefined : queue.reduce((earliest, item) => Math.min(earliest, item.atMs), Number.POSITIVE_INFINITY)),
     async deliverDue(nowMs) {
       const due = queue.filter((item) => item.atMs <= nowMs);
       if (due.length === 0) return;
