@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { generateScenario, startLocalDrs } from '#local/drs/index.ts';
+import { generateScenario, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION, startLocalDrs } from '#local/drs/index.ts';
 import { runLocal } from '#local/runner/run-local.ts';
 import { OPERATIONS } from './api-calls.ts';
 import { BENCH_BUILD_DIR, ensureBuilt, kib, mib, printTable, tierNames, withPeakRss } from './support.ts';
@@ -23,7 +23,6 @@ import { BENCH_BUILD_DIR, ensureBuilt, kib, mib, printTable, tierNames, withPeak
 export const LINEAR_SIZES = [1000, 3000, 10_000] as const;
 const WAVES = 3;
 const RUNS = 3;
-const SERVERS_PER_STAGING = 300;
 
 export interface LinearRun {
   servers: number;
@@ -43,7 +42,7 @@ export interface LinearRun {
 export async function measureLinear(servers: number): Promise<LinearRun> {
   await ensureBuilt();
   const tiers = tierNames(WAVES);
-  const stagingAccounts = Math.ceil(servers / SERVERS_PER_STAGING);
+  const stagingAccounts = Math.ceil(servers / MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION);
   const scenario = generateScenario({
     servers,
     applications: Math.ceil(servers / WAVES),
