@@ -457,8 +457,8 @@ const FUNCTIONS = {
   // A server whose SSM agent DRS has not discovered when the rest of the wave is done: the
   // post-launch actions it has, and whether its launch configuration enables them.
   checkPostLaunchActions: step(() => [...readWaveJobs(), allow(['drs:ListLaunchActions', 'drs:GetLaunchConfiguration'], drsArn('source-server'))]),
-  // Names the failed servers when the wave is over its failure budget.
-  completeWave: step(() => [read('DescribeSourceServers')]),
+  // Names the failed servers over budget; keeps the wave's sightings in the lock table, out of the state.
+  completeWave: step(() => [read('DescribeSourceServers'), lockTable('PutItem')], { lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' } } }) }),
   cleanUpDrill: step(
     () => [
       read('DescribeJobs', 'DescribeRecoveryInstances', 'DescribeSourceServers'),
@@ -468,7 +468,11 @@ const FUNCTIONS = {
     { timeout: 120 },
   ),
   // The job logs date each launch (RTO, RPO); what a failed or skipped drill clean-up left is counted from DRS.
-  writeReport: step(() => [read('DescribeJobs', 'DescribeSourceServers'), ...describeRecoveryInstances(), jobLogs(), reports('.json', '.md', '.html')], { timeout: 120 }),
+  // The completed waves' sightings come back from the lock table.
+  writeReport: step(() => [read('DescribeJobs', 'DescribeSourceServers'), ...describeRecoveryInstances(), jobLogs(), reports('.json', '.md', '.html'), lockTable('GetItem')], {
+    timeout: 120,
+    lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' } } }),
+  }),
   recoverSourceNetworks: step(() => [read('DescribeJobs'), ...sourceNetworkRecovery()]),
   // Networks DRS refused to start for now (quotas) are started again here.
   checkSourceNetworks: step(() => [read('DescribeJobs'), jobLogs(), ...sourceNetworkRecovery()]),

@@ -1,5 +1,6 @@
-// CheckLaunch: one DescribeJobs over the wave's jobs; launch counts, failure budget, timeout; the
-// fallback of the wave's next event-driven wait. The wave's waiting is counted from its start to
+// CheckLaunch: one DescribeJobs over the wave's jobs; launch counts, failure budget, timeout; while
+// quotas hold servers back, whether DRS's active jobs leave room for them; the fallback of the
+// wave's next event-driven wait. The wave's waiting is counted from its start to
 // now (`$$.State.EnteredTime`): its last wait ended on a launch result or its fallback, not after
 // one poll interval.
 import * as z from 'zod/mini';

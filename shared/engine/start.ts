@@ -63,6 +63,22 @@ export async function startWithinQuotas(loop: JobLoop, items: readonly string[],
   return started;
 }
 
+/**
+ * Whether DRS's active jobs leave room for one more job in any of the scopes a loop starts in
+ * (all of its jobs' scopes when it names none, or when there is one scope). A loop whose items
+ * the quotas held back reads its items again only when there is: the room freed by any job
+ * counts, its own, an earlier wave's, another run's or one started in the console.
+ */
+export function roomToStart(activeJobs: readonly Job[], scopes: ReadonlyArray<string | undefined>, scopeOf: JobLoop['scopeOf']): boolean {
+  const hasRoom = (jobs: readonly Job[]) => {
+    const capacity = launchCapacity(jobs);
+    return capacity.jobs > 0 && capacity.servers > 0;
+  };
+  if (scopeOf === undefined || scopes.length === 0 || scopes.includes(undefined)) return hasRoom(activeJobs);
+  const activeByScope = groupBy(activeJobs, (job) => scopeOf(job.jobID ?? '') ?? '');
+  return scopes.some((scope) => hasRoom(activeByScope.get(scope ?? '') ?? []));
+}
+
 /** startWithinQuotas in one scope: one account's quotas. */
 async function startInScope(loop: JobLoop, items: readonly string[], activeJobs: readonly Job[]): Promise<Started> {
   const batches = loop.batches?.(items, activeJobs) ?? planJobs(items, launchCapacity(activeJobs));

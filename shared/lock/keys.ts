@@ -10,6 +10,8 @@
 //   pk = "wait#<execution>"      the task token a wave waiting for its launch waits on, and the jobs
 //                                with servers still launching (wave-waits.ts)
 //   pk = "wjob#<job ID>"         such a job: its execution and the servers the wait waits for (wave-waits.ts)
+//   pk = "sight#<execution>#<wave index>"
+//                                a completed wave's sightings, for the run's report (wave-sightings.ts)
 //
 // Every item carries `expiresAt` (epoch seconds, a Number): the moment it stops meaning anything.
 // It is the table's TTL attribute on AWS, so forgotten items go away by themselves (DynamoDB
@@ -22,6 +24,7 @@ export const KEY_PREFIX = {
   action: 'action',
   waveWait: 'wait',
   waveJob: 'wjob',
+  waveSightings: 'sight',
 } as const;
 
 /** The name of the partition key attribute (a string). */

@@ -48,6 +48,10 @@ export const WaveState = z.object({
   /** Servers the wave recovers, and how many of them are not in a job yet (quota-limited). */
   serverCount: z.int(),
   notStarted: z.int(),
+  /** Multi-account: the scopes (account@Region) the servers held back launch in. */
+  heldBackIn: z.optional(z.array(z.string())),
+  /** CheckLaunch: DRS's active jobs leave room to start more of the servers held back. */
+  startable: z.optional(z.boolean()),
   jobIDs: z.array(z.string()),
   ...PollState,
   /** How long WaitForLaunch waits when no launch result ends it (shared/handoff/launch-wait.ts). */
@@ -105,8 +109,12 @@ export const CompletedWave = z.object({
   warnings: z.array(z.string()),
   /** The servers the wave counted failed (capped like WaveState's). */
   failedServers: z.optional(z.array(ServerProblem)),
-  /** The wave's waiting when it was seen done, and its servers' sightings (see WaveState). */
+  /** The wave's waiting when it was seen done. */
   waitedSeconds: z.optional(z.number()),
+  /**
+   * Its servers' sightings (see WaveState): only while the report is written. CompleteWave keeps
+   * them in the lock table, out of the state (withStoredSightings reads them back).
+   */
   sightings: z.optional(Sightings),
   /** Who approved the wave, when asked and when decided, and why the gate was there. */
   gate: z.optional(z.extend(GateDecision, { reasons: z.optional(z.array(z.string())) })),

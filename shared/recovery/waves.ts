@@ -1,16 +1,17 @@
 // A recovery wave: a loop of the wave engine. Start it within DRS's quotas, watch its launch and
 // its post-launch actions, and decide whether it passed its failure budget.
 import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
-import { activeJobsSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
+import { activeJobsSince, isActiveJob, sourceServerIDsIn } from '#shared/drs/jobs.ts';
 import type { DrsPort, Job, SourceServer } from '#shared/drs/port.ts';
 import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
-import { countLaunch } from '#shared/engine/launch.ts';
+import { countLaunch, launchOutcome, type LaunchCount } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
 import { actionsSeen, resolveActionWaits, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
-import { startRound, type JobLoop } from '#shared/engine/start.ts';
+import { roomToStart, startRound, type JobLoop } from '#shared/engine/start.ts';
 import { MAX_LISTED_PROBLEMS, type ServerProblem } from '#shared/engine/state.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
+import type { WaveSightings } from '#shared/lock/wave-sightings.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
 import { snapshotTimeFor } from './preflight.ts';
@@ -18,6 +19,7 @@ import { chosenServerIDs, type PlacedSelector, placedSelectors } from './servers
 import { recordSightings, sightingOrder, type Readiness } from './sightings.ts';
 import { decodeFlags, decodeSightings, encodeFlags } from './sightings-codec.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
+import { storeSightings } from './stored-sightings.ts';
 
 /** The engine loop of a recovery wave: StartRecovery of its servers, tagged with the run and wave. */
 function recoveryLoop(run: Run, waveName: string, snapshot: ReturnType<typeof snapshotTimeFor>, drs: DrsPort): JobLoop {
@@ -60,17 +62,29 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
 
   const selectors = placedSelectors(run, plan, index);
   const onlyIDs = selectors.every(({ selector }) => selector.tags === undefined && selector.hostnames === undefined && run.scopes === undefined);
+  const listingJobs = drs.listJobs({ fromDate: activeJobsSince(run.startedAt) });
+  // Quotas held servers of this wave back: until a job ends somewhere in the accounts it launches
+  // into, another round would start nothing, so it need not list the wave's servers (at 10,000
+  // servers that listing, every poll, was most of a run's cost: bench/linear.ts).
+  if (previous !== undefined && previous.notStarted > 0) {
+    const activeJobs = (await listingJobs).filter(isActiveJob);
+    if (!roomToStart(activeJobs, previous.heldBackIn ?? [], scopeOfPort(drs))) return { wave: previous, isNew: false };
+  }
   const [servers, recentJobs] = await Promise.all([
     drs.listSourceServers(onlyIDs ? { sourceServerIDs: selectors.flatMap(({ selector }) => selector.ids ?? []) } : undefined),
-    drs.listJobs({ fromDate: activeJobsSince(run.startedAt) }),
+    listingJobs,
   ]);
   const { launchable, unlaunchable } = waveServers(selectors, servers, scopeOfPort(drs));
   const sourceServerIDs = [...launchable, ...unlaunchable.map((problem) => problem.sourceServerID)].sort();
   const round = await startRound(recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs), launchable, recentJobs);
   // Which servers have post-launch actions is learnt from the jobs' runs as the wave goes
   // (checkPostLaunchActions), not looked up here server by server.
-  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length };
-  if (previous !== undefined) return { wave: { ...previous, ...progress }, isNew: false };
+  const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, ...heldBackIn(round.deferred, selectors, drs) };
+  if (previous !== undefined) {
+    // What CheckLaunch found of the quotas before this round no longer holds.
+    const { heldBackIn: _heldBackIn, startable: _startable, ...rest } = previous;
+    return { wave: { ...rest, ...progress }, isNew: false };
+  }
   return {
     isNew: true,
     wave: {
@@ -99,6 +113,13 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
       warnings: [],
     },
   };
+}
+
+/** Multi-account: the scopes the held-back servers launch in, for CheckLaunch's look for room. */
+function heldBackIn(deferred: readonly string[], selectors: readonly PlacedSelector[], drs: DrsPort): Pick<WaveState, 'heldBackIn'> {
+  const scopeOf = scopeOfPort(drs);
+  if (deferred.length === 0 || scopeOf === undefined || selectors.some(({ scope }) => scope === undefined)) return {};
+  return { heldBackIn: [...new Set(deferred.map((id) => scopeOf(id) ?? ''))].sort() };
 }
 
 /**
@@ -171,16 +192,44 @@ function postLaunchFirstPollSeconds(wave: WaveState, jobs: readonly Job[]): numb
 }
 
 /**
+ * What the launch poll counts as progress (the interval goes back to its minimum on a change).
+ * While quotas hold servers back, progress is what may make room for them: one of the wave's jobs
+ * done launching (DRS ends it soon after), a failure, fewer held back. Each server's launch is
+ * not: at 10,000 servers, resetting the interval at every launch kept the wave re-entering
+ * StartWave every 15 s for hours (bench/linear.ts: 379 rounds). Otherwise every count.
+ */
+function launchProgress(wave: WaveState, jobs: readonly Job[], count: LaunchCount): string {
+  if (wave.notStarted === 0) return `${count.launched}/${count.failedServers.length}/${count.inFlight.length}/0`;
+  const doneLaunching = jobs.filter((job) => (job.participatingServers ?? []).every((server) => launchOutcome(server) !== 'inFlight')).length;
+  return `${doneLaunching} jobs/${count.failedServers.length}/${wave.notStarted}`;
+}
+
+/**
+ * The wave's jobs and, while quotas hold servers back, whether DRS's active jobs now leave room
+ * for them (any job ended: the wave's, an earlier wave's, another run's). One DescribeJobs either
+ * way: the wave's jobs by ID, or every job since the wave started, which holds them. Only with
+ * room does the wave go back to StartWave: a round that could start nothing costs history.
+ */
+async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[]; startable?: boolean }> {
+  if (wave.notStarted === 0) return { jobs: await drs.listJobs({ jobIDs: wave.jobIDs }) };
+  const recent = await drs.listJobs({ fromDate: activeJobsSince(wave.startedAt) });
+  const byID = new Map(recent.map((job) => [job.jobID ?? '', job]));
+  // A job only just created may not be listed yet: its servers then come by ID, in its place.
+  const jobs = wave.jobIDs.every((jobID) => byID.has(jobID)) ? wave.jobIDs.map((jobID) => byID.get(jobID)!) : await drs.listJobs({ jobIDs: wave.jobIDs });
+  return { jobs, startable: roomToStart(recent.filter(isActiveJob), wave.heldBackIn ?? [], scopeOfPort(drs)) };
+}
+
+/**
  * One poll of the wave's launch: a single DescribeJobs over its jobs, whatever its size. Fails
  * the wave as soon as its failures exceed the budget (a drill then cleans up at once).
  * `waitedSeconds`: how long the wave has been waiting (its wait before this poll ends on an event
  * or its fallback, not after one poll interval); default, as a Wait of `pollSeconds` would say.
  */
 export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?: number): Promise<WaveState> {
-  const jobs = await drs.listJobs({ jobIDs: wave.jobIDs });
+  const { jobs, startable } = await launchJobs(wave, drs);
   const count = countLaunch(jobs);
   count.failedServers = [...(wave.unlaunchable ?? []), ...count.failedServers];
-  const poll = nextPoll(wave, `${count.launched}/${count.failedServers.length}/${count.inFlight.length}/${wave.notStarted}`, waitedSeconds);
+  const poll = nextPoll(wave, launchProgress(wave, jobs, count), waitedSeconds);
   const launchDone = wave.notStarted === 0 && count.inFlight.length === 0;
   const next: WaveState = {
     ...wave,
@@ -189,9 +238,11 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
     failed: count.failedServers.length + unlistedUnlaunchable(wave),
     failedServers: count.failedServers.slice(0, MAX_LISTED_PROBLEMS),
     launchDone,
+    startable,
     ...recordSightings(wave, jobs, poll.waitedSeconds, readinessOf(wave, decodeFlags(wave.expectingRuns, sightingOrder(jobs, wave.jobIDs).length))),
     ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave, jobs) } : {}),
   };
+  if (startable === undefined) delete next.startable;
   if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
   }
@@ -337,11 +388,16 @@ function postLaunchDisabledWarning(wave: WaveState): string[] {
   ];
 }
 
-/** Applies the failure budget one last time and records the finished wave. */
-export async function completeWave(state: RunState, drs: DrsPort): Promise<CompletedWave[]> {
+/**
+ * Applies the failure budget one last time and records the finished wave. Its sightings leave the
+ * state for the store (the report reads them back: withStoredSightings), so the state stays the
+ * same size whatever the number of servers.
+ */
+export async function completeWave(state: RunState, drs: DrsPort, store: WaveSightings): Promise<CompletedWave[]> {
   const wave = state.wave;
   if (wave === undefined) throw new Error('CompleteWave needs $.wave');
   if (wave.failed > wave.failureBudget) throw new WaveFailedError(await failureMessage(wave, wave.failedServers, drs));
+  await storeSightings(state.run, wave, store);
   const summary: CompletedWave = {
     name: wave.name,
     status: wave.failed > 0 ? 'SUCCEEDED_WITH_FAILURES' : 'SUCCEEDED',
@@ -353,9 +409,9 @@ export async function completeWave(state: RunState, drs: DrsPort): Promise<Compl
     warnings: [...postLaunchDisabledWarning(wave), ...wave.warnings],
     failedServers: wave.failedServers,
     waitedSeconds: wave.waitedSeconds,
-    sightings: wave.sightings,
     ...(state.next?.gate === undefined ? {} : { gate: { ...state.next.gate, ...(state.next.approval === undefined ? {} : { reasons: state.next.approval.reasons }) } }),
     ...(state.next?.results === undefined || state.next.results.length === 0 ? {} : { actions: state.next.results }),
   };
   return [...(state.completed ?? []), summary];
 }
+

@@ -22,6 +22,10 @@ describe('a drill of the example plan', () => {
     }
     const database = report.waves[0].servers[0];
     expect(database.postLaunchActions.map((action) => [action.name, action.status])).toContainEqual(['payments-verify-database', 'SUCCEEDED']);
+    // A server with actions is ready when the workflow saw its runs end: its wave's sightings,
+    // which CompleteWave moved out of the state into the lock table, came back for the report.
+    expect(database.readyAt).toBeDefined();
+    expect(report.waves.flatMap((wave) => wave.servers).every((server) => server.rtoSeconds !== undefined)).toBe(true);
 
     // Waves in order: each wave's jobs start after the previous wave's servers were all ready.
     const launchJobs = drs.state().jobs.filter((job) => job.type === 'LAUNCH').sort((a, b) => (a.creationDateTime ?? '').localeCompare(b.creationDateTime ?? ''));

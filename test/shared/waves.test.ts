@@ -78,6 +78,29 @@ describe('starting a wave', () => {
     expect(isNew).toBe(false);
     expect(lookedUp).toHaveLength(0);
   });
+
+  it('a wave that quotas held back lists its servers again only once a job has ended somewhere', async () => {
+    const drs = fakeDrs({ servers: Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' })) });
+    let listings = 0;
+    const listSourceServers = drs.listSourceServers.bind(drs);
+    drs.listSourceServers = async (filter) => {
+      listings += 1;
+      return listSourceServers(filter);
+    };
+
+    const { wave: first } = await startWave({ run }, plan, drs);
+    const { wave: full } = await startWave({ run, wave: first }, plan, drs);
+    const stillFull = await checkLaunch(full, drs);
+    drs.jobs[0].status = 'COMPLETED'; // 100 servers' room is free again
+    const room = await checkLaunch(full, drs);
+    const { wave: more } = await startWave({ run, wave: full }, plan, drs);
+
+    expect([stillFull.startable, room.startable]).toEqual([false, true]); // CheckLaunch sends the wave back to StartWave only then
+    expect(listings).toBe(2); // the first round and the round after the job ended
+    expect(full).toEqual(first);
+    expect(more.notStarted).toBe(0);
+    expect(drs.started).toHaveLength(6);
+  });
 });
 
 describe('watching a wave', () => {
@@ -177,7 +200,7 @@ describe('launch configuration and the SSM agent', () => {
     const launched = { ...wave, launchDone: true, launched: 2 };
     for (const job of drs.jobs) job.participatingServers = job.participatingServers?.map((p) => ({ ...p, launchStatus: 'LAUNCHED' }));
     const checked = await checkPostLaunchActions(launched, drs);
-    const [completed] = await completeWave({ run, wave: { ...checked, postLaunchActionsDone: true } }, drs);
+    const [completed] = await completeWave({ run, wave: { ...checked, postLaunchActionsDone: true } }, drs, { put: async () => {}, get: async () => new Map() });
 
     expect(decodeFlags(checked.expectingRuns, 2)).toEqual([true, false]);
     expect(checked.postLaunchDisabled).toEqual({ count: 1, servers: [id(2)] });
