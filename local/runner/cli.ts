@@ -27,7 +27,6 @@ import { sweepLocal } from './sweep.ts';
 import { RunProgress, useColor } from './progress.ts';
 import { accountsOfRun, DEFAULT_SPEED, runLocal } from './run-local.ts';
 import { readReportSummary, renderSummary, renderTable } from './summary.ts';
-import { S3Client } from '@aws-sdk/client-s3';
 import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
 export const EXIT = { succeeded: 0, failed: 1, invalid: 2 } as const;
@@ -187,17 +186,20 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   if (options.check && options.mode !== 'failback' && options.then !== 'failback') throw new UsageError('--check is a failback readiness check: use it with --mode failback or --then failback');
 
   const buildStarted = Date.now();
-  const built = await buildFunctions();
+  // The local DRS service starts while the build is checked (or made): neither needs the other.
+  // Frozen clock: the run's waits move it, paced at --speed (see runLocal's `speed`).
+  const [building, starting] = await Promise.allSettled([buildFunctions(), startLocalDrs({ scenario: options.scenario, speed: 0 })]);
+  if (building.status === 'rejected') {
+    if (starting.status === 'fulfilled') await starting.value.stop();
+    throw building.reason;
+  }
+  const built = building.value;
   const how = built[0]?.reused ? `Reused the ${built.length} handlers built before (no file they were built from changed), checked` : `Built ${built.length} handlers`;
   process.stdout.write(paint.dim(`${how} in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
-
-  let drs: LocalDrs;
-  try {
-    // Frozen clock: the run's waits move it, paced at --speed (see runLocal's `speed`).
-    drs = await startLocalDrs({ scenario: options.scenario, speed: 0 });
-  } catch (error) {
-    throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(error as Error).message}`);
+  if (starting.status === 'rejected') {
+    throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(starting.reason as Error).message}`);
   }
+  const drs: LocalDrs = starting.value;
   try {
     const first = await executeOne(input, plan, planFile, drs, options, fromEvent?.executionName);
     const exitOf = (status: string) => (status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed);
@@ -348,7 +350,8 @@ export interface HistoryCommandOptions {
 /** `history`: past runs per plan from their reports, with status and the RTO trend. */
 export async function historyCommand(options: HistoryCommandOptions): Promise<number> {
   // On AWS: the reports bucket, with the SDK's usual credentials and region (AWS_REGION / profile).
-  const source = options.bucket === undefined ? folderSource(options.reportDir) : bucketSource(new S3Client({}), options.bucket, options.plan);
+  // The S3 client loads only for a bucket: every other command starts without it.
+  const source = options.bucket === undefined ? folderSource(options.reportDir) : bucketSource(new (await import('@aws-sdk/client-s3')).S3Client({}), options.bucket, options.plan);
   const history = await readHistory(source, { plan: options.plan, limit: options.limit });
   if (history.size === 0) {
     process.stdout.write(`No run reports${options.plan ? ` of plan ${options.plan}` : ''} in ${source.describe()}\n`);

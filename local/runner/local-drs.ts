@@ -154,18 +154,23 @@ export interface StartLocalDrsOptions {
 export async function startLocalDrs(options: StartLocalDrsOptions): Promise<LocalDrs> {
   const drs = await startLocalDrsService({ scenario: options.scenario, speed: options.speed, port: 0 });
   const started: Array<{ stop(): Promise<void> }> = [drs];
+  const keep = <Service extends { stop(): Promise<void> }>(service: Service) => {
+    started.push(service);
+    return service;
+  };
   try {
-    const sts = await startLocalSts({ identity: drs.identity });
-    started.push(sts);
-    // Its StopExecution dates a stop in the DRS service's simulated time, as everything else of a run.
-    const stepFunctions = await startLocalStepFunctions({ identity: drs.identity, now: () => drs.now() });
-    started.push(stepFunctions);
-    const dynamodb = await startLocalDynamoDb({ identity: drs.identity });
-    started.push(dynamodb);
-    const cloudFormation = await startCloudFormationFor(drs);
-    started.push(cloudFormation);
-    const actions = await startActionServicesFor(drs, { scenarioFile: drs.scenarioFile });
-    started.push(actions);
+    // Side by side, each on a port of its own; every start is waited for, so that a failed one
+    // still stops all the others.
+    const starting = [
+      startLocalSts({ identity: drs.identity }).then(keep),
+      // Its StopExecution dates a stop in the DRS service's simulated time, as everything else of a run.
+      startLocalStepFunctions({ identity: drs.identity, now: () => drs.now() }).then(keep),
+      startLocalDynamoDb({ identity: drs.identity }).then(keep),
+      startCloudFormationFor(drs).then(keep),
+      startActionServicesFor(drs, { scenarioFile: drs.scenarioFile }).then(keep),
+    ] as const;
+    await Promise.allSettled(starting);
+    const [sts, stepFunctions, dynamodb, cloudFormation, actions] = await Promise.all(starting);
     return {
       ...drs,
       sts: { endpoint: sts.endpoint },

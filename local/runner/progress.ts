@@ -84,6 +84,8 @@ export class RunProgress {
       case 'StateCaught': {
         this.pollDrs(); // what DRS shows at the failure comes before it
         const failure = this.lastFailure;
+        // No launch result before the fallback poll: the wait polls, as it would without events.
+        if (failure?.error === 'States.Timeout' && run.pollingCallbacks.has(event.state.name)) return;
         const message = lambdaErrorMessage(failure?.cause ?? '');
         this.line(this.paint.red(`✗ ${event.state.name} failed: ${failure?.error ?? 'error'}${message ? `: ${message}` : ''}`));
         return;

@@ -99,6 +99,8 @@ export interface RunInfo {
   reportsDir: string;
   /** Simulated seconds per real second the waits are paced at (0: not paced). */
   speed: number;
+  /** Callback Tasks whose timeout is a poll (a launch result would only have cut it short): their timeout is no failure. */
+  pollingCallbacks: ReadonlySet<string>;
 }
 
 export interface RunLocalOptions {
@@ -298,17 +300,30 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // A service started elsewhere (startLocalDrs of local/drs) has no STS nor Step Functions: this
     // run brings them over its identity store, and stops them at the end.
     const identity = drs.identity ?? new IdentityStore();
-    const sts: LocalStsEndpoint = drs.sts ?? (ownSts = await startLocalSts({ identity }));
-    const stepFunctions: LocalStepFunctionsEndpoint =
-      drs.stepFunctions ?? (ownStepFunctions = await startLocalStepFunctions({ identity, now: () => drs.now() }));
-    // The plan lock's table, in the handlers' account and Region, as the stack creates it on AWS.
-    const dynamodb: LocalDynamoDbEndpoint = drs.dynamodb ?? (ownDynamoDb = await startLocalDynamoDb({ identity }));
-    await deployLockTable(dynamodb, drs);
-    // Nor a CloudFormation: this run brings one in its simulated time, where DRS deploys networks.
-    const cloudFormation: LocalCloudFormationEndpoint = drs.cloudFormation ?? (ownCloudFormation = await startCloudFormationFor(drs));
-    // And the approval gates' and action steps' SSM, SNS, Route 53 and Lambda.
-    const actions: ActionServicesEndpoints =
-      drs.actions ?? (ownActions = await startActionServicesFor(drs, { scenarioFile: drs.scenarioFile ?? (typeof options.scenario === 'string' ? options.scenario : undefined) }));
+    // The services start side by side, each on a port of its own. Every one is waited for, even
+    // when another fails to start, so that the finally below stops all those that did start.
+    const starting = [
+      drs.sts ?? startLocalSts({ identity }).then((started) => (ownSts = started)),
+      drs.stepFunctions ?? startLocalStepFunctions({ identity, now: () => drs.now() }).then((started) => (ownStepFunctions = started)),
+      // The plan lock's table, in the handlers' account and Region, as the stack creates it on AWS.
+      Promise.resolve<LocalDynamoDbEndpoint>(drs.dynamodb ?? startLocalDynamoDb({ identity }).then((started) => (ownDynamoDb = started))).then(async (started) => {
+        await deployLockTable(started, drs);
+        return started;
+      }),
+      // Nor a CloudFormation: this run brings one in its simulated time, where DRS deploys networks.
+      drs.cloudFormation ?? startCloudFormationFor(drs).then((started) => (ownCloudFormation = started)),
+      // And the approval gates' and action steps' SSM, SNS, Route 53 and Lambda.
+      drs.actions ??
+        startActionServicesFor(drs, { scenarioFile: drs.scenarioFile ?? (typeof options.scenario === 'string' ? options.scenario : undefined) }).then((started) => (ownActions = started)),
+    ] as const;
+    await Promise.allSettled(starting);
+    const [sts, stepFunctions, dynamodb, cloudFormation, actions]: [
+      LocalStsEndpoint,
+      LocalStepFunctionsEndpoint,
+      LocalDynamoDbEndpoint,
+      LocalCloudFormationEndpoint,
+      ActionServicesEndpoints,
+    ] = await Promise.all(starting);
     const stateMachinePath = options.stateMachinePath ?? stateMachineFor(options.input);
     const local = prepareForLocalRun(await readStateMachine(stateMachinePath), {
       region: drs.region,
@@ -390,7 +405,8 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     drs.setApiLatency?.(latencies.drsApiMs ?? 0);
     try {
       const startedAt = drs.now();
-      const run: RunInfo = { executionName, executionArn, startTime: startedAt.toISOString(), drs, reportsDir, speed };
+      const pollingCallbacks = new Set(Object.entries(local.callbackTasks).flatMap(([name, task]) => (task.waitCutShort === true ? [name] : [])));
+      const run: RunInfo = { executionName, executionArn, startTime: startedAt.toISOString(), drs, reportsDir, speed, pollingCallbacks };
       const outcome = await execute(machine, local, lambda, { ...options, onTaskToken }, run, {
         executions: stepFunctions.executions,
         stateMachine: { arn: stateMachine.arn, name: stateMachine.name },

@@ -22,7 +22,7 @@ function watchedRun() {
     recoveryInstances: [],
   };
   drs.state = () => view;
-  const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0 };
+  const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
   const lines: string[] = [];
   const progress = new RunProgress({ write: (line) => lines.push(line), color: false, pollMs: 60_000 });
   const exited = (name: string, output: unknown) =>
@@ -71,13 +71,17 @@ describe('RunProgress', () => {
     expect(progress.waveTimings.get('databases')).toEqual({ startedAt: '2026-03-01T02:00:00.000Z', endedAt: '2026-03-01T02:07:00.000Z' });
   });
 
-  it('shows a failed step with the message of the Lambda error, not its JSON', () => {
+  it('shows a failed step with the message of the Lambda error, not its JSON, and a launch wait ending at its fallback poll as no failure', () => {
     const { lines, progress, drs } = watchedRun();
-    const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0 };
+    const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
     const cause = JSON.stringify({ errorType: 'WaveTimedOutError', errorMessage: 'wave "web" timed out after 90 minutes', trace: [] });
 
     progress.onEvent({ type: 'StateFailed', timestamp: 0, state: { name: 'CheckLaunch', type: 'Task', input: {} }, Error: 'WaveTimedOutError', Cause: cause } as ExecutionLogEvent, run);
     progress.onEvent({ type: 'StateCaught', timestamp: 0, state: { name: 'CheckLaunch', type: 'Task', input: {} }, catch: { catcher: { ErrorEquals: ['States.ALL'], Next: 'IsDrillToCleanUp' } } } as ExecutionLogEvent, run);
+    // A launch wait whose fallback poll came before any launch result: no failure, it polls.
+    const waitForLaunch = { name: 'WaitForLaunch', type: 'Task', input: {} };
+    progress.onEvent({ type: 'StateFailed', timestamp: 0, state: waitForLaunch, Error: 'States.Timeout', Cause: '' } as ExecutionLogEvent, run);
+    progress.onEvent({ type: 'StateCaught', timestamp: 0, state: waitForLaunch, catch: { catcher: { ErrorEquals: ['States.ALL'], Next: 'CheckLaunch' } } } as ExecutionLogEvent, run);
     progress.stop();
 
     expect(lines).toEqual(['  00:00  ✗ CheckLaunch failed: WaveTimedOutError: wave "web" timed out after 90 minutes']);
