@@ -78,6 +78,7 @@ parentPort.on('message', async (request) => {
   const context = lambdaContext(request);
   // The markers CloudWatch Logs shows around an invocation, written in order with its output.
   console.log(`START ${functionKey} RequestId: ${context.awsRequestId}`);
+  const started = performance.now();
   let reply;
   try {
     if (typeof handler !== 'function') throw handler.initError;
@@ -86,7 +87,10 @@ parentPort.on('message', async (request) => {
   } catch (error) {
     reply = { id, error: describeError(error) };
   }
+  const durationMs = performance.now() - started;
   console.log(`END RequestId: ${context.awsRequestId}${reply.error ? ` ${reply.error.name}` : ''}`);
+  // Lambda's REPORT line: the invocation's duration, as CloudWatch Logs shows it (real time here).
+  console.log(`REPORT RequestId: ${context.awsRequestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms`);
   parentPort.postMessage(reply);
 });
 
