@@ -20,7 +20,6 @@ export const DRS_LIMITS = {
   serversInActiveJobs: 500,
 } as const;
 
-/** Splits a list into consecutive chunks of at most `size` items. */
 /** Items by a key, in their order (Map.groupBy is ES2024; the project targets ES2023). */
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -32,6 +31,7 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return groups;
 }
 
+/** Splits a list into consecutive chunks of at most `size` items. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
