@@ -1,13 +1,12 @@
 // Sweep: drill instances no run will terminate (their run ended, its clean-up failed), in every
 // account and Region of the deployment → terminated; other old drill instances → listed. Invoked
 // by its EventBridge Scheduler schedule, or by hand (`npm run aws -- sweep`).
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { recoveryScopes } from '#shared/accounts/config.ts';
 import { accounts, drsOfScope, labelOf } from '#shared/aws/accounts.ts';
 import { publishProgress } from '#shared/aws/events.ts';
 import { homeRegion } from '#shared/aws/region.ts';
 import { requiredEnv } from '#shared/config.ts';
-import { logger, metrics } from '#shared/powertools.ts';
+import { loadMetrics, logger } from '#shared/powertools.ts';
 import { stepHandler } from '#shared/step.ts';
 import { SweepIncompleteError } from '#shared/sweep/errors.ts';
 import type { ExecutionStatusPort } from '#shared/sweep/port.ts';
@@ -45,6 +44,7 @@ export const handler = stepHandler(SweepRequest, async ({ dryRun = false, schedu
   const result = await sweepOrphans(scopes, runsOfThisSweep(), { ...settings, dryRun, now });
   const { found, terminated, leftRunning, unknownListed, failed, problems } = result;
   // Orphans cost money until terminated: the OrphansFound alarm (deploy/alarms.cjs) tells someone.
+  const { metrics, MetricUnit } = await loadMetrics();
   metrics.addMetric('OrphansFound', MetricUnit.Count, found);
   metrics.addMetric('OrphansTerminated', MetricUnit.Count, terminated);
   await publishProgress('Orphans Swept', { dryRun, found, terminated, leftRunning, unknownListed, failed });

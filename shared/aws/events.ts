@@ -2,13 +2,12 @@
 // Publishing is best effort by design: a notification that cannot be delivered (after the SDK's
 // retries) is logged and counted as a metric, but never stops or fails a recovery.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { homeRegion } from '#shared/aws/region.ts';
 import { optionalEnv } from '#shared/config.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import type { ExactDetail, ProgressDetail, ProgressEventType } from '#shared/events/catalogue/index.ts';
 import { eventBridgeEvents, fileEvents, type ProgressEvents } from '#shared/events/progress.ts';
-import { logger, metrics, traced } from '#shared/powertools.ts';
+import { loadMetrics, logger, traced } from '#shared/powertools.ts';
 
 function configuredEvents(): ProgressEvents {
   const bus = optionalEnv('EVENT_BUS_NAME');
@@ -32,6 +31,7 @@ export async function publishProgress<Type extends ProgressEventType, Given exte
     await events.publish(type, detail);
   } catch (error) {
     logger.error('progress event not delivered', { type, detail, error });
+    const { metrics, MetricUnit } = await loadMetrics();
     metrics.addMetric('ProgressEventsNotDelivered', MetricUnit.Count, 1);
   }
 }
