@@ -1,9 +1,8 @@
 // CleanUpDrill: terminate every instance this drill launched; re-entrant until DRS lists none.
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { drsForRun } from '#shared/aws/run-drs.ts';
 import { publishProgress } from '#shared/aws/events.ts';
 import { runDetail } from '#shared/events/progress.ts';
-import { metrics } from '#shared/powertools.ts';
+import { loadMetrics } from '#shared/powertools.ts';
 import { cleanUpDrill } from '#shared/recovery/clean-up.ts';
 import { RunState } from '#shared/recovery/state.ts';
 import { stepHandler } from '#shared/step.ts';
@@ -13,6 +12,7 @@ export const handler = stepHandler(RunState, async ({ run, preflight, wave, comp
   const mayHaveLaunched = preflight !== undefined || wave !== undefined || completed !== undefined || stopped !== undefined;
   const next = await cleanUpDrill(run, cleanup, await drsForRun(run), mayHaveLaunched);
   if (next.done) {
+    const { metrics, MetricUnit } = await loadMetrics();
     metrics.addDimensions({ plan: run.plan, mode: run.mode });
     metrics.addMetric('InstancesCleanedUp', MetricUnit.Count, next.instancesTerminated);
     // Drill instances cost money until terminated: what is left is worth an alarm.

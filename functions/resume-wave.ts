@@ -7,13 +7,16 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { sfn } from '#shared/aws/sfn.ts';
 import { waveWaits } from '#shared/aws/lock-table.ts';
 import { LaunchResultEvent, launchResultOf } from '#shared/events/drs-launch-result.ts';
 import { onLaunchResults } from '#shared/handoff/resume.ts';
 import { logger, traceLambdaHandler } from '#shared/powertools.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
 import '#shared/zod-locale.ts';
+
+// Most launch results end no wait (a wave waits for its last server): Step Functions
+// (#shared/aws/sfn.ts) loads only to resume a workflow.
+const sendTaskSuccess = async (taskToken: string, output: string) => (await import('#shared/aws/sfn.ts')).sendTaskSuccess(taskToken, output);
 
 /** The SQS event Lambda's event source mapping delivers: only what is read of it. */
 const QueueBatch = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
@@ -41,7 +44,7 @@ async function resumeWave(event: unknown): Promise<BatchResponse> {
     return [{ ...launchResultOf(parsed.data), messageId: record.messageId, time: parsed.data.time }];
   });
   const latest = results.reduce((max, result) => (result.time > max ? result.time : max), '');
-  const outcome = await onLaunchResults(results, { waits: waveWaits, sfn, now: () => (latest === '' ? new Date() : new Date(latest)) });
+  const outcome = await onLaunchResults(results, { waits: waveWaits, sendTaskSuccess, now: () => (latest === '' ? new Date() : new Date(latest)) });
   for (const failure of outcome.retry) logger.error('launch results of a job not handled: delivered again', { jobID: failure.jobID, error: failure.error });
   logger.info('launch results handled', { results: results.length, resumed: outcome.resumed });
   return { batchItemFailures: outcome.retry.flatMap((failure) => failure.messageIds.map((itemIdentifier) => ({ itemIdentifier }))) };

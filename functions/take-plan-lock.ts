@@ -1,11 +1,13 @@
 // TakePlanLock: one run per plan. Takes the plan's lock before anything changes in DRS, or fails
 // with PlanLockedError naming the run that holds it (whatever started either run).
 import * as z from 'zod/mini';
-import { executionStatusOf } from '#shared/aws/executions.ts';
 import { planLockTable } from '#shared/aws/lock-table.ts';
-import { acquirePlanLock } from '#shared/lock/plan-lock.ts';
+import { acquirePlanLock, type ExecutionStatusOf } from '#shared/lock/plan-lock.ts';
 import { logger } from '#shared/powertools.ts';
 import { stepHandler } from '#shared/step.ts';
+
+// Step Functions is asked only when another run holds the lock: its client (#shared/aws/sfn.ts) loads then, not at init.
+const executionStatusOf: ExecutionStatusOf = async (executionArn) => (await import('#shared/aws/executions.ts')).executionStatusOf(executionArn);
 
 const TakePlanLockEvent = z.object({
   plan: z.string(),

@@ -1,14 +1,34 @@
 // The one place Logger, Metrics and Tracer are created; every handler imports them from here.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type middy from '@middy/core';
 
-const serviceName = 'drs-orchestrator';
+export const serviceName = 'drs-orchestrator';
 
 export const logger = new Logger({ serviceName });
-export const metrics = new Metrics({ serviceName, namespace: 'DrsOrchestrator' });
+
+let metricsModule: Promise<typeof import('./powertools-metrics.ts')> | undefined;
+
+/**
+ * Powertools' Metrics and its units (`const { metrics, MetricUnit } = await loadMetrics()`),
+ * loaded the first time an invocation records a metric: most invocations record none, and
+ * loading Metrics is about 5 ms of a cold start. The step middleware publishes what was recorded
+ * (publishRecordedMetrics). The units come with it: importing MetricUnit from Powertools' package
+ * at init would load Metrics too (the package does not declare its modules free of side effects,
+ * so the bundle evaluates everything its index imports).
+ */
+export function loadMetrics(): Promise<typeof import('./powertools-metrics.ts')> {
+  metricsModule ??= import('./powertools-metrics.ts');
+  return metricsModule;
+}
+
+/** Publishes the metrics recorded since the last publish: none when no metric was ever recorded. */
+export async function publishRecordedMetrics(): Promise<void> {
+  if (metricsModule === undefined) return;
+  const { metrics } = await metricsModule;
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
 
 /**
  * The Tracer, or undefined when POWERTOOLS_TRACE_ENABLED is false. Powertools' Tracer imports the

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { ServiceUnavailableError } from './errors.ts';
 import './zod-locale.ts';
-import { logger, metrics, traceLambdaHandler } from './powertools.ts';
+import { logger, publishRecordedMetrics, traceLambdaHandler } from './powertools.ts';
 
 /** Errors the state machine's Retry already matches by their own name. */
 const NAMED_RETRYABLE = new Set(['ThrottlingException', 'InternalServerException']);
@@ -37,12 +37,8 @@ const nameTransientFaults: middy.MiddlewareObj = {
  * would warn on every poll step, which records none.
  */
 const publishMetrics: middy.MiddlewareObj = {
-  after: () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  },
-  onError: () => {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  },
+  after: publishRecordedMetrics,
+  onError: publishRecordedMetrics,
 };
 
 /**

@@ -1,19 +1,27 @@
 // The progress events of this deployment: EVENT_BUS_NAME on AWS, EVENTS_FILE locally.
 // Publishing is best effort by design: a notification that cannot be delivered (after the SDK's
 // retries) is logged and counted as a metric, but never stops or fails a recovery.
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { homeRegion } from '#shared/aws/region.ts';
 import { optionalEnv } from '#shared/config.ts';
 import { ConfigurationError } from '#shared/errors.ts';
 import type { ExactDetail, ProgressDetail, ProgressEventType } from '#shared/events/catalogue/index.ts';
-import { eventBridgeEvents, fileEvents, type ProgressEvents } from '#shared/events/progress.ts';
-import { logger, metrics, traced } from '#shared/powertools.ts';
+import { fileEvents, type ProgressEvents } from '#shared/events/progress.ts';
+import { loadMetrics, logger } from '#shared/powertools.ts';
+
+/** The bus's events, with the EventBridge client loaded on the first publish (./event-bus.ts says why). */
+function eventBusOnFirstPublish(bus: string): ProgressEvents {
+  let events: Promise<ProgressEvents> | undefined;
+  return {
+    async publish(type, detail) {
+      events ??= import('./event-bus.ts').then(({ eventBusEvents }) => eventBusEvents(bus));
+      await (await events).publish(type, detail);
+    },
+  };
+}
 
 function configuredEvents(): ProgressEvents {
   const bus = optionalEnv('EVENT_BUS_NAME');
   const file = optionalEnv('EVENTS_FILE');
-  if (bus !== undefined) return eventBridgeEvents(traced(new EventBridgeClient({ region: homeRegion })), bus);
+  if (bus !== undefined) return eventBusOnFirstPublish(bus);
   if (file !== undefined) return fileEvents(file);
   throw new ConfigurationError('set EVENT_BUS_NAME (on AWS) or EVENTS_FILE (locally): where progress events go');
 }
@@ -32,6 +40,7 @@ export async function publishProgress<Type extends ProgressEventType, Given exte
     await events.publish(type, detail);
   } catch (error) {
     logger.error('progress event not delivered', { type, detail, error });
+    const { metrics, MetricUnit } = await loadMetrics();
     metrics.addMetric('ProgressEventsNotDelivered', MetricUnit.Count, 1);
   }
 }

@@ -1,7 +1,7 @@
 // Progress events: run started, wave started/completed/failed, clean-up completed, run
 // succeeded/failed. Users route them (EventBridge rules) to SNS, chat or tickets. Which
-// detail-types exist and what their details carry is the catalogue's (catalogue/).
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+// detail-types exist and what their details carry is the catalogue's (catalogue/). They go to
+// EventBridge on AWS (shared/aws/event-bus.ts) and to a file locally (fileEvents).
 import { appendFile } from 'node:fs/promises';
 import type { Run } from '#shared/recovery/state.ts';
 import type { ProgressDetail, ProgressEventOf, ProgressEventType } from './catalogue/index.ts';
@@ -17,21 +17,6 @@ export interface ProgressEvents {
 /** A recovery run's event detail: the run it belongs to, and what is particular to the event. */
 export function runDetail<Particular extends object>(run: Run, particular: Particular): RecoveryRunDetail & Particular {
   return { plan: run.plan, mode: run.mode, execution: run.execution, ...particular };
-}
-
-/** EventBridge PutEvents on the given bus; the SDK retries throttling and 5xx. */
-export function eventBridgeEvents(client: EventBridgeClient, eventBusName: string): ProgressEvents {
-  return {
-    async publish(type, detail) {
-      const response = await client.send(
-        new PutEventsCommand({ Entries: [{ EventBusName: eventBusName, Source: EVENT_SOURCE, DetailType: type, Detail: JSON.stringify(detail) }] }),
-      );
-      const failed = response.Entries?.find((entry) => entry.ErrorCode !== undefined);
-      if ((response.FailedEntryCount ?? 0) > 0) {
-        throw new Error(`EventBridge refused progress event "${type}": ${failed?.ErrorCode} ${failed?.ErrorMessage ?? ''}`);
-      }
-    },
-  };
 }
 
 /** Locally: one JSON line per event in a file, in EventBridge's envelope shape. */

@@ -2,7 +2,6 @@
 // launch is already over), and each DRS launch result removes its server, the last one resuming the
 // workflow. Whatever goes missing on the way (an event, a resume) only costs latency: the wait's
 // timeout in the state machine is the fallback poll.
-import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DrsPort } from '#shared/drs/port.ts';
 import { isTokenGone } from '#shared/task-token.ts';
 import type { WaveWaits } from '#shared/lock/wave-waits.ts';
@@ -20,13 +19,16 @@ export interface Wake {
 /** A forgotten wait goes a day after the wave's own timeout would have ended it. */
 const KEEP_AFTER_TIMEOUT_SECONDS = 86_400;
 
+/** Step Functions' SendTaskSuccess: the Task waiting with `taskToken` ends with `output`. */
+export type SendTaskSuccess = (taskToken: string, output: string) => Promise<void>;
+
 /**
  * Resumes the Task waiting with `token`. False when the token no longer waits (its Task timed out
  * into the poll, or the run ended): nothing to resume, and nothing wrong.
  */
-export async function resumeWait(sfn: SFNClient, token: string, wake: Wake): Promise<boolean> {
+export async function resumeWait(sendTaskSuccess: SendTaskSuccess, token: string, wake: Wake): Promise<boolean> {
   try {
-    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(wake) }));
+    await sendTaskSuccess(token, JSON.stringify(wake));
     return true;
   } catch (error) {
     if (isTokenGone(error)) return false;
@@ -40,11 +42,11 @@ export async function resumeWait(sfn: SFNClient, token: string, wake: Wake): Pro
  */
 export async function awaitLaunch(
   input: { token: string; execution: string; wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds'> },
-  services: { drs: Pick<DrsPort, 'listJobs'>; waits: Pick<WaveWaits, 'put'>; sfn: SFNClient; now: () => Date },
+  services: { drs: Pick<DrsPort, 'listJobs'>; waits: Pick<WaveWaits, 'put'>; sendTaskSuccess: SendTaskSuccess; now: () => Date },
 ): Promise<{ waitingFor: number } | { resumed: boolean }> {
   const jobs = input.wave.jobIDs.length === 0 ? [] : await services.drs.listJobs({ jobIDs: input.wave.jobIDs });
   const wait = launchWaitOf(input.wave, jobs);
-  if (wait === 'ready') return { resumed: await resumeWait(services.sfn, input.token, { resumedBy: 'launchOver', at: services.now().toISOString() }) };
+  if (wait === 'ready') return { resumed: await resumeWait(services.sendTaskSuccess, input.token, { resumedBy: 'launchOver', at: services.now().toISOString() }) };
   const expiresAt = Math.floor(services.now().getTime() / 1000) + input.wave.timeoutSeconds + KEEP_AFTER_TIMEOUT_SECONDS;
   await services.waits.put({ ...wait, execution: input.execution, token: input.token, expiresAt });
   return { waitingFor: pendingServerCount(wait) };
@@ -57,7 +59,7 @@ export async function awaitLaunch(
  */
 export async function onLaunchResults(
   results: ReadonlyArray<{ jobID: string; sourceServerID: string; messageId: string }>,
-  services: { waits: Pick<WaveWaits, 'arrive'>; sfn: SFNClient; now: () => Date },
+  services: { waits: Pick<WaveWaits, 'arrive'>; sendTaskSuccess: SendTaskSuccess; now: () => Date },
 ): Promise<{ resumed: string[]; retry: Array<{ jobID: string; messageIds: string[]; error: unknown }> }> {
   const byJob = new Map<string, Array<(typeof results)[number]>>();
   for (const result of results) byJob.set(result.jobID, [...(byJob.get(result.jobID) ?? []), result]);
@@ -69,7 +71,7 @@ export async function onLaunchResults(
         const at = services.now();
         const ended = await services.waits.arrive(jobID, ofJob.map((result) => result.sourceServerID), at);
         const last = ofJob.at(-1)!;
-        if (ended !== undefined && (await resumeWait(services.sfn, ended.token, { resumedBy: 'launchResult', at: at.toISOString(), jobID, sourceServerID: last.sourceServerID }))) {
+        if (ended !== undefined && (await resumeWait(services.sendTaskSuccess, ended.token, { resumedBy: 'launchResult', at: at.toISOString(), jobID, sourceServerID: last.sourceServerID }))) {
           resumed.push(ended.execution);
         }
       } catch (error) {
