@@ -427,8 +427,10 @@ const FUNCTIONS = {
       // The job's tags (plan, execution, wave) are how a retried StartWave finds its jobs.
       allow(['drs:TagResource'], drsArn('job')),
       ...launchStatements(HOME, passedRoles(manifest)),
+      // A wave quotas held back: its servers as the first round resolved them, for the later rounds.
+      lockTable('PutItem', 'GetItem'),
     ],
-    { managedPolicyArns: launchActionsPolicy },
+    { managedPolicyArns: launchActionsPolicy, lambda: () => ({ environment: { LOCK_TABLE: { Ref: 'LockTable' } } }) },
   ),
   checkLaunch: step(readWaveJobs),
   // The wave's event-driven wait: registers its token and the servers it waits for, or resumes at

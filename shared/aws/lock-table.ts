@@ -1,6 +1,6 @@
 // The plan lock table (LOCK_TABLE, the stack's DynamoDB table) over a traced DynamoDB client in the
-// home Region: the plan locks, the action ledger, the approval gates' task tokens, the waves' waits and
-// the completed waves' sightings.
+// home Region: the plan locks, the action ledger, the approval gates' task tokens, the waves' waits,
+// the completed waves' sightings and the servers of waves quotas held back.
 // DYNAMODB_ENDPOINT points it at the local DynamoDB service; unset, it talks to AWS. Only the steps
 // that use the table load this module: the other steps never pay for the DynamoDB client.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,6 +9,7 @@ import { optionalEnv, requiredEnv } from '#shared/config.ts';
 import { dynamoDbActionLedger } from '#shared/lock/action-ledger.ts';
 import { dynamoDbApprovalTokens } from '#shared/lock/approval-tokens.ts';
 import { dynamoDbLockTable } from '#shared/lock/dynamodb-table.ts';
+import { dynamoDbWaveServers } from '#shared/lock/wave-servers.ts';
 import { dynamoDbWaveSightings } from '#shared/lock/wave-sightings.ts';
 import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
 import { traced } from '#shared/powertools.ts';
@@ -25,3 +26,4 @@ export const actionLedger = dynamoDbActionLedger(client, tableName);
 export const approvalTokens = dynamoDbApprovalTokens(client, tableName);
 export const waveWaits = dynamoDbWaveWaits(client, tableName);
 export const waveSightings = dynamoDbWaveSightings(client, tableName);
+export const waveServers = dynamoDbWaveServers(client, tableName);

@@ -12,6 +12,8 @@
 //   pk = "wjob#<job ID>"         such a job: its execution and the servers the wait waits for (wave-waits.ts)
 //   pk = "sight#<execution>#<wave index>"
 //                                a completed wave's sightings, for the run's report (wave-sightings.ts)
+//   pk = "wsrv#<execution>#<wave index>"
+//                                the servers of a wave DRS's quotas held back, for its later rounds (wave-servers.ts)
 //
 // Every item carries `expiresAt` (epoch seconds, a Number): the moment it stops meaning anything.
 // It is the table's TTL attribute on AWS, so forgotten items go away by themselves (DynamoDB
@@ -25,6 +27,7 @@ export const KEY_PREFIX = {
   waveWait: 'wait',
   waveJob: 'wjob',
   waveSightings: 'sight',
+  waveServers: 'wsrv',
 } as const;
 
 /** The name of the partition key attribute (a string). */

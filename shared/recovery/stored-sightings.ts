@@ -5,8 +5,8 @@ import { MAX_RUN_SECONDS } from '#shared/lock/plan-lock.ts';
 import type { WaveSightings } from '#shared/lock/wave-sightings.ts';
 import type { Run, RunState, WaveState } from './state.ts';
 
-/** Stored sightings outlive the longest run (a week, the plan lock's bound) by a day (epoch seconds). */
-function keptUntil(run: Run): number {
+/** What a run keeps in the lock table outlives the longest run (a week, the plan lock's bound) by a day (epoch seconds). */
+export function keptUntil(run: Run): number {
   return Math.floor(Date.parse(run.startedAt) / 1000) + MAX_RUN_SECONDS + 86_400;
 }
 

@@ -8,9 +8,10 @@ import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
 import { countLaunch, launchOutcome, type LaunchCount } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
 import { actionsSeen, resolveActionWaits, tallyPostLaunchActions } from '#shared/engine/post-launch.ts';
-import { roomToStart, startRound, type JobLoop } from '#shared/engine/start.ts';
+import { readBack, roomToStart, startRound, type JobLoop } from '#shared/engine/start.ts';
 import { MAX_LISTED_PROBLEMS, type ServerProblem } from '#shared/engine/state.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
+import type { WaveServers } from '#shared/lock/wave-servers.ts';
 import type { WaveSightings } from '#shared/lock/wave-sightings.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
@@ -19,7 +20,7 @@ import { chosenServerIDs, type PlacedSelector, placedSelectors } from './servers
 import { recordSightings, sightingOrder, type Readiness } from './sightings.ts';
 import { decodeFlags, decodeSightings, encodeFlags } from './sightings-codec.ts';
 import type { CompletedWave, Run, RunState, WaveState } from './state.ts';
-import { storeSightings } from './stored-sightings.ts';
+import { keptUntil, storeSightings } from './stored-sightings.ts';
 
 /** The engine loop of a recovery wave: StartRecovery of its servers, tagged with the run and wave. */
 function recoveryLoop(run: Run, waveName: string, snapshot: ReturnType<typeof snapshotTimeFor>, drs: DrsPort): JobLoop {
@@ -51,7 +52,7 @@ export interface WaveStart {
  * Idempotent: it reads back the jobs this run already started for the wave (by their tags) and
  * starts only the servers in none of them, so a retried step never launches a server twice.
  */
-export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Promise<WaveStart> {
+export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store: WaveServers): Promise<WaveStart> {
   const { run } = state;
   const index = state.completed?.length ?? 0;
   const waveName = run.waves[index];
@@ -66,9 +67,22 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   // Quotas held servers of this wave back: until a job ends somewhere in the accounts it launches
   // into, another round would start nothing, so it need not list the wave's servers (at 10,000
   // servers that listing, every poll, was most of a run's cost: bench/linear.ts).
+  const loop = recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs);
   if (previous !== undefined && previous.notStarted > 0) {
     const activeJobs = (await listingJobs).filter(isActiveJob);
     if (!roomToStart(activeJobs, previous.heldBackIn ?? [], scopeOfPort(drs))) return { wave: previous, isNew: false };
+    // The wave's servers as its first round resolved them: only those not in a job yet are read
+    // again, by ID (which also tells a multi-account port their accounts).
+    const stored = await store.get(run.execution, index);
+    if (stored !== undefined) {
+      const recentJobs = await listingJobs;
+      const started = readBack(loop, recentJobs).items;
+      const rest = stored.filter((id) => !started.has(id));
+      if (rest.length > 0 && scopeOfPort(drs) !== undefined) await drs.listSourceServers({ sourceServerIDs: rest });
+      const round = await startRound(loop, stored, recentJobs);
+      const { heldBackIn: _heldBackIn, startable: _startable, ...before } = previous;
+      return { wave: { ...before, jobIDs: round.jobIDs, notStarted: round.deferred.length, ...heldBackIn(round.deferred, selectors, drs) }, isNew: false };
+    }
   }
   const [servers, recentJobs] = await Promise.all([
     drs.listSourceServers(onlyIDs ? { sourceServerIDs: selectors.flatMap(({ selector }) => selector.ids ?? []) } : undefined),
@@ -76,7 +90,8 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort): Prom
   ]);
   const { launchable, unlaunchable } = waveServers(selectors, servers, scopeOfPort(drs));
   const sourceServerIDs = [...launchable, ...unlaunchable.map((problem) => problem.sourceServerID)].sort();
-  const round = await startRound(recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs), launchable, recentJobs);
+  const round = await startRound(loop, launchable, recentJobs);
+  if (round.deferred.length > 0) await store.put(run.execution, index, launchable, keptUntil(run));
   // Which servers have post-launch actions is learnt from the jobs' runs as the wave goes
   // (checkPostLaunchActions), not looked up here server by server.
   const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, ...heldBackIn(round.deferred, selectors, drs) };

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { WaveServers } from '#shared/lock/wave-servers.ts';
 import type { Job, SourceServer } from '#shared/drs/port.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
 import { durationSeconds } from '#shared/drs/servers.ts';
@@ -26,6 +27,25 @@ function server(n: number, tags: Record<string, string>, overrides: Partial<Sour
 
 const run = testRun();
 
+/** The lock table's wave servers, in memory (their DynamoDB form: test/lock/wave-servers.test.ts). */
+function memoryWaveServers(): WaveServers & { puts: number } {
+  const items = new Map<string, string[]>();
+  return {
+    puts: 0,
+    async put(execution, waveIndex, ids) {
+      this.puts += 1;
+      items.set(`${execution}#${waveIndex}`, [...ids]);
+    },
+    async get(execution, waveIndex) {
+      return items.get(`${execution}#${waveIndex}`);
+    },
+  };
+}
+let servers = memoryWaveServers();
+beforeEach(() => {
+  servers = memoryWaveServers();
+});
+
 const plan = parsePlan(
   `name: shop
 targets: { rtoMinutes: 60, rpoMinutes: 15 }
@@ -49,8 +69,8 @@ function waveOf(jobIDs: string[], overrides: Partial<WaveState> = {}): WaveState
 describe('starting a wave', () => {
   it('a wave start retried after its StartRecovery succeeded starts no second job', async () => {
     const drs = fakeDrs({ servers: [server(1, { Tier: 'db' }), server(2, { Tier: 'db' }), server(3, { Tier: 'web' })] });
-    const { wave: first } = await startWave({ run }, plan, drs);
-    const { wave: retried, isNew } = await startWave({ run }, plan, drs);
+    const { wave: first } = await startWave({ run }, plan, drs, servers);
+    const { wave: retried, isNew } = await startWave({ run }, plan, drs, servers);
     expect(drs.started).toHaveLength(1);
     expect(drs.started[0].sourceServers.map((s) => s.sourceServerID)).toEqual([id(1), id(2)]);
     expect(drs.started[0].tags).toMatchObject({ [TAG.execution]: 'exec-1', [TAG.wave]: 'db' });
@@ -61,17 +81,16 @@ describe('starting a wave', () => {
   });
 
   it('starting a wave, also more of one that quotas held back, looks up no post-launch action server by server', async () => {
-    const servers = Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' }));
-    const drs = fakeDrs({ servers });
+    const drs = fakeDrs({ servers: Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' })) });
     const lookedUp: string[] = [];
     drs.listLaunchActions = async (sourceServerID) => {
       lookedUp.push(sourceServerID);
       return Number(sourceServerID.slice(2)) % 2 === 0 ? [{ actionId: 'a', active: true }] : [];
     };
 
-    const { wave: first } = await startWave({ run }, plan, drs);
+    const { wave: first } = await startWave({ run }, plan, drs, servers);
     for (const job of drs.jobs) job.status = 'COMPLETED'; // capacity is free again
-    const { wave: more, isNew } = await startWave({ run, wave: first }, plan, drs);
+    const { wave: more, isNew } = await startWave({ run, wave: first }, plan, drs, servers);
 
     expect(first.notStarted).toBe(100); // 500 servers in active jobs at most
     expect(more.notStarted).toBe(0);
@@ -79,7 +98,7 @@ describe('starting a wave', () => {
     expect(lookedUp).toHaveLength(0);
   });
 
-  it('a wave that quotas held back lists its servers again only once a job has ended somewhere', async () => {
+  it('a wave that quotas held back starts more only once a job has ended somewhere, from the servers its first round stored', async () => {
     const drs = fakeDrs({ servers: Array.from({ length: 600 }, (_, n) => server(n, { Tier: 'db' })) });
     let listings = 0;
     const listSourceServers = drs.listSourceServers.bind(drs);
@@ -88,15 +107,16 @@ describe('starting a wave', () => {
       return listSourceServers(filter);
     };
 
-    const { wave: first } = await startWave({ run }, plan, drs);
-    const { wave: full } = await startWave({ run, wave: first }, plan, drs);
+    const { wave: first } = await startWave({ run }, plan, drs, servers);
+    const { wave: full } = await startWave({ run, wave: first }, plan, drs, servers);
     const stillFull = await checkLaunch(full, drs);
     drs.jobs[0].status = 'COMPLETED'; // 100 servers' room is free again
     const room = await checkLaunch(full, drs);
-    const { wave: more } = await startWave({ run, wave: full }, plan, drs);
+    const { wave: more } = await startWave({ run, wave: full }, plan, drs, servers);
 
     expect([stillFull.startable, room.startable]).toEqual([false, true]); // CheckLaunch sends the wave back to StartWave only then
-    expect(listings).toBe(2); // the first round and the round after the job ended
+    expect(listings).toBe(1); // the first round: the later one starts from the wave's servers it stored
+    expect(servers.puts).toBe(1);
     expect(full).toEqual(first);
     expect(more.notStarted).toBe(0);
     expect(drs.started).toHaveLength(6);
@@ -196,7 +216,7 @@ describe('launch configuration and the SSM agent', () => {
     });
     drs.listLaunchActions = async () => [{ actionId: 'verify', active: true }];
 
-    const { wave } = await startWave({ run }, plan, drs);
+    const { wave } = await startWave({ run }, plan, drs, servers);
     const launched = { ...wave, launchDone: true, launched: 2 };
     for (const job of drs.jobs) job.participatingServers = job.participatingServers?.map((p) => ({ ...p, launchStatus: 'LAUNCHED' }));
     const checked = await checkPostLaunchActions(launched, drs);
