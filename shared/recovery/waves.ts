@@ -63,11 +63,11 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
 
   const selectors = placedSelectors(run, plan, index);
   const onlyIDs = selectors.every(({ selector }) => selector.tags === undefined && selector.hostnames === undefined && run.scopes === undefined);
+  const loop = recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs);
   const listingJobs = drs.listJobs({ fromDate: activeJobsSince(run.startedAt) });
   // Quotas held servers of this wave back: until a job ends somewhere in the accounts it launches
   // into, another round would start nothing, so it need not list the wave's servers (at 10,000
   // servers that listing, every poll, was most of a run's cost: bench/linear.ts).
-  const loop = recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs);
   if (previous !== undefined && previous.notStarted > 0) {
     const activeJobs = (await listingJobs).filter(isActiveJob);
     if (!roomToStart(activeJobs, previous.heldBackIn ?? [], scopeOfPort(drs))) return { wave: previous, isNew: false };
@@ -429,4 +429,3 @@ export async function completeWave(state: RunState, drs: DrsPort, store: WaveSig
   };
   return [...(state.completed ?? []), summary];
 }
-
