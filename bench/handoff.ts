@@ -2,8 +2,8 @@
 // post-launch action ended when the wave waits for them) to the next wave's StartRecovery, in
 // simulated time, with the services' latencies modelled on the frozen clock (Lambda invocation,
 // state transition, DRS request, EventBridge delivery: bench/support.ts's MODELLED_LATENCIES). Each plan runs with DRS's
-// launch results delivered (the event-driven hand-off), with every one of them lost (only the
-// fallback poll), and with every one repeated. Simulated figures are exact: one run each.
+// launch results and SSM's ends of post-launch action runs delivered (the event-driven hand-off),
+// with every one of them lost (only the fallback poll), and with every one repeated. Simulated figures are exact: one run each.
 // Prints figures; asserts nothing. Run: npx tsx bench/handoff.ts
 import { pathToFileURL } from 'node:url';
 import type { JobTimeline } from '#local/drs/index.ts';
@@ -75,7 +75,8 @@ export async function measureHandoff(plan: (typeof PLANS)[number], delivery: key
       gatedSeconds: handoffs.filter((handoff) => handoff.gated).map((handoff) => handoff.seconds),
       historyEvents: result.historyEvents,
       simulatedSeconds: result.simulatedSeconds,
-      resumeInvocations: result.lambdaInvocations.LaunchResultRule ?? 0,
+      // The launch results' rule and SSM's run ends' rules all invoke resumeWave.
+      resumeInvocations: (result.lambdaInvocations.LaunchResultRule ?? 0) + (result.lambdaInvocations.ActionAutomationEndRule ?? 0) + (result.lambdaInvocations.ActionCommandEndRule ?? 0),
       drsCalls: drs.countCalls(),
     };
   } finally {
@@ -91,7 +92,7 @@ export async function benchHandoff(): Promise<HandoffFigures[]> {
   const latencies = describeLatencies(MODELLED_LATENCIES);
   printTable(
     `Wave hand-off (recovery of a generated plan, simulated time, modelled latencies: ${latencies}; targets: mean ≤ 2 s, max ≤ 5 s without post-launch actions, mean ≤ 5 s gated on them)`,
-    ['plan', "DRS's launch results", 'hand-off mean (no actions)', 'max (no actions)', 'hand-off after actions', 'history events', 'run', 'resumeWave invocations', 'DRS calls'],
+    ['plan', 'events (launch results, run ends)', 'hand-off mean (no actions)', 'max (no actions)', 'hand-off after actions', 'history events', 'run', 'resumeWave invocations', 'DRS calls'],
     figures.map((f) => [
       f.plan,
       f.delivery,

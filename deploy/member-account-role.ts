@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAUNCH_RESULT_PATTERN } from '#shared/events/drs-launch-result.ts';
+import { RUN_END_PATTERNS } from '#shared/events/ssm-run-end.ts';
 import { Document, isSeq, visit } from 'yaml';
 
 /** An IAM statement as deploy/functions.cjs builds it (Resource may hold CloudFormation intrinsics). */
@@ -180,7 +181,7 @@ export function memberAccountTemplate(): Record<string, unknown> {
       LaunchResultForwardingRole: {
         Type: 'AWS::IAM::Role',
         Properties: {
-          Description: "Forwards DRS's launch results to the DRS orchestrator's account",
+          Description: "Forwards DRS's launch results and SSM's ends of post-launch action runs to the DRS orchestrator's account",
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',
             Statement: [{ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } }],
@@ -193,6 +194,25 @@ export function memberAccountTemplate(): Record<string, unknown> {
         Properties: {
           Description: "DRS's Source Server Launch Result events, to the DRS orchestrator's account: they resume its waves",
           EventPattern: LAUNCH_RESULT_PATTERN,
+          State: 'ENABLED',
+          Targets: [{ Id: 'orchestrator', Arn: orchestratorBus, RoleArn: { 'Fn::GetAtt': ['LaunchResultForwardingRole', 'Arn'] } }],
+        },
+      },
+      // SSM's ends of the post-launch action runs DRS starts here: they resume waves waiting for their actions.
+      ActionAutomationEndForwardingRule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: "SSM's ends of automation executions (DRS's post-launch action runs), to the DRS orchestrator's account",
+          EventPattern: RUN_END_PATTERNS.automation,
+          State: 'ENABLED',
+          Targets: [{ Id: 'orchestrator', Arn: orchestratorBus, RoleArn: { 'Fn::GetAtt': ['LaunchResultForwardingRole', 'Arn'] } }],
+        },
+      },
+      ActionCommandEndForwardingRule: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: "SSM's ends of commands (DRS's post-launch action runs), to the DRS orchestrator's account",
+          EventPattern: RUN_END_PATTERNS.command,
           State: 'ENABLED',
           Targets: [{ Id: 'orchestrator', Arn: orchestratorBus, RoleArn: { 'Fn::GetAtt': ['LaunchResultForwardingRole', 'Arn'] } }],
         },

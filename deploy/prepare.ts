@@ -3,6 +3,7 @@
 // exists, its accounts fit the functions' environment), bundles the handlers, and writes .build/deploy/<stage>.json, the manifest
 // deploy/serverless.cjs turns into functions, IAM roles, schedules and alarm rules.
 import { LAUNCH_RESULT_PATTERN } from '#shared/events/drs-launch-result.ts';
+import { RUN_END_PATTERNS } from '#shared/events/ssm-run-end.ts';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname, join, relative, resolve } from 'node:path';
@@ -34,6 +35,8 @@ export interface DeployManifest {
   };
   /** The EventBridge pattern of DRS's launch results, which resume waves (shared/events/drs-launch-result.ts). */
   launchResultPattern: typeof LAUNCH_RESULT_PATTERN;
+  /** The EventBridge patterns of SSM's ends of runs, which resume waves waiting for post-launch actions (shared/events/ssm-run-end.ts). */
+  runEndPatterns: typeof RUN_END_PATTERNS;
   /** What the deployed plans' action steps run: the only functions and documents their IAM allows. */
   actions: { functions: string[]; documents: string[] };
   /** Function keys, one per handler in functions/ (trigger included). */
@@ -91,7 +94,7 @@ function checkAccountsFit(config: StageConfig, source: string): void {
 }
 
 /** The stage's configuration checked against the plan files: every deployed plan has a file. */
-export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled' | 'actions' | 'launchResultPattern'>> {
+export async function checkStage(stage: string, root = projectRoot): Promise<Omit<DeployManifest, 'functions' | 'compiled' | 'actions' | 'launchResultPattern' | 'runEndPatterns'>> {
   const configFile = stageConfigPath(stage, root);
   const config = await readStageConfig(configFile);
   checkAccountsFit(config, relative(root, configFile));
@@ -110,7 +113,7 @@ export async function checkStage(stage: string, root = projectRoot): Promise<Omi
  * Writes the deployed plans and the stage configuration as JSON, the documents as written (the
  * functions check them again when they read them), replacing an earlier compilation's files.
  */
-async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled' | 'actions' | 'launchResultPattern'>, root: string): Promise<Pick<DeployManifest, 'compiled' | 'actions'>> {
+async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compiled' | 'actions' | 'launchResultPattern' | 'runEndPatterns'>, root: string): Promise<Pick<DeployManifest, 'compiled' | 'actions'>> {
   const folder = compiledDir(checked.stage, root);
   await rm(folder, { recursive: true, force: true });
   await mkdir(join(folder, 'plans'), { recursive: true });
@@ -153,7 +156,7 @@ export async function prepareStage(stage: string, root = projectRoot, reuseBuild
   const checked = await checkStage(stage, root);
   const { compiled, actions } = await compileStage(checked, root);
   const keys = reuseBuild ? await existingBundles(root) : (await buildFunctions()).map((bundle) => bundle.key);
-  const manifest: DeployManifest = { ...checked, compiled, actions, launchResultPattern: LAUNCH_RESULT_PATTERN, functions: keys.sort() };
+  const manifest: DeployManifest = { ...checked, compiled, actions, launchResultPattern: LAUNCH_RESULT_PATTERN, runEndPatterns: RUN_END_PATTERNS, functions: keys.sort() };
   const path = manifestPath(stage, root);
   await mkdir(join(path, '..'), { recursive: true });
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);

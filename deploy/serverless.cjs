@@ -194,7 +194,7 @@ function sweepResources(stage, manifest) {
 }
 
 /** A queue policy letting only the rule `ruleKey` (EventBridge) send to the queue `queueKey`. */
-function queueOpenToRule(queueKey, ruleKey) {
+function queueOpenToRule(queueKey, ...ruleKeys) {
   return {
     Type: 'AWS::SQS::QueuePolicy',
     Properties: {
@@ -207,7 +207,7 @@ function queueOpenToRule(queueKey, ruleKey) {
             Principal: { Service: 'events.amazonaws.com' },
             Action: 'sqs:SendMessage',
             Resource: { 'Fn::GetAtt': [queueKey, 'Arn'] },
-            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleKey, 'Arn'] } } },
+            Condition: { ArnEquals: { 'aws:SourceArn': ruleKeys.length === 1 ? { 'Fn::GetAtt': [ruleKeys[0], 'Arn'] } : ruleKeys.map((ruleKey) => ({ 'Fn::GetAtt': [ruleKey, 'Arn'] })) } },
           },
         ],
       },
@@ -257,12 +257,16 @@ function alarmResources(manifest) {
   };
 }
 
+/** The rules of SSM's run ends, by the kind of run (the keys of shared/events/ssm-run-end.ts's RUN_END_PATTERNS). */
+const RUN_END_RULES = { automation: 'ActionAutomationEndRule', command: 'ActionCommandEndRule' };
+
 /**
  * DRS's launch results resume the waves waiting for them: an EventBridge rule puts them on a queue,
  * which resumeWave reads in batches (functions/resume-wave.ts; its event source in
  * deploy/functions.cjs), so a 1,000-server wave costs a few invocations, not 1,000. A lost event
  * costs only latency (the wait's timeout polls), so no dead-letter queue: a result older than the
- * fallback poll is of no use to anyone, and the queue keeps none longer than five minutes.
+ * fallback poll is of no use to anyone, and the queue keeps none longer than five minutes. SSM's
+ * ends of post-launch action runs go the same way, to resume the waves waiting for their actions.
  */
 function launchResultResources(manifest) {
   // The stage's other accounts forward their launch results here (deploy/member-account-role.yaml).
@@ -304,7 +308,22 @@ function launchResultResources(manifest) {
         Targets: [{ Id: 'launchResults', Arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 } }],
       },
     },
-    LaunchResultQueuePolicy: queueOpenToRule('LaunchResultQueue', 'LaunchResultRule'),
+    // SSM's ends of post-launch action runs (automation executions, commands) resume the waves waiting for their actions.
+    ...Object.fromEntries(
+      Object.entries(manifest.runEndPatterns).map(([kind, pattern]) => [
+        RUN_END_RULES[kind],
+        {
+          Type: 'AWS::Events::Rule',
+          Properties: {
+            Description: `SSM's ends of ${kind === 'automation' ? 'automation executions' : 'commands'}: the post-launch action runs DRS started resume the waves waiting for them`,
+            EventPattern: pattern,
+            State: 'ENABLED',
+            Targets: [{ Id: 'actionRunEnds', Arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 } }],
+          },
+        },
+      ]),
+    ),
+    LaunchResultQueuePolicy: queueOpenToRule('LaunchResultQueue', 'LaunchResultRule', ...Object.values(RUN_END_RULES)),
   };
 }
 

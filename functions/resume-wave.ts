@@ -1,6 +1,7 @@
-// ResumeWave: DRS's "Source Server Launch Result" events, which an EventBridge rule puts on a queue
-// that Lambda reads in batches (deploy/serverless.cjs). Per job, removes its servers from the wave
-// wait the job belongs to and resumes the workflows whose wait they end. Results of jobs no run
+// ResumeWave: DRS's "Source Server Launch Result" events and SSM's ends of automation executions
+// and commands (post-launch action runs), which EventBridge rules put on a queue that Lambda reads
+// in batches (deploy/serverless.cjs). Per job (or run), removes its servers from the wave wait the
+// job belongs to and resumes the workflows whose wait they end. Results of jobs no run
 // waits for (other runs' finished waves, launches from the console) change nothing. A job whose
 // results could not be handled is reported as failed items: the queue delivers them again.
 import middy from '@middy/core';
@@ -9,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { waveWaits } from '#shared/aws/lock-table.ts';
 import { LaunchResultEvent, launchResultOf } from '#shared/events/drs-launch-result.ts';
+import { RunEndEvent, runIdOf } from '#shared/events/ssm-run-end.ts';
 import { onLaunchResults } from '#shared/handoff/resume.ts';
 import { logger, traceLambdaHandler } from '#shared/powertools.ts';
 import { describeIssues, formatProblems } from '#shared/problems.ts';
@@ -27,18 +29,27 @@ interface BatchResponse {
 
 async function resumeWave(event: unknown): Promise<BatchResponse> {
   const batch = QueueBatch.parse(event);
-  const results = batch.Records.flatMap((record) => {
+  const results = batch.Records.flatMap((record): Array<{ jobID: string; sourceServerID: string; actionRun?: boolean; messageId: string; time: string }> => {
     let body: unknown;
     try {
       body = JSON.parse(record.body);
     } catch {
       body = undefined;
     }
+    const runEnd = RunEndEvent.safeParse(body);
+    if (runEnd.success) {
+      const runId = runIdOf(runEnd.data);
+      // A run waits as a job of its own, its one server the run itself (shared/handoff/launch-wait.ts, actionWaitOf).
+      return [{ jobID: runId, sourceServerID: runId, actionRun: true, messageId: record.messageId, time: runEnd.data.time }];
+    }
     const parsed = LaunchResultEvent.safeParse(body);
-    // Only the rule's events reach the queue: anything else is misrouted, and delivering it again
+    // Only the rules' events reach the queue: anything else is misrouted, and delivering it again
     // would not change it. An error in the log, not a retry.
     if (!parsed.success) {
-      logger.error('not a DRS launch result: dropped', { messageId: record.messageId, problems: formatProblems('the queued event', describeIssues(parsed.error.issues)) });
+      logger.error('neither a DRS launch result nor the end of an SSM run: dropped', {
+        messageId: record.messageId,
+        problems: formatProblems('the queued event', describeIssues(parsed.error.issues)),
+      });
       return [];
     }
     return [{ ...launchResultOf(parsed.data), messageId: record.messageId, time: parsed.data.time }];

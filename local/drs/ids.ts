@@ -55,5 +55,12 @@ export class IdFactory {
   snapshotId = () => `pit-${this.random.hex(17)}`;
   vpcId = () => `vpc-${this.random.hex(17)}`;
   sourceServerId = () => `s-${this.random.hex(17)}`;
-  runId = () => `run-${this.random.hex(17)}`;
+  /**
+   * A post-launch action run's ID: a UUID, as the model's pattern says (the SSM execution or command
+   * it stands for). Drawn like the other IDs (17 hex digits), so the seeded stream is unchanged.
+   */
+  runId = () => {
+    const hex = createHash('sha256').update(this.random.hex(17)).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  };
 }

@@ -7,7 +7,7 @@ import { isoTime } from './clock.ts';
 import { SeededRandom } from './ids.ts';
 import { snapshotAt, type DrsSimulator, type JobRecord, type ServerPhaseTimeline, type SourceServerRecord } from './simulator.ts';
 import { scheduleFailbackReadiness } from './failback.ts';
-import { launchResultEvent } from './service-events.ts';
+import { actionRunEndEvent, launchResultEvent } from './service-events.ts';
 import type { Job, LaunchAction, ParticipatingServer, RecoverySnapshot, SourceNetwork, Tags } from './wire.ts';
 
 /** Seconds between the last server finishing and JOB_END. */
@@ -153,6 +153,11 @@ function scheduleServer(sim: DrsSimulator, job: JobRecord, random: SeededRandom,
       wireRun.status = failureReason ? 'FAILED' : 'SUCCEEDED';
       if (failureReason) wireRun.failureReason = failureReason;
       Object.assign(actionTimeline, { end: isoTime(at), status: wireRun.status, ...(failureReason ? { failureReason } : {}) });
+      // What SSM sends when the execution or command this run stands for ends.
+      sim.world.emit(
+        actionRunEndEvent({ accountId: sim.accountId, region: sim.region, runId: run.runId, type: run.action.type, documentName: run.action.actionCode, succeeded: !failureReason, atMs: at }),
+        at,
+      );
     });
     cursor = end;
   });

@@ -1,6 +1,6 @@
 // The run's EventBridge, and the queue behind its rule: the events the local DRS service sends (as
 // DRS sends them to the default bus) go to the functions whose rules match them, as
-// deploy/serverless.cjs deploys them: DRS's launch results through a queue, read in batches of up
+// deploy/serverless.cjs deploys them: DRS's launch results (and SSM's ends of post-launch action runs) through a queue, read in batches of up
 // to 100 (Lambda's SQS event), by the function resuming waves. Delivery is best effort on AWS, so the
 // routing can drop and repeat events (seeded, so a run is reproducible), and delivers each after a
 // simulated delay. A delivery is due in simulated time; the runner delivers what is due whenever
@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { SeededRandom } from '#local/drs/ids.ts';
 import type { DrsServiceEvent } from '#local/drs/index.ts';
 import { LAUNCH_RESULT_PATTERN } from '#shared/events/drs-launch-result.ts';
+import { RUN_END_PATTERNS } from '#shared/events/ssm-run-end.ts';
 
 /** How the routing delivers: after how long, and what it loses or repeats. */
 export interface EventDelivery {
@@ -32,8 +33,12 @@ export interface LocalRule {
   batchSize: number;
 }
 
-/** The rules the stack deploys for DRS's events. */
-export const DRS_EVENT_RULES: readonly LocalRule[] = [{ name: 'LaunchResultRule', pattern: LAUNCH_RESULT_PATTERN, functionKey: 'resumeWave', batchSize: 100 }];
+/** The rules the stack deploys for DRS's events, and SSM's for the post-launch action runs DRS starts. */
+export const DRS_EVENT_RULES: readonly LocalRule[] = [
+  { name: 'LaunchResultRule', pattern: LAUNCH_RESULT_PATTERN, functionKey: 'resumeWave', batchSize: 100 },
+  { name: 'ActionAutomationEndRule', pattern: RUN_END_PATTERNS.automation, functionKey: 'resumeWave', batchSize: 100 },
+  { name: 'ActionCommandEndRule', pattern: RUN_END_PATTERNS.command, functionKey: 'resumeWave', batchSize: 100 },
+];
 
 /** Lambda's SQS event for a batch of queued events (the fields the event source mapping fills). */
 function queueBatchOf(events: readonly DrsServiceEvent[], sentAtMs: number): { Records: unknown[] } {

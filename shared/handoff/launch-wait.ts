@@ -4,9 +4,13 @@
 // when one of the wave's jobs has no server left launching (its capacity is free again).
 import { launchOutcome } from '#shared/engine/launch.ts';
 import { POLL } from '#shared/engine/polling.ts';
+import { participantsOf } from '#shared/drs/jobs.ts';
 import type { Job } from '#shared/drs/port.ts';
 
-/** When a wait ends: every pending server reported, or every pending server of any one job. */
+/**
+ * When a wait ends: every pending server reported, or every pending server of any one job. (A wait
+ * for post-launch actions waits for runs, each a job of its own: `allLaunched`, every run ended.)
+ */
 export type Wake = 'allLaunched' | 'anyJobDone';
 
 export interface LaunchWait {
@@ -29,6 +33,30 @@ export function launchWaitOf(wave: { notStarted: number }, jobs: readonly Job[])
   }
   if (wave.notStarted > 0) return { wake: 'anyJobDone', pending };
   return Object.keys(pending).length === 0 ? 'ready' : { wake: 'allLaunched', pending };
+}
+
+/**
+ * What a wave waiting for its post-launch actions waits for, from one DescribeJobs over its jobs:
+ * every run still IN_PROGRESS, each a part of the wait of its own (keyed by its run ID, the ID of
+ * the SSM execution or command whose end resumes the wave: shared/events/ssm-run-end.ts); the wait
+ * ends when the last of them ends. `ready` when more runs have ended than the wave's last check
+ * counted and none runs any more: CheckPostLaunchActions should see them at once. Servers whose SSM
+ * agent DRS has not discovered yet have no runs to wait for: their wait lasts its fallback, the
+ * poll interval, and never spins.
+ */
+export function actionWaitOf(wave: { actionsSucceeded: number; actionsFailed: number }, jobs: readonly Job[]): LaunchWait | 'ready' {
+  const pending: Record<string, string[]> = {};
+  let ended = 0;
+  // Counted as tallyPostLaunchActions counts them, so that a check after `ready` sees them all.
+  for (const { server } of participantsOf(jobs)) {
+    if (server.launchStatus !== 'LAUNCHED') continue;
+    for (const run of server.launchActionsStatus?.runs ?? []) {
+      if (run.status === 'SUCCEEDED' || run.status === 'FAILED') ended += 1;
+      else if (run.runId !== undefined) pending[run.runId] = [run.runId];
+    }
+  }
+  if (Object.keys(pending).length === 0 && ended > wave.actionsSucceeded + wave.actionsFailed) return 'ready';
+  return { wake: 'allLaunched', pending };
 }
 
 /** How many servers a wait waits for. */

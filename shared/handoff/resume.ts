@@ -1,19 +1,22 @@
-// Both ends of a wave's event-driven wait: WaitForLaunch registers it (or ends it at once when the
+// Both ends of a wave's event-driven waits: WaitForLaunch registers it (or ends it at once when the
 // launch is already over), and each DRS launch result removes its server, the last one resuming the
-// workflow. Whatever goes missing on the way (an event, a resume) only costs latency: the wait's
+// workflow; WaitForPostLaunchActions the same with the wave's post-launch action runs, which end
+// with SSM's status changes. Whatever goes missing on the way (an event, a resume) only costs latency: the wait's
 // timeout in the state machine is the fallback poll.
 import type { DrsPort } from '#shared/drs/port.ts';
 import { isTokenGone } from '#shared/task-token.ts';
 import type { WaveWaits } from '#shared/lock/wave-waits.ts';
 import type { WaveState } from '#shared/recovery/state.ts';
-import { launchWaitOf, pendingServerCount } from './launch-wait.ts';
+import { actionWaitOf, launchWaitOf, pendingServerCount } from './launch-wait.ts';
 
 /** What the wait's Task outputs (`$.wake`): why it ended before its timeout. */
 export interface Wake {
-  resumedBy: 'launchResult' | 'launchOver';
+  resumedBy: 'launchResult' | 'launchOver' | 'actionRunEnded' | 'actionsOver';
   at: string;
   jobID?: string;
   sourceServerID?: string;
+  /** The post-launch action run whose end resumed the wave (the last it waited for). */
+  runId?: string;
 }
 
 /** A forgotten wait goes a day after the wave's own timeout would have ended it. */
@@ -37,28 +40,37 @@ export async function resumeWait(sendTaskSuccess: SendTaskSuccess, token: string
 }
 
 /**
- * WaitForLaunch: one DescribeJobs over the wave's jobs. When no server is launching any more the
- * wait ends at once; else it is registered under the execution with the servers it waits for.
+ * WaitForLaunch (`launch`) and WaitForPostLaunchActions (`actions`): one DescribeJobs over the
+ * wave's jobs. When nothing is to be waited for the wait ends at once; else it is registered under
+ * the execution with the servers (or action runs) it waits for.
  */
 export async function awaitLaunch(
-  input: { token: string; execution: string; wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds'> },
+  input: {
+    token: string;
+    execution: string;
+    phase?: 'launch' | 'actions';
+    wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds' | 'actionsSucceeded' | 'actionsFailed'>;
+  },
   services: { drs: Pick<DrsPort, 'listJobs'>; waits: Pick<WaveWaits, 'put'>; sendTaskSuccess: SendTaskSuccess; now: () => Date },
 ): Promise<{ waitingFor: number } | { resumed: boolean }> {
   const jobs = input.wave.jobIDs.length === 0 ? [] : await services.drs.listJobs({ jobIDs: input.wave.jobIDs });
-  const wait = launchWaitOf(input.wave, jobs);
-  if (wait === 'ready') return { resumed: await resumeWait(services.sendTaskSuccess, input.token, { resumedBy: 'launchOver', at: services.now().toISOString() }) };
+  const actions = input.phase === 'actions';
+  const wait = actions ? actionWaitOf(input.wave, jobs) : launchWaitOf(input.wave, jobs);
+  if (wait === 'ready') {
+    return { resumed: await resumeWait(services.sendTaskSuccess, input.token, { resumedBy: actions ? 'actionsOver' : 'launchOver', at: services.now().toISOString() }) };
+  }
   const expiresAt = Math.floor(services.now().getTime() / 1000) + input.wave.timeoutSeconds + KEEP_AFTER_TIMEOUT_SECONDS;
   await services.waits.put({ ...wait, execution: input.execution, token: input.token, expiresAt });
   return { waitingFor: pendingServerCount(wait) };
 }
 
 /**
- * A batch of launch results: per job, removes its servers from the wait the job belongs to, and
- * resumes each workflow whose wait they end. Jobs fail alone: the IDs of the results whose job
+ * A batch of launch results (and ends of action runs, each a job of its own, `actionRun`): per job,
+ * removes its servers from the wait the job belongs to, and resumes each workflow whose wait they end. Jobs fail alone: the IDs of the results whose job
  * could not be handled come back in `retry`, with the error: the queue delivers them again.
  */
 export async function onLaunchResults(
-  results: ReadonlyArray<{ jobID: string; sourceServerID: string; messageId: string }>,
+  results: ReadonlyArray<{ jobID: string; sourceServerID: string; messageId: string; actionRun?: boolean }>,
   services: { waits: Pick<WaveWaits, 'arrive'>; sendTaskSuccess: SendTaskSuccess; now: () => Date },
 ): Promise<{ resumed: string[]; retry: Array<{ jobID: string; messageIds: string[]; error: unknown }> }> {
   const byJob = new Map<string, Array<(typeof results)[number]>>();
@@ -71,7 +83,11 @@ export async function onLaunchResults(
         const at = services.now();
         const ended = await services.waits.arrive(jobID, ofJob.map((result) => result.sourceServerID), at);
         const last = ofJob.at(-1)!;
-        if (ended !== undefined && (await resumeWait(services.sendTaskSuccess, ended.token, { resumedBy: 'launchResult', at: at.toISOString(), jobID, sourceServerID: last.sourceServerID }))) {
+        const wake: Wake =
+          last.actionRun === true
+            ? { resumedBy: 'actionRunEnded', at: at.toISOString(), runId: jobID }
+            : { resumedBy: 'launchResult', at: at.toISOString(), jobID, sourceServerID: last.sourceServerID };
+        if (ended !== undefined && (await resumeWait(services.sendTaskSuccess, ended.token, wake))) {
           resumed.push(ended.execution);
         }
       } catch (error) {

@@ -26,6 +26,10 @@ export function historyLine(exit: TaskExit): string | undefined {
       const wake = exit.state.wake;
       return wake?.resumedBy === 'launchResult' ? `launch results heard: the wave resumed (the last was ${shown(wake.sourceServerID)} of ${shown(wake.jobID)})` : undefined;
     }
+    case 'WaitForPostLaunchActions': {
+      const wake = exit.state.wake;
+      return wake?.resumedBy === 'actionRunEnded' ? `post-launch action runs ended: the wave resumed (the last was run ${shown(wake.runId)})` : undefined;
+    }
     case 'RequestApproval': {
       const gate = exit.state.next?.gate;
       return `wave ${shown(exit.state.next?.name)} approved by ${shown(gate?.approver)}${gate?.comment ? `: "${gate.comment}"` : ''}`;

@@ -127,7 +127,8 @@ export class LiveNarrator {
         });
       }
       case 'WaitForLaunch':
-        // The launch results it heard of show in CheckLaunch's counts, which follow at once.
+      case 'WaitForPostLaunchActions':
+        // What it heard of shows in the counts of CheckLaunch or CheckPostLaunchActions, which follow at once.
         return [];
       case 'StartWave': {
         const wave = exit.state.wave ?? {};

@@ -51,6 +51,8 @@ export interface TaskOutputs {
   StartWave: Pick<RunState, 'wave'>;
   /** The wave's event-driven wait: why it ended early (a launch result, or the launch already over); its timeout goes on to CheckLaunch too. */
   WaitForLaunch: { wake: Wake };
+  /** The wave's event-driven wait for its post-launch action runs: why it ended early (a run's end, or runs ended since the last check). */
+  WaitForPostLaunchActions: { wake: Wake };
   CheckLaunch: Pick<RunState, 'wave'>;
   /** Both workflows have this state: a recovery wave, or a failback wave's launches in origin Regions. */
   CheckPostLaunchActions: Pick<RunState, 'wave'> | Pick<FailbackState, 'wave'>;
@@ -88,6 +90,7 @@ export const TASK_RESULT_PATHS: Readonly<Record<TaskName, string>> = {
   RunWaveActions: '$.next',
   StartWave: '$.wave',
   WaitForLaunch: '$.wake',
+  WaitForPostLaunchActions: '$.wake',
   CheckLaunch: '$.wave',
   CheckPostLaunchActions: '$.wave',
   CompleteWave: '$.completed',

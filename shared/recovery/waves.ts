@@ -277,12 +277,12 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
  * servers cost no call of their own. The look-up's answer stays in the state: a server without
  * actions is ready from its launch (its sighting), one with actions is flagged (expectingRuns).
  */
-export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort): Promise<WaveState> {
+export async function checkPostLaunchActions(wave: WaveState, drs: DrsPort, waitedSeconds = wave.waitedSeconds + wave.pollSeconds): Promise<WaveState> {
   const jobs = await drs.listJobs({ jobIDs: wave.jobIDs });
-  const resolved = await resolveUnknownActions(wave, jobs, drs);
+  const resolved = await resolveUnknownActions(wave, jobs, drs, waitedSeconds);
   const expectingIDs = new Set(resolved.order.filter((_id, index) => resolved.expecting[index] || resolved.unresolved.has(index)));
   const tally = tallyPostLaunchActions(jobs, expectingIDs);
-  const poll = nextPoll(wave, `${tally.succeeded}/${tally.failed}/${tally.pending}/${tally.pendingServers.length}`);
+  const poll = nextPoll(wave, `${tally.succeeded}/${tally.failed}/${tally.pending}/${tally.pendingServers.length}`, waitedSeconds);
   const readiness = readinessOf(wave, resolved.expecting);
   const sightings = recordSightings(wave, jobs, poll.waitedSeconds, (server, index) => (resolved.noActions.has(index) ? 'atLaunch' : readiness(server, index)));
   const agentMissing = agentNotDiscovered(wave, jobs, tally.awaitingAgent, sightings, poll.waitedSeconds);
@@ -326,14 +326,13 @@ interface ResolvedActions {
 }
 
 /** The look-ups checkPostLaunchActions makes this poll, and what the wave knows after them. */
-async function resolveUnknownActions(wave: WaveState, jobs: readonly Job[], drs: DrsPort): Promise<ResolvedActions> {
+async function resolveUnknownActions(wave: WaveState, jobs: readonly Job[], drs: DrsPort, waitedSeconds: number): Promise<ResolvedActions> {
   const order = sightingOrder(jobs, wave.jobIDs);
   const expecting = decodeFlags(wave.expectingRuns, order.length);
   const resolved: ResolvedActions = { order, expecting, noActions: new Set(), unresolved: new Set(), postLaunchDisabled: wave.postLaunchDisabled };
   if (!wave.waitForPostLaunchActions) return resolved;
   const participants = new Map(jobs.flatMap((job) => (job.participatingServers ?? []).map((server) => [server.sourceServerID ?? '?', server] as const)));
   const before = decodeSightings(wave.sightings);
-  const waitedSeconds = wave.waitedSeconds + wave.pollSeconds;
   let running = false;
   const unknown: number[] = [];
   order.forEach((id, index) => {

@@ -145,6 +145,19 @@ describe('the member-account role template', () => {
     expect(role.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement)).toEqual([{ Effect: 'Allow', Action: ['events:PutEvents'], Resource: rule.Targets[0].Arn }]);
   });
 
+  it("forwards SSM's ends of automation executions and commands (DRS's post-launch action runs) to the same bus, with the same role", async () => {
+    const template = (await import('#deploy/member-account-role.ts')).memberAccountTemplate() as { Resources: Record<string, Resource> };
+    const launchResults = template.Resources.LaunchResultForwardingRule!.Properties;
+    const automation = template.Resources.ActionAutomationEndForwardingRule!.Properties;
+    const command = template.Resources.ActionCommandEndForwardingRule!.Properties;
+
+    expect(automation.EventPattern).toMatchObject({ source: ['aws.ssm'], 'detail-type': ['EC2 Automation Execution Status-change Notification'], detail: { Status: expect.arrayContaining(['Success', 'Failed']) } });
+    expect(command.EventPattern).toMatchObject({ source: ['aws.ssm'], 'detail-type': ['EC2 Command Status-change Notification'], detail: { status: expect.arrayContaining(['Success', 'Failed']) } });
+    expect(automation.EventPattern.detail.Status).not.toContain('InProgress');
+    expect(automation.Targets).toEqual(launchResults.Targets);
+    expect(command.Targets).toEqual(launchResults.Targets);
+  });
+
   it('attaches the launch-actions policy only when asked', () => {
     expect(resolvedRole(REQUIRED).ManagedPolicyArns).toBeUndefined();
     expect(resolvedRole(CUSTOM).ManagedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy']);

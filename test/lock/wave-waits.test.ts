@@ -1,7 +1,7 @@
 // The waves' event-driven waits in the lock table, against the local DynamoDB service through the
 // unmodified SDK: which arrivals end a wait, exactly once, whatever repeats or races.
 import { describe, expect, it } from 'vitest';
-import { launchWaitOf } from '#shared/handoff/launch-wait.ts';
+import { actionWaitOf, launchWaitOf } from '#shared/handoff/launch-wait.ts';
 import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
 import type { Job } from '#shared/drs/port.ts';
 import { useLocalLockTable } from './local-lock-table.ts';
@@ -37,7 +37,55 @@ describe('what a wave waits for', () => {
   });
 });
 
+const RUN_1 = '11111111-1111-4111-8111-111111111111';
+const RUN_2 = '22222222-2222-4222-8222-222222222222';
+const RUN_3 = '33333333-3333-4333-8333-333333333333';
+
+describe('what a wave waiting for its post-launch actions waits for', () => {
+  type Run = { runId: string; status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' };
+  const job = (servers: Record<string, { launchStatus: string; runs?: Run[] }>): Job =>
+    ({
+      jobID: JOB_A,
+      participatingServers: Object.entries(servers).map(([sourceServerID, server]) => ({
+        sourceServerID,
+        launchStatus: server.launchStatus,
+        ...(server.runs === undefined ? {} : { launchActionsStatus: { ssmAgentDiscoveryDatetime: at.toISOString(), runs: server.runs } }),
+      })),
+    }) as Job;
+  const counted = { actionsSucceeded: 1, actionsFailed: 0 };
+
+  it('waits for every run in progress, each a part of its own keyed by its run ID', () => {
+    const jobs = [job({ 's-1': { launchStatus: 'LAUNCHED', runs: [{ runId: RUN_1, status: 'SUCCEEDED' }, { runId: RUN_2, status: 'IN_PROGRESS' }] }, 's-2': { launchStatus: 'LAUNCHED', runs: [{ runId: RUN_3, status: 'IN_PROGRESS' }] } })];
+
+    expect(actionWaitOf(counted, jobs)).toEqual({ wake: 'allLaunched', pending: { [RUN_2]: [RUN_2], [RUN_3]: [RUN_3] } });
+  });
+
+  it('ends at once when runs ended since the last check and none runs any more', () => {
+    const jobs = [job({ 's-1': { launchStatus: 'LAUNCHED', runs: [{ runId: RUN_1, status: 'SUCCEEDED' }, { runId: RUN_2, status: 'FAILED' }] } })];
+
+    expect(actionWaitOf(counted, jobs)).toBe('ready');
+  });
+
+  it('never spins while it waits for agents DRS has not discovered: nothing to hear of, it lasts its fallback', () => {
+    // The check counted the one run that ended; the other server has no runs yet.
+    const jobs = [job({ 's-1': { launchStatus: 'LAUNCHED', runs: [{ runId: RUN_1, status: 'SUCCEEDED' }] }, 's-2': { launchStatus: 'LAUNCHED' } })];
+
+    expect(actionWaitOf(counted, jobs)).toEqual({ wake: 'allLaunched', pending: {} });
+  });
+});
+
 describe('the waits in DynamoDB', () => {
+  it('ends a wait for post-launch actions with the end of its last run, once, whatever repeats', async () => {
+    const waits = await freshWaits();
+    await waits.put(wait('allLaunched', { [RUN_1]: [RUN_1], [RUN_2]: [RUN_2] }));
+
+    expect(await waits.arrive(RUN_1, [RUN_1], at)).toBeUndefined();
+    expect(await waits.arrive(RUN_1, [RUN_1], at)).toBeUndefined(); // repeated
+    expect(await waits.arrive(RUN_3, [RUN_3], at)).toBeUndefined(); // a run no wave waits for
+    expect(await waits.arrive(RUN_2, [RUN_2], at)).toEqual({ token: 'token-1', execution: 'payments-drill-1' });
+    expect(await waits.arrive(RUN_2, [RUN_2], at)).toBeUndefined(); // repeated after the end
+  });
+
   it('ends the wait with the last pending server of the last job, once, whatever repeats', async () => {
     const waits = await freshWaits();
     await waits.put(wait('allLaunched', { [JOB_A]: ['s-1', 's-2'], [JOB_B]: ['s-3'] }));

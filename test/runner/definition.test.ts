@@ -11,11 +11,13 @@ describe('prepareForLocalRun on the recovery state machine', () => {
 
     expect(local.lambdaTasks.StartWave).toBe('startWave');
     expect(local.definition.States.StartWave.Resource).toBe('arn:aws:lambda:eu-west-1:000000000000:function:startWave');
-    expect(local.waits.WaitForPostLaunchActions).toEqual({ secondsPath: '$.wave.pollSeconds' });
-    expect(local.definition.States.WaitForPostLaunchActions).toMatchObject({ Type: 'Task', ResultPath: null, Next: 'CheckPostLaunchActions' });
-    expect(local.stateTypes.WaitForPostLaunchActions).toBe('Wait'); // history is counted as AWS would record it
-    // The wave's event-driven wait: a callback whose timeout goes where its callback does.
+    expect(local.waits.WaitForCleanUp).toEqual({ secondsPath: '$.cleanup.pollSeconds' });
+    expect(local.definition.States.WaitForCleanUp).toMatchObject({ Type: 'Task', ResultPath: null, Next: 'CleanUpDrill' });
+    expect(local.stateTypes.WaitForCleanUp).toBe('Wait'); // history is counted as AWS would record it
+    // The wave's event-driven waits: callbacks whose timeout goes where their callback does.
     expect(local.callbackTasks.WaitForLaunch).toMatchObject({ functionKey: 'awaitLaunch', timeoutSecondsFromInput: true, waitCutShort: true });
+    expect(local.callbackTasks.WaitForPostLaunchActions).toMatchObject({ functionKey: 'awaitLaunch', timeoutSecondsFromInput: true, waitCutShort: true });
+    expect(local.stateTypes.WaitForPostLaunchActions).toBe('Task');
     expect(local.callbackTasks.RequestApproval?.waitCutShort).toBeUndefined();
     expect(() => new StateMachine(local.definition as never)).not.toThrow();
   });
