@@ -4,15 +4,26 @@
 import * as z from 'zod/mini';
 import '#shared/zod-locale.ts';
 
+/** An instant as DRS takes it: UTC (`Z`), whatever zone it was written in. */
+export function toUtc(instant: string): string {
+  const at = new Date(instant);
+  // zod runs the overwrite after a failed format check too: the problem is that check's to tell.
+  return Number.isNaN(at.getTime()) ? instant : at.toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * An ISO-8601 instant with its zone (`Z` or an offset such as `+01:00`), kept in UTC: DRS refuses
+ * offsets (its ISO8601DatetimeString ends in `Z`), and a zone-less time would be ambiguous.
+ */
+export const Instant = z.iso.datetime({ offset: true }).check(z.overwrite(toUtc));
+
 /** Which data a wave recovers from. */
 export const SnapshotChoice = z.union([
   z.literal('latest').check(z.describe('On-demand snapshot taken at launch: the newest data (DRS default).')),
   z.literal('newest-point-in-time').check(z.describe('The newest existing point-in-time snapshot of each server.')),
   z
     .strictObject({
-      atOrBefore: z.iso
-        .datetime({ offset: true })
-        .check(z.describe('The newest point-in-time snapshot taken at or before this instant (ISO-8601).')),
+      atOrBefore: Instant.check(z.describe('The newest point-in-time snapshot taken at or before this instant (ISO-8601 with its zone, e.g. 2026-12-01T13:00:00Z or 2026-12-01T14:00:00+01:00).')),
     })
     .check(z.describe('Recover the data as it was at a given time, e.g. before a ransomware infection.')),
 ]);

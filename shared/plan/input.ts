@@ -1,7 +1,7 @@
 // The execution input: what the console, the schedule, an alarm and the CLI send to start a run.
 import * as z from 'zod/mini';
 import { DEFAULT_APPROVAL_TIMEOUT_MINUTES, MAX_APPROVAL_TIMEOUT_MINUTES } from './actions.ts';
-import { RUN_MODES, RunTrigger } from './common.ts';
+import { Instant, RUN_MODES, RunTrigger } from './common.ts';
 
 /** Fields only a failback run takes (checked against the mode below). */
 const FAILBACK_FIELDS = ['recoveryExecution', 'check', 'terminateRecoveryInstances', 'confirmTermination'] as const;
@@ -17,7 +17,7 @@ export const ExecutionInput = z
       .optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)))
       .check(z.describe('Run only these waves (by name), in the plan order.')),
     snapshotTime: z
-      .optional(z.iso.datetime({ offset: true }))
+      .optional(Instant)
       .check(z.describe('Recover every wave from the newest point-in-time snapshot at or before this instant.')),
     skipCleanup: z.optional(z.boolean()).check(z.describe('Drill only: keep the drill instances (terminate them yourself later).')),
     holdMinutes: z

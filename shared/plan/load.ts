@@ -3,8 +3,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isNode, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { InvalidPlanError, PlanNotFoundError } from '#shared/errors.ts';
-import { describeIssues, formatProblems } from '#shared/problems.ts';
-import { Plan } from './schema.ts';
+import { byLine, describeIssues, formatProblems, REPORT_INPUT } from '#shared/problems.ts';
+import { knownKeysOf } from '#shared/schema-keys.ts';
+import { crossCheckIssues, Plan } from './schema.ts';
+
+const planKeys = knownKeysOf(Plan);
 
 function lineOf(document: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): number | undefined {
   // The deepest node that exists along the path: an unknown key points at its parent map.
@@ -27,12 +30,19 @@ export function parsePlan(text: string, source: string): Plan {
     }));
     throw new InvalidPlanError(formatProblems(source, problems));
   }
-  const parsed = Plan.safeParse(planData(document, lineCounter, source));
+  const data = planData(document, lineCounter, source);
+  if (data === null || data === undefined) {
+    throw new InvalidPlanError(`${source}: the file is empty: a plan needs at least name, targets and waves (see plans/example.yaml)`);
+  }
+  const parsed = Plan.safeParse(data, REPORT_INPUT);
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue) =>
-      describeIssues([issue]).map((problem) => ({ ...problem, line: lineOf(document, lineCounter, problem.path ?? issue.path) })),
+    // The checks across waves (duplicate names and servers) run on the document as it is, so that
+    // they come with the other problems, not after every other one is fixed.
+    const issues = [...parsed.error.issues, ...crossCheckIssues(data, parsed.error.issues)];
+    const problems = issues.flatMap((issue) =>
+      describeIssues([issue], { knownKeys: planKeys }).map((problem) => ({ ...problem, line: lineOf(document, lineCounter, problem.path ?? issue.path) })),
     );
-    throw new InvalidPlanError(formatProblems(source, problems));
+    throw new InvalidPlanError(formatProblems(source, byLine(problems)));
   }
   return parsed.data;
 }

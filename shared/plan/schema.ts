@@ -134,57 +134,81 @@ export const Plan = z
       .check(z.describe('Source networks (VPCs) to recover before the first wave; a failure stops the plan.')),
     waves: z.array(Wave).check(z.minLength(1, 'a plan needs at least one wave')),
   })
-  .check(
-    z.superRefine((plan, ctx) => {
-      const seenNetwork = new Set<string>();
-      plan.sourceNetworks?.forEach((network, index) => {
-        if (seenNetwork.has(network.id)) {
-          ctx.addIssue({ code: 'custom', path: ['sourceNetworks', index, 'id'], message: `source network ${network.id} is listed twice; list each network once` });
-        }
-        seenNetwork.add(network.id);
-      });
-      const seenWave = new Map<string, number>();
-      const seenServer = new Map<string, number>();
-      plan.waves.forEach((wave, index) => {
-        const earlier = seenWave.get(wave.name);
-        if (earlier !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['waves', index, 'name'],
-            message: `wave name "${wave.name}" is already used by waves[${earlier}]; give each wave its own name`,
-          });
-        }
-        seenWave.set(wave.name, index);
-        const seenAction = new Map<string, string>();
-        for (const phase of ['before', 'after'] as const) {
-          wave[phase]?.forEach((action, actionIndex) => {
-            const other = seenAction.get(action.name);
-            if (other !== undefined) {
-              ctx.addIssue({
-                code: 'custom',
-                path: ['waves', index, phase, actionIndex, 'name'],
-                message: `action name "${action.name}" is already used by ${other} of wave "${wave.name}"; give each action of a wave its own name`,
-              });
-            }
-            seenAction.set(action.name, `${phase}[${actionIndex}]`);
-          });
-        }
-        const selectors = Array.isArray(wave.servers) ? wave.servers : [wave.servers];
-        selectors.forEach((selector, selectorIndex) => {
-          const path = Array.isArray(wave.servers) ? ['waves', index, 'servers', selectorIndex] : ['waves', index, 'servers'];
-          selector.ids?.forEach((id, idIndex) => {
-            const other = seenServer.get(id);
-            if (other !== undefined) {
-              ctx.addIssue({
-                code: 'custom',
-                path: [...path, 'ids', idIndex],
-                message: `source server ${id} is already in wave "${plan.waves[other].name}"; a server belongs to one wave only`,
-              });
-            }
-            seenServer.set(id, index);
-          });
-        });
-      });
-    }),
-  );
+  .check(z.superRefine((plan, ctx) => crossCheck(plan, (issue) => ctx.addIssue({ code: 'custom', ...issue }))));
 export type Plan = z.infer<typeof Plan>;
+
+type CrossIssue = { path: PropertyKey[]; message: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The checks across a plan's parts: a source network, a wave name, an action name within a wave
+ * and a source server each once. They read the document defensively, so that they also run on a
+ * plan with other problems (crossCheckIssues), and report them all in one pass.
+ */
+function crossCheck(plan: unknown, report: (issue: CrossIssue) => void): void {
+  if (!isRecord(plan)) return;
+  const seenNetwork = new Set<string>();
+  listOf(plan.sourceNetworks).forEach((network, index) => {
+    const id = isRecord(network) ? textOf(network.id) : undefined;
+    if (id === undefined) return;
+    if (seenNetwork.has(id)) report({ path: ['sourceNetworks', index, 'id'], message: `source network ${id} is listed twice; list each network once` });
+    seenNetwork.add(id);
+  });
+  const waves = listOf(plan.waves);
+  const seenWave = new Map<string, number>();
+  const seenServer = new Map<string, number>();
+  waves.forEach((wave, index) => {
+    if (!isRecord(wave)) return;
+    const name = textOf(wave.name);
+    const earlier = name === undefined ? undefined : seenWave.get(name);
+    if (earlier !== undefined) {
+      report({ path: ['waves', index, 'name'], message: `wave name "${name}" is already used by waves[${earlier}]; give each wave its own name` });
+    }
+    if (name !== undefined) seenWave.set(name, index);
+    const seenAction = new Map<string, string>();
+    for (const phase of ['before', 'after'] as const) {
+      listOf(wave[phase]).forEach((action, actionIndex) => {
+        const actionName = isRecord(action) ? textOf(action.name) : undefined;
+        if (actionName === undefined) return;
+        const other = seenAction.get(actionName);
+        if (other !== undefined) {
+          report({
+            path: ['waves', index, phase, actionIndex, 'name'],
+            message: `action name "${actionName}" is already used by ${other} of wave "${name ?? '?'}"; give each action of a wave its own name`,
+          });
+        }
+        seenAction.set(actionName, `${phase}[${actionIndex}]`);
+      });
+    }
+    const selectors = Array.isArray(wave.servers) ? wave.servers : [wave.servers];
+    selectors.forEach((selector, selectorIndex) => {
+      if (!isRecord(selector)) return;
+      const path = Array.isArray(wave.servers) ? ['waves', index, 'servers', selectorIndex] : ['waves', index, 'servers'];
+      listOf(selector.ids).forEach((id, idIndex) => {
+        if (typeof id !== 'string') return;
+        const other = seenServer.get(id);
+        if (other !== undefined) {
+          const otherName = isRecord(waves[other]) ? textOf(waves[other].name) : undefined;
+          report({ path: [...path, 'ids', idIndex], message: `source server ${id} is already in wave "${otherName ?? `waves[${other}]`}"; a server belongs to one wave only` });
+        }
+        seenServer.set(id, index);
+      });
+    });
+  });
+}
+
+/**
+ * The cross checks of a plan that failed its schema (zod runs a refinement only on valid data),
+ * as zod issues, without those already among `found`.
+ */
+export function crossCheckIssues(data: unknown, found: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const known = new Set(found.map((issue) => `${issue.path.join('.')}:${issue.message}`));
+  const issues: z.core.$ZodIssue[] = [];
+  crossCheck(data, (issue) => {
+    if (!known.has(`${issue.path.join('.')}:${issue.message}`)) issues.push({ code: 'custom', input: undefined, ...issue } as z.core.$ZodIssue);
+  });
+  return issues;
+}

@@ -1,7 +1,8 @@
 // ValidateInput: the execution input and its plan, checked before anything changes in DRS.
 import { type Deployment, placeWaves } from '#shared/accounts/placement.ts';
 import { InvalidInputError } from '#shared/errors.ts';
-import { describeIssues, formatProblems } from '#shared/problems.ts';
+import { describeIssues, formatProblems, REPORT_INPUT } from '#shared/problems.ts';
+import { knownKeysOf } from '#shared/schema-keys.ts';
 import { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { DEFAULT_APPROVAL_TIMEOUT_MINUTES } from '#shared/plan/actions.ts';
@@ -13,11 +14,13 @@ function approvalReason(input: ExecutionInput): string {
   return `started by ${by}: a person must approve before anything is recovered`;
 }
 
+const inputKeys = knownKeysOf(ExecutionInput);
+
 /** Parses the raw execution input; the error names every wrong field and how to fix it. */
 export function parseExecutionInput(raw: unknown): ExecutionInput {
-  const parsed = ExecutionInput.safeParse(raw);
+  const parsed = ExecutionInput.safeParse(raw, REPORT_INPUT);
   if (!parsed.success) {
-    throw new InvalidInputError(`invalid execution input:\n${formatProblems('input', describeIssues(parsed.error.issues))}`);
+    throw new InvalidInputError(`invalid execution input:\n${formatProblems('input', describeIssues(parsed.error.issues, { knownKeys: inputKeys }))}`);
   }
   return parsed.data;
 }

@@ -78,7 +78,7 @@ describe('validate', () => {
     const result = await cli('validate', file);
 
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+: waves\\[0\\]\\.failurBudget: unknown key "failurBudget": remove it or check its spelling`));
+    expect(result.stderr).toMatch(new RegExp(`${file}:\\d+: waves\\[0\\]\\.failurBudget: unknown key "failurBudget" \\(did you mean "failureBudget"\\?\\): remove it or check its spelling`));
   });
 
   it('exits 2 when a source server is in two waves', async () => {

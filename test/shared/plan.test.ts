@@ -33,8 +33,48 @@ describe('plan files', () => {
   it('an unknown key is named with its file, line and the fix', () => {
     const text = validPlan.replace('    failureBudget: 0', '    failurBudget: 0');
     expect(() => parsePlan(text, 'plans/shop.yaml')).toThrow(
-      'plans/shop.yaml:7: waves[0].failurBudget: unknown key "failurBudget": remove it or check its spelling',
+      'plans/shop.yaml:7: waves[0].failurBudget: unknown key "failurBudget" (did you mean "failureBudget"?): remove it or check its spelling',
     );
+  });
+
+  it('a wrong type is named as such, with what the file holds, not as missing', () => {
+    const text = validPlan.replace('rpoMinutes: 15', 'rpoMinutes: "fifteen"').replace('    failureBudget: 0', '    failureBudget: 1.5').replace('ids: [s-00000000000000001]', 'ids: s-00000000000000001');
+    expect(() => parsePlan(text, 'plans/shop.yaml')).toThrow(
+      [
+        'plans/shop.yaml:2: targets.rpoMinutes: must be a number (got the text "fifteen")',
+        'plans/shop.yaml:7: waves[0].failureBudget: must be a whole number (got 1.5)',
+        'plans/shop.yaml:9: waves[1].servers.ids: must be a list (got the text "s-00000000000000001")',
+      ].join('\n'),
+    );
+  });
+
+  it('every problem of a file comes in one pass, in line order, duplicates of waves with the others', () => {
+    const text = validPlan.replace('  - name: web', '  - name: db').replace('  - name: db\n    servers: { tags', '  - name: db\n    servrs: { tags');
+    const message = (() => {
+      try {
+        parsePlan(text, 'plans/shop.yaml');
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    const lines = message.split('\n').map((line) => Number(/^plans\/shop\.yaml:(\d+):/.exec(line)?.[1]));
+    expect(message).toContain('unknown key "servrs" (did you mean "servers"?)');
+    expect(message).toContain('wave name "db" is already used by waves[0]');
+    expect(lines).toEqual([...lines].sort((a, b) => a - b));
+  });
+
+  it('times with an offset are kept in UTC, as DRS takes them; a time without its zone is refused with an example', () => {
+    const withOffset = validPlan.replace('    failureBudget: 0', '    snapshot: { atOrBefore: "2026-12-01T13:00:00+01:00" }');
+    expect(parsePlan(withOffset, 'shop.yaml').waves[0]?.snapshot).toEqual({ atOrBefore: '2026-12-01T12:00:00Z' });
+    expect(parseExecutionInput({ plan: 'shop', mode: 'drill', snapshotTime: '2026-12-01T13:00:00.250-05:00' }).snapshotTime).toBe('2026-12-01T18:00:00.250Z');
+    expect(() => parsePlan(withOffset.replace('13:00:00+01:00', '13:00'), 'shop.yaml')).toThrow(
+      'shop.yaml:7: waves[0].snapshot.atOrBefore: must be a time with its zone, e.g. 2026-12-01T13:00:00Z or 2026-12-01T14:00:00+01:00 (got the text "2026-12-01T13:00")',
+    );
+  });
+
+  it('an empty file says what a plan needs', () => {
+    expect(() => parsePlan('', 'plans/empty.yaml')).toThrow('plans/empty.yaml: the file is empty: a plan needs at least name, targets and waves (see plans/example.yaml)');
   });
 
   it('a server listed in two waves is rejected, naming the second place', () => {
@@ -95,8 +135,9 @@ describe('execution input', () => {
   });
 
   it('a wrong mode, an unknown field and an unknown wave are refused with the fix', () => {
-    expect(() => parseExecutionInput({ plan: 'shop', mode: 'test' })).toThrow(/input: mode: Invalid option: expected one of "drill"\|"recovery"/);
-    expect(() => parseExecutionInput({ plan: 'shop', mode: 'drill', wave: 'x' })).toThrow(/unknown key "wave"/);
+    expect(() => parseExecutionInput({ plan: 'shop', mode: 'test' })).toThrow('input: mode: must be one of "drill", "recovery", "failback" (got the text "test")');
+    expect(() => parseExecutionInput({ plan: 'shop', mode: 'dril' })).toThrow('(got the text "dril") (did you mean "drill"?)');
+    expect(() => parseExecutionInput({ plan: 'shop', mode: 'drill', wave: 'x' })).toThrow('unknown key "wave" (did you mean "waves"?): remove it or check its spelling');
     expect(() => parseExecutionInput({ mode: 'drill' })).toThrow(/plan is required/);
     expect(() => prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill', waves: ['app'] }), plan, 'e', '2026-01-01T00:00:00Z')).toThrow(
       /"app" not in plan "shop"; its waves are "db", "web"/,
