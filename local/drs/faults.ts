@@ -3,6 +3,7 @@
 // an operation runs, lostResponse after it ran; the others change how the simulation unfolds.
 import { z } from 'zod';
 import { internalServerError, throttlingError, type DrsError } from './errors.ts';
+import { strictBlock } from './strict.ts';
 
 /** How a lost response reaches the client: a 500 after the fact, or a connection closed unanswered. */
 const lostResponseHow = z.enum(['serverError', 'reset']);
@@ -16,48 +17,48 @@ const needsServer = (fault: { sourceServerID?: string; hostname?: string }) => B
 const serverMessage = { message: 'give sourceServerID or hostname' };
 
 export const faultSchema = z.discriminatedUnion('type', [
-  z.object({
+  strictBlock('a launchFailure fault', {
     type: z.literal('launchFailure'),
     ...serverTarget,
     rawError: z.string().default('Failed to launch recovery instance: InsufficientInstanceCapacity'),
     /** How many launches fail; omitted = every launch of that server. */
     times: z.number().int().positive().optional(),
   }).refine(needsServer, serverMessage),
-  z.object({
+  strictBlock('a actionFailure fault', {
     type: z.literal('actionFailure'),
     ...serverTarget,
     actionName: z.string(),
     failureReason: z.string().default('Step failed: the SSM document returned a non-zero exit code'),
   }).refine(needsServer, serverMessage),
-  z.object({
+  strictBlock('a throttle fault', {
     type: z.literal('throttle'),
     operations: z.array(z.string()).optional(),
     count: z.number().int().positive(),
     retryAfterSeconds: z.number().int().positive().default(1),
   }),
-  z.object({
+  strictBlock('a rateLimit fault', {
     type: z.literal('rateLimit'),
     operations: z.array(z.string()).optional(),
     perSecond: z.number().positive(),
   }),
-  z.object({
+  strictBlock('a serverError fault', {
     type: z.literal('serverError'),
     operations: z.array(z.string()).optional(),
     count: z.number().int().positive(),
     status: z.union([z.literal(500), z.literal(503)]).default(500),
   }),
-  z.object({
+  strictBlock('a lostResponse fault', {
     type: z.literal('lostResponse'),
     operations: z.array(z.string()).optional(),
     count: z.number().int().positive(),
     how: lostResponseHow,
   }),
-  z.object({ type: z.literal('stallReplication'), ...serverTarget }).refine(needsServer, serverMessage),
-  z.object({ type: z.literal('failbackError'), ...serverTarget }).refine(needsServer, serverMessage),
-  z.object({ type: z.literal('failbackNeverReady'), ...serverTarget }).refine(needsServer, serverMessage),
+  strictBlock('a stallReplication fault', { type: z.literal('stallReplication'), ...serverTarget }).refine(needsServer, serverMessage),
+  strictBlock('a failbackError fault', { type: z.literal('failbackError'), ...serverTarget }).refine(needsServer, serverMessage),
+  strictBlock('a failbackNeverReady fault', { type: z.literal('failbackNeverReady'), ...serverTarget }).refine(needsServer, serverMessage),
   /** The instance launches but DRS never sees its SSM agent: no discovery time, no action runs. */
-  z.object({ type: z.literal('ssmAgentNeverDiscovered'), ...serverTarget }).refine(needsServer, serverMessage),
-  z.object({ type: z.literal('networkFailure'), sourceNetworkID: z.string(), rawError: z.string().optional() }),
+  strictBlock('a ssmAgentNeverDiscovered fault', { type: z.literal('ssmAgentNeverDiscovered'), ...serverTarget }).refine(needsServer, serverMessage),
+  strictBlock('a networkFailure fault', { type: z.literal('networkFailure'), sourceNetworkID: z.string(), rawError: z.string().optional() }),
 ]);
 
 export type Fault = z.input<typeof faultSchema>;

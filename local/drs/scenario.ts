@@ -3,10 +3,11 @@
 // zod schema; errors name the field.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { defaultCredentials, defaultIdentity, parseIdentity, type DeclaredPrincipal, type ParsedIdentity } from '#local/identity/index.ts';
 import { faultSchema } from './faults.ts';
+import { strictBlock } from './strict.ts';
 
 /** DRS replicates at most 300 source servers per account and Region (DRS user guide, "Using multiple staging accounts"). */
 export const MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION = 300;
@@ -17,10 +18,10 @@ const accountId = z.string().regex(/^[0-9]{12}$/, 'an AWS account ID is 12 digit
 /** A phase duration: seconds, or `{ seconds, jitter }` to override the scenario's jitter. */
 const durationSchema = z.union([
   z.number().nonnegative(),
-  z.object({ seconds: z.number().nonnegative(), jitter: z.number().min(0).max(1).optional() }),
+  strictBlock('a duration', { seconds: z.number().nonnegative(), jitter: z.number().min(0).max(1).optional() }),
 ]);
 
-const launchActionSchema = z.object({
+const launchActionSchema = strictBlock('a launch action', {
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 /_-]*$/, 'a launch action name is letters, digits, space, / _ -'),
   actionCode: z.string().optional(),
   type: z.enum(['SSM_AUTOMATION', 'SSM_COMMAND']).default('SSM_COMMAND'),
@@ -30,21 +31,11 @@ const launchActionSchema = z.object({
   category: z.enum(['MONITORING', 'VALIDATION', 'CONFIGURATION', 'SECURITY', 'OTHER']).default('OTHER'),
   actionVersion: z.string().default('$DEFAULT'),
   description: z.string().default(''),
-  parameters: z.record(z.string(), z.array(z.object({ type: z.enum(['SSM_STORE', 'DYNAMIC']), value: z.string() }))).optional(),
+  parameters: z.record(z.string(), z.array(strictBlock('a launch action parameter', { type: z.enum(['SSM_STORE', 'DYNAMIC']), value: z.string() }))).optional(),
   durationSeconds: z.number().nonnegative().optional(),
   /** true, or the failure reason: every run of this action fails. */
   fails: z.union([z.boolean(), z.string()]).optional(),
 });
-
-/** A block whose unknown keys are errors naming the keys it takes: a typo must not pass silently. */
-function strictBlock<Shape extends z.ZodRawShape>(what: string, shape: Shape) {
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.join(', ')}: ${what} takes ${Object.keys(shape).join(', ')}`
-        : undefined,
-  });
-}
 
 /** Launch settings DRS keeps per server and as the account's defaults for newly added servers. */
 const launchSettings = {
@@ -71,13 +62,13 @@ export const launchConfigurationSchema = strictBlock('a launch configuration', {
 const defaultLaunchConfigurationSchema = strictBlock('defaultLaunchConfiguration', launchSettings);
 
 const snapshotsSchema = z.union([
-  z.object({
-    pointInTime: z.object({
+  strictBlock('snapshots', {
+    pointInTime: strictBlock('pointInTime', {
       everyMinutes: z.number().positive().default(10),
       count: z.number().int().min(0).default(6),
     }),
   }),
-  z.object({ times: z.array(z.iso.datetime({ offset: true })) }),
+  strictBlock('snapshots', { times: z.array(z.iso.datetime({ offset: true })) }),
 ]);
 
 const sourceServerShape = {
@@ -96,8 +87,7 @@ const sourceServerShape = {
   ec2InstanceID: z.string().regex(/^i-[0-9a-f]{8,17}$/).optional(),
   os: z.string().default('Linux - Amazon Linux 2023'),
   recommendedInstanceType: z.string().default('m5.large'),
-  replication: z
-    .object({
+  replication: strictBlock('replication', {
       state: z.enum(['STOPPED', 'INITIATING', 'INITIAL_SYNC', 'BACKLOG', 'CREATING_SNAPSHOT', 'CONTINUOUS', 'PAUSED', 'RESCAN', 'STALLED', 'DISCONNECTED']).default('CONTINUOUS'),
       lagSeconds: z.number().nonnegative().default(10),
     })
@@ -114,7 +104,7 @@ const sourceServerShape = {
 };
 const sourceServerSchema = strictBlock('a source server', sourceServerShape).refine((s) => s.originEnvironment !== 'AWS' || s.originRegion, { message: 'originRegion is required when originEnvironment is AWS', path: ['originRegion'] });
 
-const sourceNetworkSchema = z.object({
+const sourceNetworkSchema = strictBlock('a source network', {
   id: z.string().regex(/^sn-[0-9a-zA-Z]{17}$/).optional(),
   vpcId: z.string().regex(/^vpc-[0-9a-fA-F]{8,}$/, 'a VPC ID is vpc- and hex digits'),
   name: z.string().optional(),
@@ -132,7 +122,7 @@ const stagingAccountSchema = z.union([
     /** The account that may extend this staging account's servers (ID or alias); default the scenario's accountId. */
     targetAccount: z.string().optional(),
     /** Short form: servers of the staging account (in the scenario's Region), as `account:` servers would be. */
-    extensibleSourceServers: z.array(z.object({ hostname: z.string().min(1), tags: tagsSchema })).default([]),
+    extensibleSourceServers: z.array(strictBlock('an extensible source server', { hostname: z.string().min(1), tags: tagsSchema })).default([]),
   }),
 ]);
 
@@ -148,8 +138,7 @@ const uninitializedSchema = z.union([
   }),
 ]);
 
-const durationsSchema = z
-  .object({
+const durationsSchema = strictBlock('durations', {
     jitter: z.number().min(0).max(1).default(0.2),
     jobStartSeconds: durationSchema.default(10),
     snapshotSeconds: durationSchema.default(60),
@@ -210,10 +199,13 @@ export class ScenarioError extends Error {
 }
 
 /** Validates a scenario object; the error message names each wrong field. */
-export function parseScenario(scenario: unknown, source = 'scenario'): ParsedScenario {
+export function parseScenario(scenario: unknown, source = 'scenario', lineOf?: (path: readonly PropertyKey[]) => number | undefined): ParsedScenario {
   const result = scenarioSchema.safeParse(scenario);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = result.error.issues
+      .map((issue) => ({ line: lineOf?.(issue.path), text: `${issue.path.join('.') || '(root)'}: ${issue.message}` }))
+      .sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER))
+      .map(({ line, text }) => `  ${line === undefined ? '' : `line ${line}: `}${text}`);
     throw new ScenarioError(`${source} is not a valid scenario:\n${problems.join('\n')}`);
   }
   const scenarioIdentity = identityOf(result.data, source);
@@ -303,14 +295,36 @@ export function scenarioServerOf(server: z.input<typeof sourceServerSchema>): Sc
 
 /** Reads a YAML or JSON scenario file. */
 export async function loadScenario(path: string): Promise<ParsedScenario> {
-  const text = await readFile(path, 'utf8');
-  let document: unknown;
+  let text: string;
   try {
-    document = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ScenarioError(`${path} cannot be parsed: ${(error as Error).message}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ScenarioError(code === 'ENOENT' ? `${path}: no such scenario file: check the path (the shipped ones are in scenarios/)` : `${path} cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  return parseScenario(document, path);
+  if (path.endsWith('.json')) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw new ScenarioError(`${path} cannot be parsed: ${(error as Error).message}`, { cause: error });
+    }
+    return parseScenario(data, path);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(`${path} cannot be parsed:\n${document.errors.map((error) => `  ${error.message}`).join('\n')}`);
+  }
+  const lineOf = (at: readonly PropertyKey[]) => {
+    // The deepest node that exists along the path: an unknown key points at its map.
+    for (let depth = at.length; depth >= 0; depth -= 1) {
+      const node = document.getIn(at.slice(0, depth) as unknown[], true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  return parseScenario(document.toJS() ?? {}, path, lineOf);
 }
 
 export const defaultScenarioPath = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));

@@ -7,12 +7,12 @@ import { LOCAL_SERVICES_FILE_NAME } from './approvals.ts';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { lambdaErrorMessage } from '#shared/engine/state.ts';
-import { InvalidInputError, InvalidPlanError } from '#shared/errors.ts';
+import { InvalidInputError, InvalidPlanError, PlanNotFoundError } from '#shared/errors.ts';
 import { InvalidFailbackInputError } from '#shared/failback/errors.ts';
 import type { ReadinessReport } from '#shared/failback/readiness.ts';
 import type { FailbackReport } from '#shared/failback/report.ts';
 import { checkFailbackInput } from '#shared/failback/run.ts';
-import { loadPlanByName, readPlanFile } from '#shared/plan/load.ts';
+import { findPlanByName, loadPlanByName, readPlanFile } from '#shared/plan/load.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { staticBudgetWarnings } from '#shared/plan/settings.ts';
@@ -26,7 +26,7 @@ import { DEFAULT_LOCAL_TRIGGERS_FILE, localRunForEvent } from './trigger-event.t
 import { sweepLocal } from './sweep.ts';
 import { RunProgress, useColor } from './progress.ts';
 import { accountsOfRun, DEFAULT_SPEED, runLocal } from './run-local.ts';
-import { readReportSummary, renderSummary, renderTable } from './summary.ts';
+import { missedTargets, readReportSummary, renderSummary, renderTable } from './summary.ts';
 import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
 export const EXIT = { succeeded: 0, failed: 1, invalid: 2 } as const;
@@ -56,6 +56,8 @@ export interface RunCommandOptions {
   waves?: string[];
   snapshotTime?: string;
   skipCleanup?: boolean;
+  /** Exit 1 when the run succeeded but missed the plan's RTO or RPO target. */
+  failOnMissedTarget?: boolean;
   holdMinutes?: number;
   input?: string;
   verbose?: boolean;
@@ -122,6 +124,17 @@ export function failbackInputAfter(options: RunCommandOptions, plan: Plan, recov
   return { trigger: { source: 'local' }, plan: plan.name, mode: 'failback', recoveryExecution, ...(options.check ? { check: true } : {}) };
 }
 
+/** A scenario file checked before the build, so that its typo is told at once (exit 2), not after it. */
+async function checkScenario(path: string): Promise<void> {
+  const { loadScenario, ScenarioError } = await import('#local/drs/index.ts');
+  try {
+    await loadScenario(resolve(path));
+  } catch (error) {
+    if (error instanceof ScenarioError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Checks the input exactly as the workflow's ValidateInput will, so a bad one never starts DRS. */
 function checkInput(input: Record<string, unknown>, plan: Plan): ExecutionInput {
   const parsed = parseExecutionInput(input);
@@ -167,10 +180,16 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     process.stdout.write(`${fromEvent.reason}: nothing to run\n`);
     return EXIT.succeeded;
   }
-  const planPath = fromEvent?.planFile ?? options.plan;
+  // `--input` alone: the file names the plan (found by its name in plans/, as the deployed
+  // functions find it) and the mode, as the console's input does.
+  const fromInput = fromEvent === undefined && options.input !== undefined ? await readInputFile(options.input) : undefined;
+  const inputMode = typeof fromInput?.mode === 'string' ? fromInput.mode : undefined;
+  if (fromInput !== undefined && options.mode === undefined && inputMode !== undefined) options = { ...options, mode: inputMode as RunCommandOptions['mode'] };
+  const planPath = fromEvent?.planFile ?? options.plan ?? (typeof fromInput?.plan === 'string' ? (await findPlanByName(resolve('plans'), fromInput.plan)).path : undefined);
   if (planPath === undefined || (fromEvent === undefined && options.mode === undefined)) {
-    throw new UsageError('give --plan <file> and --mode drill|recovery|failback, or --event <file>');
+    throw new UsageError('give --plan <file> and --mode drill|recovery|failback, an --input file naming "plan" and "mode", or --event <file>');
   }
+  if (options.plan === undefined && fromEvent === undefined) options = { ...options, plan: planPath };
   const planFile = resolve(planPath);
   // Everything the user gave is checked before anything starts.
   const plan = await readPlanFile(planFile);
@@ -179,6 +198,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   await loadPlanByName(dirname(planFile), plan.name);
   const input = fromEvent?.input ?? (await executionInputFor(options, plan));
   checkInput(input, plan);
+  if (options.scenario !== undefined) await checkScenario(options.scenario);
   if (options.then === 'failback' && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
   if (options.dryRun && options.then !== 'sweep') throw new UsageError('--dry-run is the sweep\'s: use it with --then sweep');
   // The stage's sweep settings, as the deployed sweep function gets them (and --event maps with them).
@@ -237,7 +257,7 @@ async function executeOne(
   drs: LocalDrs,
   options: RunCommandOptions,
   executionName: string | undefined,
-): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT'; executionName: string }> {
+): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'MISSED_TARGET'; executionName: string }> {
   {
     const mode = input.mode === 'drill' ? 'Drill' : input.mode === 'failback' ? (input.check === true ? 'Failback readiness check' : 'Failback') : 'Recovery';
     process.stdout.write(
@@ -305,6 +325,8 @@ async function executeOne(
     const report = await readReportSummary(result.reportPath);
     const summary = renderSummary({ result, report, timings: progress.waveTimings, endedAt: drs.now().toISOString(), paint });
     process.stdout.write(`${summary.join('\n')}\n`);
+    // --fail-on-missed-target: a run that succeeded but missed the plan's RTO or RPO exits 1, for CI and schedulers.
+    if (result.status === 'SUCCEEDED' && options.failOnMissedTarget && missedTargets(report).length > 0) return { status: 'MISSED_TARGET', executionName: result.executionName };
     return { status: result.status, executionName: result.executionName };
   }
 }
@@ -427,6 +449,7 @@ export function buildProgram(): Command {
     .option('--waves <names>', 'run only these waves, comma-separated', waveList)
     .option('--snapshot-time <iso>', 'recover from the newest point-in-time snapshot at or before this time')
     .option('--skip-cleanup', 'drill only: keep the drill instances')
+    .option('--fail-on-missed-target', "exit 1 when the run succeeded but missed the plan's RTO or RPO target (for CI and schedulers)")
     .option('--hold-minutes <n>', 'drill only: keep the drill instances up this long before clean-up', nonNegativeNumber)
     .option('--input <file>', 'execution input JSON; the options above override its fields')
     .option('--verbose', "print the handlers' logs instead of writing them to reports/<execution>.log")
@@ -468,7 +491,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? EXIT.succeeded : EXIT.invalid;
     }
-    if (error instanceof InvalidPlanError || error instanceof InvalidInputError || error instanceof InvalidFailbackInputError || error instanceof UsageError) {
+    if (error instanceof InvalidPlanError || error instanceof PlanNotFoundError || error instanceof InvalidInputError || error instanceof InvalidFailbackInputError || error instanceof UsageError) {
       printError(error.message);
       return EXIT.invalid;
     }

@@ -36,6 +36,44 @@ export function formatElapsed(seconds: number): string {
   return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${String(minutes).padStart(2, '0')}:${rest}`;
 }
 
+/** The workflows' steps in the words of the live view (`%wave`: the wave it belongs to). */
+const STEP_WORDS: Readonly<Record<string, string>> = {
+  ValidateInput: 'Input check',
+  TakePlanLock: "Taking the plan's lock",
+  Preflight: 'Preflight',
+  RecoverSourceNetworks: 'Source network recovery',
+  CheckSourceNetworks: 'Source network recovery',
+  ExtendSourceServers: 'Extending staging servers',
+  PrepareWave: 'Preparing %wave',
+  RequestApproval: 'Approval of %wave',
+  RunWaveActions: 'An action of %wave',
+  StartWave: 'Starting %wave',
+  WaitForLaunch: 'Waiting for the launch of %wave',
+  CheckLaunch: 'Launch of %wave',
+  WaitForPostLaunchActions: 'Waiting for the post-launch actions of %wave',
+  CheckPostLaunchActions: 'Post-launch actions of %wave',
+  CompleteWave: '%wave',
+  CleanUpDrill: 'Drill clean-up',
+  RemoveDrillNetworks: 'Removing the drill networks',
+  WriteReport: 'Writing the report',
+  ValidateFailbackInput: 'Failback input check',
+  CheckFailbackReadiness: 'Failback readiness check',
+  StartFailbackWave: 'Starting the failback of %wave',
+  CheckFailback: 'Failback of %wave',
+  ReprotectWave: 'Re-protection of %wave',
+  StopStartedFailbacks: 'Stopping the failbacks started',
+};
+
+/**
+ * A failure as users read it: our own errors by their message alone (their class name says
+ * nothing to an operator), Step Functions' and Lambda's (`States.Timeout`, …) by name too.
+ */
+export function failureText(error: string | undefined, message: string): string {
+  const ours = error !== undefined && /^[A-Z][A-Za-z]+Error$/.test(error);
+  if (ours && message !== '') return message;
+  return `${error ?? 'error'}${message === '' ? '' : `: ${message}`}`;
+}
+
 /** What the display last said about one server, so it only prints changes. */
 interface ServerSeen {
   wave: string;
@@ -55,6 +93,8 @@ export class RunProgress {
   private readonly servers = new Map<string, ServerSeen>();
   private readonly hostnames = new Map<string, string>();
   private lastFailure?: { state: string; error: string; cause?: string };
+  /** The state whose failure a Catch just took: its exit is not a result to narrate. */
+  private caught?: string;
 
   constructor(options: ProgressOptions = {}) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
@@ -73,6 +113,11 @@ export class RunProgress {
     if (this.run === undefined) this.begin(run);
     switch (event.type) {
       case 'StateExited':
+        // A caught failure exits its state too: its line was the failure's, not the step's result.
+        if (this.caught === event.state.name) {
+          this.caught = undefined;
+          return;
+        }
         this.stepDone(event.state.name, event.state.output);
         return;
       case 'StateFailed':
@@ -86,8 +131,8 @@ export class RunProgress {
         const failure = this.lastFailure;
         // No launch result before the fallback poll: the wait polls, as it would without events.
         if (failure?.error === 'States.Timeout' && run.pollingCallbacks.has(event.state.name)) return;
-        const message = lambdaErrorMessage(failure?.cause ?? '');
-        this.line(this.paint.red(`✗ ${event.state.name} failed: ${failure?.error ?? 'error'}${message ? `: ${message}` : ''}`));
+        this.caught = event.state.name;
+        this.line(this.paint.red(`✗ ${this.stepInWords(event.state.name)} failed: ${failureText(failure?.error, lambdaErrorMessage(failure?.cause ?? ''))}`));
         return;
       }
       case 'ExecutionSucceeded':
@@ -119,7 +164,17 @@ export class RunProgress {
   }
 
   private line(text: string, indent = 0): void {
-    this.write(`${this.paint.dim(formatElapsed(this.elapsedSeconds()).padStart(7))}  ${'  '.repeat(indent)}${text}`);
+    const margin = `         ${'  '.repeat(indent)}`;
+    // A message of several lines stays in the column of its first.
+    this.write(`${this.paint.dim(formatElapsed(this.elapsedSeconds()).padStart(7))}  ${'  '.repeat(indent)}${text.replaceAll('\n', `\n${margin}`)}`);
+  }
+
+  /** A step as users know it, with the wave it belongs to. */
+  private stepInWords(stateName: string): string {
+    const words = STEP_WORDS[stateName];
+    if (words === undefined) return stateName;
+    const wave = [...this.narrator.waveTimings.keys()].at(-1);
+    return words.includes('%wave') ? words.replace('%wave', wave === undefined ? 'the wave' : `wave ${wave}`) : words;
   }
 
   // ---- the workflow's steps, from the state each Task leaves ----------------------------------

@@ -184,7 +184,8 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
   if (report && report.waves.length > 0) {
     const rows = report.waves.map((wave, index) => {
       const launched = wave.servers.filter((server) => server.launchStatus === 'LAUNCHED' || server.launchStatus === 'TERMINATED').length;
-      const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED').length;
+      // A server fails by its launch or by a required post-launch action (as the wave's budget counts it).
+      const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED' || server.postLaunchActions.some((action) => action.status === 'FAILED' && !action.optional)).length;
       return [wave.name, wave.status, String(wave.servers.length), String(launched), String(failed), actionsCell(wave.servers), waveDuration(report, index, timings, endedAt)];
     });
     const columns: Column[] = [
@@ -237,11 +238,17 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
   }
 
   const subject = `${report?.mode === 'recovery' ? 'Recovery' : report?.mode === 'drill' ? 'Drill' : 'Run'} of plan ${report?.plan ?? '?'}`;
-  if (result.status === 'SUCCEEDED') {
+  const missed = missedTargets(report);
+  if (result.status === 'SUCCEEDED' && missed.length > 0) {
+    // The run did what it was asked, but the plan's objectives were not met: the verdict says so.
+    lines.push(`  ${paint.yellow(paint.bold(`⚠ ${subject} SUCCEEDED`))} in ${formatDuration(result.simulatedSeconds)} of simulated time, ${paint.yellow(`but missed its ${missed.join(' and ')} target`)}`);
+  } else if (result.status === 'SUCCEEDED') {
     lines.push(`  ${paint.green(paint.bold(`✓ ${subject} SUCCEEDED`))} in ${formatDuration(result.simulatedSeconds)} of simulated time`);
   } else {
-    lines.push(`  ${paint.red(paint.bold(`✗ ${subject} ${result.status}`))}: ${result.error ?? 'error'}`);
     const cause = result.cause === undefined ? undefined : lambdaErrorMessage(result.cause);
+    // Our own errors are told by their message: their class name says nothing to an operator.
+    const ours = result.error !== undefined && /^[A-Z][A-Za-z]+Error$/.test(result.error) && cause;
+    lines.push(`  ${paint.red(paint.bold(`✗ ${subject} ${result.status}`))}${ours ? '' : `: ${result.error ?? 'error'}`}`);
     if (cause) lines.push(...cause.split('\n').map((line) => paint.red(`    ${line}`)));
   }
   if (result.reportPath) {
@@ -260,4 +267,12 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
     ),
   );
   return lines;
+}
+
+/** The plan's objectives the run achieved and missed (RTO, RPO): not achieved at all counts as missed. */
+export function missedTargets(report: { rto?: TargetSummary; rpo?: TargetSummary } | undefined): Array<'RTO' | 'RPO'> {
+  const missed: Array<'RTO' | 'RPO'> = [];
+  if (report?.rto !== undefined && !report.rto.met) missed.push('RTO');
+  if (report?.rpo !== undefined && !report.rpo.met) missed.push('RPO');
+  return missed;
 }

@@ -1,9 +1,9 @@
 // `npm run local -- --event <file>`: a schedule payload or an alarm event, mapped by the same
 // decideTrigger as the Lambda trigger, becomes a local run of the mapped plan in the mapped mode.
-import { readdir, readFile } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { InvalidInputError } from '#shared/errors.ts';
-import { readPlanFile } from '#shared/plan/load.ts';
+import { findPlanByName } from '#shared/plan/load.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import { readStageConfig } from '#shared/trigger/config.ts';
 import { parseTriggerEvent } from '#shared/trigger/events.ts';
@@ -15,14 +15,6 @@ export const DEFAULT_LOCAL_TRIGGERS_FILE = 'deploy/stages/dev.yaml';
 export type LocalEventRun =
   | { action: 'start'; planFile: string; executionName: string; input: ExecutionInput }
   | { action: 'ignored'; reason: string };
-
-async function planFileNamed(plansDir: string, name: string): Promise<string> {
-  const files = (await readdir(plansDir)).filter((file) => ['.yaml', '.yml'].includes(extname(file))).sort();
-  for (const file of files) {
-    if ((await readPlanFile(join(plansDir, file))).name === name) return join(plansDir, file);
-  }
-  throw new InvalidInputError(`no plan file in ${plansDir} defines plan "${name}"`);
-}
 
 /**
  * The local run an event file asks for. The trigger's errors (unknown alarm or plan, an event of
@@ -37,7 +29,7 @@ export async function localRunForEvent(
     const event = parseTriggerEvent(JSON.parse(await readFile(eventFile, 'utf8')));
     const decision = decideTrigger(event, await readStageConfig(triggersFile));
     if (decision.action === 'ignored') return decision;
-    const planFile = await planFileNamed(resolve(options.plansDir ?? 'plans'), decision.input.plan);
+    const planFile = (await findPlanByName(resolve(options.plansDir ?? 'plans'), decision.input.plan)).path;
     return { action: 'start', planFile, executionName: decision.executionName, input: decision.input };
   } catch (error) {
     if (error instanceof InvalidInputError) throw error;

@@ -156,9 +156,10 @@ export class LiveNarrator {
         if (!wave) return [];
         const name = wave.name ?? '?';
         const failed = wave.failed ?? 0;
-        const mark = failed > 0 ? yellow('✓') : done;
+        // Within its failure budget, but not clean: no ✓ for a wave with failed servers.
+        const mark = failed > 0 ? yellow('⚠') : done;
         return [
-          line(`${mark} Wave ${bold(name)} complete${this.endWave(name, now)}: ${wave.launched ?? '?'} launched, ${failed} failed`),
+          line(`${mark} Wave ${bold(name)} complete${failed > 0 ? ' within its failure budget' : ''}${this.endWave(name, now)}: ${wave.launched ?? '?'} launched, ${failed} failed`),
           ...this.warnings(wave.warnings),
         ];
       }

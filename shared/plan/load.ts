@@ -105,6 +105,12 @@ function isPlanFile(name: string): boolean {
  * problems do not stop the search; two files with the same plan name do.
  */
 export async function loadPlanByName(plansDir: string, name: string): Promise<Plan> {
+  const found = await findPlanByName(plansDir, name);
+  return parsePlan(found.text, found.path);
+}
+
+/** The file in `plansDir` that defines plan `name`, and its text (loadPlanByName's search). */
+export async function findPlanByName(plansDir: string, name: string): Promise<{ path: string; text: string }> {
   const files = (await readdir(plansDir)).filter(isPlanFile).sort();
   const candidates = await Promise.all(
     files.map(async (file) => {
@@ -126,5 +132,5 @@ export async function loadPlanByName(plansDir: string, name: string): Promise<Pl
       `no plan named "${name}" in ${plansDir}; known plans: ${known.length > 0 ? known.join(', ') : '(none)'}`,
     );
   }
-  return parsePlan(matching[0].text, matching[0].path);
+  return { path: matching[0].path, text: matching[0].text };
 }

@@ -221,7 +221,7 @@ describe('bad input is refused before anything is launched', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('InvalidInputError');
-    expect(causeOf(result)).toMatch(/input: mode: Invalid option: expected one of "drill"\|"recovery"/);
+    expect(causeOf(result)).toMatch(/input: mode: must be one of "drill", "recovery", "failback"/);
     expect(report).toBeUndefined();
     expect(drs.countCalls('StartRecovery')).toBe(0);
     await drs.stop();

@@ -250,7 +250,7 @@ describe('launch configuration in scenarios', () => {
       );
 
     expect(attempt).toThrow(ScenarioError);
-    expect(attempt).toThrow(/sourceServers\.0\.launchConfiguration: unknown key launchDisposiion: a launch configuration takes launchDisposition/);
+    expect(attempt).toThrow(/sourceServers\.0\.launchConfiguration: unknown key launchDisposiion \(did you mean launchDisposition\?\): a launch configuration takes launchDisposition/);
     expect(attempt).toThrow(/sourceServers\.0\.launchConfiguration\.postLaunchEnabled/);
     expect(attempt).toThrow(/defaultLaunchConfiguration: unknown key name/);
   });

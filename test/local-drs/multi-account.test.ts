@@ -250,7 +250,7 @@ describe('the scenario format', () => {
 
   it('names an unknown account and an unknown key', () => {
     expect(() => parseScenario({ sourceServers: [server('a', { account: 'nowhere' })] })).toThrow(/sourceServers\.0\.account: unknown account nowhere/);
-    expect(() => parseScenario({ sourceServers: [server('a', { acount: RECOVERY })] })).toThrow(/unknown key acount: a source server takes hostname, account, region/);
+    expect(() => parseScenario({ sourceServers: [server('a', { acount: RECOVERY })] })).toThrow(/unknown key acount \(did you mean account\?\): a source server takes hostname, account, region/);
   });
 
   it('generates large estates over staging accounts, at most 300 servers each, extended into the recovery account', () => {

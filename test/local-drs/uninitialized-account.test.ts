@@ -123,7 +123,7 @@ describe('declaring uninitialized accounts in a scenario', () => {
   it('refuses an unknown account, a malformed Region and an unknown key, naming the field', () => {
     expect(() => parseScenario(scenario([{ account: 'nowhere' }]))).toThrow(/uninitialized\.0\.account: unknown account nowhere; declared accounts: 111122223333 \(recovery\), 222233334444 \(new-target\)/);
     expect(() => parseScenario(scenario([{ account: NEW_TARGET, region: 'US East' }]))).toThrow(/uninitialized\.0\.region: a Region looks like us-east-1/);
-    expect(() => parseScenario(scenario([{ account: NEW_TARGET, regions: ['us-east-1'] } as never]))).toThrow(/unknown key regions: an uninitialized entry takes account, region/);
+    expect(() => parseScenario(scenario([{ account: NEW_TARGET, regions: ['us-east-1'] } as never]))).toThrow(/unknown key regions \(did you mean region\?\): an uninitialized entry takes account, region/);
   });
 
   it('refuses a source server in an account and Region declared uninitialized: nothing replicates there', () => {

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LocalDrs, StartLocalDrsOptions } from '#local/runner/local-drs.ts';
@@ -184,6 +184,59 @@ describe('run with an invalid request', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('holdMinuts: unknown key "holdMinuts"');
     expect(started).toHaveLength(0);
+  });
+
+  it('exits 2 on a scenario with a misspelt key, naming the line and the key meant, before anything is built or started', async () => {
+    const scenario = join(await tempDir('scenario'), 'scenario.yaml');
+    await writeFile(scenario, 'sourceServers:\n  - hostname: db-1\n    launchFail: boom\nfaults:\n  - type: launchFailure\n    hostname: db-1\n    rawErr: x\n');
+
+    const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--scenario', scenario);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('line 2: sourceServers.0: unknown key launchFail (did you mean launchFails?)');
+    expect(result.stderr).toContain('line 5: faults.0: unknown key rawErr (did you mean rawError?)');
+    expect(result.stdout).not.toMatch(/handlers/);
+    expect(started).toHaveLength(0);
+  });
+
+  it('takes the plan (by its name, in plans/) and the mode from an --input file given alone', async () => {
+    const input = join(await tempDir('input'), 'input.json');
+    await writeFile(input, JSON.stringify({ plan: 'payments', mode: 'drill', waves: ['caches'] }));
+    const unknown = join(await tempDir('input'), 'input.json');
+    await writeFile(unknown, JSON.stringify({ plan: 'shop', mode: 'drill' }));
+
+    const wrongWave = await cli('run', '--input', input);
+    const wrongPlan = await cli('run', '--input', unknown);
+
+    // The plan was found and the mode taken: the input's own problem is what stops it.
+    expect(wrongWave.code).toBe(2);
+    expect(wrongWave.stderr).toMatch(/waves: "caches" not in plan "payments"/);
+    expect(wrongPlan.code).toBe(2);
+    expect(wrongPlan.stderr).toMatch(/no plan named "shop" in .*plans; known plans: .*payments/);
+    expect(started).toHaveLength(0);
+
+    await writeFile(input, JSON.stringify({ plan: 'payments', mode: 'drill', waves: ['web'] }));
+    const run = await cli('run', '--input', input, '--speed', '0');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Drill of plan payments SUCCEEDED/);
+  });
+
+  it("counts a server whose required post-launch action failed as failed, and says when a run that succeeded missed a target (exit 1 with --fail-on-missed-target)", async () => {
+    // Beside the shipped scenario: its Lambda handlers' paths are relative to its folder.
+    const scenario = join('scenarios', `.test-${process.pid}-${Date.now()}.yaml`);
+    const faults = 'faults:\n  - type: actionFailure\n    hostname: payments-web-1\n    actionName: payments-web-healthcheck\n';
+    await writeFile(scenario, (await readFile('scenarios/default.yaml', 'utf8')).replace(/^faults: \[\]$/m, faults));
+    // Recovered from a point-in-time snapshot 35 minutes old: the plan's RPO target is 15 minutes.
+    const snapshotTime = new Date(Date.now() - 35 * 60_000).toISOString();
+
+    const run = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--waves', 'web', '--scenario', scenario, '--snapshot-time', snapshotTime, '--speed', '0', '--fail-on-missed-target').finally(() =>
+      rm(scenario, { force: true }),
+    );
+
+    expect(run.stdout).toMatch(/web +SUCCEEDED_WITH_FAILURES +4 +4 +1 /);
+    expect(run.stdout).toMatch(/⚠ Wave web complete within its failure budget/);
+    expect(run.stdout).toMatch(/⚠ Drill of plan payments SUCCEEDED in .* of simulated time, but missed its RPO target/);
+    expect(run.code).toBe(1);
   });
 
   it('exits 2 when the plan file is invalid', async () => {

@@ -71,6 +71,21 @@ describe('RunProgress', () => {
     expect(progress.waveTimings.get('databases')).toEqual({ startedAt: '2026-03-01T02:00:00.000Z', endedAt: '2026-03-01T02:07:00.000Z' });
   });
 
+  it("shows a failed step in the users' words, with its message alone, then nothing of the caught step's exit (no ✓ after a ✗)", () => {
+    const { lines, progress, drs } = watchedRun();
+    const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
+    const cause = JSON.stringify({ errorType: 'PreflightFailedError', errorMessage: 'preflight found 1 problem(s), nothing was launched:\n- wave "web": tag selector matches no source server', trace: [] });
+    const preflight = { name: 'Preflight', type: 'Task', input: {} };
+
+    progress.onEvent({ type: 'StateFailed', timestamp: 0, state: preflight, Error: 'PreflightFailedError', Cause: cause } as ExecutionLogEvent, run);
+    progress.onEvent({ type: 'StateCaught', timestamp: 0, state: preflight, catch: { catcher: { ErrorEquals: ['States.ALL'], Next: 'IsDrillToCleanUp' } } } as ExecutionLogEvent, run);
+    // The caught failure exits the state with the error where its result would be.
+    progress.onEvent({ type: 'StateExited', timestamp: 0, state: { ...preflight, output: { error: { Error: 'PreflightFailedError' } } } } as ExecutionLogEvent, run);
+    progress.stop();
+
+    expect(lines).toEqual(['  00:00  ✗ Preflight failed: preflight found 1 problem(s), nothing was launched:\n         - wave "web": tag selector matches no source server']);
+  });
+
   it('shows a failed step with the message of the Lambda error, not its JSON, and a launch wait ending at its fallback poll as no failure', () => {
     const { lines, progress, drs } = watchedRun();
     const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
@@ -84,7 +99,7 @@ describe('RunProgress', () => {
     progress.onEvent({ type: 'StateCaught', timestamp: 0, state: waitForLaunch, catch: { catcher: { ErrorEquals: ['States.ALL'], Next: 'CheckLaunch' } } } as ExecutionLogEvent, run);
     progress.stop();
 
-    expect(lines).toEqual(['  00:00  ✗ CheckLaunch failed: WaveTimedOutError: wave "web" timed out after 90 minutes']);
+    expect(lines).toEqual(['  00:00  ✗ Launch of the wave failed: wave "web" timed out after 90 minutes']);
   });
 });
 
