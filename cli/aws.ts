@@ -175,7 +175,17 @@ async function startAndFollow(input: ExecutionInput, workflow: 'recovery' | 'fai
   if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
 }
 
-const program = new Command('aws').description('Start and follow recovery and failback runs of the deployed orchestrator on AWS');
+/** The `npm run aws` program (exported for its help's test). */
+export const program = new Command('aws')
+  .description('Start and follow recovery and failback runs of the deployed orchestrator on AWS')
+  // Help names the command a user types (package.json's `aws` script), not this file's program name.
+  .configureHelp({
+    commandUsage: (command) => {
+      const names: string[] = [];
+      for (let at: typeof command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+      return ['npm run aws --', ...names, command.usage()].join(' ');
+    },
+  });
 
 const withAws = (command: Command) =>
   command.option('--profile <profile>', 'AWS profile (default: the usual credential chain)').option('--region <region>', 'AWS Region');

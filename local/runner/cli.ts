@@ -420,11 +420,16 @@ function positiveInteger(value: string): number {
   return number;
 }
 
+/** The npm script that runs each command (package.json). */
+const NPM_SCRIPTS: Readonly<Record<string, string>> = { run: 'npm run local --', validate: 'npm run validate --', history: 'npm run history --' };
+
 export function buildProgram(): Command {
   const program = new Command('drs-local')
     .description('Run DRS recovery plans locally against the local DRS service, or validate plan files.')
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(`${paint.red('error')}: ${text.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (text, write) => write(`${paint.red('error')}: ${text.replace(/^error: /, '')}`) })
+    // Help names the command a user types (package.json's scripts), not this file's program name.
+    .configureHelp({ commandUsage: (command) => `${NPM_SCRIPTS[command.name()] ?? 'npm run local|validate|history --'} ${command.usage()}` });
 
   program
     .command('run')

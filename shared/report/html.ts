@@ -203,13 +203,26 @@ svg .rto-target{stroke:var(--bad);stroke-width:2;stroke-dasharray:6 4}svg .rto-t
 svg .rto-achieved{stroke:var(--ink);stroke-width:1.5}svg .rto-achieved-label{fill:var(--ink);font-weight:600;font-size:11px}
 svg .pit{fill:var(--ink)}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:6px 7px;border-bottom:1px solid var(--line);vertical-align:top}
-th{color:var(--muted);font-weight:600;font-size:12px;white-space:nowrap}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+th{color:var(--muted);font-weight:600;font-size:12px}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7f7}
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}.muted{color:var(--muted)}
-.id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;white-space:nowrap}td.instance{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}td.runs{min-width:210px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;min-width:170px;max-width:260px;overflow-wrap:break-word}
+.id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;overflow-wrap:anywhere}td.instance{font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}td.runs{min-width:150px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;max-width:240px;overflow-wrap:anywhere}
 .action{display:block;font-size:12px}
 rect.gate{fill:#c9b8f0;stroke:#6c4fc2}rect.gate-rejected,rect.gate-not_approved{fill:#f3c4c4;stroke:var(--bad)}rect.wave-action{fill:#b8dcc9;stroke:#2f7a53}rect.wave-action-failed{fill:#f3c4c4;stroke:var(--bad)}
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
+@media (max-width:1100px){
+main{padding:16px 10px 32px}.cards{grid-template-columns:repeat(2,1fr)}
+table{font-size:12px}th{white-space:normal}th,td{padding:4px 4px}
+td.runs{min-width:0}.raw-error{min-width:0;max-width:none}.id,td.instance{white-space:normal;overflow-wrap:anywhere}
+}
+@media print{
+@page{size:A4 landscape;margin:10mm}
+body{background:#fff;font-size:10px}main{max-width:none;padding:0}
+.panel{overflow:visible;border:none;padding:0}.cards{grid-template-columns:repeat(4,1fr)}
+table{font-size:9px}th{white-space:normal;font-size:9px}th,td{padding:2px 3px}
+td.runs{min-width:0}.raw-error{min-width:0;max-width:none}.id,td.instance{white-space:normal;overflow-wrap:anywhere}
+tr{break-inside:avoid}h2{break-after:avoid}
+}
 `;
 
 /** The waves' approval gates and actions: who approved, how long each waited or ran, what failed. */

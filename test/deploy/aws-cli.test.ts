@@ -4,7 +4,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type H
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { cliExecutionName, describeHistoryEvent, failbackInput, follow, regionOfArn, sweepOnAws } from '../../cli/aws.ts';
+import { cliExecutionName, describeHistoryEvent, failbackInput, follow, program, regionOfArn, sweepOnAws } from '../../cli/aws.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:drs-orchestrator-dev-recovery:payments-drill-cli-x';
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 2, 0, second));
@@ -121,5 +121,14 @@ describe('sweeping by hand', () => {
     expect(exitCode).toBe(1);
     expect(lines).toEqual(['drs-orchestrator-dev-sweep failed: SweepIncompleteError: could not reach every account']);
     lambda.restore();
+  });
+});
+
+describe('the help', () => {
+  it('names the command a user types', () => {
+    const start = program.commands.find((command) => command.name() === 'start')!;
+
+    expect(program.helpInformation()).toMatch(/^Usage: npm run aws -- \[options\] \[command\]/);
+    expect(start.helpInformation()).toMatch(/^Usage: npm run aws -- start \[options\]/);
   });
 });

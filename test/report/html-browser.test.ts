@@ -2,7 +2,7 @@
 // (Debian's chromium through playwright-core; no browser is downloaded). Saves a screenshot to
 // test-artifacts/report/ for a human look. Skipped, saying why, where /usr/bin/chromium is absent.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,7 +17,62 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`HTML report browser test skipped: ${CHROMIUM} is absent (Debian: apt-get install -y chromium)`);
 const skipReason = `skipped: ${CHROMIUM} is absent (Debian: apt-get install -y chromium)`;
 
+/** Chromium with nothing of its own: no network, a throwaway profile. */
+async function launchBrowser(width: number) {
+  return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width, height: 900 },
+    offline: true,
+  });
+}
+
+/**
+ * The header cells of every table whose right edge the reader cannot see: past the window, or past
+ * its panel (which would scroll). Evaluated in the page (a string: the test compiles without the DOM's types).
+ */
+const HIDDEN_COLUMNS = `[...document.querySelectorAll('table')].flatMap((table) => {
+  const panel = table.closest('.panel') ?? document.body;
+  const limit = Math.min(panel.getBoundingClientRect().right, document.documentElement.clientWidth);
+  return [...table.querySelectorAll('thead th')].filter((th) => th.getBoundingClientRect().right > limit + 1).map((th) => th.textContent);
+})`;
+
+/** A4 landscape less the report's 10-mm print margins, in CSS pixels (96 per inch). */
+const A4_LANDSCAPE_PRINTABLE_PX = Math.floor(((297 - 20) / 25.4) * 96);
+
 describe('the HTML report in a browser', () => {
+  it.skipIf(!hasChromium)(
+    `shows every column of every table at 900 and 1400 px and printed on A4 landscape${hasChromium ? '' : ` — ${skipReason}`}`,
+    async () => {
+      // A failed server gives the widest table: its raw error in the instance column.
+      const { result, drs } = await runPlan({
+        input: { plan: 'payments', mode: 'drill' },
+        faults: [{ type: 'launchFailure', hostname: 'payments-web-2', rawError: 'Failed to launch recovery instance: InsufficientInstanceCapacity in us-east-1a for m5.2xlarge' }],
+      });
+      await drs.stop();
+      const htmlPath = (result.reportPath ?? '').replace(/\.json$/, '.html');
+      const browser = await launchBrowser(1400);
+      try {
+        const page = await browser.newPage();
+        await page.goto(pathToFileURL(htmlPath).href);
+        for (const width of [1400, 900]) {
+          await page.setViewportSize({ width, height: 900 });
+          expect({ width, hidden: await page.evaluate<string[]>(HIDDEN_COLUMNS) }).toEqual({ width, hidden: [] });
+        }
+        await page.emulateMedia({ media: 'print' });
+        await page.setViewportSize({ width: A4_LANDSCAPE_PRINTABLE_PX, height: 900 });
+        expect({ printed: await page.evaluate<string[]>(HIDDEN_COLUMNS) }).toEqual({ printed: [] });
+        const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+        await mkdir(ARTIFACTS, { recursive: true });
+        await writeFile(join(ARTIFACTS, 'drill-printed.pdf'), pdf);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+
   it.skipIf(!hasChromium)(
     `shows one bar per server grouped by wave, the RTO target line, and a failed server with DRS raw error${hasChromium ? '' : ` — ${skipReason}`}`,
     async () => {

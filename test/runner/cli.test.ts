@@ -47,6 +47,16 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((drs) => drs.stop()));
 });
 
+describe('the help', () => {
+  it('names the command a user types: the npm scripts, not the program inside them', async () => {
+    const run = await cli('run', '--help');
+    const validate = await cli('validate', '--help');
+
+    expect(run.stdout).toMatch(/^Usage: npm run local -- \[options\]/);
+    expect(validate.stdout).toMatch(/^Usage: npm run validate -- \[options\] <files\.\.\.>/);
+  });
+});
+
 describe('validate', () => {
   it('exits 0 and names the plan and its waves when the plan is valid', async () => {
     const result = await cli('validate', 'plans/example.yaml');
