@@ -19,6 +19,8 @@ export interface RunRecord {
   rpoTargetSeconds?: number;
   serversFailed: number;
   servers: number;
+  /** A partial run (some of the plan's waves): its RTO is not the plan's, so it stays out of the trend. */
+  partial: boolean;
 }
 
 export interface ReportSource {
@@ -55,7 +57,11 @@ export function parseRunRecord(text: string): RunRecord | undefined {
     rpoSeconds: number(rpo.achievedSeconds),
     rpoTargetSeconds: number(rpo.targetSeconds),
     servers: servers.length,
-    serversFailed: servers.filter((server) => server.launchStatus === 'FAILED').length,
+    // A server fails by its launch or by a required post-launch action (as its wave's budget counts it).
+    serversFailed: servers.filter(
+      (server) => server.launchStatus === 'FAILED' || (Array.isArray(server.postLaunchActions) && server.postLaunchActions.some((action) => isRecord(action) && action.status === 'FAILED' && action.optional !== true)),
+    ).length,
+    partial: isRecord(parsed.partial),
   };
 }
 
@@ -94,13 +100,17 @@ export function bucketSource(client: S3Client, bucket: string, plan?: string, pr
   };
 }
 
-/** Every run found, by plan, oldest first; at most `limit` latest runs per plan. */
+/**
+ * Every run found, by plan and mode (`payments drill`, `payments recovery`: a drill's RTO and a
+ * recovery's are not one trend), oldest first; at most `limit` latest runs per plan and mode.
+ */
 export async function readHistory(source: ReportSource, options: { plan?: string; limit?: number } = {}): Promise<Map<string, RunRecord[]>> {
   const byPlan = new Map<string, RunRecord[]>();
   for await (const text of source.reports()) {
     const record = parseRunRecord(text);
     if (record === undefined || (options.plan !== undefined && record.plan !== options.plan)) continue;
-    byPlan.set(record.plan, [...(byPlan.get(record.plan) ?? []), record]);
+    const key = `${record.plan} ${record.mode}`;
+    byPlan.set(key, [...(byPlan.get(key) ?? []), record]);
   }
   for (const [plan, records] of byPlan) {
     records.sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
@@ -111,9 +121,13 @@ export async function readHistory(source: ReportSource, options: { plan?: string
 
 const BLOCKS = '▁▂▃▄▅▆▇█';
 
-/** The RTO trend as a sparkline scaled to the target (a full block = the target or more); `·` = not achieved. */
+/**
+ * The RTO trend as a sparkline scaled to the target (a full block = the target or more); `·` = not
+ * achieved. Partial runs are left out: their RTO is not the plan's.
+ */
 export function rtoSparkline(records: readonly RunRecord[]): string {
   return records
+    .filter((record) => !record.partial)
     .map((record) => {
       if (record.rtoSeconds === undefined || record.rtoTargetSeconds === undefined || record.rtoTargetSeconds <= 0) return '·';
       const share = Math.min(1, record.rtoSeconds / record.rtoTargetSeconds);
@@ -130,7 +144,7 @@ export function formatMinutes(seconds: number | undefined): string {
 
 /** The trend in words: the last achieved RTO against the one before. */
 export function rtoTrend(records: readonly RunRecord[]): string {
-  const achieved = records.filter((record) => record.rtoSeconds !== undefined);
+  const achieved = records.filter((record) => record.rtoSeconds !== undefined && !record.partial);
   if (achieved.length < 2) return achieved.length === 1 ? 'one run with an RTO' : 'no run reached its RTO';
   const [previous, last] = achieved.slice(-2).map((record) => record.rtoSeconds as number);
   const change = last - previous;

@@ -364,6 +364,7 @@ export async function validateCommand(files: string[]): Promise<number> {
 
 export interface HistoryCommandOptions {
   reportDir: string;
+  json?: boolean;
   bucket?: string;
   plan?: string;
   limit?: number;
@@ -375,18 +376,30 @@ export async function historyCommand(options: HistoryCommandOptions): Promise<nu
   // The S3 client loads only for a bucket: every other command starts without it.
   const source = options.bucket === undefined ? folderSource(options.reportDir) : bucketSource(new (await import('@aws-sdk/client-s3')).S3Client({}), options.bucket, options.plan);
   const history = await readHistory(source, { plan: options.plan, limit: options.limit });
+  if (options.json) {
+    // For scripts and dashboards: one entry per plan and mode, its runs oldest first and the trend.
+    const entries = [...history].map(([key, records]) => ({
+      plan: records[0]?.plan ?? key,
+      mode: records[0]?.mode ?? '?',
+      rtoTrend: rtoTrend(records),
+      runs: records,
+    }));
+    process.stdout.write(`${JSON.stringify({ source: source.describe(), history: entries }, null, 2)}\n`);
+    return EXIT.succeeded;
+  }
   if (history.size === 0) {
     process.stdout.write(`No run reports${options.plan ? ` of plan ${options.plan}` : ''} in ${source.describe()}\n`);
     return EXIT.succeeded;
   }
-  for (const [plan, records] of history) {
+  for (const records of history.values()) {
     const target = records.at(-1)?.rtoTargetSeconds;
+    const partial = records.filter((record) => record.partial).length;
     process.stdout.write(
-      `${paint.bold(`Plan ${plan}`)} · ${records.length} run(s) in ${source.describe()} · RTO target ${formatMinutes(target)} · trend ${rtoSparkline(records)} (${rtoTrend(records)})\n`,
+      `${paint.bold(`Plan ${records[0]?.plan ?? '?'}, ${records[0]?.mode === 'recovery' ? 'recoveries' : `${records[0]?.mode ?? '?'}s`}`)} · ${records.length} run(s) in ${source.describe()} · RTO target ${formatMinutes(target)} · trend ${rtoSparkline(records)} (${rtoTrend(records)}${partial > 0 ? `; ${partial} partial run(s) left out` : ''})\n`,
     );
     const rows = records.map((record) => [
       record.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),
-      record.mode,
+      record.partial ? `${record.mode} (partial)` : record.mode,
       record.status,
       formatMinutes(record.rtoSeconds),
       record.rtoMet === undefined ? '–' : record.rtoMet ? 'met' : 'missed',
@@ -465,11 +478,12 @@ export function buildProgram(): Command {
 
   program
     .command('history')
-    .description('List past runs per plan from their reports, with status and the RTO trend.')
+    .description('List past runs per plan and mode (drills apart from recoveries) from their reports, with status and the RTO trend.')
     .option('--report-dir <dir>', 'the local reports folder', 'reports')
     .option('--bucket <name>', 'read the reports bucket on AWS instead (objects reports/<execution>.json)')
     .option('--plan <name>', 'only this plan')
-    .option('--limit <n>', 'the latest n runs per plan', positiveInteger)
+    .option('--limit <n>', 'the latest n runs per plan and mode', positiveInteger)
+    .option('--json', 'print the history as JSON (per plan and mode: its runs and the RTO trend)')
     .action(async (options: HistoryCommandOptions) => {
       process.exitCode = await historyCommand(options);
     });

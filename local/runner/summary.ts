@@ -13,6 +13,8 @@ import type { RunResult } from './run-local.ts';
 export interface ReportSummary {
   status?: string;
   plan?: string;
+  /** A partial run: the plan's waves it left out. */
+  skippedWaves?: string[];
   mode?: string;
   error?: string;
   cause?: string;
@@ -96,6 +98,7 @@ export async function readReportSummary(path: string | undefined): Promise<Repor
     htmlPath: htmlWritten ? htmlPath : undefined,
     status: text(parsed.status),
     plan: text(parsed.plan),
+    skippedWaves: isRecord(parsed.partial) && Array.isArray(parsed.partial.skippedWaves) ? parsed.partial.skippedWaves.filter((name): name is string => typeof name === 'string') : undefined,
     mode: text(parsed.mode),
     error: text(parsed.error),
     cause: text(parsed.cause),
@@ -235,6 +238,9 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
   };
   for (const line of [targetLine('RTO', report?.rto, 'run start → last server ready'), targetLine('RPO', report?.rpo, 'worst server data age at the run start')]) {
     if (line !== undefined) lines.push(line);
+  }
+  if (report?.skippedWaves !== undefined) {
+    lines.push(paint.yellow(`  Partial run: waves ${report.skippedWaves.join(', ')} not run, so this RTO is not the plan's; the RTO trend (npm run history) leaves it out`));
   }
 
   const subject = `${report?.mode === 'recovery' ? 'Recovery' : report?.mode === 'drill' ? 'Drill' : 'Run'} of plan ${report?.plan ?? '?'}`;

@@ -19,6 +19,8 @@ export const Run = z.object({
   startedAt: z.string(),
   /** The waves this run recovers, in plan order (all of them unless the input picked some). */
   waves: z.array(z.string()).check(z.minLength(1)),
+  /** A partial run (the input picked some waves): the plan's waves it leaves out. Its RTO is not the plan's. */
+  skippedWaves: z.optional(z.array(z.string())),
   targets: z.object({ rtoMinutes: z.number(), rpoMinutes: z.number() }),
   /** How many source networks the plan recovers before its first wave (0: that step is skipped). */
   sourceNetworks: z.int().check(z.minimum(0)),

@@ -276,7 +276,7 @@ export function renderHtml(report: RunReport): string {
   const rto = report.rto;
   const rpo = report.rpo;
   const cards = [
-    `<div class="card"><div class="label">Achieved RTO</div><div class="value">${formatSeconds(rto?.achievedSeconds)}</div><div class="sub">target ${report.targets.rtoMinutes} min ${badge(rto?.met === true, 'met', rto?.achievedSeconds === undefined ? 'not achieved' : 'missed')}</div></div>`,
+    `<div class="card"><div class="label">Achieved RTO${report.partial ? ' (waves run only)' : ''}</div><div class="value">${formatSeconds(rto?.achievedSeconds)}</div><div class="sub">target ${report.targets.rtoMinutes} min ${badge(rto?.met === true, 'met', rto?.achievedSeconds === undefined ? 'not achieved' : 'missed')}</div></div>`,
     `<div class="card"><div class="label">Achieved RPO (worst server)</div><div class="value">${formatSeconds(rpo?.achievedSeconds)}</div><div class="sub">target ${report.targets.rpoMinutes} min ${badge(rpo?.met === true, 'met', rpo?.achievedSeconds === undefined ? 'unknown' : 'missed')}</div></div>`,
     `<div class="card"><div class="label">Servers ready</div><div class="value">${ready} / ${servers.length}</div><div class="sub">${launchFailed} launch(es) failed</div></div>`,
     report.cleanup === null
@@ -313,6 +313,7 @@ export function renderHtml(report: RunReport): string {
 <body><main>
 <h1>${escapeHtml(subject)} <span class="badge ${ok ? 'ok' : 'bad'} status">${report.status}</span></h1>
 <p class="meta">${meta}</p>
+${report.partial ? `<p class="warn"><strong>Partial run</strong>: waves ${escapeHtml(report.partial.skippedWaves.join(', '))} were not run, so its RTO is not the plan's (the RTO trend leaves it out).</p>` : ''}
 ${report.cause ? `<p class="bad"><strong>${escapeHtml(report.error ?? 'Failure')}</strong>: ${escapeHtml(report.cause)}</p>` : ''}
 <div class="cards">${cards}</div>
 ${gatesAndActionsPanel(report)}${accountsPanel(report)}<h2>Timeline</h2>

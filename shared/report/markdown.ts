@@ -92,6 +92,7 @@ export function renderMarkdown(report: RunReport): string {
   if (report.reason !== undefined) lines.push(`- Reason: ${report.reason}`);
   lines.push(`- Targets: RTO ${report.targets.rtoMinutes} min, RPO ${report.targets.rpoMinutes} min`);
   if (report.rto !== undefined) lines.push(`- Achieved RTO (run start → last server ready): ${againstTarget(report.rto)}`);
+  if (report.partial !== undefined) lines.push(`- **Partial run**: waves ${report.partial.skippedWaves.join(', ')} were not run, so this RTO is not the plan's (the RTO trend leaves it out)`);
   if (report.rpo !== undefined) lines.push(`- Achieved RPO (worst server: run start − data point in time): ${report.rpo.achievedSeconds === undefined ? 'unknown (no conversion finished)' : againstTarget(report.rpo)}`);
   if (report.cause !== undefined) lines.push('', `**${report.error ?? 'Failure'}**: ${report.cause}`);
   if (report.sourceNetworks.length > 0) {

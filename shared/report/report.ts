@@ -115,6 +115,11 @@ export interface RunReport {
   reason?: string;
   trigger?: { source: string; id?: string };
   targets: { rtoMinutes: number; rpoMinutes: number };
+  /**
+   * A partial run (the input picked some of the plan's waves): the waves it left out. Its RTO is
+   * that of the waves run, not the plan's: it is shown as such and kept out of the RTO trend.
+   */
+  partial?: { skippedWaves: string[] };
   /** v2: run start → the last server of the last wave ready; achieved only when every wave completed. */
   rto: TargetResult & { readyAt?: string };
   /** v2: the worst server RPO, against the target; `server` names it. */
@@ -441,6 +446,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     reason: run.reason,
     trigger: run.trigger,
     targets: run.targets,
+    ...(run.skippedWaves === undefined ? {} : { partial: { skippedWaves: run.skippedWaves } }),
     rto: planRto,
     rpo: { ...rpo, server: worstServer?.sourceServerID },
     sourceNetworks,

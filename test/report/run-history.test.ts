@@ -7,11 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { bucketSource, folderSource, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
-function report(plan: string, startedAt: string, rtoSeconds: number | undefined, status = 'SUCCEEDED'): string {
+function report(plan: string, startedAt: string, rtoSeconds: number | undefined, status = 'SUCCEEDED', extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     reportVersion: 2,
     plan,
     mode: 'drill',
+    ...extra,
     execution: `${plan}-drill-${startedAt}`,
     startedAt,
     status,
@@ -35,7 +36,7 @@ describe('run history', () => {
 
     const history = await readHistory(folderSource(folder));
 
-    const payments = history.get('payments') ?? [];
+    const payments = history.get('payments drill') ?? [];
     expect(payments.map((run) => [run.startedAt, run.status, run.rtoSeconds, run.serversFailed])).toEqual([
       ['2026-01-05T02:00:00Z', 'SUCCEEDED', 2100, 0],
       ['2026-01-12T02:00:00Z', 'SUCCEEDED', 1800, 0],
@@ -43,10 +44,28 @@ describe('run history', () => {
     ]);
     expect(rtoTrend(payments)).toBe('RTO down 5m 00s since the previous run');
     expect(rtoSparkline(payments)).toBe('▅▅·');
-    expect(history.get('shop')?.[0]).toMatchObject({ rtoMet: false });
-    expect(rtoSparkline(history.get('shop') ?? [])).toBe('█');
-    expect([...(await readHistory(folderSource(folder), { plan: 'shop' })).keys()]).toEqual(['shop']);
-    expect((await readHistory(folderSource(folder), { limit: 1 })).get('payments')).toHaveLength(1);
+    expect(history.get('shop drill')?.[0]).toMatchObject({ rtoMet: false });
+    expect(rtoSparkline(history.get('shop drill') ?? [])).toBe('█');
+    expect([...(await readHistory(folderSource(folder), { plan: 'shop' })).keys()]).toEqual(['shop drill']);
+    expect((await readHistory(folderSource(folder), { limit: 1 })).get('payments drill')).toHaveLength(1);
+  });
+
+  it("keeps drills apart from recoveries, and partial runs (some of the plan's waves) out of the RTO trend", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'history-'));
+    await writeFile(join(folder, 'a.json'), report('payments', '2026-01-05T02:00:00Z', 2100));
+    await writeFile(join(folder, 'b.json'), report('payments', '2026-01-06T02:00:00Z', 300, 'SUCCEEDED', { partial: { skippedWaves: ['databases', 'application'] } }));
+    await writeFile(join(folder, 'c.json'), report('payments', '2026-01-12T02:00:00Z', 1800));
+    await writeFile(join(folder, 'd.json'), report('payments', '2026-01-13T02:00:00Z', 2400, 'SUCCEEDED', { mode: 'recovery' }));
+
+    const history = await readHistory(folderSource(folder));
+    const drills = history.get('payments drill') ?? [];
+
+    expect([...history.keys()]).toEqual(['payments drill', 'payments recovery']);
+    expect(drills.map((run) => run.partial)).toEqual([false, true, false]);
+    // The partial run's 5 minutes are not the plan's RTO: the trend compares 35 with 30 minutes.
+    expect(rtoTrend(drills)).toBe('RTO down 5m 00s since the previous run');
+    expect(rtoSparkline(drills)).toBe('▅▅');
+    expect(history.get('payments recovery')?.map((run) => run.rtoSeconds)).toEqual([2400]);
   });
 
   it('reads the reports bucket page by page, only the plan\'s JSON reports under reports/', async () => {
@@ -74,7 +93,7 @@ describe('run history', () => {
 
     const history = await readHistory(bucketSource(s3, 'reports-bucket', 'payments'));
 
-    expect(history.get('payments')?.map((run) => run.rtoSeconds)).toEqual([2100, 1800]);
+    expect(history.get('payments drill')?.map((run) => run.rtoSeconds)).toEqual([2100, 1800]);
     expect(requests.filter((request) => request.command === 'ListObjectsV2Command').map((request) => request.input)).toEqual([
       { Bucket: 'reports-bucket', Prefix: 'reports/payments-', ContinuationToken: undefined },
       { Bucket: 'reports-bucket', Prefix: 'reports/payments-', ContinuationToken: '2' },

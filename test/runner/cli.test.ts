@@ -57,6 +57,33 @@ describe('the help', () => {
   });
 });
 
+describe('history', () => {
+  it('prints drills and recoveries apart, partial runs marked, and everything as JSON with --json', async () => {
+    const folder = await tempDir('reports');
+    const report = (name: string, mode: string, rto: number, partial?: string[]) =>
+      writeFile(
+        join(folder, `${name}.json`),
+        JSON.stringify({ reportVersion: 2, plan: 'payments', mode, execution: name, startedAt: `2026-01-0${name.length % 9}T02:00:00Z`, status: 'SUCCEEDED', rto: { targetSeconds: 3600, achievedSeconds: rto, met: true }, waves: [], ...(partial ? { partial: { skippedWaves: partial } } : {}) }),
+      );
+    await report('a', 'drill', 1800);
+    await report('bb', 'drill', 300, ['databases']);
+    await report('ccc', 'recovery', 2400);
+
+    const text = await cli('history', '--report-dir', folder);
+    const json = await cli('history', '--report-dir', folder, '--json');
+
+    expect(text.stdout).toContain('Plan payments, drills · 2 run(s)');
+    expect(text.stdout).toContain('1 partial run(s) left out');
+    expect(text.stdout).toMatch(/drill \(partial\)/);
+    expect(text.stdout).toContain('Plan payments, recoveries · 1 run(s)');
+    const parsed = JSON.parse(json.stdout) as { history: Array<{ plan: string; mode: string; runs: Array<{ execution: string; partial: boolean }> }> };
+    expect(parsed.history.map((entry) => [entry.mode, entry.runs.map((run) => [run.execution, run.partial])])).toEqual([
+      ['drill', [['a', false], ['bb', true]]],
+      ['recovery', [['ccc', false]]],
+    ]);
+  });
+});
+
 describe('validate', () => {
   it('exits 0 and names the plan and its waves when the plan is valid', async () => {
     const result = await cli('validate', 'plans/example.yaml');
