@@ -342,9 +342,25 @@ for (const [name, approve] of [['approve', true], ['reject', false]] as const) {
   ).action(async (options: DecisionOptions) => decide(options, approve));
 }
 
+/**
+ * What to do about the SDK's errors of a missing setup, which say what is missing but not how to
+ * give it; undefined for any other error.
+ */
+export function setupHint(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.message === 'Region is missing') {
+    return 'no AWS Region: give --region (e.g. --region eu-west-1), or set AWS_REGION, or use a --profile that has a region';
+  }
+  if (error.name === 'CredentialsProviderError') {
+    return 'no AWS credentials: give --profile <name> (aws configure / aws sso login), or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  if (error.name === 'ExpiredTokenException' || error.name === 'ExpiredToken') return `the AWS session expired (${error.message}): sign in again (e.g. aws sso login) and retry`;
+  return undefined;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   program.parseAsync().catch((error: unknown) => {
-    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    console.error(setupHint(error) ?? (error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
     process.exitCode = 1;
   });
 }

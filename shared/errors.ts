@@ -9,6 +9,13 @@ export class InvalidInputError extends Error {
 /** A plan file that does not parse or does not match the plan schema. */
 export class InvalidPlanError extends Error {
   override name = 'InvalidPlanError';
+  /** Each problem on its own (`validate --json`), when the plan was read far enough to tell them apart. */
+  constructor(
+    message: string,
+    readonly problems?: ReadonlyArray<{ line?: number; field: string; message: string }>,
+  ) {
+    super(message);
+  }
 }
 
 /** No plan file carries the requested plan name. */

@@ -333,11 +333,14 @@ async function executeOne(
 
 
 /** `validate`: every plan file checked; problems name the file, the line, the field and the fix. */
-export async function validateCommand(files: string[]): Promise<number> {
+export async function validateCommand(files: string[], options: { json?: boolean } = {}): Promise<number> {
   let invalid = 0;
-  const fail = (message: string) => {
+  // --json: one entry per file, for editors' tasks and CI annotations.
+  const results: Array<Record<string, unknown>> = [];
+  const fail = (message: string, file: string, problems?: InvalidPlanError['problems']) => {
     invalid += 1;
-    process.stderr.write(`${paint.red('✗')} ${message.split('\n').join(`\n  `)}\n`);
+    if (options.json) results.push({ file, valid: false, problems: problems ?? [{ message }] });
+    else process.stderr.write(`${paint.red('✗')} ${message.split('\n').join(`\n  `)}\n`);
   };
   // Plans are found by name when a run starts: two files with one name would be a coin toss.
   const fileOfName = new Map<string, string>();
@@ -346,19 +349,27 @@ export async function validateCommand(files: string[]): Promise<number> {
       const plan = await readPlanFile(file);
       const other = fileOfName.get(plan.name);
       if (other !== undefined) {
-        fail(`${file}: name: plan "${plan.name}" is already defined by ${other}: give each plan its own name`);
+        const message = `plan "${plan.name}" is already defined by ${other}: give each plan its own name`;
+        fail(`${file}: name: ${message}`, file, [{ field: 'name', message }]);
         continue;
       }
       fileOfName.set(plan.name, file);
+      const warnings = staticBudgetWarnings(plan);
+      if (options.json) {
+        results.push({ file, valid: true, plan: plan.name, waves: plan.waves.map((wave) => wave.name), warnings });
+        continue;
+      }
       const servers = plan.waves.map((wave) => wave.name).join(' → ');
       process.stdout.write(`${paint.green('✓')} ${file}: plan ${paint.bold(plan.name)}, ${plan.waves.length} wave(s): ${servers}\n`);
       // Valid, but worth a look (exit code unchanged); waves selected by tags or hostnames are counted at preflight.
-      for (const warning of staticBudgetWarnings(plan)) process.stdout.write(`  ${paint.yellow(`! ${warning}`)}\n`);
+      for (const warning of warnings) process.stdout.write(`  ${paint.yellow(`! ${warning}`)}\n`);
     } catch (error) {
-      fail(error instanceof InvalidPlanError ? error.message : `${file}: ${(error as Error).message}`);
+      if (error instanceof InvalidPlanError) fail(error.message, file, error.problems);
+      else fail(`${file}: ${(error as Error).message}`, file);
     }
   }
-  if (files.length > 1) process.stdout.write(`${files.length - invalid} of ${files.length} plan file(s) valid\n`);
+  if (options.json) process.stdout.write(`${JSON.stringify({ valid: files.length - invalid, files: results }, null, 2)}\n`);
+  else if (files.length > 1) process.stdout.write(`${files.length - invalid} of ${files.length} plan file(s) valid\n`);
   return invalid === 0 ? EXIT.succeeded : EXIT.invalid;
 }
 
@@ -492,8 +503,9 @@ export function buildProgram(): Command {
     .command('validate')
     .description('Check plan files: exit 0 when all are valid, 2 otherwise.')
     .argument('<files...>', 'plan files (YAML)')
-    .action(async (files: string[]) => {
-      process.exitCode = await validateCommand(files);
+    .option('--json', 'print the result as JSON: per file, valid or its problems (line, field, message)')
+    .action(async (files: string[], options: { json?: boolean }) => {
+      process.exitCode = await validateCommand(files, options);
     });
 
   return program;

@@ -42,7 +42,8 @@ export function parsePlan(text: string, source: string): Plan {
     const problems = issues.flatMap((issue) =>
       describeIssues([issue], { knownKeys: planKeys }).map((problem) => ({ ...problem, line: lineOf(document, lineCounter, problem.path ?? issue.path) })),
     );
-    throw new InvalidPlanError(formatProblems(source, byLine(problems)));
+    const sorted = byLine(problems);
+    throw new InvalidPlanError(formatProblems(source, sorted), sorted.map(({ line, field, message }) => ({ line, field, message })));
   }
   return parsed.data;
 }

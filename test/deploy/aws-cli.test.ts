@@ -4,7 +4,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type H
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { cliExecutionName, describeHistoryEvent, failbackInput, follow, program, regionOfArn, sweepOnAws } from '../../cli/aws.ts';
+import { cliExecutionName, describeHistoryEvent, failbackInput, follow, program, regionOfArn, setupHint, sweepOnAws } from '../../cli/aws.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:drs-orchestrator-dev-recovery:payments-drill-cli-x';
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 2, 0, second));
@@ -130,5 +130,31 @@ describe('the help', () => {
 
     expect(program.helpInformation()).toMatch(/^Usage: npm run aws -- \[options\] \[command\]/);
     expect(start.helpInformation()).toMatch(/^Usage: npm run aws -- start \[options\]/);
+  });
+
+  it('tells how to give a missing Region or credentials, as the SDK reports them', async () => {
+    // The SDK's own errors, raised for real: a client with no Region, and one with no credentials anywhere.
+    const saved = { AWS_REGION: process.env.AWS_REGION, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION, AWS_CONFIG_FILE: process.env.AWS_CONFIG_FILE };
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    process.env.AWS_CONFIG_FILE = '/nonexistent/aws-config';
+    const noRegion = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: 'f' })).catch((error: unknown) => error);
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    const noCredentials = await new LambdaClient({
+      region: 'eu-west-1',
+      credentials: async () => {
+        const { CredentialsProviderError } = await import('@smithy/property-provider');
+        throw new CredentialsProviderError('Could not load credentials from any providers', false);
+      },
+    })
+      .send(new InvokeCommand({ FunctionName: 'f' }))
+      .catch((error: unknown) => error);
+
+    expect(setupHint(noRegion)).toMatch(/^no AWS Region: give --region/);
+    expect(setupHint(noCredentials)).toMatch(/^no AWS credentials: give --profile/);
+    expect(setupHint(new Error('something else'))).toBeUndefined();
   });
 });

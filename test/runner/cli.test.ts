@@ -109,6 +109,21 @@ describe('validate', () => {
     expect(result.stdout).not.toContain('wave "web"');
   });
 
+  it('prints each file valid or its problems (line, field, message) as JSON with --json, exiting 2 when one is invalid', async () => {
+    const bad = await planFile(`name: shop\n${TARGETS}waves:\n  - name: db\n    servers: { tags: { Tier: db } }\n    failurBudget: 0\n`);
+
+    const result = await cli('validate', '--json', 'plans/example.yaml', bad);
+
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      valid: 1,
+      files: [
+        { file: 'plans/example.yaml', valid: true, plan: 'payments', waves: ['databases', 'application', 'web'] },
+        { file: bad, valid: false, problems: [{ line: expect.any(Number), field: 'waves[0].failurBudget', message: expect.stringContaining('did you mean "failureBudget"') }] },
+      ],
+    });
+  });
+
   it('exits 2 on an unknown key, naming the file, the line, the field and the fix', async () => {
     const file = await planFile(`name: payments\n${TARGETS}waves:\n  - name: db\n    servers: { tags: { Tier: db } }\n    failurBudget: 1\n`);
 
