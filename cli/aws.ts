@@ -21,6 +21,7 @@ import { dynamoDbApprovalTokens, type ApprovalTokens } from '#shared/lock/approv
 import { Command, InvalidArgumentError, Option } from 'commander';
 import * as z from 'zod/mini';
 import { historyLine } from '#shared/narrator/history.ts';
+import { renderPlanView, type PlanInspected } from '#shared/narrator/plan-view.ts';
 import { seen, taskExit } from '#shared/narrator/task-exit.ts';
 import { MODES } from '#shared/plan/common.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
@@ -279,6 +280,68 @@ withAws(
 ).action(async (options) => {
   const lambda = new LambdaClient({ profile: options.profile, region: options.region });
   process.exitCode = await sweepOnAws(lambda, options.functionName ?? `${SERVICE}-${options.stage}-sweep`, options.dryRun === true);
+});
+
+/** What the deployed InspectPlan function answers: only what the tree reads is checked. */
+const PlanInspectedAnswer = z.looseObject({
+  plan: z.string(),
+  mode: z.string(),
+  inspectedAt: z.string(),
+  targets: z.object({ rtoMinutes: z.number(), rpoMinutes: z.number() }),
+  waves: z.array(z.looseObject({ name: z.string(), servers: z.array(z.looseObject({ id: z.string(), replication: z.string() })) })),
+  problems: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+
+/**
+ * `plan`: the dry run on AWS. Invokes the stage's InspectPlan function with the execution input a
+ * run would get; prints the waves → servers tree (or its JSON). Exit 0 when preflight would let the
+ * run start, 1 when it would refuse it or the function failed.
+ */
+export async function planOnAws(lambda: LambdaClient, functionName: string, input: ExecutionInput, json: boolean, print: (line: string) => void = console.log): Promise<number> {
+  const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify({ input })) }));
+  const answer: unknown = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null');
+  if (response.FunctionError !== undefined) {
+    const failure = z.safeParse(FunctionFailure, answer);
+    print(`${functionName} failed: ${failure.success ? `${failure.data.errorType ?? 'Error'}: ${failure.data.errorMessage ?? ''}` : JSON.stringify(answer)}`);
+    return 1;
+  }
+  const parsed = z.safeParse(PlanInspectedAnswer, answer);
+  if (!parsed.success) {
+    print(`${functionName} answered something that is not a dry run's result: ${JSON.stringify(answer).slice(0, 500)}`);
+    return 1;
+  }
+  const view = parsed.data as unknown as PlanInspected;
+  if (json) print(JSON.stringify(view, null, 2));
+  else for (const line of renderPlanView(view, PLAIN)) print(line);
+  return view.problems.length === 0 ? 0 : 1;
+}
+
+/** No colours: the AWS CLI's output goes to terminals and files alike. */
+const PLAIN = { green: (text: string) => text, red: (text: string) => text, yellow: (text: string) => text, bold: (text: string) => text, dim: (text: string) => text };
+
+withAws(
+  program
+    .command('plan')
+    .description('the dry run: resolve every wave of a deployed plan against DRS as preflight would, and print its waves and servers, launching nothing (exit 1: preflight would refuse the run)')
+    .requiredOption('--plan <name>', 'the deployed plan')
+    .requiredOption('--mode <mode>', 'drill or recovery')
+    .option('--waves <names>', 'only these waves (comma-separated)', (value: string) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+    .option('--snapshot-time <iso>', 'as a run with a point-in-time snapshot would recover')
+    .option('--stage <stage>', 'the stage whose function to invoke', 'dev')
+    .option('--function-name <name>', `the dry-run function (default: ${SERVICE}-<stage>-inspectPlan)`)
+    .option('--json', 'print what it found as JSON'),
+).action(async (options) => {
+  // The input a run would get, checked here first: a wrong one never reaches AWS.
+  const input = parseExecutionInput({
+    plan: options.plan,
+    mode: options.mode,
+    ...(options.waves === undefined ? {} : { waves: options.waves }),
+    ...(options.snapshotTime === undefined ? {} : { snapshotTime: options.snapshotTime }),
+    trigger: { source: 'cli' },
+  });
+  const lambda = new LambdaClient({ profile: options.profile, region: options.region });
+  process.exitCode = await planOnAws(lambda, options.functionName ?? `${SERVICE}-${options.stage}-inspectPlan`, input, options.json === true);
 });
 
 /**

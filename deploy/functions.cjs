@@ -266,6 +266,16 @@ function step(statements, settings = {}) {
 
 const readWaveJobs = () => [read('DescribeJobs', 'DescribeSourceServers')];
 
+/** What preflight reads (and the dry run, which reads the same and changes nothing). */
+const preflightReads = ({ manifest }) => [
+  // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
+  read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),
+  allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server')),
+  // The staging servers a target account may extend (no resource types: "*" only).
+  allow(['drs:ListExtensibleSourceServers'], '*'),
+  ...actionChecks(manifest),
+];
+
 /** ReverseReplication's dependent actions (SAR), besides drs:DescribeSourceServers and ec2:DescribeInstances. */
 const REVERSE_REPLICATION_DRS = ['DescribeReplicationConfigurationTemplates'];
 
@@ -358,17 +368,15 @@ const FUNCTIONS = {
   // One run per plan: a conditional write, and whether the run holding the plan still runs.
   takePlanLock: step(({ stateMachineName }) => [lockTable('PutItem', 'GetItem'), allow(['states:DescribeExecution'], lockHolderExecutions(stateMachineName))], LOCK_STEP),
   releasePlanLock: step(() => [lockTable('DeleteItem')], LOCK_STEP),
-  preflight: step(
-    ({ manifest }) => [
-      // DescribeSourceNetworks: the plan's source networks exist (no resource types: "*" only).
-      read('DescribeSourceServers', 'DescribeJobs', 'DescribeSourceNetworks'),
-      allow(['drs:DescribeRecoverySnapshots'], drsArn('source-server')),
-      // The staging servers a target account may extend (no resource types: "*" only).
-      allow(['drs:ListExtensibleSourceServers'], '*'),
-      ...actionChecks(manifest),
-    ],
-    { lambda: ({ manifest }) => ({ environment: automationRole(manifest) === undefined ? {} : { AUTOMATION_ROLE_ARN: sub(automationRole(manifest)) } }) },
-  ),
+  preflight: step(preflightReads, { lambda: ({ manifest }) => ({ environment: automationRole(manifest) === undefined ? {} : { AUTOMATION_ROLE_ARN: sub(automationRole(manifest)) } }) }),
+  // Not a step: the dry run (npm run aws -- plan) invokes it. Preflight's reads, nothing more: it changes nothing.
+  inspectPlan: step(preflightReads, {
+    progressEvents: false,
+    lambda: ({ manifest }) => ({
+      description: "The dry run: every wave of a plan resolved against DRS as preflight would, and its problems; launches nothing",
+      environment: automationRole(manifest) === undefined ? {} : { AUTOMATION_ROLE_ARN: sub(automationRole(manifest)) },
+    }),
+  }),
   // The next wave's gate and actions: read from the plan.
   prepareWave: step(() => []),
   // The approval gate: stores the task token for the approve and reject commands, and tells the operators.

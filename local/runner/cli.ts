@@ -24,6 +24,8 @@ import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { DEFAULT_LOCAL_TRIGGERS_FILE, localRunForEvent } from './trigger-event.ts';
 import { sweepLocal } from './sweep.ts';
+import { inspectLocal } from './dry-run.ts';
+import { renderPlanView } from '#shared/narrator/plan-view.ts';
 import { RunProgress, useColor } from './progress.ts';
 import { accountsOfRun, DEFAULT_SPEED, runLocal } from './run-local.ts';
 import { missedTargets, readReportSummary, renderSummary, renderTable } from './summary.ts';
@@ -46,6 +48,8 @@ export interface RunCommandOptions {
   then?: 'failback' | 'sweep';
   /** With `then: 'sweep'`: the sweep terminates nothing. */
   dryRun?: boolean;
+  /** With --dry-run: JSON instead of the tree. */
+  json?: boolean;
   /** Failback only: report readiness, change nothing. */
   check?: boolean;
   /** A schedule payload or alarm event: plan, mode and input come from the trigger's mapping. */
@@ -124,6 +128,22 @@ export function failbackInputAfter(options: RunCommandOptions, plan: Plan, recov
   return { trigger: { source: 'local' }, plan: plan.name, mode: 'failback', recoveryExecution, ...(options.check ? { check: true } : {}) };
 }
 
+/**
+ * `--dry-run`: the built InspectPlan handler resolves every wave against the local DRS service as
+ * preflight would, and the plan's waves → servers tree is printed (or its JSON). Exit 0 when
+ * preflight would let the run start, 1 when it would refuse it.
+ */
+async function dryRun(input: Record<string, unknown>, plan: Plan, planFile: string, drs: LocalDrs, options: RunCommandOptions): Promise<number> {
+  const view = await inspectLocal({ drs, input, plansDir: dirname(planFile), reportsDir: options.reportDir, scenarioFile: options.scenario, verbose: options.verbose });
+  // The last complete run of this plan and mode, from the reports folder.
+  const history = await readHistory(folderSource(options.reportDir), { plan: plan.name });
+  const last = (history.get(`${plan.name} ${view.mode}`) ?? []).filter((record) => !record.partial).at(-1);
+  const lastRun = last === undefined ? undefined : { execution: last.execution, startedAt: last.startedAt, rtoSeconds: last.rtoSeconds, status: last.status };
+  if (options.json) process.stdout.write(`${JSON.stringify({ ...view, ...(lastRun === undefined ? {} : { lastRun }) }, null, 2)}\n`);
+  else process.stdout.write(`${renderPlanView(view, paint, lastRun).join('\n')}\n`);
+  return view.problems.length === 0 ? EXIT.succeeded : EXIT.failed;
+}
+
 /** A scenario file checked before the build, so that its typo is told at once (exit 2), not after it. */
 async function checkScenario(path: string): Promise<void> {
   const { loadScenario, ScenarioError } = await import('#local/drs/index.ts');
@@ -200,7 +220,10 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   checkInput(input, plan);
   if (options.scenario !== undefined) await checkScenario(options.scenario);
   if (options.then === 'failback' && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
-  if (options.dryRun && options.then !== 'sweep') throw new UsageError('--dry-run is the sweep\'s: use it with --then sweep');
+  // --dry-run alone is the plan's: resolved against DRS, nothing launched (with --then sweep, the sweep's).
+  const planDryRun = options.dryRun === true && options.then === undefined;
+  if (options.dryRun && !planDryRun && options.then !== 'sweep') throw new UsageError('--dry-run is the plan\'s alone, or the sweep\'s with --then sweep');
+  if (options.json && !planDryRun) throw new UsageError('--json goes with --dry-run (the run itself prints its progress; its report is JSON)');
   // The stage's sweep settings, as the deployed sweep function gets them (and --event maps with them).
   const sweepSettings = options.then === 'sweep' ? (await readStageConfig(resolve(process.env.TRIGGERS_FILE ?? DEFAULT_LOCAL_TRIGGERS_FILE))).sweep : undefined;
   if (options.check && options.mode !== 'failback' && options.then !== 'failback') throw new UsageError('--check is a failback readiness check: use it with --mode failback or --then failback');
@@ -221,6 +244,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   const drs: LocalDrs = starting.value;
   try {
+    if (planDryRun) return await dryRun(input, plan, planFile, drs, options);
     const first = await executeOne(input, plan, planFile, drs, options, fromEvent?.executionName);
     const exitOf = (status: string) => (status === 'SUCCEEDED' ? EXIT.succeeded : EXIT.failed);
     // Whatever the run's outcome: what a failed clean-up left is what the sweeper is for.
@@ -469,7 +493,8 @@ export function buildProgram(): Command {
     .addOption(
       new Option('--then <what>', 'failback: after a successful --mode recovery, fail it back on the same local DRS state; sweep: after the run, run the orphan sweeper on it').choices(['failback', 'sweep']),
     )
-    .option('--dry-run', 'with --then sweep: the sweep terminates nothing and says what it would')
+    .option('--dry-run', "resolve every wave against DRS as preflight would and print the plan's waves and servers, launching nothing (exit 1: preflight would refuse the run); with --then sweep: the sweep terminates nothing and says what it would")
+    .option('--json', 'with --dry-run: print what it found as JSON')
     .option('--check', 'failback only: report which recovery instances are ready to fail back, change nothing')
     .option('--event <file>', 'a drill schedule payload or CloudWatch alarm event (JSON): run what the trigger maps it to (deploy/stages/dev.yaml, or TRIGGERS_FILE)')
     .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')

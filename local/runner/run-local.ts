@@ -853,7 +853,8 @@ function failureOf(thrown: unknown): { error: string; cause?: string } {
 export interface HandlerSettings {
   drs: LocalDrs;
   sts: LocalStsEndpoint;
-  stepFunctions: LocalStepFunctionsEndpoint;
+  /** The workflows'; none for a handler that calls none (the dry run). */
+  stepFunctions?: LocalStepFunctionsEndpoint;
   /** The plan lock's; none for a handler that takes no lock (the sweep). */
   dynamodb?: LocalDynamoDbEndpoint;
   /** The approval gates' and action steps' services; none for a handler that calls none (the sweep). */
@@ -881,7 +882,7 @@ export function handlerEnvironment({ drs, sts, stepFunctions, dynamodb, cloudFor
     // local DRS service accepts (one identity store).
     STS_ENDPOINT: sts.endpoint,
     // The trigger's Step Functions calls go to the local service that holds this run's executions.
-    SFN_ENDPOINT: stepFunctions.endpoint,
+    SFN_ENDPOINT: stepFunctions?.endpoint,
     // The plan lock table, in the local DynamoDB service.
     DYNAMODB_ENDPOINT: dynamodb?.endpoint,
     LOCK_TABLE: dynamodb === undefined ? undefined : LOCAL_LOCK_TABLE,

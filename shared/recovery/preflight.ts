@@ -47,6 +47,43 @@ export type SourceNetworkReads = Pick<DrsNetworkPort, 'listSourceNetworks'>;
  * look (a wave whose failure budget lets all its servers fail, other active jobs, ...).
  */
 export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks: SourceNetworkReads, actionChecks: Promise<string[]> = Promise.resolve([])): Promise<Preflight> {
+  const inspection = await inspectPlan(run, plan, drs, networks, actionChecks);
+  if (inspection.problems.length > 0) throw new PreflightFailedError(inspection.problems);
+  return { serverCount: inspection.serverCount, waves: inspection.waves.map((wave) => ({ name: wave.name, serverCount: wave.servers.length })), warnings: inspection.warnings };
+}
+
+/** A server of a wave as preflight found it: where it is, how it replicates, what stands in its way. */
+export interface InspectedServer {
+  /** The source server's ID; a staging server not yet extended: its ARN in the staging account. */
+  id: string;
+  hostname?: string;
+  /** Multi-account: the account and Region it launches in (as the stage configuration names it). */
+  scope?: string;
+  /** DRS's dataReplicationState; `STAGING`: a staging account's server, extended before its wave. */
+  replication: string;
+  /** Replication lag: the data an on-demand snapshot would miss, about the server's RPO. */
+  lagSeconds?: number;
+  /** Point-in-time recovery: the snapshot it would launch from (none: a problem says so). */
+  snapshotAt?: string;
+  /** What would fail it or stop the run, if anything (also among the problems). */
+  problem?: string;
+}
+
+/** Every wave of the run resolved against DRS: its servers, and how many DRS jobs it starts in. */
+export interface PlanInspection {
+  serverCount: number;
+  waves: Array<{ name: string; snapshot: SnapshotChoice; failureBudget: number; servers: InspectedServer[] }>;
+  /** What preflight would refuse the run for: nothing is launched while any is left. */
+  problems: string[];
+  warnings: string[];
+}
+
+/**
+ * Preflight's reads and checks, without refusing anything: what the run would recover, wave by
+ * wave and server by server, and every problem and warning. Changes nothing in DRS (the dry run,
+ * functions/inspect-plan.ts, shows it; runPreflight refuses a run with problems).
+ */
+export async function inspectPlan(run: Run, plan: Plan, drs: DrsPort, networks: SourceNetworkReads, actionChecks: Promise<string[]> = Promise.resolve([])): Promise<PlanInspection> {
   const problems: string[] = [];
   const warnings: string[] = [];
   const fleet = 'scopes' in drs ? (drs as ScopedDrsPort) : undefined;
@@ -86,7 +123,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
   }
 
   const waveOf = new Map<string, string>();
-  const waves: Preflight['waves'] = [];
+  const waves: PlanInspection['waves'] = [];
   const pointInTimeChecks: Array<{ ids: string[]; snapshot: ReturnType<typeof snapshotTimeFor> }> = [];
   let toExtend = 0;
   const extensionErrors: string[] = [];
@@ -95,7 +132,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
     if (wave === undefined) throw new Error(`wave "${waveName}" is not in plan "${plan.name}"`);
     const settings = resolveWaveSettings(plan, wave);
     const snapshot = snapshotTimeFor(run, settings.snapshot);
-    let serverCount = 0;
+    const inspected: InspectedServer[] = [];
     for (const { selector, scope } of placedSelectors(run, plan, index)) {
       const key = scope ?? '';
       if (unreachable.has(key)) continue;
@@ -121,7 +158,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
           continue;
         }
         if (other === undefined) {
-          serverCount += 1;
+          inspected.push({ id, hostname: server.hostname, ...(scope === undefined ? {} : { scope: fleet?.labelOf(key) ?? key }), replication: 'STAGING' });
           toExtend += 1;
         }
         waveOf.set(id, wave.name);
@@ -134,28 +171,48 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
           continue;
         }
         waveOf.set(id, wave.name);
-        serverCount += 1;
         const server = byID.get(id) as SourceServer;
+        const lag = server.dataReplicationInfo?.lagDuration === undefined ? undefined : durationSeconds(server.dataReplicationInfo.lagDuration);
+        const entry: InspectedServer = {
+          id,
+          hostname: hostnames.get(id),
+          ...(scope === undefined ? {} : { scope: fleet?.labelOf(key) ?? key }),
+          replication: server.dataReplicationInfo?.dataReplicationState ?? 'UNKNOWN',
+          ...(lag === undefined ? {} : { lagSeconds: lag }),
+        };
+        inspected.push(entry);
         if (server.stagingArea?.status === 'EXTENSION_ERROR') {
+          entry.problem = `EXTENSION_ERROR: ${server.stagingArea.errorMessage ?? 'extension from its staging account failed'}`;
           extensionErrors.push(`${name}: ${server.stagingArea.errorMessage ?? 'EXTENSION_ERROR'}`);
           continue;
         }
-        problems.push(...checkServer(server, name, plan.targets.rpoMinutes));
+        const found = checkServer(server, name, plan.targets.rpoMinutes);
         const job = busy.get(id);
-        if (job !== undefined) problems.push(`source server ${name} is already in active DRS job ${job}: wait for it to finish`);
+        if (job !== undefined) found.push(`source server ${name} is already in active DRS job ${job}: wait for it to finish`);
+        if (found.length > 0) entry.problem = found.join('; ');
+        problems.push(...found);
       }
       if (snapshot.pointInTime) pointInTimeChecks.push({ ids: resolved.sourceServerIDs, snapshot });
     }
-    waves.push({ name: wave.name, serverCount });
+    waves.push({ name: wave.name, snapshot: settings.snapshot, failureBudget: settings.failureBudget, servers: inspected });
+    const serverCount = inspected.length;
     const budgetWarning = wholeWaveBudgetWarning(wave.name, serverCount, settings.failureBudget);
     if (budgetWarning !== undefined) warnings.push(budgetWarning);
   });
+  const inspectedByID = new Map(waves.flatMap((wave) => wave.servers.map((server) => [server.id, server] as const)));
   const pointInTimeProblems = await Promise.all(
     pointInTimeChecks.flatMap(({ ids, snapshot }) =>
       ids.map(async (id) => {
-        if ((await drs.newestSnapshot(id, snapshot.atOrBefore)) !== undefined) return undefined;
+        const found = await drs.newestSnapshot(id, snapshot.atOrBefore);
+        const entry = inspectedByID.get(id);
+        if (found !== undefined) {
+          if (entry !== undefined && found.timestamp !== undefined) entry.snapshotAt = found.timestamp;
+          return undefined;
+        }
         const when = snapshot.atOrBefore === undefined ? '' : ` at or before ${snapshot.atOrBefore}`;
-        return `source server ${describeServer(id, hostnames)} has no point-in-time snapshot${when}`;
+        const problem = `source server ${describeServer(id, hostnames)} has no point-in-time snapshot${when}`;
+        if (entry !== undefined) entry.problem = entry.problem === undefined ? problem : `${entry.problem}; ${problem}`;
+        return problem;
       }),
     ),
   );
@@ -169,8 +226,7 @@ export async function runPreflight(run: Run, plan: Plan, drs: DrsPort, networks:
   }
   const activeJobs = recentJobs.filter(isActiveJob).length;
   if (activeJobs > 0) warnings.push(`${activeJobs} other DRS job(s) are active and share the account's job quotas`);
-  if (problems.length > 0) throw new PreflightFailedError(problems);
-  return { serverCount: waveOf.size, waves, warnings };
+  return { serverCount: waveOf.size, waves, problems, warnings };
 }
 
 /**

@@ -4,7 +4,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type H
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { cliExecutionName, describeHistoryEvent, failbackInput, follow, program, regionOfArn, setupHint, sweepOnAws } from '../../cli/aws.ts';
+import { cliExecutionName, describeHistoryEvent, failbackInput, follow, planOnAws, program, regionOfArn, setupHint, sweepOnAws } from '../../cli/aws.ts';
 
 const ARN = 'arn:aws:states:eu-west-1:123456789012:execution:drs-orchestrator-dev-recovery:payments-drill-cli-x';
 const at = (second: number) => new Date(Date.UTC(2026, 2, 1, 2, 0, second));
@@ -81,6 +81,51 @@ describe('sweeping by hand', () => {
     const text = JSON.stringify(value);
     return Object.assign(new TextEncoder().encode(text), { transformToString: () => text });
   };
+
+  it("the dry run invokes the stage's InspectPlan function with the run's input and prints the waves' servers, exiting 1 when preflight would refuse the run", async () => {
+    const lambda = mockClient(LambdaClient);
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      Payload: payload({
+        plan: 'payments',
+        mode: 'drill',
+        inspectedAt: '2026-03-01T02:00:00.000Z',
+        targets: { rtoMinutes: 60, rpoMinutes: 15 },
+        serverCount: 2,
+        waves: [
+          {
+            name: 'databases',
+            snapshot: 'latest',
+            failureBudget: 0,
+            servers: [
+              { id: 's-00000000000000001', hostname: 'db-1', replication: 'CONTINUOUS', lagSeconds: 8 },
+              { id: 's-00000000000000002', hostname: 'db-2', replication: 'STALLED', problem: 'not replicating continuously' },
+            ],
+          },
+        ],
+        problems: ['source server s-00000000000000002 (db-2) is not replicating continuously (data replication state STALLED): fix replication first'],
+        warnings: [],
+      }),
+    });
+    const lines: string[] = [];
+    const input = { plan: 'payments', mode: 'drill' as const, trigger: { source: 'cli' as const } };
+
+    const exitCode = await planOnAws(new LambdaClient({ region: 'eu-west-1' }), 'drs-orchestrator-dev-inspectPlan', input, false, (line) => lines.push(line));
+
+    expect(lambda.commandCalls(InvokeCommand)[0].args[0].input.FunctionName).toBe('drs-orchestrator-dev-inspectPlan');
+    expect(JSON.parse(new TextDecoder().decode(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array))).toEqual({ input });
+    expect(exitCode).toBe(1);
+    expect(lines).toEqual([
+      'Dry run of plan payments (drill) · 1 wave, 2 servers · as DRS shows them at 2026-03-01T02:00:00.000Z · nothing launched',
+      '  Targets: RTO 1h 00m, RPO 15m 00s',
+      '  ▶ databases · 2 servers in 1 job · on-demand snapshot (latest data) · failure budget 0',
+      '    ├ ✓ db-1 s-00000000000000001 · CONTINUOUS · lag 8s · RPO ≈ 8s',
+      '    └ ✗ db-2 s-00000000000000002 · STALLED · not replicating continuously',
+      '  ✗ Not ready: preflight would refuse this run (1 problem):',
+      '    - source server s-00000000000000002 (db-2) is not replicating continuously (data replication state STALLED): fix replication first',
+    ]);
+    lambda.restore();
+  });
 
   it("invokes the stage's sweep function with the dry-run flag and prints what it found and would do", async () => {
     const lambda = mockClient(LambdaClient);

@@ -57,6 +57,31 @@ describe('the help', () => {
   });
 });
 
+describe('the dry run', () => {
+  it("prints every wave's servers as DRS shows them, launches nothing, and exits 1 with the problems preflight would refuse the run for", async () => {
+    const ready = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--dry-run');
+
+    expect(ready.code).toBe(0);
+    expect(ready.stdout).toContain('Dry run of plan payments (drill) · 3 waves, 11 servers');
+    expect(ready.stdout).toMatch(/▶ databases · 3 servers in 1 job · on-demand snapshot \(latest data\) · failure budget 0/);
+    expect(ready.stdout).toMatch(/├ ✓ payments-db-1 s-[0-9a-f]{17} · CONTINUOUS · lag \d+s · RPO ≈ \d+s/);
+    expect(ready.stdout).toContain('✓ Ready: preflight would let this run start');
+
+    // Beside the shipped scenario: its Lambda handlers' paths are relative to its folder.
+    const scenario = join('scenarios', `.test-${process.pid}-${Date.now()}.yaml`);
+    const faults = 'faults:\n  - type: stallReplication\n    hostname: payments-db-2\n';
+    await writeFile(scenario, (await readFile('scenarios/default.yaml', 'utf8')).replace(/^faults: \[\]$/m, faults));
+    const stalled = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--dry-run', '--json', '--scenario', scenario).finally(() => rm(scenario, { force: true }));
+
+    expect(stalled.code).toBe(1);
+    const view = JSON.parse(stalled.stdout.slice(stalled.stdout.indexOf('{'))) as { problems: string[]; waves: Array<{ name: string; servers: Array<{ hostname: string; replication: string; problem?: string }> }> };
+    expect(view.problems).toEqual([expect.stringMatching(/\(payments-db-2\) is not replicating continuously \(data replication state STALLED\)/)]);
+    expect(view.waves[0]?.servers.find((server) => server.hostname === 'payments-db-2')).toMatchObject({ replication: 'STALLED', problem: expect.stringContaining('fix replication first') });
+    // Nothing launched, in either.
+    expect(started.reduce((calls, drs) => calls + drs.countCalls('StartRecovery'), 0)).toBe(0);
+  });
+});
+
 describe('history', () => {
   it('prints drills and recoveries apart, partial runs marked, and everything as JSON with --json', async () => {
     const folder = await tempDir('reports');
@@ -217,7 +242,8 @@ describe('run with an invalid request', () => {
     ['drill options on a recovery', ['--mode', 'recovery', '--skip-cleanup'], /skipCleanup and holdMinutes apply to drills only/],
     ['an unknown mode', ['--mode', 'rehearsal'], /--mode <mode>' argument 'rehearsal' is invalid/],
     ['a speed that is not a number', ['--speed', 'fast'], /give a number of simulated seconds per real second/],
-    ['a dry run without the sweep', ['--dry-run'], /--dry-run is the sweep's: use it with --then sweep/],
+    ['a dry run before a failback', ['--mode', 'recovery', '--dry-run', '--then', 'failback'], /--dry-run is the plan's alone, or the sweep's with --then sweep/],
+    ['--json without the dry run', ['--json'], /--json goes with --dry-run/],
   ])('exits 2 on %s before any DRS service starts', async (_case, args, message) => {
     const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', ...args);
 
