@@ -83,6 +83,55 @@ function gatesAndActionsMarkdown(report: RunReport): string[] {
   return rows.length === 0 ? [] : ['', '## Approvals and actions', '', '| Wave | Step | What | Outcome |', '|---|---|---|---|', ...rows];
 }
 
+/** Text as a Mermaid node label shows it: no quotes or brackets of its own. */
+const mermaidText = (text: string) => text.replace(/["[\]{}<>|]/g, ' ');
+
+/**
+ * The plan as it ran, as a Mermaid flowchart (GitHub, GitLab and most wikis draw it): each wave
+ * with its gate, its actions before and after, its servers and outcome, in order.
+ */
+export function planDiagram(report: RunReport): string[] {
+  const lines = ['```mermaid', 'flowchart LR'];
+  const styled: Record<'ok' | 'warn' | 'bad' | 'skipped', string[]> = { ok: [], warn: [], bad: [], skipped: [] };
+  let previous: string | undefined;
+  const link = (node: string) => {
+    if (previous !== undefined) lines.push(`  ${previous} --> ${node}`);
+    previous = node;
+  };
+  report.waves.forEach((wave, index) => {
+    if (wave.gate !== undefined) {
+      const gate = `g${index}`;
+      lines.push(`  ${gate}{{"approval: ${mermaidText(wave.gate.decision)}"}}`);
+      styled[wave.gate.decision === 'APPROVED' ? 'ok' : 'bad'].push(gate);
+      link(gate);
+    }
+    for (const phase of ['before', 'after'] as const) {
+      const actions = (wave.actions ?? []).filter((action) => action.phase === phase);
+      const node = () => {
+        const id = `w${index}`;
+        const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED' || server.postLaunchActions.some((action) => action.status === 'FAILED' && !action.optional)).length;
+        lines.push(`  ${id}["${mermaidText(wave.name)}<br/>${wave.servers.length} server(s) · ${wave.status}${failed > 0 ? ` · ${failed} failed` : ''}"]`);
+        styled[wave.status === 'SUCCEEDED' ? 'ok' : wave.status === 'SUCCEEDED_WITH_FAILURES' ? 'warn' : wave.status === 'NOT_STARTED' ? 'skipped' : 'bad'].push(id);
+        link(id);
+      };
+      if (phase === 'after') node();
+      actions.forEach((action, actionIndex) => {
+        const id = `a${index}${phase[0]}${actionIndex}`;
+        lines.push(`  ${id}(["${phase}: ${mermaidText(action.name)} · ${mermaidText(action.status)}"])`);
+        styled[action.status === 'SUCCEEDED' ? 'ok' : action.onFailure === 'continue' ? 'warn' : 'bad'].push(id);
+        link(id);
+      });
+    }
+  });
+  const classes = { ok: 'fill:#e3f4ea,stroke:#1f8a4c', warn: 'fill:#fdf3dc,stroke:#b7791f', bad: 'fill:#fbe5e5,stroke:#c43d3d', skipped: 'fill:#f0f2f7,stroke:#9aa3b5' };
+  for (const [name, nodes] of Object.entries(styled)) {
+    if (nodes.length === 0) continue;
+    lines.push(`  classDef ${name} ${classes[name as keyof typeof classes]}`, `  class ${nodes.join(',')} ${name}`);
+  }
+  lines.push('```');
+  return lines;
+}
+
 export function renderMarkdown(report: RunReport): string {
   const lines: string[] = [];
   const icon = report.status === 'SUCCEEDED' ? '✅' : '❌';
@@ -99,10 +148,12 @@ export function renderMarkdown(report: RunReport): string {
     lines.push('', '| Source network | Recovery | Job |', '|---|---|---|');
     for (const network of report.sourceNetworks) lines.push(`| ${network.sourceNetworkID} | ${network.launchStatus} | ${network.jobID} |`);
   }
+  lines.push('', '## Plan', '', ...planDiagram(report));
   lines.push('', '| Wave | Status | Servers | Launched | Failed | Post-launch actions failed | RTO (run start → wave ready) |', '|---|---|---|---|---|---|---|');
   for (const wave of report.waves) {
     const launched = wave.servers.filter((server) => server.launchStatus === 'LAUNCHED').length;
-    const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED').length;
+    // Failed as the wave's budget counts it: a failed launch, or a failed required post-launch action.
+    const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED' || server.postLaunchActions.some((action) => action.status === 'FAILED' && !action.optional)).length;
     const actionsFailed = wave.servers.flatMap((server) => server.postLaunchActions).filter((action) => action.status === 'FAILED').length;
     lines.push(`| ${cell(wave.name)} | ${wave.status} | ${wave.servers.length} | ${launched} | ${failed} | ${actionsFailed} | ${wave.rto === undefined ? '–' : againstTarget(wave.rto)} |`);
   }

@@ -2,7 +2,7 @@
 // server, with no DRS and no browser involved.
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderHtml } from '#shared/report/html.ts';
-import { renderMarkdown } from '#shared/report/markdown.ts';
+import { planDiagram, renderMarkdown } from '#shared/report/markdown.ts';
 import { runMetrics } from '#shared/report/metrics.ts';
 import type { RunReport, ServerResult } from '#shared/report/report.ts';
 
@@ -93,6 +93,42 @@ describe('the Markdown summary', () => {
     expect(markdown).toContain('Achieved RTO (run start → last server ready): 8m 00s (target 30m 00s) ✅');
     expect(markdown).toContain('Achieved RPO (worst server: run start − data point in time): 0s (target 15m 00s) ✅');
     expect(markdown).toContain('launch: InsufficientInstanceCapacity');
+  });
+
+  it('draws the plan as it ran as a Mermaid flowchart: gate, wave, actions in order, each coloured by its outcome', () => {
+    const gated: RunReport = {
+      ...report,
+      waves: [
+        { ...report.waves[0]!, name: 'db', status: 'SUCCEEDED', servers: [server('db-1')] },
+        {
+          ...report.waves[0]!,
+          gate: { decision: 'APPROVED', reasons: ['recovery'], approver: 'ops' },
+          actions: [
+            { name: 'dns-switch', phase: 'after', kind: 'lambda', target: 'dns', status: 'FAILED', onFailure: 'continue', startedAt: '2026-01-05T02:09:00Z', endedAt: '2026-01-05T02:09:30Z', durationSeconds: 30 },
+          ],
+        },
+      ],
+    };
+
+    const lines = planDiagram(gated);
+
+    expect(lines).toEqual([
+      '```mermaid',
+      'flowchart LR',
+      '  w0["db<br/>1 server(s) · SUCCEEDED"]',
+      '  g1{{"approval: APPROVED"}}',
+      '  w0 --> g1',
+      '  w1["web<br/>2 server(s) · SUCCEEDED_WITH_FAILURES · 1 failed"]',
+      '  g1 --> w1',
+      '  a1a0(["after: dns-switch · FAILED"])',
+      '  w1 --> a1a0',
+      '  classDef ok fill:#e3f4ea,stroke:#1f8a4c',
+      '  class w0,g1 ok',
+      '  classDef warn fill:#fdf3dc,stroke:#b7791f',
+      '  class w1,a1a0 warn',
+      '```',
+    ]);
+    expect(renderMarkdown(gated)).toContain(['## Plan', '', ...lines].join('\n'));
   });
 });
 
