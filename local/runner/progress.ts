@@ -2,7 +2,7 @@
 // execution's event log, in the shared narrator's words (its state is compact by design: wave
 // names and counts), and each server's launch, post-launch actions and clean-up from the local DRS
 // service's own records, where the narration leaves room for them.
-import { LiveNarrator, type Palette, type WaveTiming } from '#shared/narrator/live.ts';
+import { LiveNarrator, type Palette, type WaveTiming, formatDuration } from '#shared/narrator/live.ts';
 import { taskExit } from '#shared/narrator/task-exit.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
 import { lambdaErrorMessage } from '#shared/engine/state.ts';
@@ -75,6 +75,11 @@ export function failureText(error: string | undefined, message: string): string 
 }
 
 /** What the display last said about one server, so it only prints changes. */
+const plural = (count: number, one: string) => `${count} ${count === 1 ? one : `${one}s`}`;
+
+/** Simulated seconds of silence after which the live view says where the run is. */
+const HEARTBEAT_SECONDS = 120;
+
 interface ServerSeen {
   wave: string;
   launch?: string;
@@ -95,6 +100,10 @@ export class RunProgress {
   private lastFailure?: { state: string; error: string; cause?: string };
   /** The state whose failure a Catch just took: its exit is not a result to narrate. */
   private caught?: string;
+  /** When the last line was printed (simulated epoch ms): a long silence gets a heartbeat. */
+  private lastLineAtMs = 0;
+  /** A pause or hold in progress: what it is and when it ends (simulated epoch ms). */
+  private countdown?: { state: string; label: string; endsAtMs: number };
 
   constructor(options: ProgressOptions = {}) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
@@ -112,7 +121,11 @@ export class RunProgress {
   readonly onEvent = (event: ExecutionLogEvent, run: RunInfo): void => {
     if (this.run === undefined) this.begin(run);
     switch (event.type) {
+      case 'StateEntered':
+        this.waitEntered(event.state.name, event.state.input);
+        return;
       case 'StateExited':
+        if (this.countdown?.state === event.state.name) this.countdown = undefined;
         // A caught failure exits its state too: its line was the failure's, not the step's result.
         if (this.caught === event.state.name) {
           this.caught = undefined;
@@ -163,7 +176,43 @@ export class RunProgress {
     return (this.run.drs.now().getTime() - Date.parse(this.run.startTime)) / 1000;
   }
 
+  /** A pause after a wave or a drill's hold: said with its length and end, then counted down by the heartbeat. */
+  private waitEntered(stateName: string, input: unknown): void {
+    const state = typeof input === 'object' && input !== null ? (input as { wave?: { name?: string; pauseAfterSeconds?: number }; run?: { holdSeconds?: number } }) : {};
+    const seconds = stateName === 'PauseAfterWave' ? state.wave?.pauseAfterSeconds : stateName === 'HoldDrillBeforeCleanUp' ? state.run?.holdSeconds : undefined;
+    if (seconds === undefined || seconds <= 0 || !this.run) return;
+    const label = stateName === 'PauseAfterWave' ? `pause after wave ${state.wave?.name ?? '?'}` : 'drill instances held for manual checks before clean-up';
+    this.countdown = { state: stateName, label, endsAtMs: this.run.drs.now().getTime() + seconds * 1000 };
+    this.line(`⏸ ${label[0]!.toUpperCase()}${label.slice(1)}: ${formatDuration(seconds)}, until ${formatElapsed(this.elapsedSeconds() + seconds)}`);
+  }
+
+  /**
+   * After a silence of HEARTBEAT_SECONDS (simulated), one line of where the run is: a countdown, or
+   * the current wave's servers by what they are doing. A long launch or hold never looks stuck.
+   */
+  private heartbeat(): void {
+    if (!this.run) return;
+    const nowMs = this.run.drs.now().getTime();
+    if (nowMs - this.lastLineAtMs < HEARTBEAT_SECONDS * 1000) return;
+    if (this.countdown !== undefined) {
+      const left = Math.max(0, Math.round((this.countdown.endsAtMs - nowMs) / 1000));
+      if (left > 0) this.line(this.paint.dim(`… ${this.countdown.label}: ${formatDuration(left)} left`));
+      return;
+    }
+    const wave = [...this.narrator.waveTimings.keys()].at(-1);
+    if (wave === undefined || this.narrator.cleaningUp) return;
+    const servers = [...this.servers.values()].filter((seen) => seen.wave === wave);
+    const launching = servers.filter((seen) => seen.launch !== 'LAUNCHED' && seen.launch !== 'FAILED').length;
+    const runs = servers.reduce((count, seen) => count + [...seen.actions.values()].filter((status) => status === 'IN_PROGRESS').length, 0);
+    if (launching === 0 && runs === 0) return;
+    const since = this.narrator.waveTimings.get(wave)?.startedAt;
+    const elapsed = since === undefined ? '' : ` · ${formatDuration(Math.round((nowMs - Date.parse(since)) / 1000))} since the wave started`;
+    const doing = launching > 0 ? `${launching} of ${plural(servers.length, 'server')} still launching` : `${plural(runs, 'post-launch action run')} in progress`;
+    this.line(this.paint.dim(`… wave ${wave}: ${doing}${elapsed}`));
+  }
+
   private line(text: string, indent = 0): void {
+    if (this.run) this.lastLineAtMs = this.run.drs.now().getTime();
     const margin = `         ${'  '.repeat(indent)}`;
     // A message of several lines stays in the column of its first.
     this.write(`${this.paint.dim(formatElapsed(this.elapsedSeconds()).padStart(7))}  ${'  '.repeat(indent)}${text.replaceAll('\n', `\n${margin}`)}`);
@@ -208,6 +257,7 @@ export class RunProgress {
     );
     for (const job of ownJobs) this.serverLines(job);
     if (this.narrator.cleaningUp) this.terminationLines(state);
+    this.heartbeat();
   }
 
   private nameOf(sourceServerID: string): string {

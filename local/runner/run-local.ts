@@ -8,6 +8,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join, resolve } from 'node:path';
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_BUILD_DIR } from '#deploy/build.ts';
@@ -604,6 +605,9 @@ async function execute(
   const waitTasks = Object.entries(local.waits).map(([stateName, spec]) => [
     stateName,
     async (input: unknown) => {
+      // Let the run's observers see this state entered (and what came before) at the time it was
+      // entered, before the wait moves the clock: on a frozen clock it jumps at once.
+      await setImmediatePromise();
       const seconds = waitSeconds(spec, input, drs.now());
       const left = (deadline - drs.now().getTime()) / 1000;
       await waitSimulated(drs, Math.min(seconds, Math.max(0, left)), run.speed);

@@ -71,6 +71,30 @@ describe('RunProgress', () => {
     expect(progress.waveTimings.get('databases')).toEqual({ startedAt: '2026-03-01T02:00:00.000Z', endedAt: '2026-03-01T02:07:00.000Z' });
   });
 
+  it('never goes quiet: a heartbeat after two silent minutes of launching, and a pause said with its end and counted down', () => {
+    const { drs, lines, progress, exited, setDrs } = watchedRun();
+    const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
+
+    setDrs({ jobs: [launchJob([{ sourceServerID: 's-db1', launchStatus: 'PENDING' }])] });
+    exited('StartWave', { wave: { name: 'databases', serverCount: 1, jobIDs: ['drsjob-1'], notStarted: 0 } });
+    drs.advanceBy(150);
+    exited('CheckLaunch', { wave: { name: 'databases' } });
+    setDrs({ jobs: [launchJob([{ sourceServerID: 's-db1', launchStatus: 'LAUNCHED', recoveryInstanceID: 'i-0123456789abcdef0' }])] });
+    exited('CheckLaunch', { wave: { name: 'databases' } });
+    exited('CompleteWave', { completed: [{ name: 'databases', launched: 1, failed: 0, warnings: [] }] });
+    progress.onEvent({ type: 'StateEntered', timestamp: 0, state: { name: 'PauseAfterWave', type: 'Wait', input: { wave: { name: 'databases', pauseAfterSeconds: 300 } } } } as ExecutionLogEvent, run);
+    drs.advanceBy(150);
+    progress.stop();
+
+    expect(lines.slice(2)).toEqual([
+      '  02:30  … wave databases: 1 of 1 server still launching · 2m 30s since the wave started',
+      '  02:30    ✓ payments-db-1  launched i-0123456789abcdef0',
+      '  02:30  ✓ Wave databases complete in 2m 30s: 1 launched, 0 failed',
+      '  02:30  ⏸ Pause after wave databases: 5m 00s, until 07:30',
+      '  05:00  … pause after wave databases: 2m 30s left',
+    ]);
+  });
+
   it("shows a failed step in the users' words, with its message alone, then nothing of the caught step's exit (no ✓ after a ✗)", () => {
     const { lines, progress, drs } = watchedRun();
     const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
