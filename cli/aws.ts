@@ -7,9 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DescribeExecutionCommand,
   paginateGetExecutionHistory,
+  paginateListExecutions,
   paginateListStateMachines,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
+  type ExecutionStatus,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -353,6 +356,8 @@ export const LocalServices = z.object({
   lockTable: z.string(),
   endpoints: z.object({ dynamodb: z.string(), stepFunctions: z.string(), sts: z.string() }),
   credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.optional(z.string()) }),
+  /** The local workflows' ARNs (run control: list, status, stop). */
+  stateMachines: z.optional(z.object({ recovery: z.string(), failback: z.string() })),
 });
 export type LocalServices = z.infer<typeof LocalServices>;
 export const LOCAL_SERVICES_FILE = 'reports/.local-services.json';
@@ -367,11 +372,7 @@ interface DecisionOptions extends AwsOptions {
 /** The clients a decision needs: AWS (profile, Region, the stage's table), or a local run's services. */
 async function decisionServices(options: DecisionOptions): Promise<{ tokens: ApprovalTokens; sfn: SFNClient; sts: STSClient }> {
   if (options.local !== undefined && options.local !== false) {
-    const file = typeof options.local === 'string' ? options.local : LOCAL_SERVICES_FILE;
-    const text = await readFile(file, 'utf8').catch(() => {
-      throw new InvalidArgumentError(`${file} not found: --local decides for a run of \`npm run local\` in progress, which writes it (is one running in this folder?)`);
-    });
-    const local = LocalServices.parse(JSON.parse(text));
+    const local = await readLocalServices(options.local);
     const config = { region: local.region, credentials: local.credentials };
     return {
       tokens: dynamoDbApprovalTokens(new DynamoDBClient({ ...config, endpoint: local.endpoints.dynamodb }), local.lockTable),
@@ -386,6 +387,170 @@ async function decisionServices(options: DecisionOptions): Promise<{ tokens: App
     sts: new STSClient(config),
   };
 }
+
+// ---- run control: list, status, stop -------------------------------------------------------------
+
+/** The workflows whose runs the commands control: a stage's recovery and failback state machines. */
+export interface Workflows {
+  recovery: string;
+  failback: string;
+}
+
+/** One run as `list` shows it. */
+export interface RunListed {
+  execution: string;
+  workflow: 'recovery' | 'failback';
+  status: string;
+  startDate?: string;
+  stopDate?: string;
+  executionArn: string;
+}
+
+/** The runs of the stage's workflows, newest first: at most `limit`, of `plan` when given (execution names begin with it). */
+export async function listRuns(sfn: SFNClient, workflows: Workflows, options: { plan?: string; status?: string; limit?: number } = {}): Promise<RunListed[]> {
+  const limit = options.limit ?? 20;
+  const runs: RunListed[] = [];
+  for (const workflow of ['recovery', 'failback'] as const) {
+    let kept = 0;
+    for await (const page of paginateListExecutions({ client: sfn }, { stateMachineArn: workflows[workflow], ...(options.status === undefined ? {} : { statusFilter: options.status as ExecutionStatus }) })) {
+      for (const execution of page.executions ?? []) {
+        if (options.plan !== undefined && !execution.name?.startsWith(`${options.plan}-`)) continue;
+        runs.push({
+          execution: execution.name ?? '?',
+          workflow,
+          status: execution.status ?? '?',
+          startDate: execution.startDate?.toISOString(),
+          stopDate: execution.stopDate?.toISOString(),
+          executionArn: execution.executionArn ?? '?',
+        });
+        kept += 1;
+      }
+      // Newest first per page: enough of this workflow's runs to fill the list.
+      if (kept >= limit) break;
+    }
+  }
+  return runs.sort((a, b) => (b.startDate ?? '').localeCompare(a.startDate ?? '')).slice(0, limit);
+}
+
+/** An execution's ARN from its name (or ARN): in the recovery workflow, else the failback one. */
+async function executionOf(sfn: SFNClient, workflows: Workflows, execution: string) {
+  const candidates = execution.startsWith('arn:') ? [execution] : [workflows.recovery, workflows.failback].map((machine) => `${machine.replace(':stateMachine:', ':execution:')}:${execution}`);
+  for (const executionArn of candidates) {
+    try {
+      return await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    } catch (error) {
+      if ((error as Error).name !== 'ExecutionDoesNotExist') throw error;
+    }
+  }
+  throw new InvalidArgumentError(`no run named ${execution} in this stage's recovery or failback workflow (npm run aws -- list shows them)`);
+}
+
+/** A run's state: its status, plan, mode, waves, times, and why it failed. */
+export async function runStatus(sfn: SFNClient, workflows: Workflows, execution: string) {
+  const described = await executionOf(sfn, workflows, execution);
+  let input: Record<string, unknown> = {};
+  try {
+    input = JSON.parse(described.input ?? '{}') as Record<string, unknown>;
+  } catch {
+    input = {};
+  }
+  return {
+    execution: described.name ?? execution,
+    executionArn: described.executionArn ?? '?',
+    status: described.status ?? '?',
+    plan: typeof input.plan === 'string' ? input.plan : undefined,
+    mode: typeof input.mode === 'string' ? input.mode : undefined,
+    waves: Array.isArray(input.waves) ? input.waves : undefined,
+    startDate: described.startDate?.toISOString(),
+    stopDate: described.stopDate?.toISOString(),
+    ...(described.error === undefined ? {} : { error: described.error }),
+    ...(described.cause === undefined ? {} : { cause: described.cause }),
+  };
+}
+
+/**
+ * Stops a run. A stopped drill is cleaned up by the stopped-run workflow (it terminates the drill's
+ * instances, writes the report ABORTED and gives the plan back): nothing is left behind.
+ */
+export async function stopRun(sfn: SFNClient, workflows: Workflows, execution: string, reason: string): Promise<{ execution: string; stopDate?: string }> {
+  const described = await executionOf(sfn, workflows, execution);
+  if (described.status !== 'RUNNING') throw new InvalidArgumentError(`${described.name} is not running (${described.status}): nothing to stop`);
+  const stopped = await sfn.send(new StopExecutionCommand({ executionArn: described.executionArn, error: 'StoppedByOperator', cause: reason }));
+  return { execution: described.name ?? execution, stopDate: stopped.stopDate?.toISOString() };
+}
+
+interface ControlOptions extends AwsOptions {
+  stage: string;
+  local?: boolean | string;
+  json?: boolean;
+}
+
+/** The Step Functions client and workflows the run-control commands use: the stage's on AWS, or a local run's. */
+async function controlServices(options: ControlOptions): Promise<{ sfn: SFNClient; workflows: Workflows }> {
+  if (options.local !== undefined && options.local !== false) {
+    const local = await readLocalServices(options.local);
+    if (local.stateMachines === undefined) throw new InvalidArgumentError('the local services file names no workflows: it was written by an older version; start the run again');
+    return { sfn: new SFNClient({ region: local.region, credentials: local.credentials, endpoint: local.endpoints.stepFunctions }), workflows: local.stateMachines };
+  }
+  const sfn = client(options);
+  const [recovery, failback] = await Promise.all([stateMachineOfStage(sfn, options.stage, 'recovery'), stateMachineOfStage(sfn, options.stage, 'failback')]);
+  return { sfn, workflows: { recovery, failback } };
+}
+
+/** A local run's services file (`--local [file]`). */
+async function readLocalServices(local: true | string): Promise<LocalServices> {
+  const file = typeof local === 'string' ? local : LOCAL_SERVICES_FILE;
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new InvalidArgumentError(`${file} not found: --local is for a run of \`npm run local\` in progress, which writes it (is one running in this folder?)`);
+  });
+  return LocalServices.parse(JSON.parse(text));
+}
+
+const withControl = (command: Command) =>
+  withAws(command)
+    .option('--stage <stage>', 'the stage whose workflows', 'dev')
+    .option('--local [file]', `a local run in progress instead (its services file, default ${LOCAL_SERVICES_FILE})`)
+    .option('--json', 'print the result as JSON');
+
+withControl(
+  program
+    .command('list')
+    .description("the stage's runs (recoveries, drills, failbacks), newest first")
+    .option('--plan <name>', 'only this plan')
+    .option('--status <status>', 'only runs in this status (RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT)')
+    .option('--limit <n>', 'at most this many (default 20)', (value: string) => Number(value)),
+).action(async (options: ControlOptions & { plan?: string; status?: string; limit?: number }) => {
+  const { sfn, workflows } = await controlServices(options);
+  const runs = await listRuns(sfn, workflows, options);
+  if (options.json) return console.log(JSON.stringify(runs, null, 2));
+  if (runs.length === 0) return console.log(`no runs${options.plan ? ` of plan ${options.plan}` : ''}`);
+  for (const run of runs) console.log(`${run.status.padEnd(9)} ${(run.startDate ?? '').replace(/\.\d+Z$/, 'Z')}  ${run.execution}${run.workflow === 'failback' ? ' (failback)' : ''}`);
+});
+
+withControl(program.command('status').description('where a run is: its status, plan, mode, times and why it failed').argument('<execution>', 'its name (or ARN)')).action(
+  async (execution: string, options: ControlOptions) => {
+    const { sfn, workflows } = await controlServices(options);
+    const status = await runStatus(sfn, workflows, execution);
+    if (options.json) return console.log(JSON.stringify(status, null, 2));
+    console.log(`${status.execution}: ${status.status}${status.plan ? ` · plan ${status.plan}` : ''}${status.mode ? ` · ${status.mode}` : ''}${status.waves ? ` · waves ${status.waves.join(', ')}` : ''}`);
+    console.log(`  started ${status.startDate ?? '?'}${status.stopDate ? ` · ended ${status.stopDate}` : ''}`);
+    if (status.error) console.log(`  ${status.error}${status.cause ? `: ${status.cause}` : ''}`);
+    if (status.status === 'RUNNING' && !options.local) console.log(`  follow it: npm run aws -- follow ${status.executionArn}`);
+  },
+);
+
+withControl(
+  program
+    .command('stop')
+    .description("stop a run; a stopped drill is cleaned up by the stopped-run workflow (its instances terminated, its report written ABORTED)")
+    .argument('<execution>', 'its name (or ARN)')
+    .requiredOption('--reason <text>', 'why (recorded as the stop cause, shown in the report)'),
+).action(async (execution: string, options: ControlOptions & { reason: string }) => {
+  const { sfn, workflows } = await controlServices(options);
+  const stopped = await stopRun(sfn, workflows, execution, options.reason);
+  if (options.json) return console.log(JSON.stringify(stopped, null, 2));
+  console.log(`stopped ${stopped.execution} at ${stopped.stopDate ?? '?'}: a drill is cleaned up by the stopped-run workflow, which writes its report (ABORTED) and gives the plan back`);
+});
 
 /** Approves or rejects the gate an execution waits at; prints what was decided. */
 export async function decide(options: DecisionOptions, approve: boolean, print: (line: string) => void = console.log): Promise<void> {

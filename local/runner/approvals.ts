@@ -1,5 +1,5 @@
-// Approval gates in a local run: the services file the approve and reject commands read with
-// `--local` (written while the run is in progress), and the automatic approver of
+// Approval gates in a local run: the services file the approve and reject commands (and list,
+// status, stop) read with `--local` (written while the run is in progress), and the automatic approver of
 // `npm run local -- --approve-after <seconds>`, which decides each gate through the same path a
 // person's command takes (the token from the lock table, GetCallerIdentity, SendTaskSuccess).
 import { rm, writeFile } from 'node:fs/promises';
@@ -20,6 +20,8 @@ export interface LocalServicesDocument {
   lockTable: string;
   endpoints: { dynamodb: string; stepFunctions: string; sts: string };
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** The local workflows' ARNs, for `npm run aws -- list|status|stop --local`. */
+  stateMachines: { recovery: string; failback: string };
 }
 
 /** Writes the services file into the reports folder; resolves with a function that removes it. */

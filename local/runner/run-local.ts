@@ -379,7 +379,10 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
       lockTable: LOCAL_LOCK_TABLE,
       endpoints: { dynamodb: dynamodb.endpoint, stepFunctions: stepFunctions.endpoint, sts: sts.endpoint },
       credentials: approverCredentialsOf(drs, identity),
+      stateMachines: (({ recovery, failback }) => ({ recovery, failback }))(localStateMachineArns(drs)),
     };
+    // As a deployment has both workflows from the start: listing one with no run yet is no error.
+    for (const arn of Object.values(services.stateMachines)) stepFunctions.executions.defineStateMachine(arn);
     removeServicesFile = await writeLocalServices(reportsDir, services);
     // The action functions log where the handlers do: the run's log, or the terminal with --verbose.
     actions.logTo(log === undefined ? undefined : (text) => log.write(text));

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decide } from '../../cli/aws.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { decide, listRuns, LocalServices, runStatus, stopRun } from '../../cli/aws.ts';
 import { startLocalDrs, type LocalDrs } from '#local/drs/index.ts';
 import { startActionServicesFor, type ActionServices } from '#local/runner/action-services.ts';
 import { LOCAL_SERVICES_FILE_NAME } from '#local/runner/approvals.ts';
@@ -142,6 +143,41 @@ describe('approval gates', () => {
     expect(report.waves.find((wave) => wave.name === 'web')?.gate).toMatchObject({ decision: 'REJECTED', comment: 'web tier is being patched' });
     expect(instancesInDrs(drs, true)).toBe(0);
     expect(report.cleanup).toMatchObject({ instancesLeft: 0, instancesTerminated: 7 });
+  });
+
+  it('run control: a drill waiting at its gate is listed RUNNING with list, described by status, and stop ends it ABORTED with nothing left behind', async () => {
+    drs = await startServices();
+    const control: Array<Promise<{ listed: Awaited<ReturnType<typeof listRuns>>; status: Awaited<ReturnType<typeof runStatus>> }>> = [];
+
+    const { result, report } = await runPlan({
+      input: { plan: 'payments', mode: 'drill' },
+      plan: await planWithGateBeforeWeb(),
+      drs,
+      onTaskToken: (task, reportsDir) => {
+        if (task.stateName !== 'RequestApproval') return;
+        // As `npm run aws -- list|status|stop --local` do, through the local Step Functions service.
+        control.push(
+          (async () => {
+            const local = LocalServices.parse(JSON.parse(await readFile(join(reportsDir, LOCAL_SERVICES_FILE_NAME), 'utf8')));
+            const sfn = new SFNClient({ region: local.region, credentials: local.credentials, endpoint: local.endpoints.stepFunctions });
+            const workflows = local.stateMachines!;
+            const listed = await listRuns(sfn, workflows, { plan: 'payments' });
+            const execution = task.executionArn.split(':').at(-1)!;
+            const status = await runStatus(sfn, workflows, execution);
+            await stopRun(sfn, workflows, execution, 'the drill window closed');
+            return { listed, status };
+          })(),
+        );
+      },
+    });
+    const [{ listed, status }] = await Promise.all(control);
+
+    expect(listed).toEqual([expect.objectContaining({ execution: result.executionName, workflow: 'recovery', status: 'RUNNING' })]);
+    expect(status).toMatchObject({ execution: result.executionName, status: 'RUNNING', plan: 'payments', mode: 'drill' });
+    expect(result.status).toBe('ABORTED');
+    expect(report.status).toBe('ABORTED');
+    expect(launchJobs(drs, 'web')).toHaveLength(0);
+    expect(instancesInDrs(drs, true)).toBe(0);
   });
 
   it('a gate nobody decides in time stops the run as NOT_APPROVED; the drill cleans up', async () => {
