@@ -1,4 +1,5 @@
 // ValidateInput: the execution input and its plan, checked before anything changes in DRS.
+import { createHash } from 'node:crypto';
 import { type Deployment, placeWaves } from '#shared/accounts/placement.ts';
 import { InvalidInputError } from '#shared/errors.ts';
 import { describeIssues, formatProblems, REPORT_INPUT } from '#shared/problems.ts';
@@ -15,6 +16,15 @@ function approvalReason(input: ExecutionInput): string {
 }
 
 const inputKeys = knownKeysOf(ExecutionInput);
+
+/**
+ * The plan's version as a run saw it: the first 12 hex digits of the SHA-256 of the plan as read
+ * (every field, defaults not filled in). Two reports with the same version ran the same plan; an
+ * auditor can tell a plan changed between two drills.
+ */
+export function planVersionOf(plan: Plan): string {
+  return createHash('sha256').update(JSON.stringify(plan)).digest('hex').slice(0, 12);
+}
 
 /** Parses the raw execution input; the error names every wrong field and how to fix it. */
 export function parseExecutionInput(raw: unknown): ExecutionInput {
@@ -54,6 +64,7 @@ export function prepareRun(input: ExecutionInput, plan: Plan, execution: string,
     execution,
     startedAt,
     waves,
+    planVersion: planVersionOf(plan),
     ...(waves.length < planWaves.length ? { skippedWaves: planWaves.filter((name) => !waves.includes(name)) } : {}),
     targets: plan.targets,
     sourceNetworks: plan.sourceNetworks?.length ?? 0,

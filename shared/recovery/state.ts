@@ -19,6 +19,8 @@ export const Run = z.object({
   startedAt: z.string(),
   /** The waves this run recovers, in plan order (all of them unless the input picked some). */
   waves: z.array(z.string()).check(z.minLength(1)),
+  /** The plan's version (shared/recovery/run.ts, planVersionOf): reports say which plan they ran. */
+  planVersion: z.optional(z.string()),
   /** A partial run (the input picked some waves): the plan's waves it leaves out. Its RTO is not the plan's. */
   skippedWaves: z.optional(z.array(z.string())),
   targets: z.object({ rtoMinutes: z.number(), rpoMinutes: z.number() }),

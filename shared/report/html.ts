@@ -4,6 +4,7 @@
 import { actionSentence, formatSeconds, gateSentence, networkStackOutcome } from './markdown.ts';
 import type { Phase, ServerPhases } from './measure.ts';
 import type { RunReport, ServerResult, WaveResult } from './report.ts';
+import { utcTime } from './time.ts';
 
 export function escapeHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
@@ -76,7 +77,7 @@ export function renderTimeline(report: RunReport): string {
     parts.push(`<line class="grid" x1="${at}" x2="${at}" y1="${CHART.top - 6}" y2="${CHART.top + plotHeight}"/>`);
     parts.push(`<text class="tick" x="${at}" y="${CHART.top + plotHeight + 16}" text-anchor="middle">${formatSeconds(seconds)}</text>`);
   }
-  parts.push(`<text class="axis-title" x="${CHART.labelWidth}" y="${height - 2}">time since the run started (${escapeHtml(report.startedAt)})</text>`);
+  parts.push(`<text class="axis-title" x="${CHART.labelWidth}" y="${height - 2}">time since the run started (${escapeHtml(utcTime(report.startedAt))})</text>`);
 
   let y = CHART.top;
   for (const wave of waves) {
@@ -172,6 +173,11 @@ function serverRows(wave: WaveResult): string {
       return `<tr${status === 'ready' ? '' : ' class="problem"'}><td>${escapeHtml(serverName(server))}<div class="id">${escapeHtml(server.sourceServerID)}${server.account === undefined ? '' : ` · ${escapeHtml(server.account)}${server.accountId ? ` (${escapeHtml(server.accountId)})` : ''}`}</div></td><td class="instance">${escapeHtml(server.recoveryInstanceID ?? '–')}</td><td>${escapeHtml(status)}${server.rawError ? `<div class="raw-error">${escapeHtml(server.rawError)}</div>` : ''}</td>${snapshot}${phaseCell(phases.conversion)}${phaseCell(phases.launch)}${phaseCell(phases.postLaunchActions)}${rto}${rpo}<td class="runs">${actions || '<span class="muted">none</span>'}</td></tr>`;
     })
     .join('');
+}
+
+/** An instant to the second in UTC, with the exact instant on hover. */
+function readableTime(iso: string): string {
+  return `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(iso)}">${escapeHtml(utcTime(iso))}</time>`;
 }
 
 const STYLE = `
@@ -301,7 +307,8 @@ export function renderHtml(report: RunReport): string {
   const warnings = report.warnings.map((warning) => `<li class="warn">${escapeHtml(warning)}</li>`).join('');
   const meta = [
     `execution <code>${escapeHtml(report.execution)}</code>`,
-    `started ${escapeHtml(report.startedAt)}`,
+    report.planVersion ? `plan version <code>${escapeHtml(report.planVersion)}</code>` : undefined,
+    `started ${readableTime(report.startedAt)}`,
     report.trigger ? `by ${escapeHtml(report.trigger.source)}${report.trigger.id ? ` (${escapeHtml(report.trigger.id)})` : ''}` : undefined,
     report.reason ? `reason: ${escapeHtml(report.reason)}` : undefined,
   ]

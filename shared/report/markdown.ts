@@ -1,5 +1,6 @@
 // The report as a Markdown summary: what a person reads first.
 import type { Phase } from './measure.ts';
+import { utcTime } from './time.ts';
 import type { ActionResult } from '#shared/recovery/front.ts';
 import type { GateResult, NetworkStackResult, RunReport } from './report.ts';
 
@@ -136,7 +137,8 @@ export function renderMarkdown(report: RunReport): string {
   const lines: string[] = [];
   const icon = report.status === 'SUCCEEDED' ? '✅' : '❌';
   lines.push(`# ${icon} ${report.mode === 'drill' ? 'Drill' : 'Recovery'} of plan \`${report.plan}\`: ${report.status}`, '');
-  lines.push(`- Execution: \`${report.execution}\``, `- Started: ${report.startedAt}`);
+  lines.push(`- Execution: \`${report.execution}\``, `- Started: ${utcTime(report.startedAt)}`);
+  if (report.planVersion !== undefined) lines.push(`- Plan version: \`${report.planVersion}\` (the SHA-256 of the plan the run read: equal versions, the same plan)`);
   if (report.trigger !== undefined) lines.push(`- Started by: ${report.trigger.source}${report.trigger.id ? ` (${report.trigger.id})` : ''}`);
   if (report.reason !== undefined) lines.push(`- Reason: ${report.reason}`);
   lines.push(`- Targets: RTO ${report.targets.rtoMinutes} min, RPO ${report.targets.rpoMinutes} min`);

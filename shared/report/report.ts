@@ -115,6 +115,8 @@ export interface RunReport {
   reason?: string;
   trigger?: { source: string; id?: string };
   targets: { rtoMinutes: number; rpoMinutes: number };
+  /** The plan's version: 12 hex digits of the SHA-256 of the plan the run read (equal: the same plan). */
+  planVersion?: string;
   /**
    * A partial run (the input picked some of the plan's waves): the waves it left out. Its RTO is
    * that of the waves run, not the plan's: it is shown as such and kept out of the RTO trend.
@@ -446,6 +448,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     reason: run.reason,
     trigger: run.trigger,
     targets: run.targets,
+    ...(run.planVersion === undefined ? {} : { planVersion: run.planVersion }),
     ...(run.skippedWaves === undefined ? {} : { partial: { skippedWaves: run.skippedWaves } }),
     rto: planRto,
     rpo: { ...rpo, server: worstServer?.sourceServerID },

@@ -81,6 +81,14 @@ describe('the HTML report', () => {
     expect(html).toContain('✗ InsufficientInstanceCapacity');
   });
 
+  it('names the plan version and shows times to the second with their zone, the exact instant on hover', () => {
+    const html = renderHtml({ ...report, planVersion: '0123456789ab', startedAt: '2026-01-05T02:00:00.250Z' });
+
+    expect(html).toContain('plan version <code>0123456789ab</code>');
+    expect(html).toContain('started <time datetime="2026-01-05T02:00:00.250Z" title="2026-01-05T02:00:00.250Z">2026-01-05 02:00:00 UTC</time>');
+    expect(renderMarkdown({ ...report, planVersion: '0123456789ab' })).toContain('- Plan version: `0123456789ab`');
+  });
+
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });

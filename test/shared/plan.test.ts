@@ -134,6 +134,20 @@ describe('execution input', () => {
     expect(run).toMatchObject({ isDrill: true, waves: ['db', 'web'], skipCleanup: false, holdSeconds: 0, targets: { rtoMinutes: 60 } });
   });
 
+  it('a run records the plan version it read: the same plan gives the same version, a changed one another; a run of some waves is partial', () => {
+    const input = parseExecutionInput({ plan: 'shop', mode: 'drill', waves: ['web'] });
+    const again = parsePlan(validPlan, 'shop.yaml');
+    const changed = parsePlan(validPlan.replace('failureBudget: 0', 'failureBudget: 1'), 'shop.yaml');
+
+    const run = prepareRun(input, plan, 'exec-1', '2026-01-01T00:00:00Z');
+
+    expect(run.planVersion).toMatch(/^[0-9a-f]{12}$/);
+    expect(prepareRun(input, again, 'exec-2', '2026-01-02T00:00:00Z').planVersion).toBe(run.planVersion);
+    expect(prepareRun(input, changed, 'exec-3', '2026-01-03T00:00:00Z').planVersion).not.toBe(run.planVersion);
+    expect(run.skippedWaves).toEqual(['db']);
+    expect(prepareRun(parseExecutionInput({ plan: 'shop', mode: 'drill' }), plan, 'exec-4', '2026-01-01T00:00:00Z').skippedWaves).toBeUndefined();
+  });
+
   it('a wrong mode, an unknown field and an unknown wave are refused with the fix', () => {
     expect(() => parseExecutionInput({ plan: 'shop', mode: 'test' })).toThrow('input: mode: must be one of "drill", "recovery", "failback" (got the text "test")');
     expect(() => parseExecutionInput({ plan: 'shop', mode: 'dril' })).toThrow('(got the text "dril") (did you mean "drill"?)');
