@@ -223,7 +223,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // --dry-run alone is the plan's: resolved against DRS, nothing launched (with --then sweep, the sweep's).
   const planDryRun = options.dryRun === true && options.then === undefined;
   if (options.dryRun && !planDryRun && options.then !== 'sweep') throw new UsageError('--dry-run is the plan\'s alone, or the sweep\'s with --then sweep');
-  if (options.json && !planDryRun) throw new UsageError('--json goes with --dry-run (the run itself prints its progress; its report is JSON)');
+  if (options.json && (options.then !== undefined || options.mode === 'failback')) throw new UsageError('--json prints one run (a drill or a recovery) or the dry run: not with --then or a failback');
   // The stage's sweep settings, as the deployed sweep function gets them (and --event maps with them).
   const sweepSettings = options.then === 'sweep' ? (await readStageConfig(resolve(process.env.TRIGGERS_FILE ?? DEFAULT_LOCAL_TRIGGERS_FILE))).sweep : undefined;
   if (options.check && options.mode !== 'failback' && options.then !== 'failback') throw new UsageError('--check is a failback readiness check: use it with --mode failback or --then failback');
@@ -238,7 +238,8 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   }
   const built = building.value;
   const how = built[0]?.reused ? `Reused the ${built.length} handlers built before (no file they were built from changed), checked` : `Built ${built.length} handlers`;
-  process.stdout.write(paint.dim(`${how} in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
+  // With --json, stdout holds the JSON alone.
+  (options.json ? process.stderr : process.stdout).write(paint.dim(`${how} in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
   if (starting.status === 'rejected') {
     throw new UsageError(`the local DRS service did not start${options.scenario ? ` with scenario ${options.scenario}` : ''}: ${(starting.reason as Error).message}`);
   }
@@ -283,8 +284,10 @@ async function executeOne(
   executionName: string | undefined,
 ): Promise<{ status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT' | 'MISSED_TARGET'; executionName: string }> {
   {
+    // --json: the run's JSON alone on stdout, for scripts; what people read goes to stderr.
+    const out = options.json ? process.stderr : process.stdout;
     const mode = input.mode === 'drill' ? 'Drill' : input.mode === 'failback' ? (input.check === true ? 'Failback readiness check' : 'Failback') : 'Recovery';
-    process.stdout.write(
+    out.write(
       `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
         `local DRS ${drs.endpoint} ${options.speed > 0 ? `at ${options.speed}× speed` : 'as fast as the handlers run'}\n`,
     );
@@ -295,14 +298,14 @@ async function executeOne(
         const role = account.home ? 'home' : account.roleArn !== undefined ? `role ${account.roleArn.split(':role/')[1]}` : staging ? 'staging' : 'no role';
         return `${account.alias} ${account.accountId ?? ''} (${role})`;
       });
-      process.stdout.write(paint.dim(`Accounts: ${described.join(' · ')} · local STS ${drs.sts?.endpoint ?? 'per run'}\n`));
+      out.write(paint.dim(`Accounts: ${described.join(' · ')} · local STS ${drs.sts?.endpoint ?? 'per run'}\n`));
     }
-    const progress = new RunProgress();
+    const progress = new RunProgress({ write: (line) => out.write(`${line}\n`) });
     // Ctrl-C stops the execution as "Stop execution" does on AWS; the stopped-run workflow then
     // cleans up the drill and writes the report, as EventBridge has it do there.
     const stop = new AbortController();
     const onInterrupt = () => {
-      process.stdout.write(paint.yellow('\nStopping the execution (Ctrl-C): its drill instances are cleaned up next…\n'));
+      out.write(paint.yellow('\nStopping the execution (Ctrl-C): its drill instances are cleaned up next…\n'));
       stop.abort();
     };
     process.once('SIGINT', onInterrupt);
@@ -330,10 +333,10 @@ async function executeOne(
             ? `  approve: npm run aws -- approve --execution ${name} ${local} --comment "<why>"\n  reject:  npm run aws -- reject --execution ${name} ${local} --comment "<why>"`
             : paint.dim(`  approving automatically after ${options.approveAfter} simulated s (--approve-after)`),
         ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        out.write(`${lines.join('\n')}\n`);
       },
       onEvent: (event, run) => {
-        if (event.type === 'ExecutionStarted') process.stdout.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)${stepFunctions}\n`));
+        if (event.type === 'ExecutionStarted') out.write(paint.dim(`Execution ${run.executionName}, started ${run.startTime} (simulated)${stepFunctions}\n`));
         progress.onEvent(event, run);
       },
     });
@@ -343,12 +346,17 @@ async function executeOne(
       const lines = await renderFailbackSummary(result.reportPath);
       if (result.status === 'FAILED' && result.reportPath === undefined) lines.push(paint.red(`✗ ${result.error}: ${lambdaErrorMessage(result.cause ?? '')}`));
       lines.push(paint.dim(`${Math.round(result.simulatedSeconds / 60)} min simulated · ${result.historyEvents} Step Functions history events · report ${result.reportPath ?? 'not written'}`));
-      process.stdout.write(`${lines.join('\n')}\n`);
+      out.write(`${lines.join('\n')}\n`);
       return { status: result.status, executionName: result.executionName };
     }
     const report = await readReportSummary(result.reportPath);
     const summary = renderSummary({ result, report, timings: progress.waveTimings, endedAt: drs.now().toISOString(), paint });
-    process.stdout.write(`${summary.join('\n')}\n`);
+    out.write(`${summary.join('\n')}\n`);
+    if (options.json) {
+      const written = result.reportPath === undefined ? undefined : (JSON.parse(await readFile(result.reportPath, 'utf8')) as unknown);
+      const { status, error, cause, executionName: execution, reportPath, simulatedSeconds, historyEvents } = result;
+      process.stdout.write(`${JSON.stringify({ execution, status, error, cause, simulatedSeconds, historyEvents, reportPath, htmlPath: report?.htmlPath, missedTargets: missedTargets(report), report: written }, null, 2)}\n`);
+    }
     // --fail-on-missed-target: a run that succeeded but missed the plan's RTO or RPO exits 1, for CI and schedulers.
     if (result.status === 'SUCCEEDED' && options.failOnMissedTarget && missedTargets(report).length > 0) return { status: 'MISSED_TARGET', executionName: result.executionName };
     return { status: result.status, executionName: result.executionName };
@@ -494,7 +502,7 @@ export function buildProgram(): Command {
       new Option('--then <what>', 'failback: after a successful --mode recovery, fail it back on the same local DRS state; sweep: after the run, run the orphan sweeper on it').choices(['failback', 'sweep']),
     )
     .option('--dry-run', "resolve every wave against DRS as preflight would and print the plan's waves and servers, launching nothing (exit 1: preflight would refuse the run); with --then sweep: the sweep terminates nothing and says what it would")
-    .option('--json', 'with --dry-run: print what it found as JSON')
+    .option('--json', 'print the result as JSON on stdout (the run: its outcome and report; with --dry-run: what it found); the progress goes to stderr')
     .option('--check', 'failback only: report which recovery instances are ready to fail back, change nothing')
     .option('--event <file>', 'a drill schedule payload or CloudWatch alarm event (JSON): run what the trigger maps it to (deploy/stages/dev.yaml, or TRIGGERS_FILE)')
     .option('--scenario <file>', 'local DRS scenario (YAML); default scenarios/default.yaml')

@@ -57,6 +57,18 @@ describe('the help', () => {
   });
 });
 
+describe('run --json', () => {
+  it("prints the run's outcome and report as JSON alone on stdout, the progress on stderr", async () => {
+    const run = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--waves', 'web', '--speed', '0', '--json');
+
+    expect(run.code).toBe(0);
+    const parsed = JSON.parse(run.stdout) as { status: string; missedTargets: string[]; report: { status: string; partial?: { skippedWaves: string[] }; waves: Array<{ name: string }> } };
+    expect(parsed).toMatchObject({ status: 'SUCCEEDED', missedTargets: [], report: { status: 'SUCCEEDED', partial: { skippedWaves: ['databases', 'application'] } } });
+    expect(parsed.report.waves.map((wave) => wave.name)).toEqual(['web']);
+    expect(run.stderr).toMatch(/Drill of plan payments SUCCEEDED/);
+  });
+});
+
 describe('the dry run', () => {
   it("prints every wave's servers as DRS shows them, launches nothing, and exits 1 with the problems preflight would refuse the run for", async () => {
     const ready = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--dry-run');
@@ -74,7 +86,7 @@ describe('the dry run', () => {
     const stalled = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', '--dry-run', '--json', '--scenario', scenario).finally(() => rm(scenario, { force: true }));
 
     expect(stalled.code).toBe(1);
-    const view = JSON.parse(stalled.stdout.slice(stalled.stdout.indexOf('{'))) as { problems: string[]; waves: Array<{ name: string; servers: Array<{ hostname: string; replication: string; problem?: string }> }> };
+    const view = JSON.parse(stalled.stdout) as { problems: string[]; waves: Array<{ name: string; servers: Array<{ hostname: string; replication: string; problem?: string }> }> };
     expect(view.problems).toEqual([expect.stringMatching(/\(payments-db-2\) is not replicating continuously \(data replication state STALLED\)/)]);
     expect(view.waves[0]?.servers.find((server) => server.hostname === 'payments-db-2')).toMatchObject({ replication: 'STALLED', problem: expect.stringContaining('fix replication first') });
     // Nothing launched, in either.
@@ -243,7 +255,7 @@ describe('run with an invalid request', () => {
     ['an unknown mode', ['--mode', 'rehearsal'], /--mode <mode>' argument 'rehearsal' is invalid/],
     ['a speed that is not a number', ['--speed', 'fast'], /give a number of simulated seconds per real second/],
     ['a dry run before a failback', ['--mode', 'recovery', '--dry-run', '--then', 'failback'], /--dry-run is the plan's alone, or the sweep's with --then sweep/],
-    ['--json without the dry run', ['--json'], /--json goes with --dry-run/],
+    ['--json with a run after the run', ['--json', '--then', 'sweep'], /--json prints one run \(a drill or a recovery\) or the dry run/],
   ])('exits 2 on %s before any DRS service starts', async (_case, args, message) => {
     const result = await cli('run', '--plan', 'plans/example.yaml', '--mode', 'drill', ...args);
 
