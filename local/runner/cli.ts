@@ -156,12 +156,29 @@ async function checkScenario(path: string): Promise<void> {
 }
 
 /** Checks the input exactly as the workflow's ValidateInput will, so a bad one never starts DRS. */
-function checkInput(input: Record<string, unknown>, plan: Plan): ExecutionInput {
-  const parsed = parseExecutionInput(input);
-  if (parsed.mode === 'failback') checkFailbackInput(parsed, plan);
-  else prepareRun(parsed, plan, 'local-validation', new Date().toISOString());
-  return parsed;
+function checkInput(input: Record<string, unknown>, plan: Plan, flags: Partial<RunCommandOptions> = {}): ExecutionInput {
+  try {
+    const parsed = parseExecutionInput(input);
+    if (parsed.mode === 'failback') checkFailbackInput(parsed, plan);
+    else prepareRun(parsed, plan, 'local-validation', new Date().toISOString());
+    return parsed;
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    // A field the user gave as an option is named as the option they typed.
+    let message = error.message;
+    for (const [field, flag] of Object.entries(FLAG_OF_FIELD)) {
+      if (flags[flag.option] !== undefined) message = message.replaceAll(`invalid execution input: ${field}:`, `${flag.name}:`).replaceAll(`input: ${field}:`, `${flag.name}:`);
+    }
+    throw new InvalidInputError(message);
+  }
 }
+
+/** The execution input's fields the run command's options set, and the options' names. */
+const FLAG_OF_FIELD: Readonly<Record<string, { option: keyof RunCommandOptions; name: string }>> = {
+  snapshotTime: { option: 'snapshotTime', name: '--snapshot-time' },
+  waves: { option: 'waves', name: '--waves' },
+  holdMinutes: { option: 'holdMinutes', name: '--hold-minutes' },
+};
 
 /** The end of a failback run: per wave and server, the path back and each phase's duration. */
 async function renderFailbackSummary(reportPath: string | undefined): Promise<string[]> {
@@ -217,7 +234,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   // file there with the same name would fail the run at ValidateInput, after the build.
   await loadPlanByName(dirname(planFile), plan.name);
   const input = fromEvent?.input ?? (await executionInputFor(options, plan));
-  checkInput(input, plan);
+  checkInput(input, plan, fromEvent === undefined ? options : {});
   if (options.scenario !== undefined) await checkScenario(options.scenario);
   if (options.then === 'failback' && input.mode !== 'recovery') throw new UsageError('--then failback follows a recovery: use it with --mode recovery');
   // --dry-run alone is the plan's: resolved against DRS, nothing launched (with --then sweep, the sweep's).

@@ -249,8 +249,9 @@ describe('validate', () => {
 
 describe('run with an invalid request', () => {
   it.each([
-    ['a wave the plan does not have', ['--waves', 'databases,caches'], /waves: "caches" not in plan "payments"/],
-    ['a snapshot time that is not a time', ['--snapshot-time', 'yesterday'], /snapshotTime/],
+    ['a wave the plan does not have', ['--waves', 'databases,caches'], /--waves: "caches" not in plan "payments"/],
+    ['a snapshot time that is not a time', ['--snapshot-time', 'yesterday'], /--snapshot-time: must be a time with its zone, e\.g\. 2026-12-01T13:00:00Z/],
+    ['a snapshot time without its zone', ['--snapshot-time', '2026-12-01T13:00'], /--snapshot-time: must be a time with its zone.*\(got the text "2026-12-01T13:00"\)/],
     ['drill options on a recovery', ['--mode', 'recovery', '--skip-cleanup'], /skipCleanup and holdMinutes apply to drills only/],
     ['an unknown mode', ['--mode', 'rehearsal'], /--mode <mode>' argument 'rehearsal' is invalid/],
     ['a speed that is not a number', ['--speed', 'fast'], /give a number of simulated seconds per real second/],
