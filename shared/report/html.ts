@@ -101,7 +101,8 @@ export function renderTimeline(report: RunReport): string {
     y += CHART.waveHeaderHeight;
     for (const server of wave.servers) {
       const barY = y + (CHART.rowHeight - CHART.barHeight) / 2;
-      const failed = server.launchStatus === 'FAILED' || (server.launchedAt !== undefined && server.readyAt === undefined && wave.status !== 'NOT_STARTED');
+      const failedAction = server.postLaunchActions.find((action) => action.status === 'FAILED' && !action.optional);
+      const failed = server.launchStatus === 'FAILED' || failedAction !== undefined || (server.launchedAt !== undefined && server.readyAt === undefined && wave.status !== 'NOT_STARTED');
       parts.push(
         `<g class="server-bar" data-server="${escapeHtml(server.sourceServerID)}" data-wave="${escapeHtml(wave.name)}">`,
         `<text class="server-label${failed ? ' failed' : ''}" x="${CHART.labelWidth - 10}" y="${y + CHART.rowHeight / 2 + 4}" text-anchor="end">${escapeHtml(serverName(server))}</text>`,
@@ -113,7 +114,9 @@ export function renderTimeline(report: RunReport): string {
         const barWidth = Math.max(1.5, xAt(phase.end) - left);
         const evidence = 'endedBy' in phase ? phase.endedBy : undefined;
         const endedBy = evidence === undefined ? '' : ` — end ${evidence === 'poll' ? 'seen by the workflow poll (upper bound)' : `from ${evidence}`}`;
-        const fill = evidence === 'LAUNCH_FAILED' ? FAILED_COLOR : color;
+        // A required post-launch action that failed fails the server: its segment is drawn red too.
+        const actionFailed = key === 'postLaunchActions' && server.postLaunchActions.some((action) => action.status === 'FAILED' && !action.optional);
+        const fill = evidence === 'LAUNCH_FAILED' || actionFailed ? FAILED_COLOR : color;
         parts.push(
           `<rect class="phase phase-${key}" x="${left.toFixed(1)}" y="${barY}" width="${barWidth.toFixed(1)}" height="${CHART.barHeight}" fill="${fill}"><title>${escapeHtml(phaseTitle(server, label, phase, endedBy))}</title></rect>`,
         );
@@ -124,7 +127,8 @@ export function renderTimeline(report: RunReport): string {
       }
       const end = Object.values(server.phases ?? {}).reduce((latest, phase) => Math.max(latest, xAt((phase as Phase).end)), 0);
       if (failed) {
-        parts.push(`<text class="failed-mark" x="${(end + 5).toFixed(1)}" y="${barY + CHART.barHeight - 2}">✗ ${escapeHtml(server.rawError ?? 'failed')}</text>`);
+        const why = server.rawError ?? (failedAction === undefined ? 'failed' : `post-launch action ${failedAction.name} failed${failedAction.failureReason ? `: ${failedAction.failureReason}` : ''}`);
+        parts.push(`<text class="failed-mark" x="${(end + 5).toFixed(1)}" y="${barY + CHART.barHeight - 2}">✗ ${escapeHtml(why)}</text>`);
       } else if (server.rtoSeconds !== undefined) {
         parts.push(`<text class="ready-mark" x="${(end + 5).toFixed(1)}" y="${barY + CHART.barHeight - 2}">${formatSeconds(server.rtoSeconds)}</text>`);
       }
@@ -291,7 +295,7 @@ export function renderHtml(report: RunReport): string {
   ].join('');
   const legend = [
     ...PHASES.map((phase) => `<span><i style="background:${phase.color}"></i>${phase.label}</span>`),
-    `<span><i style="background:${FAILED_COLOR}"></i>Launch failed</span>`,
+    `<span><i style="background:${FAILED_COLOR}"></i>Launch or required post-launch action failed</span>`,
     '<span><i class="line"></i>RTO target</span>',
     '<span><i class="line achieved"></i>Achieved RTO</span>',
   ].join('');

@@ -89,6 +89,24 @@ describe('the HTML report', () => {
     expect(renderMarkdown({ ...report, planVersion: '0123456789ab' })).toContain('- Plan version: `0123456789ab`');
   });
 
+  it('draws a failed required post-launch action red on its server\'s bar and says which action failed; an optional one stays green', () => {
+    const actions = { start: '2026-01-05T02:08:00Z', end: '2026-01-05T02:10:00Z', seconds: 120, endedBy: 'poll' as const };
+    const failedAction = server('db-1', {
+      phases: { ...server('db-1').phases, postLaunchActions: actions },
+      postLaunchActions: [{ name: 'verify-database', optional: false, status: 'FAILED', failureReason: 'exit 3' }],
+    });
+    const optionalFailed = server('db-2', {
+      phases: { ...server('db-2').phases, postLaunchActions: actions },
+      postLaunchActions: [{ name: 'volumes', optional: true, status: 'FAILED' }],
+    });
+    const html = renderHtml({ ...report, waves: [{ ...report.waves[0]!, servers: [failedAction, optionalFailed] }] });
+
+    const bar = (id: string) => html.slice(html.indexOf(`data-server="${id}"`), html.indexOf('</g>', html.indexOf(`data-server="${id}"`)));
+    expect(bar(failedAction.sourceServerID)).toMatch(/class="phase phase-postLaunchActions"[^>]*fill="#d64545"/);
+    expect(bar(failedAction.sourceServerID)).toContain('✗ post-launch action verify-database failed: exit 3');
+    expect(bar(optionalFailed.sourceServerID)).toMatch(/class="phase phase-postLaunchActions"[^>]*fill="#3aa86b"/);
+  });
+
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
