@@ -1,6 +1,7 @@
 // `npm start`, `npm run local -- --plan <file> --mode drill|recovery ...` and
 // `npm run validate -- plans/*.yaml`: run a plan locally against the local DRS service, or check
 // plan files. Exit codes: 0 success, 1 the run failed, 2 invalid plan, input or options.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { LOCAL_SERVICES_FILE_NAME } from './approvals.ts';
@@ -363,6 +364,8 @@ async function executeOne(
       const lines = await renderFailbackSummary(result.reportPath);
       if (result.status === 'FAILED' && result.reportPath === undefined) lines.push(paint.red(`✗ ${result.error}: ${lambdaErrorMessage(result.cause ?? '')}`));
       lines.push(paint.dim(`${Math.round(result.simulatedSeconds / 60)} min simulated · ${result.historyEvents} Step Functions history events · report ${result.reportPath ?? 'not written'}`));
+      const html = result.reportPath?.replace(/\.json$/, '.html');
+      if (html !== undefined && existsSync(html)) lines.push(paint.bold(`Open the HTML report: ${relative(process.cwd(), html)}`));
       out.write(`${lines.join('\n')}\n`);
       return { status: result.status, executionName: result.executionName };
     }

@@ -8,6 +8,7 @@ import { buildFailbackReport, renderFailbackMarkdown, type FailbackReport } from
 import type { FailbackState } from '#shared/failback/state.ts';
 import { reportJson } from '#shared/report/store.ts';
 import type { ReportOutputs } from '#shared/report/write.ts';
+import { renderFailbackHtml } from './html.ts';
 
 export interface FailbackReportDeps extends ReportOutputs {
   drs: DrsPort;
@@ -16,10 +17,10 @@ export interface FailbackReportDeps extends ReportOutputs {
 }
 
 /** WriteFailbackReport's output: the failback's outcome and where its report files went. */
-export type WrittenFailbackReport = Pick<FailbackReport, 'status' | 'error' | 'cause'> & { json: string; markdown: string };
+export type WrittenFailbackReport = Pick<FailbackReport, 'status' | 'error' | 'cause'> & { json: string; markdown: string; html: string };
 
 /**
- * Builds the failback report, stores it as `<execution>.json` and `.md`, logs "failback report
+ * Builds the failback report, stores it as `<execution>.json`, `.md` and `.html`, logs "failback report
  * written", publishes a "Wave Failed" event per failed wave and "Run Succeeded" or "Run Failed";
  * returns the outcome and the two locations.
  */
@@ -27,10 +28,11 @@ export async function writeFailbackReport(state: FailbackState, { drs, regionalD
   const report = await buildFailbackReport(state, drs, regionalDrs);
   const json = await store.put(`${report.execution}.json`, reportJson(report), 'application/json');
   const markdown = await store.put(`${report.execution}.md`, renderFailbackMarkdown(report), 'text/markdown');
-  logger.info('failback report written', { status: report.status, json, markdown });
+  const html = await store.put(`${report.execution}.html`, renderFailbackHtml(report), 'text/html; charset=utf-8');
+  logger.info('failback report written', { status: report.status, json, markdown, html });
   for (const wave of report.waves.filter((candidate) => candidate.status === 'FAILED')) {
     await publishProgress('Wave Failed', failbackDetail(state.run, { wave: wave.name, servers: wave.servers.length, cause: report.cause }));
   }
   await publishProgress(report.status === 'SUCCEEDED' ? 'Run Succeeded' : 'Run Failed', failbackDetail(state.run, { status: report.status, error: report.error, cause: report.cause, report: json, summary: markdown }));
-  return { status: report.status, error: report.error, cause: report.cause, json, markdown };
+  return { status: report.status, error: report.error, cause: report.cause, json, markdown, html };
 }

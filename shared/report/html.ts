@@ -154,7 +154,7 @@ export function renderTimeline(report: RunReport): string {
   return `<svg class="timeline" role="img" aria-label="Recovery timeline: one bar per server" viewBox="0 0 ${width} ${height}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
 
-function badge(ok: boolean, yes: string, no: string): string {
+export function badge(ok: boolean, yes: string, no: string): string {
   return `<span class="badge ${ok ? 'ok' : 'bad'}">${ok ? yes : no}</span>`;
 }
 
@@ -184,7 +184,7 @@ function readableTime(iso: string): string {
   return `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(iso)}">${escapeHtml(utcTime(iso))}</time>`;
 }
 
-const STYLE = `
+export const STYLE = `
 :root{--ink:#1d2433;--muted:#6b7385;--line:#e3e6ee;--ok:#1f8a4c;--bad:#c43d3d;--warn:#b7791f}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:#f6f7fa}
 main{max-width:1240px;margin:0 auto;padding:28px 24px 48px}

@@ -2,6 +2,7 @@
 // against the same local DRS service (its state carries over), through the real ASL and the
 // built handlers. Payments has on-premises servers (Failback Client + failback launch) and two
 // EC2 servers from us-west-2 (reverse replication + launch there).
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startLocalDrs, type Fault } from '#local/drs/index.ts';
 import type { FailbackReport } from '#shared/failback/report.ts';
@@ -62,6 +63,11 @@ describe('failback of a recovery', () => {
       'Wave Started', 'Wave Completed',
       'Run Succeeded',
     ]);
+    // The HTML report beside the JSON: one bar per server in failback order, each path back named.
+    const html = await readFile((failback.result.reportPath ?? '').replace(/\.json$/, '.html'), 'utf8');
+    expect(html).toContain('<h1>Failback of plan payments <span class="badge ok status">SUCCEEDED</span></h1>');
+    expect([...html.matchAll(/data-wave="([a-z]+)"/g)].map((match) => match[1])).toEqual([...Array(4).fill('web'), ...Array(4).fill('application'), ...Array(3).fill('databases')]);
+    expect(html.match(/EC2: reverse replication to us-west-2 → i-/g)).toHaveLength(2);
     await drs.stop();
   });
 
