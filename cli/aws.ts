@@ -29,6 +29,7 @@ import { seen, taskExit } from '#shared/narrator/task-exit.ts';
 import { MODES } from '#shared/plan/common.ts';
 import type { ExecutionInput } from '#shared/plan/input.ts';
 import { parseExecutionInput } from '#shared/recovery/run.ts';
+import { InvalidInputError } from '#shared/errors.ts';
 import { SweepAnswer, sweepSummary } from '#shared/sweep/summary.ts';
 
 const SERVICE = 'drs-orchestrator';
@@ -589,6 +590,7 @@ export function setupHint(error: unknown): string | undefined {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   program.parseAsync().catch((error: unknown) => {
     console.error(setupHint(error) ?? (error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
-    process.exitCode = 1;
+    // As the local runner: 2 when what the user gave is wrong (nothing was started), 1 otherwise.
+    process.exitCode = error instanceof InvalidInputError || error instanceof InvalidArgumentError ? 2 : 1;
   });
 }

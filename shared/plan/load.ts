@@ -18,6 +18,18 @@ function lineOf(document: Document, lineCounter: LineCounter, path: readonly Pro
   return undefined;
 }
 
+/**
+ * A YAML error in full: the parser's sentence (its "at line L, column C" said once, as the column:
+ * the line is the problem's) and the lines it quotes, with a caret under the place.
+ */
+function yamlProblem(error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+  const [first = '', ...frame] = error.message.split('\n');
+  const sentence = first.replace(/ at line \d+, column \d+:?$/, '');
+  const column = error.linePos?.[0].col;
+  const quoted = frame.filter((line) => line.trim() !== '');
+  return `not valid YAML: ${sentence}${column === undefined ? '' : ` (column ${column})`}${quoted.length === 0 ? '' : `\n${quoted.join('\n')}`}`;
+}
+
 /** Parses and validates the text of one plan file. Throws InvalidPlanError naming every problem. */
 export function parsePlan(text: string, source: string): Plan {
   const lineCounter = new LineCounter();
@@ -26,7 +38,7 @@ export function parsePlan(text: string, source: string): Plan {
     const problems = document.errors.map((error) => ({
       field: '',
       line: error.linePos?.[0].line,
-      message: `not valid YAML: ${error.message.split('\n')[0]}`,
+      message: yamlProblem(error),
     }));
     throw new InvalidPlanError(formatProblems(source, problems));
   }

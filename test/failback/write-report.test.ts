@@ -44,18 +44,19 @@ const noOriginRegion = () => {
 };
 
 describe('writing the report of a failback', () => {
-  it('a failback that failed in its first wave stores JSON and Markdown, logs where, and announces the wave and the run as failed', async () => {
+  it('a failback that failed in its first wave stores JSON, Markdown and HTML, logs where, and announces the wave and the run as failed', async () => {
     const wave = { index: 0, name: 'web', startedAt: '2026-01-02T00:01:00Z', failbackJobIDs: [], originJobs: [] } as unknown as FailbackWave;
     const failure = { Error: 'FailbackTimedOutError', Cause: 'wave web: 2 recovery instances not failed back within 3600 s' };
     const recorded = recordingOutputs();
 
     const written = await writeFailbackReport({ run, wave, failure }, { drs: emptyDrs, regionalDrs: noOriginRegion, ...recorded.outputs });
 
-    const where = { json: 'memory://shop-failback-1.json', markdown: 'memory://shop-failback-1.md' };
+    const where = { json: 'memory://shop-failback-1.json', markdown: 'memory://shop-failback-1.md', html: 'memory://shop-failback-1.html' };
     expect(written).toEqual({ status: 'FAILED', error: 'FailbackTimedOutError', cause: failure.Cause, ...where });
     expect([...recorded.files].map(([name, file]) => [name, file.contentType])).toEqual([
       ['shop-failback-1.json', 'application/json'],
       ['shop-failback-1.md', 'text/markdown'],
+      ['shop-failback-1.html', 'text/html; charset=utf-8'],
     ]);
     expect(JSON.parse(recorded.files.get('shop-failback-1.json')!.body)).toMatchObject({ kind: 'failback', status: 'FAILED', waves: [{ name: 'web', status: 'FAILED' }, { name: 'db', status: 'NOT_STARTED' }] });
     expect(recorded.logLines).toEqual([['failback report written', { status: 'FAILED', ...where }]]);

@@ -93,6 +93,10 @@ describe('plan files', () => {
     expect(() => parsePlan(validPlan.replace('s-00000000000000001', 's-1'), 'p.yaml')).toThrow(/a source server ID looks like s-/);
     expect(() => parsePlan(validPlan.replace('failureBudget: 0', 'snapshot: yesterday'), 'p.yaml')).toThrow(/snapshot is `latest`/);
     expect(() => parsePlan('name: [unclosed', 'p.yaml')).toThrow(/p\.yaml:\d+: \(top level\): not valid YAML/);
+    // The whole error: the parser's sentence, the column, and the quoted lines with a caret (it was cut at its first line).
+    expect(() => parsePlan('name: x\ntargets: {rtoMinutes: 60\nwaves: []\n', 'p.yaml')).toThrow(
+      'p.yaml:3: (top level): not valid YAML: Flow map in block collection must be sufficiently indented and end with a } (column 1)\ntargets: {rtoMinutes: 60\nwaves: []\n^',
+    );
   });
 
   it('a plan is found by its name in a folder, and an unknown name lists the known plans', async () => {
