@@ -252,26 +252,43 @@ withAws(program.command('follow').description('follow a run until it ends').argu
 const FunctionFailure = z.object({ errorType: z.optional(z.string()), errorMessage: z.optional(z.string()) });
 
 /**
+ * Invokes a deployed function and returns its answer as `schema` reads it; undefined (once it
+ * printed why) when the function failed or answered something else.
+ */
+async function invokeDeployed<Answer>(
+  lambda: LambdaClient,
+  functionName: string,
+  payload: unknown,
+  schema: z.ZodMiniType<Answer>,
+  what: string,
+  print: (line: string) => void,
+): Promise<Answer | undefined> {
+  const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+  const answer: unknown = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null');
+  if (response.FunctionError !== undefined) {
+    const failure = z.safeParse(FunctionFailure, answer);
+    print(`${functionName} failed: ${failure.success ? `${failure.data.errorType ?? 'Error'}: ${failure.data.errorMessage ?? ''}` : JSON.stringify(answer)}`);
+    return undefined;
+  }
+  const parsed = z.safeParse(schema, answer);
+  if (!parsed.success) {
+    print(`${functionName} answered something that is not ${what}: ${JSON.stringify(answer).slice(0, 500)}`);
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/**
  * Invokes the deployed sweep function and prints its answer; the exit code is 1 when it failed or
  * left orphans it should have terminated. The deployed function, not this process, because only
  * its role reaches the stage's other accounts (their roles trust the stage's function roles), and
  * it sweeps with the stage's deployed settings, publishing its event and metric as the schedule does.
  */
 export async function sweepOnAws(lambda: LambdaClient, functionName: string, dryRun: boolean, print: (line: string) => void = console.log): Promise<number> {
-  const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify({ dryRun })) }));
-  const answer: unknown = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null');
-  if (response.FunctionError !== undefined) {
-    const failure = z.safeParse(FunctionFailure, answer);
-    print(`${functionName} failed: ${failure.success ? `${failure.data.errorType ?? 'Error'}: ${failure.data.errorMessage ?? ''}` : JSON.stringify(answer)}`);
-    return 1;
-  }
-  const parsed = z.safeParse(SweepAnswer, answer);
-  if (!parsed.success) {
-    print(`${functionName} answered something that is not a sweep's result: ${JSON.stringify(answer).slice(0, 500)}`);
-    return 1;
-  }
-  for (const line of sweepSummary(parsed.data)) print(line);
-  return parsed.data.failed > 0 ? 1 : 0;
+  const parsed = await invokeDeployed(lambda, functionName, { dryRun }, SweepAnswer, "a sweep's result", print);
+  if (parsed === undefined) return 1;
+  for (const line of sweepSummary(parsed)) print(line);
+  return parsed.failed > 0 ? 1 : 0;
 }
 
 withAws(
@@ -303,19 +320,9 @@ const PlanInspectedAnswer = z.looseObject({
  * run start, 1 when it would refuse it or the function failed.
  */
 export async function planOnAws(lambda: LambdaClient, functionName: string, input: ExecutionInput, json: boolean, print: (line: string) => void = console.log): Promise<number> {
-  const response = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify({ input })) }));
-  const answer: unknown = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null');
-  if (response.FunctionError !== undefined) {
-    const failure = z.safeParse(FunctionFailure, answer);
-    print(`${functionName} failed: ${failure.success ? `${failure.data.errorType ?? 'Error'}: ${failure.data.errorMessage ?? ''}` : JSON.stringify(answer)}`);
-    return 1;
-  }
-  const parsed = z.safeParse(PlanInspectedAnswer, answer);
-  if (!parsed.success) {
-    print(`${functionName} answered something that is not a dry run's result: ${JSON.stringify(answer).slice(0, 500)}`);
-    return 1;
-  }
-  const view = parsed.data as unknown as PlanInspected;
+  const parsed = await invokeDeployed(lambda, functionName, { input }, PlanInspectedAnswer, "a dry run's result", print);
+  if (parsed === undefined) return 1;
+  const view = parsed as unknown as PlanInspected;
   if (json) print(JSON.stringify(view, null, 2));
   else for (const line of renderPlanView(view, PLAIN)) print(line);
   return view.problems.length === 0 ? 0 : 1;
