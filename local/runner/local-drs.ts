@@ -74,6 +74,11 @@ export interface LocalDrs {
   setApiLatency?(ms: number): void;
   /** The home account's stores, or every account's (a multi-account run's progress). */
   state(scope?: { allAccounts?: boolean }): DrsStateView;
+  /**
+   * When each server's phases started, as DRS's job log says (SNAPSHOT_START, CONVERSION_START,
+   * LAUNCH_START): the live view's heartbeat tells what launching servers are doing. Absent: not known.
+   */
+  timeline?(scope?: { allAccounts?: boolean }): Array<{ jobID: string; servers: Array<{ sourceServerID: string; snapshotStart?: string; conversionStart?: string; launchStart?: string }> }>;
   /** How many requests the service received, of one operation (e.g. `StartRecovery`) or all. */
   countCalls(operation?: string): number;
   /** The identity world the service authenticates against; a run's local STS service shares it. */

@@ -6,7 +6,7 @@ import { LiveNarrator, type Palette, type WaveTiming, formatDuration } from '#sh
 import { taskExit } from '#shared/narrator/task-exit.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
 import { lambdaErrorMessage } from '#shared/engine/state.ts';
-import type { DrsJob, DrsStateView } from './local-drs.ts';
+import type { DrsJob, DrsStateView, LocalDrs } from './local-drs.ts';
 import type { ExecutionLogEvent, RunInfo } from './run-local.ts';
 
 export interface ProgressOptions {
@@ -207,8 +207,30 @@ export class RunProgress {
     if (launching === 0 && runs === 0) return;
     const since = this.narrator.waveTimings.get(wave)?.startedAt;
     const elapsed = since === undefined ? '' : ` · ${formatDuration(Math.round((nowMs - Date.parse(since)) / 1000))} since the wave started`;
-    const doing = launching > 0 ? `${launching} of ${plural(servers.length, 'server')} still launching` : `${plural(runs, 'post-launch action run')} in progress`;
+    const doing = launching > 0 ? `${launching} of ${plural(servers.length, 'server')} still launching${this.launchPhases(wave)}` : `${plural(runs, 'post-launch action run')} in progress`;
     this.line(this.paint.dim(`… wave ${wave}: ${doing}${elapsed}`));
+  }
+
+  /** What the wave's launching servers are doing, by their job log: ` (snapshot 1, conversion 2, launch 1)`. */
+  private launchPhases(wave: string): string {
+    const launching = new Set([...this.servers].filter(([, seen]) => seen.wave === wave && seen.launch !== 'LAUNCHED' && seen.launch !== 'FAILED').map(([id]) => id));
+    let timeline: ReturnType<NonNullable<LocalDrs['timeline']>>;
+    try {
+      timeline = this.run?.drs.timeline?.({ allAccounts: true }) ?? [];
+    } catch {
+      return ''; // the service is stopping
+    }
+    const counts = new Map<string, number>();
+    for (const job of timeline) {
+      for (const server of job.servers) {
+        if (!launching.has(server.sourceServerID)) continue;
+        const phase = server.launchStart !== undefined ? 'launch' : server.conversionStart !== undefined ? 'conversion' : server.snapshotStart !== undefined ? 'snapshot' : 'job starting';
+        counts.set(phase, (counts.get(phase) ?? 0) + 1);
+      }
+    }
+    const order = ['job starting', 'snapshot', 'conversion', 'launch'];
+    const parts = order.filter((phase) => counts.has(phase)).map((phase) => `${phase} ${counts.get(phase)}`);
+    return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
   }
 
   private line(text: string, indent = 0): void {

@@ -71,11 +71,13 @@ describe('RunProgress', () => {
     expect(progress.waveTimings.get('databases')).toEqual({ startedAt: '2026-03-01T02:00:00.000Z', endedAt: '2026-03-01T02:07:00.000Z' });
   });
 
-  it('never goes quiet: a heartbeat after two silent minutes of launching, and a pause said with its end and counted down', () => {
+  it('never goes quiet: a heartbeat after two silent minutes of launching with what the servers are doing, and a pause said with its end and counted down', () => {
     const { drs, lines, progress, exited, setDrs } = watchedRun();
     const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
 
     setDrs({ jobs: [launchJob([{ sourceServerID: 's-db1', launchStatus: 'PENDING' }])] });
+    // What DRS's job log says of the server: its conversion started.
+    drs.timeline = () => [{ jobID: 'drsjob-1', servers: [{ sourceServerID: 's-db1', snapshotStart: drs.now().toISOString(), conversionStart: drs.now().toISOString() }] }];
     exited('StartWave', { wave: { name: 'databases', serverCount: 1, jobIDs: ['drsjob-1'], notStarted: 0 } });
     drs.advanceBy(150);
     exited('CheckLaunch', { wave: { name: 'databases' } });
@@ -87,7 +89,7 @@ describe('RunProgress', () => {
     progress.stop();
 
     expect(lines.slice(2)).toEqual([
-      '  02:30  … wave databases: 1 of 1 server still launching · 2m 30s since the wave started',
+      '  02:30  … wave databases: 1 of 1 server still launching (conversion 1) · 2m 30s since the wave started',
       '  02:30    ✓ payments-db-1  launched i-0123456789abcdef0',
       '  02:30  ✓ Wave databases complete in 2m 30s: 1 launched, 0 failed',
       '  02:30  ⏸ Pause after wave databases: 5m 00s, until 07:30',
