@@ -1,7 +1,7 @@
 // The report as one self-contained HTML page: inline CSS and SVG, no script, no network. It opens
 // from a laptop, an S3 download or an auditor's mail: a timeline (one bar per server, a segment
 // per phase, grouped by wave, the RTO target as a line) and the RTO/RPO table.
-import { actionSentence, formatSeconds, gateSentence, networkStackOutcome } from './markdown.ts';
+import { actionSentence, formatSeconds, gateSentence, networkStackOutcome, runSpan } from './markdown.ts';
 import type { Phase, ServerPhases } from './measure.ts';
 import type { RunReport, ServerResult, WaveResult } from './report.ts';
 import { utcTime } from './time.ts';
@@ -60,13 +60,16 @@ export function renderTimeline(report: RunReport): string {
     wave.servers.flatMap((server) => Object.values(server.phases ?? {}).map((phase) => ms((phase as Phase).end))),
   );
   const targetSeconds = report.targets.rtoMinutes * 60;
+  const cleanupWindow = report.cleanup?.startedAt === undefined ? undefined : { from: report.cleanup.startedAt, to: report.cleanup.endedAt ?? report.cleanup.startedAt };
+  if (cleanupWindow !== undefined) ends.push(ms(cleanupWindow.to));
   const lastSeconds = Math.max(targetSeconds, ...ends.map((end) => (end - start) / 1000), 60);
   const step = tickMinutes(lastSeconds) * 60;
   const axisSeconds = Math.ceil((lastSeconds * 1.03) / step) * step;
   const x = (seconds: number) => CHART.labelWidth + (Math.max(0, seconds) / axisSeconds) * CHART.plotWidth;
   const xAt = (iso: string) => x((ms(iso) - start) / 1000);
   const rows = waves.reduce((count, wave) => count + wave.servers.length, 0);
-  const plotHeight = waves.length * CHART.waveHeaderHeight + rows * CHART.rowHeight;
+  // The drill's clean-up: one band of its own below the waves.
+  const plotHeight = (waves.length + (cleanupWindow === undefined ? 0 : 1)) * CHART.waveHeaderHeight + rows * CHART.rowHeight;
   const height = CHART.top + plotHeight + CHART.bottom;
   const width = CHART.labelWidth + CHART.plotWidth + 20;
   const parts: string[] = [];
@@ -135,6 +138,16 @@ export function renderTimeline(report: RunReport): string {
       parts.push('</g>');
       y += CHART.rowHeight;
     }
+  }
+
+  if (cleanupWindow !== undefined && report.cleanup !== null) {
+    parts.push(`<rect class="wave-band" x="0" y="${y}" width="${width}" height="${CHART.waveHeaderHeight - 4}" rx="3"/>`);
+    parts.push(`<text class="wave-label" x="8" y="${y + 15}">Drill clean-up · ${report.cleanup.instancesTerminated} of ${report.cleanup.instancesLaunched} terminated</text>`);
+    const left = xAt(cleanupWindow.from);
+    parts.push(
+      `<rect class="cleanup${report.cleanup.instancesLeft > 0 ? ' cleanup-left' : ''}" x="${left.toFixed(1)}" y="${y + 3}" width="${Math.max(2, xAt(cleanupWindow.to) - left).toFixed(1)}" height="${CHART.waveHeaderHeight - 10}" rx="2"><title>${escapeHtml(`drill clean-up: ${utcTime(cleanupWindow.from)} → ${utcTime(cleanupWindow.to)}, ${report.cleanup.instancesLeft} left`)}</title></rect>`,
+    );
+    y += CHART.waveHeaderHeight;
   }
 
   // The target last, on top of the bars.
@@ -218,7 +231,7 @@ tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}.muted{color:var(--muted)}
 .id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;overflow-wrap:anywhere}td.instance{font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}td.runs{min-width:150px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;max-width:240px;overflow-wrap:anywhere}
 .action{display:block;font-size:12px}
-rect.gate{fill:#c9b8f0;stroke:#6c4fc2}rect.gate-rejected,rect.gate-not_approved{fill:#f3c4c4;stroke:var(--bad)}rect.wave-action{fill:#b8dcc9;stroke:#2f7a53}rect.wave-action-failed{fill:#f3c4c4;stroke:var(--bad)}
+rect.cleanup{fill:#c4c9d4;stroke:#6b7385}rect.cleanup-left{fill:#f3c4c4;stroke:var(--bad)}rect.gate{fill:#c9b8f0;stroke:#6c4fc2}rect.gate-rejected,rect.gate-not_approved{fill:#f3c4c4;stroke:var(--bad)}rect.wave-action{fill:#b8dcc9;stroke:#2f7a53}rect.wave-action-failed{fill:#f3c4c4;stroke:var(--bad)}
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 @media (max-width:1100px){
 main{padding:16px 10px 32px}.cards{grid-template-columns:repeat(2,1fr)}
@@ -313,6 +326,7 @@ export function renderHtml(report: RunReport): string {
     `execution <code>${escapeHtml(report.execution)}</code>`,
     report.planVersion ? `plan version <code>${escapeHtml(report.planVersion)}</code>` : undefined,
     `started ${readableTime(report.startedAt)}`,
+    runSpan(report),
     report.trigger ? `by ${escapeHtml(report.trigger.source)}${report.trigger.id ? ` (${escapeHtml(report.trigger.id)})` : ''}` : undefined,
     report.reason ? `reason: ${escapeHtml(report.reason)}` : undefined,
   ]

@@ -133,11 +133,23 @@ export function planDiagram(report: RunReport): string[] {
   return lines;
 }
 
+/**
+ * How long the run took, to its last recorded moment: the drill's clean-up end, else its last
+ * server ready. Undefined when neither is known.
+ */
+export function runSpan(report: RunReport): string | undefined {
+  const last = report.cleanup?.endedAt ?? report.rto.readyAt;
+  if (last === undefined) return undefined;
+  return `took ${formatSeconds(Math.round((Date.parse(last) - Date.parse(report.startedAt)) / 1000))} (to ${report.cleanup?.endedAt !== undefined ? 'the end of its clean-up' : 'its last server ready'})`;
+}
+
 export function renderMarkdown(report: RunReport): string {
   const lines: string[] = [];
   const icon = report.status === 'SUCCEEDED' ? '✅' : '❌';
   lines.push(`# ${icon} ${report.mode === 'drill' ? 'Drill' : 'Recovery'} of plan \`${report.plan}\`: ${report.status}`, '');
   lines.push(`- Execution: \`${report.execution}\``, `- Started: ${utcTime(report.startedAt)}`);
+  const span = runSpan(report);
+  if (span !== undefined) lines.push(`- Took: ${span.replace(/^took /, '')}`);
   if (report.planVersion !== undefined) lines.push(`- Plan version: \`${report.planVersion}\` (the SHA-256 of the plan the run read: equal versions, the same plan)`);
   if (report.trigger !== undefined) lines.push(`- Started by: ${report.trigger.source}${report.trigger.id ? ` (${report.trigger.id})` : ''}`);
   if (report.reason !== undefined) lines.push(`- Reason: ${report.reason}`);

@@ -137,6 +137,9 @@ export interface RunReport {
   networkStacks: NetworkStackResult[];
   waves: WaveResult[];
   cleanup: null | {
+    /** When its TERMINATE jobs were created and when the last ended (DRS's clock); absent without jobs, or while one runs. */
+    startedAt?: string;
+    endedAt?: string;
     skipped: boolean;
     instancesLaunched: number;
     instancesTerminated: number;
@@ -288,6 +291,18 @@ async function drillInstancesLeft(launchJobs: readonly Job[], drs: DrsPort): Pro
   return { instancesLaunched: launched.size, instancesTerminated: launched.size - left, instancesLeft: left };
 }
 
+/**
+ * When the drill's clean-up ran, by DRS's clock: its TERMINATE jobs' first creation and last end
+ * (one DescribeJobs; the jobs carry no run tags, the state keeps their IDs). Empty without jobs.
+ */
+async function cleanupWindow(jobIDs: readonly string[], drs: DrsPort): Promise<{ startedAt?: string; endedAt?: string }> {
+  if (jobIDs.length === 0) return {};
+  const jobs = await drs.listJobs({ jobIDs: [...jobIDs] });
+  const created = jobs.flatMap((job) => (job.creationDateTime === undefined ? [] : [job.creationDateTime])).sort();
+  const ended = jobs.flatMap((job) => (job.endDateTime === undefined ? [] : [job.endDateTime])).sort();
+  return { ...(created[0] === undefined ? {} : { startedAt: created[0] }), ...(ended.length === jobs.length && ended.length > 0 ? { endedAt: ended.at(-1) } : {}) };
+}
+
 export async function buildReport(state: RunState, drs: DrsPort): Promise<RunReport> {
   const { run } = state;
   // Nothing starts before preflight passes (the state machine's order): a run it stopped has no
@@ -408,6 +423,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
         instancesTerminated: counts?.instancesTerminated ?? 0,
         instancesLeft: counts?.instancesLeft ?? 0,
         error: cleanupFailed && state.cleanupFailure ? failureMessage(state.cleanupFailure) : undefined,
+        ...(await cleanupWindow(state.cleanup?.terminateJobIDs ?? [], drs)),
       };
   // A drill that left instances or network stacks behind did not succeed, whatever its waves did.
   const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (counts?.instancesLeft ?? 0) > 0);

@@ -71,6 +71,13 @@ describe('the report of a drill agrees with what the local DRS service simulated
       expect(wave.rto.achievedSeconds).toBe(Math.max(...wave.servers.map((server) => server.rtoSeconds ?? Infinity)));
     }
     expect(report.failures).toEqual([]);
+    // The clean-up's window is its TERMINATE jobs' in DRS: from the first created to the last ended.
+    const terminateJobs = drs.timeline().filter((job) => job.type === 'TERMINATE');
+    expect(report.cleanup).toMatchObject({
+      instancesTerminated: 11,
+      startedAt: terminateJobs.map((job) => job.created).sort()[0],
+      endedAt: terminateJobs.map((job) => job.completed ?? '').sort().at(-1),
+    });
     await drs.stop();
   });
 

@@ -107,6 +107,17 @@ describe('the HTML report', () => {
     expect(bar(optionalFailed.sourceServerID)).toMatch(/class="phase phase-postLaunchActions"[^>]*fill="#3aa86b"/);
   });
 
+  it("draws the drill's clean-up as a band of its own and says how long the run took to its end", () => {
+    const cleanedUp = { ...report, cleanup: { ...report.cleanup!, startedAt: '2026-01-05T02:10:00Z', endedAt: '2026-01-05T02:12:30Z' } };
+
+    const html = renderHtml(cleanedUp);
+
+    expect(html).toContain('Drill clean-up · 1 of 1 terminated');
+    expect(html).toMatch(/<rect class="cleanup" [^>]*><title>drill clean-up: 2026-01-05 02:10:00 UTC → 2026-01-05 02:12:30 UTC, 0 left<\/title>/);
+    expect(html).toContain('took 12m 30s (to the end of its clean-up)');
+    expect(renderHtml(report)).toContain('took 8m 00s (to its last server ready)');
+  });
+
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
