@@ -1,7 +1,8 @@
-// The run's EventBridge, and the queue behind its rule: the events the local DRS service sends (as
+// The run's EventBridge, and the queue behind its rules: the events the local DRS service sends (as
 // DRS sends them to the default bus) go to the functions whose rules match them, as
-// deploy/serverless.cjs deploys them: DRS's launch results (and SSM's ends of post-launch action runs) through a queue, read in batches of up
-// to 100 (Lambda's SQS event), by the function resuming waves. Delivery is best effort on AWS, so the
+// deploy/serverless.cjs deploys them: DRS's launch results and SSM's ends of post-launch action
+// runs through a queue, read in batches of up to 100 (Lambda's SQS event), by the function
+// resuming waves. Delivery is best effort on AWS, so the
 // routing can drop and repeat events (seeded, so a run is reproducible), and delivers each after a
 // simulated delay. A delivery is due in simulated time; the runner delivers what is due whenever
 // it waits (runCallbackTask), and at a frozen clock moves time to the next delivery.

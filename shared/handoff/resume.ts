@@ -1,8 +1,8 @@
 // Both ends of a wave's event-driven waits: WaitForLaunch registers it (or ends it at once when the
 // launch is already over), and each DRS launch result removes its server, the last one resuming the
 // workflow; WaitForPostLaunchActions the same with the wave's post-launch action runs, which end
-// with SSM's status changes. Whatever goes missing on the way (an event, a resume) only costs latency: the wait's
-// timeout in the state machine is the fallback poll.
+// with SSM's status changes. Whatever goes missing on the way (an event, a resume) only costs
+// latency: the wait's timeout in the state machine is the fallback poll.
 import type { DrsPort } from '#shared/drs/port.ts';
 import { isTokenGone } from '#shared/task-token.ts';
 import type { WaveWaits } from '#shared/lock/wave-waits.ts';
@@ -66,8 +66,9 @@ export async function awaitLaunch(
 
 /**
  * A batch of launch results (and ends of action runs, each a job of its own, `actionRun`): per job,
- * removes its servers from the wait the job belongs to, and resumes each workflow whose wait they end. Jobs fail alone: the IDs of the results whose job
- * could not be handled come back in `retry`, with the error: the queue delivers them again.
+ * removes its servers from the wait the job belongs to, and resumes each workflow whose wait they
+ * end. Jobs fail alone: the IDs of the results whose job could not be handled come back in
+ * `retry`, with the error: the queue delivers them again.
  */
 export async function onLaunchResults(
   results: ReadonlyArray<{ jobID: string; sourceServerID: string; messageId: string; actionRun?: boolean }>,
