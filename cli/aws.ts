@@ -168,6 +168,8 @@ interface StartOptions extends AwsOptions {
   stateMachineArn?: string;
   stage: string;
   follow: boolean;
+  /** The outcome as JSON alone on stdout; the progress on stderr. */
+  json?: boolean;
 }
 
 /** StartExecution of the stage's recovery or failback state machine, then follow it unless told not to. */
@@ -176,8 +178,11 @@ async function startAndFollow(input: ExecutionInput, workflow: 'recovery' | 'fai
   const stateMachineArn = options.stateMachineArn ?? (await stateMachineOfStage(sfn, options.stage, workflow));
   const name = cliExecutionName(input.plan, label, new Date());
   const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-  console.log(`started ${name}\n  ${executionArn}`);
-  if (options.follow && executionArn) process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+  const say = options.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
+  say(`started ${name}\n  ${executionArn}`);
+  const status = options.follow && executionArn ? await follow(sfn, executionArn, say) : 'RUNNING';
+  if (options.json) console.log(JSON.stringify({ execution: name, executionArn, status }, null, 2));
+  if (options.follow) process.exitCode = status === 'SUCCEEDED' ? 0 : 1;
 }
 
 /** The `npm run aws` program (exported for its help's test). */
@@ -211,7 +216,8 @@ withAws(
     .option('--reason <text>', 'why (shown in the report)')
     .option('--state-machine-arn <arn>', 'the recovery state machine')
     .option('--stage <stage>', 'find the state machine of this stage instead', 'dev')
-    .option('--no-follow', 'print the execution ARN and return'),
+    .option('--no-follow', 'print the execution ARN and return')
+    .option('--json', 'print the run (execution, ARN, final status) as JSON on stdout; the progress on stderr'),
 ).action(async (options) => {
   const input = parseExecutionInput({
     plan: options.plan,
@@ -237,15 +243,24 @@ withAws(
     .option('--reason <text>', 'why (shown in the report)')
     .option('--state-machine-arn <arn>', 'the failback state machine')
     .option('--stage <stage>', 'find the state machine of this stage instead', 'dev')
-    .option('--no-follow', 'print the execution ARN and return'),
+    .option('--no-follow', 'print the execution ARN and return')
+    .option('--json', 'print the run (execution, ARN, final status) as JSON on stdout; the progress on stderr'),
 ).action(async (options) => {
   const input = failbackInput(options);
   await startAndFollow(input, 'failback', input.check ? 'failback-check' : 'failback', options);
 });
 
-withAws(program.command('follow').description('follow a run until it ends').argument('<executionArn>')).action(async (executionArn: string, options) => {
+withAws(
+  program
+    .command('follow')
+    .description('follow a run until it ends')
+    .argument('<executionArn>')
+    .option('--json', 'print its final status as JSON on stdout; the progress on stderr'),
+).action(async (executionArn: string, options) => {
   const sfn = client({ profile: options.profile, region: options.region ?? regionOfArn(executionArn) });
-  process.exitCode = (await follow(sfn, executionArn)) === 'SUCCEEDED' ? 0 : 1;
+  const status = await follow(sfn, executionArn, options.json ? (line) => console.error(line) : console.log);
+  if (options.json) console.log(JSON.stringify({ executionArn, status }, null, 2));
+  process.exitCode = status === 'SUCCEEDED' ? 0 : 1;
 });
 
 /** What Lambda answers for a function that threw: its error's name and message. */

@@ -2,7 +2,7 @@
 // once per change, oldest first; recovery and failback steps in the users' words.
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { cliExecutionName, describeHistoryEvent, failbackInput, follow, planOnAws, program, regionOfArn, setupHint, sweepOnAws } from '../../cli/aws.ts';
 
@@ -12,6 +12,26 @@ const wave = (fields: Record<string, unknown>) => JSON.stringify({ wave: { name:
 const exited = (id: number, name: string, output: string): HistoryEvent => ({ id, type: 'TaskStateExited', timestamp: at(id), stateExitedEventDetails: { name, output } });
 
 describe('following a run', () => {
+  it('with --json, the final status alone on stdout, the progress on stderr', async () => {
+    const sfn = mockClient(SFNClient);
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED' });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: [{ id: 1, type: 'ExecutionFailed', timestamp: at(1), executionFailedEventDetails: { error: 'WaveFailedError', cause: 'wave web failed' } }] });
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await program.parseAsync(['node', 'aws', 'follow', ARN, '--json', '--region', 'eu-west-1']);
+
+      expect(out.mock.calls.map((call) => JSON.parse(String(call[0])))).toEqual([{ executionArn: ARN, status: 'FAILED' }]);
+      expect(err.mock.calls.map((call) => String(call[0])).join('\n')).toMatch(/run FAILED/);
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = undefined;
+      out.mockRestore();
+      err.mockRestore();
+      sfn.restore();
+    }
+  });
+
   it('prints wave progress as it changes and returns the final status', async () => {
     const history: HistoryEvent[] = [
       { id: 1, type: 'ExecutionStarted', timestamp: at(1), executionStartedEventDetails: { input: JSON.stringify({ plan: 'payments', mode: 'drill' }) } },
