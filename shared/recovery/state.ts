@@ -115,6 +115,8 @@ export const CompletedWave = z.object({
   failedServers: z.optional(z.array(ServerProblem)),
   /** The wave's waiting when it was seen done. */
   waitedSeconds: z.optional(z.number()),
+  /** The pause after it, before the next wave (the plan's pauseAfterMinutes): the report draws it. */
+  pauseAfterSeconds: z.optional(z.number()),
   /**
    * Its servers' sightings (see WaveState): only while the report is written. CompleteWave keeps
    * them in the lock table, out of the state (withStoredSightings reads them back).

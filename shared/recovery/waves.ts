@@ -423,6 +423,7 @@ export async function completeWave(state: RunState, drs: DrsPort, store: WaveSig
     warnings: [...postLaunchDisabledWarning(wave), ...wave.warnings],
     failedServers: wave.failedServers,
     waitedSeconds: wave.waitedSeconds,
+    ...(wave.pauseAfterSeconds > 0 && !wave.isLast ? { pauseAfterSeconds: wave.pauseAfterSeconds } : {}),
     ...(state.next?.gate === undefined ? {} : { gate: { ...state.next.gate, ...(state.next.approval === undefined ? {} : { reasons: state.next.approval.reasons }) } }),
     ...(state.next?.results === undefined || state.next.results.length === 0 ? {} : { actions: state.next.results }),
   };

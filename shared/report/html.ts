@@ -97,6 +97,7 @@ export function renderTimeline(report: RunReport): string {
     for (const action of wave.actions ?? []) {
       stepBar(`wave-action${action.status === 'SUCCEEDED' ? '' : ' wave-action-failed'}`, action.startedAt, action.endedAt, `${action.phase} action ${action.name}: ${actionSentence(action)}`);
     }
+    if (wave.pause !== undefined) stepBar('pause', wave.pause.startedAt, wave.pause.endedAt, `pause after wave ${wave.name}: ${formatSeconds((ms(wave.pause.endedAt) - ms(wave.pause.startedAt)) / 1000)}`);
     if (wave.readyAt !== undefined) {
       const at = xAt(wave.readyAt).toFixed(1);
       parts.push(`<line class="wave-ready" x1="${at}" x2="${at}" y1="${y + CHART.waveHeaderHeight - 4}" y2="${y + CHART.waveHeaderHeight + wave.servers.length * CHART.rowHeight}"><title>Wave ${escapeHtml(wave.name)} ready: ${wave.readyAt}</title></line>`);
@@ -143,6 +144,12 @@ export function renderTimeline(report: RunReport): string {
   if (cleanupWindow !== undefined && report.cleanup !== null) {
     parts.push(`<rect class="wave-band" x="0" y="${y}" width="${width}" height="${CHART.waveHeaderHeight - 4}" rx="3"/>`);
     parts.push(`<text class="wave-label" x="8" y="${y + 15}">Drill clean-up · ${report.cleanup.instancesTerminated} of ${report.cleanup.instancesLaunched} terminated</text>`);
+    const held = report.cleanup.heldSeconds;
+    if (held !== undefined) {
+      // The hold ends where the clean-up's first TERMINATE job begins.
+      const holdLeft = x((ms(cleanupWindow.from) - start) / 1000 - held);
+      parts.push(`<rect class="hold" x="${holdLeft.toFixed(1)}" y="${y + 3}" width="${Math.max(2, xAt(cleanupWindow.from) - holdLeft).toFixed(1)}" height="${CHART.waveHeaderHeight - 10}" rx="2"><title>${escapeHtml(`drill instances held ${formatSeconds(held)} for manual checks before clean-up`)}</title></rect>`);
+    }
     const left = xAt(cleanupWindow.from);
     parts.push(
       `<rect class="cleanup${report.cleanup.instancesLeft > 0 ? ' cleanup-left' : ''}" x="${left.toFixed(1)}" y="${y + 3}" width="${Math.max(2, xAt(cleanupWindow.to) - left).toFixed(1)}" height="${CHART.waveHeaderHeight - 10}" rx="2"><title>${escapeHtml(`drill clean-up: ${utcTime(cleanupWindow.from)} → ${utcTime(cleanupWindow.to)}, ${report.cleanup.instancesLeft} left`)}</title></rect>`,
@@ -231,7 +238,7 @@ tr.wave-row td{background:#f0f2f7;font-weight:600}tr.problem td{background:#fff7
 .ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}.muted{color:var(--muted)}
 .id{color:var(--muted);font-size:11px;font-family:ui-monospace,monospace;overflow-wrap:anywhere}td.instance{font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}td.runs{min-width:150px;overflow-wrap:anywhere}.raw-error{color:var(--bad);font-size:12px;font-family:ui-monospace,monospace;max-width:240px;overflow-wrap:anywhere}
 .action{display:block;font-size:12px}
-rect.cleanup{fill:#c4c9d4;stroke:#6b7385}rect.cleanup-left{fill:#f3c4c4;stroke:var(--bad)}rect.gate{fill:#c9b8f0;stroke:#6c4fc2}rect.gate-rejected,rect.gate-not_approved{fill:#f3c4c4;stroke:var(--bad)}rect.wave-action{fill:#b8dcc9;stroke:#2f7a53}rect.wave-action-failed{fill:#f3c4c4;stroke:var(--bad)}
+rect.cleanup{fill:#c4c9d4;stroke:#6b7385}rect.pause,rect.hold{fill:#eef0f5;stroke:#9aa3b5;stroke-dasharray:3 2}rect.cleanup-left{fill:#f3c4c4;stroke:var(--bad)}rect.gate{fill:#c9b8f0;stroke:#6c4fc2}rect.gate-rejected,rect.gate-not_approved{fill:#f3c4c4;stroke:var(--bad)}rect.wave-action{fill:#b8dcc9;stroke:#2f7a53}rect.wave-action-failed{fill:#f3c4c4;stroke:var(--bad)}
 ul.failures li{margin:4px 0}.note{color:var(--muted);font-size:12px;margin-top:10px}
 @media (max-width:1100px){
 main{padding:16px 10px 32px}.cards{grid-template-columns:repeat(2,1fr)}
@@ -309,6 +316,8 @@ export function renderHtml(report: RunReport): string {
   const legend = [
     ...PHASES.map((phase) => `<span><i style="background:${phase.color}"></i>${phase.label}</span>`),
     `<span><i style="background:${FAILED_COLOR}"></i>Launch or required post-launch action failed</span>`,
+    '<span><i style="background:#eef0f5;border:1px dashed #9aa3b5"></i>Pause, hold</span>',
+    '<span><i style="background:#c4c9d4"></i>Drill clean-up</span>',
     '<span><i class="line"></i>RTO target</span>',
     '<span><i class="line achieved"></i>Achieved RTO</span>',
   ].join('');

@@ -65,6 +65,8 @@ export interface WaveResult {
   gate?: GateResult;
   /** v2 (added with action steps): the wave's actions before and after it, as they ended. */
   actions?: ActionResult[];
+  /** The pause after it (pauseAfterMinutes): from the next wave's start back by its length. */
+  pause?: { startedAt: string; endedAt: string };
 }
 
 /** An approval gate as the report shows it. REJECTED: a person said no; NOT_APPROVED: nobody decided in time; WAITING: the run stopped while it waited. */
@@ -140,6 +142,8 @@ export interface RunReport {
     /** When its TERMINATE jobs were created and when the last ended (DRS's clock); absent without jobs, or while one runs. */
     startedAt?: string;
     endedAt?: string;
+    /** The drill's instances kept up this long before clean-up, as the input asked (holdMinutes). */
+    heldSeconds?: number;
     skipped: boolean;
     instancesLaunched: number;
     instancesTerminated: number;
@@ -393,11 +397,15 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     const front = state.next?.name === name ? state.next : undefined;
     const gate = gateResult(done, front, state.failure);
     const actions = done?.actions ?? (front?.results !== undefined && front.results.length > 0 ? front.results : undefined);
+    // The pause starts when the wave is done: its last server ready, or its after-actions' end.
+    const doneAt = [readyAt, ...(actions ?? []).filter((action) => action.phase === 'after').map((action) => action.endedAt)].filter((at): at is string => at !== undefined).sort().at(-1);
+    const pause = done?.pauseAfterSeconds === undefined || doneAt === undefined ? undefined : { startedAt: doneAt, endedAt: new Date(Date.parse(doneAt) + done.pauseAfterSeconds * 1000).toISOString() };
     return {
       name,
       status: failed && status !== 'NOT_STARTED' && done === undefined ? 'FAILED' : status,
       ...(gate === undefined ? {} : { gate }),
       ...(actions === undefined ? {} : { actions }),
+      ...(pause === undefined ? {} : { pause }),
       startedAt: waveJobs[0]?.creationDateTime,
       warnings: done?.warnings ?? (state.wave?.name === name ? state.wave.warnings : []),
       servers,
@@ -424,6 +432,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
         instancesLeft: counts?.instancesLeft ?? 0,
         error: cleanupFailed && state.cleanupFailure ? failureMessage(state.cleanupFailure) : undefined,
         ...(await cleanupWindow(state.cleanup?.terminateJobIDs ?? [], drs)),
+        ...(run.holdSeconds > 0 ? { heldSeconds: run.holdSeconds } : {}),
       };
   // A drill that left instances or network stacks behind did not succeed, whatever its waves did.
   const leftBehind = run.isDrill && !run.skipCleanup && (cleanupFailed || (counts?.instancesLeft ?? 0) > 0);

@@ -1,6 +1,7 @@
 // The recovery state machine, executed end to end: ASL → built handlers → AWS SDK → HTTP →
 // local DRS service. Each test asserts what a DR engineer would look at: the run's outcome, its
 // report, and what DRS itself holds afterwards.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { generateScenario } from '#local/drs/index.ts';
 import { causeOf, instancesInDrs, runPlan } from './harness.ts';
@@ -52,6 +53,22 @@ describe('a drill of the example plan', () => {
 });
 
 describe('drill options', () => {
+  it("pauseAfterMinutes holds the next wave back that long, and the report draws the pause in the wave's band", async () => {
+    const plan = (await readFile('plans/example.yaml', 'utf8')).replace('  - name: databases\n', '  - name: databases\n    pauseAfterMinutes: 5\n');
+    const paused = await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases', 'application'] }, plan });
+    const applicationStart = Math.min(...paused.drs.state().jobs.filter((job) => job.tags?.['drs-orchestrator:wave'] === 'application').map((job) => Date.parse(job.creationDateTime ?? '')));
+
+    expect(paused.result.status).toBe('SUCCEEDED');
+    const pause = paused.report.waves[0]?.pause;
+    expect(pause).toBeDefined();
+    expect(Date.parse(pause!.endedAt) - Date.parse(pause!.startedAt)).toBe(300_000);
+    expect(applicationStart).toBeGreaterThanOrEqual(Date.parse(pause!.endedAt));
+    expect(paused.report.waves[1]?.pause).toBeUndefined();
+    const html = await readFile((paused.result.reportPath ?? '').replace(/\.json$/, '.html'), 'utf8');
+    expect(html).toContain('<title>pause after wave databases: 5m 00s</title>');
+    await paused.drs.stop();
+  });
+
   it('holdMinutes keeps the drill instances up that long before clean-up; skipCleanup keeps them', async () => {
     const held = await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases'], holdMinutes: 45 } });
     const lastCheck = held.drs.calls().filter((call) => call.operation === 'DescribeJobs').map((call) => Date.parse(call.at));
@@ -61,6 +78,10 @@ describe('drill options', () => {
     expect(lastCheck.length).toBeGreaterThan(0);
     expect(firstTerminate - waveDone).toBeGreaterThanOrEqual(45 * 60_000);
     expect(instancesInDrs(held.drs, true)).toBe(0);
+    // The report says so, and its timeline draws the hold before the clean-up.
+    expect(held.report.cleanup).toMatchObject({ heldSeconds: 2700, startedAt: expect.any(String), endedAt: expect.any(String) });
+    const html = await readFile((held.result.reportPath ?? '').replace(/\.json$/, '.html'), 'utf8');
+    expect(html).toContain('<title>drill instances held 45m 00s for manual checks before clean-up</title>');
     await held.drs.stop();
 
     const kept = await runPlan({ input: { plan: 'payments', mode: 'drill', waves: ['databases'], skipCleanup: true } });

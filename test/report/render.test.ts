@@ -118,6 +118,19 @@ describe('the HTML report', () => {
     expect(renderHtml(report)).toContain('took 8m 00s (to its last server ready)');
   });
 
+  it('draws the pause after a wave in its band, and a drill\'s hold before its clean-up', () => {
+    const paused: RunReport = {
+      ...report,
+      waves: [{ ...report.waves[0]!, pause: { startedAt: '2026-01-05T02:08:00Z', endedAt: '2026-01-05T02:13:00Z' } }],
+      cleanup: { ...report.cleanup!, startedAt: '2026-01-05T02:43:00Z', endedAt: '2026-01-05T02:45:00Z', heldSeconds: 1800 },
+    };
+
+    const html = renderHtml(paused);
+
+    expect(html).toMatch(/<rect class="pause" [^>]*><title>pause after wave web: 5m 00s<\/title>/);
+    expect(html).toMatch(/<rect class="hold" [^>]*><title>drill instances held 30m 00s for manual checks before clean-up<\/title>/);
+  });
+
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
