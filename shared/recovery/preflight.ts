@@ -69,7 +69,7 @@ export interface InspectedServer {
   problem?: string;
 }
 
-/** Every wave of the run resolved against DRS: its servers, and how many DRS jobs it starts in. */
+/** Every wave of the run resolved against DRS: its snapshot choice, failure budget and servers. */
 export interface PlanInspection {
   serverCount: number;
   waves: Array<{ name: string; snapshot: SnapshotChoice; failureBudget: number; servers: InspectedServer[] }>;
