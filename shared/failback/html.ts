@@ -4,7 +4,7 @@
 // instances.
 import { badge, escapeHtml, STYLE } from '#shared/report/html.ts';
 import { formatSeconds } from '#shared/report/markdown.ts';
-import { utcTime } from '#shared/report/time.ts';
+import { LOCAL_TIME_SCRIPT, TIME_ZONE_NOTE, timeHtml, timeSvg } from '#shared/report/time.ts';
 import type { FailbackReport, FailbackServerResult } from './report.ts';
 
 const PHASE_COLORS = ['#8e6fd8', '#3b82c4', '#e8973a', '#3aa86b', '#c4c9d4'];
@@ -50,7 +50,7 @@ function timeline(report: FailbackReport): string {
     }
   }
   const legend = names.map((name, index) => `<span><i style="background:${PHASE_COLORS[index % PHASE_COLORS.length]}"></i>${escapeHtml(name)}</span>`).join('');
-  return `<div class="legend">${legend}</div><svg class="timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="Failback timeline">${parts.join('')}<text class="axis-title" x="${CHART.labelWidth}" y="${height - 2}">time since the failback started (${escapeHtml(utcTime(report.startedAt))}) · ${formatSeconds(Math.round(total / 1.03))} shown</text></svg>`;
+  return `<div class="legend">${legend}</div><svg class="timeline" viewBox="0 0 ${width} ${height}" role="img" aria-label="Failback timeline">${parts.join('')}<text class="axis-title" x="${CHART.labelWidth}" y="${height - 2}">time since the failback started (${timeSvg(report.startedAt)}) · ${formatSeconds(Math.round(total / 1.03))} shown</text></svg>`;
 }
 
 export function renderFailbackHtml(report: FailbackReport): string {
@@ -80,7 +80,7 @@ export function renderFailbackHtml(report: FailbackReport): string {
   const meta = [
     `execution <code>${escapeHtml(report.execution)}</code>`,
     `fails back recovery <code>${escapeHtml(report.recoveryExecution)}</code>`,
-    `started <time datetime="${escapeHtml(report.startedAt)}" title="${escapeHtml(report.startedAt)}">${escapeHtml(utcTime(report.startedAt))}</time>`,
+    `started ${timeHtml(report.startedAt)}`,
     report.trigger ? `by ${escapeHtml(report.trigger.source)}` : undefined,
     report.reason ? `reason: ${escapeHtml(report.reason)}` : undefined,
   ]
@@ -99,7 +99,7 @@ ${report.failbacksStopped > 0 ? `<p class="warn">Stopped ${report.failbacksStopp
 <div class="panel">${timeline(report)}</div>
 <h2>Servers</h2>
 <div class="panel"><table><thead><tr><th>Server</th><th>Path back</th><th>Status</th><th>Phases</th><th>Re-protection</th></tr></thead><tbody>${rows}</tbody></table></div>
-<p class="note">Report version ${report.reportVersion} · generated from DRS records after the failback.</p>
-</main></body></html>
+<p class="note">Report version ${report.reportVersion} · generated from DRS records after the failback · ${TIME_ZONE_NOTE}</p>
+</main>${LOCAL_TIME_SCRIPT}</body></html>
 `;
 }

@@ -4,11 +4,10 @@
 import { actionSentence, formatSeconds, gateSentence, networkStackOutcome, runSpan } from './markdown.ts';
 import type { Phase, ServerPhases } from './measure.ts';
 import type { RunReport, ServerResult, WaveResult } from './report.ts';
-import { utcTime } from './time.ts';
+import { escapeHtml } from './escape.ts';
+import { LOCAL_TIME_SCRIPT, TIME_ZONE_NOTE, timeHtml, timeSvg, utcTime } from './time.ts';
 
-export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
-}
+export { escapeHtml } from './escape.ts';
 
 /** The phases in the order they happen, with the colour and name the legend shows. */
 const PHASES: ReadonlyArray<{ key: keyof ServerPhases; label: string; color: string }> = [
@@ -80,7 +79,7 @@ export function renderTimeline(report: RunReport): string {
     parts.push(`<line class="grid" x1="${at}" x2="${at}" y1="${CHART.top - 6}" y2="${CHART.top + plotHeight}"/>`);
     parts.push(`<text class="tick" x="${at}" y="${CHART.top + plotHeight + 16}" text-anchor="middle">${formatSeconds(seconds)}</text>`);
   }
-  parts.push(`<text class="axis-title" x="${CHART.labelWidth}" y="${height - 2}">time since the run started (${escapeHtml(utcTime(report.startedAt))})</text>`);
+  parts.push(`<text class="axis-title" x="${CHART.labelWidth}" y="${height - 2}">time since the run started (${timeSvg(report.startedAt)})</text>`);
 
   let y = CHART.top;
   for (const wave of waves) {
@@ -197,11 +196,6 @@ function serverRows(wave: WaveResult): string {
       return `<tr${status === 'ready' ? '' : ' class="problem"'}><td>${escapeHtml(serverName(server))}<div class="id">${escapeHtml(server.sourceServerID)}${server.account === undefined ? '' : ` · ${escapeHtml(server.account)}${server.accountId ? ` (${escapeHtml(server.accountId)})` : ''}`}</div></td><td class="instance">${escapeHtml(server.recoveryInstanceID ?? '–')}</td><td>${escapeHtml(status)}${server.rawError ? `<div class="raw-error">${escapeHtml(server.rawError)}</div>` : ''}</td>${snapshot}${phaseCell(phases.conversion)}${phaseCell(phases.launch)}${phaseCell(phases.postLaunchActions)}${rto}${rpo}<td class="runs">${actions || '<span class="muted">none</span>'}</td></tr>`;
     })
     .join('');
-}
-
-/** An instant to the second in UTC, with the exact instant on hover. */
-function readableTime(iso: string): string {
-  return `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(iso)}">${escapeHtml(utcTime(iso))}</time>`;
 }
 
 export const STYLE = `
@@ -334,7 +328,7 @@ export function renderHtml(report: RunReport): string {
   const meta = [
     `execution <code>${escapeHtml(report.execution)}</code>`,
     report.planVersion ? `plan version <code>${escapeHtml(report.planVersion)}</code>` : undefined,
-    `started ${readableTime(report.startedAt)}`,
+    `started ${timeHtml(report.startedAt)}`,
     runSpan(report),
     report.trigger ? `by ${escapeHtml(report.trigger.source)}${report.trigger.id ? ` (${escapeHtml(report.trigger.id)})` : ''}` : undefined,
     report.reason ? `reason: ${escapeHtml(report.reason)}` : undefined,
@@ -358,7 +352,7 @@ ${gatesAndActionsPanel(report)}${accountsPanel(report)}<h2>Timeline</h2>
 <tbody>${tableRows}</tbody></table>
 <p class="note">RTO: run start → server ready (launched, post-launch actions finished); a wave's and the plan's RTO is their last server's, against the plan's ${formatSeconds(report.targets.rtoMinutes * 60)} target. RPO: run start − the data's point in time (CONVERSION_END dataTimestamp); 0 when the data is newer than the run start (an on-demand snapshot).</p></div>
 ${networkStacksPanel(report)}${failures || warnings ? `<h2>Failures and warnings</h2><div class="panel"><ul class="failures">${failures}${warnings}</ul></div>` : ''}
-<p class="note">Report version ${report.reportVersion} · generated from DRS records after the run.</p>
-</main></body></html>
+<p class="note">Report version ${report.reportVersion} · generated from DRS records after the run · ${TIME_ZONE_NOTE}</p>
+</main>${LOCAL_TIME_SCRIPT}</body></html>
 `;
 }

@@ -17,15 +17,26 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`HTML report browser test skipped: ${CHROMIUM} is absent (Debian: apt-get install -y chromium)`);
 const skipReason = `skipped: ${CHROMIUM} is absent (Debian: apt-get install -y chromium)`;
 
-/** Chromium with nothing of its own: no network, a throwaway profile. */
-async function launchBrowser(width: number) {
+/** Chromium with nothing of its own: no network, a throwaway profile; in the reader's time zone. */
+async function launchBrowser(width: number, timezoneId = 'UTC') {
   return chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-profile-')), {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     viewport: { width, height: 900 },
     offline: true,
+    timezoneId,
   });
+}
+
+/** An instant as a reader in that zone should see it, worked out here in Node (its own ICU). */
+function inZone(iso: string, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${parts.timeZoneName}`;
 }
 
 /**
@@ -84,19 +95,20 @@ describe('the HTML report in a browser', () => {
       await drs.stop();
       const htmlPath = (result.reportPath ?? '').replace(/\.json$/, '.html');
       const html = await readFile(htmlPath, 'utf8');
-      // Self-contained: nothing to fetch.
-      expect(html).not.toMatch(/<(script|link|img)\b|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+      // Self-contained: nothing to fetch (its one script is inline).
+      expect(html).not.toMatch(/<(link|img)\b|<script\b[^>]*\bsrc=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
 
-      const browser = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), 'chromium-profile-')), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-        viewport: { width: 1280, height: 900 },
-        offline: true,
-      });
+      const browser = await launchBrowser(1280, 'America/New_York');
       try {
         const page = await browser.newPage();
         await page.goto(pathToFileURL(htmlPath).href);
+
+        // Times in the reader's zone, named; UTC on hover.
+        const started = page.locator('p.meta time');
+        expect(await started.textContent()).toBe(inZone(report.startedAt, 'America/New_York'));
+        expect(await started.getAttribute('title')).toContain(`${report.startedAt.slice(0, 10)} ${report.startedAt.slice(11, 19)} UTC`);
+        expect(await page.locator('svg.timeline tspan[data-datetime]').textContent()).toBe(inZone(report.startedAt, 'America/New_York'));
+        expect(await page.locator('#time-zone').textContent()).toBe('Times in your time zone (America/New_York); UTC on hover.');
 
         const bars = page.locator('svg.timeline g.server-bar');
         await expect.poll(() => bars.count()).toBe(11);

@@ -85,7 +85,7 @@ describe('the HTML report', () => {
     const html = renderHtml({ ...report, planVersion: '0123456789ab', startedAt: '2026-01-05T02:00:00.250Z' });
 
     expect(html).toContain('plan version <code>0123456789ab</code>');
-    expect(html).toContain('started <time datetime="2026-01-05T02:00:00.250Z" title="2026-01-05T02:00:00.250Z">2026-01-05 02:00:00 UTC</time>');
+    expect(html).toContain('started <time datetime="2026-01-05T02:00:00.250Z" title="2026-01-05 02:00:00 UTC (2026-01-05T02:00:00.250Z)">2026-01-05 02:00:00 UTC</time>');
     expect(renderMarkdown({ ...report, planVersion: '0123456789ab' })).toContain('- Plan version: `0123456789ab`');
   });
 
