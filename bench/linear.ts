@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { generateScenario, MAX_REPLICATING_SERVERS_PER_ACCOUNT_REGION, startLocalDrs } from '#local/drs/index.ts';
 import { runLocal } from '#local/runner/run-local.ts';
+import { counted } from '#shared/words.ts';
 import { OPERATIONS } from './api-calls.ts';
 import { BENCH_BUILD_DIR, ensureBuilt, kib, mib, printTable, tierNames, withPeakRss } from './support.ts';
 
@@ -110,7 +111,7 @@ export function printLinear(bySize: readonly LinearRun[][]): void {
   const growth = (pick: (runs: readonly LinearRun[]) => number) =>
     bySize.slice(1).map((runs, i) => `n^${exponent(pick(bySize[i]!), pick(runs), bySize[i]![0]!.servers, runs[0]!.servers)}`);
   printTable(
-    `Cost against servers: drills from staging accounts into one account, ${WAVES} waves, ${bySize[0]?.length ?? 0} run(s) each (local run, speed 0)`,
+    `Cost against servers: drills from staging accounts into one account, ${WAVES} waves, ${counted(bySize[0]?.length ?? 0, 'run')} each (local run, speed 0)`,
     header,
     [
       ['outcome', ...shown.map((run) => run.status)],

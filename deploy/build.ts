@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { counted } from '#shared/words.ts';
 import { build, version as esbuildVersion, type BuildOptions as BuildOptions_, type Metafile } from 'esbuild';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -244,7 +245,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const started = Date.now();
   try {
     const built = await buildFunctions({ force: process.argv.includes('--force') });
-    console.log(`${built[0]?.reused ? 'Reused (no input changed)' : 'Built'} ${built.length} handler(s) into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
+    console.log(`${built[0]?.reused ? 'Reused (no input changed)' : 'Built'} ${counted(built.length, 'handler')} into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
     console.log(describeBuild(built));
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

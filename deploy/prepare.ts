@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFunctions, functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
 import { InvalidPlanError } from '#shared/errors.ts';
+import { counted } from '#shared/words.ts';
 import { compilePlanFile, readPlanFile } from '#shared/plan/load.ts';
 import { readStageConfig, type StageConfig } from '#shared/trigger/config.ts';
 import { InvalidStageConfigError } from '#shared/trigger/errors.ts';
@@ -173,7 +174,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const manifest = await prepareStage(values.stage, projectRoot, values['reuse-build']);
     console.log(
       `stage ${manifest.stage}: plans ${Object.entries(manifest.planFiles).map(([name, file]) => `${name} (${file})`).join(', ')}; ` +
-        `${manifest.config.drills.length} drill schedule(s), ${manifest.config.alarms.length} alarm trigger(s), ${manifest.config.accounts.length} account(s); ${manifest.functions.length} functions bundled`,
+        `${counted(manifest.config.drills.length, 'drill schedule')}, ${counted(manifest.config.alarms.length, 'alarm trigger')}, ${counted(manifest.config.accounts.length, 'account')}; ${counted(manifest.functions.length, 'function')} bundled`,
     );
   } catch (error) {
     console.error(`deploy check failed:\n${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 // Domain errors. In Step Functions the thrown error's `name` becomes the `Error` that Retry and
 // Catch match, so each failure the workflow routes on has a class (and a stable name) of its own.
+import { counted } from './words.ts';
 
 /** An execution input that does not match the schema; nothing was changed in DRS. */
 export class InvalidInputError extends Error {
@@ -27,7 +28,7 @@ export class PlanNotFoundError extends Error {
 export class PreflightFailedError extends Error {
   override name = 'PreflightFailedError';
   constructor(readonly problems: string[]) {
-    super(`preflight found ${problems.length} problem(s), nothing was launched:\n- ${problems.join('\n- ')}`);
+    super(`preflight found ${counted(problems.length, 'problem')}, nothing was launched:\n- ${problems.join('\n- ')}`);
   }
 }
 

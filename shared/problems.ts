@@ -4,6 +4,7 @@
 // key or value; zod's own wording only where nothing better is known.
 import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
+import { plural } from './words.ts';
 
 /** One problem in a plan or an input: where it is and what to do about it. */
 export interface FieldProblem {
@@ -69,7 +70,8 @@ const DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Expected)/;
 
 function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolean; origin?: string }, side: 'min' | 'max'): string {
   const value = side === 'min' ? issue.minimum : issue.maximum;
-  const unit = issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : '';
+  const count = typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined;
+  const unit = issue.origin === 'array' ? ` ${plural(count, 'item')}` : issue.origin === 'string' ? ` ${plural(count, 'character')}` : '';
   if (side === 'min') return issue.inclusive === false ? `greater than ${value}${unit}` : `at least ${value}${unit}`;
   return issue.inclusive === false ? `less than ${value}${unit}` : `at most ${value}${unit}`;
 }

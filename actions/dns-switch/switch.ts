@@ -115,7 +115,7 @@ export function recordsFor(input: ActionInput, parameters: DnsSwitchParameters):
     if (ips.size === 0) {
       const why = servers.length === 0
         ? `no server of wave ${input.wave} matches ${describeSelection(record.servers)}`
-        : `none of the ${servers.length} matching server(s) of wave ${input.wave} has a private IP${input.phase === 'before' ? " (the action runs before the wave: run it with phase 'after')" : ''}`;
+        : `${servers.length === 1 ? 'the one matching server' : `none of the ${servers.length} matching servers`} of wave ${input.wave} has ${servers.length === 1 ? 'no' : 'a'} private IP${input.phase === 'before' ? " (the action runs before the wave: run it with phase 'after')" : ''}`;
       throw new DnsSwitchError(`record ${record.name}: ${why}; nothing to point it at`);
     }
     return { name: record.name, values: [...ips].sort(compareIps) };

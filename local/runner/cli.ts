@@ -20,6 +20,7 @@ import { staticBudgetWarnings } from '#shared/plan/settings.ts';
 import type { SweepSettings } from '#shared/sweep/settings.ts';
 import { sweepSummary } from '#shared/sweep/summary.ts';
 import { readStageConfig } from '#shared/trigger/config.ts';
+import { counted } from '#shared/words.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
 import { buildFunctions } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
@@ -306,7 +307,7 @@ async function executeOne(
     const out = options.json ? process.stderr : process.stdout;
     const mode = input.mode === 'drill' ? 'Drill' : input.mode === 'failback' ? (input.check === true ? 'Failback readiness check' : 'Failback') : 'Recovery';
     out.write(
-      `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${plan.waves.length} wave(s) · ` +
+      `${paint.bold(`${mode} of plan ${plan.name}`)} ${paint.dim(`(${relative(process.cwd(), planFile)})`)} · ${counted(plan.waves.length, 'wave')} · ` +
         `local DRS ${drs.endpoint} ${options.speed > 0 ? `at ${options.speed}× speed` : 'as fast as the handlers run'}\n`,
     );
     const accounts = accountsOfRun(drs);
@@ -412,7 +413,7 @@ export async function validateCommand(files: string[], options: { json?: boolean
         continue;
       }
       const servers = plan.waves.map((wave) => wave.name).join(' → ');
-      process.stdout.write(`${paint.green('✓')} ${file}: plan ${paint.bold(plan.name)}, ${plan.waves.length} wave(s): ${servers}\n`);
+      process.stdout.write(`${paint.green('✓')} ${file}: plan ${paint.bold(plan.name)}, ${counted(plan.waves.length, 'wave')}: ${servers}\n`);
       // Valid, but worth a look (exit code unchanged); waves selected by tags or hostnames are counted at preflight.
       for (const warning of warnings) process.stdout.write(`  ${paint.yellow(`! ${warning}`)}\n`);
     } catch (error) {
@@ -421,7 +422,7 @@ export async function validateCommand(files: string[], options: { json?: boolean
     }
   }
   if (options.json) process.stdout.write(`${JSON.stringify({ valid: files.length - invalid, files: results }, null, 2)}\n`);
-  else if (files.length > 1) process.stdout.write(`${files.length - invalid} of ${files.length} plan file(s) valid\n`);
+  else if (files.length > 1) process.stdout.write(`${files.length - invalid} of ${counted(files.length, 'plan file')} valid\n`);
   return invalid === 0 ? EXIT.succeeded : EXIT.invalid;
 }
 
@@ -458,7 +459,7 @@ export async function historyCommand(options: HistoryCommandOptions): Promise<nu
     const target = records.at(-1)?.rtoTargetSeconds;
     const partial = records.filter((record) => record.partial).length;
     process.stdout.write(
-      `${paint.bold(`Plan ${records[0]?.plan ?? '?'}, ${records[0]?.mode === 'recovery' ? 'recoveries' : `${records[0]?.mode ?? '?'}s`}`)} · ${records.length} run(s) in ${source.describe()} · RTO target ${formatMinutes(target)} · trend ${rtoSparkline(records)} (${rtoTrend(records)}${partial > 0 ? `; ${partial} partial run(s) left out` : ''})\n`,
+      `${paint.bold(`Plan ${records[0]?.plan ?? '?'}, ${records[0]?.mode === 'recovery' ? 'recoveries' : `${records[0]?.mode ?? '?'}s`}`)} · ${counted(records.length, 'run')} in ${source.describe()} · RTO target ${formatMinutes(target)} · trend ${rtoSparkline(records)} (${rtoTrend(records)}${partial > 0 ? `; ${counted(partial, 'partial run')} left out` : ''})\n`,
     );
     const rows = records.map((record) => [
       record.startedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ''),

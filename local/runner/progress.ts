@@ -6,6 +6,7 @@ import { LiveNarrator, type Palette, type WaveTiming, formatDuration } from '#sh
 import { taskExit } from '#shared/narrator/task-exit.ts';
 import { TAG } from '#shared/drs/run-ref.ts';
 import { lambdaErrorMessage } from '#shared/engine/state.ts';
+import { counted } from '#shared/words.ts';
 import type { DrsJob, DrsStateView, LocalDrs } from './local-drs.ts';
 import type { ExecutionLogEvent, RunInfo } from './run-local.ts';
 
@@ -75,7 +76,6 @@ export function failureText(error: string | undefined, message: string): string 
 }
 
 /** What the display last said about one server, so it only prints changes. */
-const plural = (count: number, one: string) => `${count} ${count === 1 ? one : `${one}s`}`;
 
 /** Simulated seconds of silence after which the live view says where the run is. */
 const HEARTBEAT_SECONDS = 120;
@@ -207,7 +207,7 @@ export class RunProgress {
     if (launching === 0 && runs === 0) return;
     const since = this.narrator.waveTimings.get(wave)?.startedAt;
     const elapsed = since === undefined ? '' : ` · ${formatDuration(Math.round((nowMs - Date.parse(since)) / 1000))} since the wave started`;
-    const doing = launching > 0 ? `${launching} of ${plural(servers.length, 'server')} still launching${this.launchPhases(wave)}` : `${plural(runs, 'post-launch action run')} in progress`;
+    const doing = launching > 0 ? `${launching} of ${counted(servers.length, 'server')} still launching${this.launchPhases(wave)}` : `${counted(runs, 'post-launch action run')} in progress`;
     this.line(this.paint.dim(`… wave ${wave}: ${doing}${elapsed}`));
   }
 

@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import { formatDuration, type WaveTiming } from '#shared/narrator/live.ts';
 import { HISTORY_EVENTS_QUOTA } from './history-events.ts';
 import { lambdaErrorMessage } from '#shared/engine/state.ts';
+import { counted, plural } from '#shared/words.ts';
 import { STATE_PAYLOAD_LIMIT_BYTES } from './lambda.ts';
 import type { RunResult } from './run-local.ts';
 
@@ -214,19 +215,19 @@ export function renderSummary({ result, report, timings, endedAt, paint }: Summa
 
   const cleanup = report?.cleanup;
   if (cleanup) {
-    if (cleanup.skipped) lines.push(paint.yellow(`  Clean-up skipped as asked: ${cleanup.instancesLeft ?? '?'} drill instance(s) left running; terminate them yourself.`));
+    if (cleanup.skipped) lines.push(paint.yellow(`  Clean-up skipped as asked: ${counted(cleanup.instancesLeft, 'drill instance')} left running; terminate ${plural(cleanup.instancesLeft, 'it', 'them')} yourself.`));
     else {
       const left = cleanup.instancesLeft ?? 0;
-      const line = `  Clean-up: ${cleanup.instancesTerminated ?? '?'} of ${cleanup.instancesLaunched ?? '?'} drill instance(s) terminated, ${left} left (counted from DRS)`;
+      const line = `  Clean-up: ${cleanup.instancesTerminated ?? '?'} of ${counted(cleanup.instancesLaunched, 'drill instance')} terminated, ${left} left (counted from DRS)`;
       lines.push(left > 0 || cleanup.error ? paint.red(line) : line);
       if (cleanup.error) lines.push(paint.red(`  Clean-up error: ${cleanup.error}`));
     }
   }
   const stacks = report?.networkStacks ?? [];
   if (stacks.length > 0) {
-    const counted = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
-    const line = `  Network stacks: ${counted('removed')} removed, ${counted('kept')} kept, ${counted('failed')} not removed${counted('notFound') > 0 ? `, ${counted('notFound')} not found` : ''} (counted from CloudFormation; the report says why)`;
-    lines.push(counted('failed') > 0 ? paint.red(line) : line);
+    const countOf = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
+    const line = `  Network stacks: ${countOf('removed')} removed, ${countOf('kept')} kept, ${countOf('failed')} not removed${countOf('notFound') > 0 ? `, ${countOf('notFound')} not found` : ''} (counted from CloudFormation; the report says why)`;
+    lines.push(countOf('failed') > 0 ? paint.red(line) : line);
   }
 
   const targetLine = (label: string, result: TargetSummary | undefined, what: string): string | undefined => {

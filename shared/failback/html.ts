@@ -5,6 +5,7 @@
 import { badge, escapeHtml, STYLE } from '#shared/report/html.ts';
 import { formatSeconds } from '#shared/report/markdown.ts';
 import { LOCAL_TIME_SCRIPT, TIME_ZONE_NOTE, timeHtml, timeSvg } from '#shared/report/time.ts';
+import { counted } from '#shared/words.ts';
 import type { FailbackReport, FailbackServerResult } from './report.ts';
 
 const PHASE_COLORS = ['#8e6fd8', '#3b82c4', '#e8973a', '#3aa86b', '#c4c9d4'];
@@ -29,7 +30,7 @@ function timeline(report: FailbackReport): string {
   let y = CHART.top;
   for (const wave of waves) {
     parts.push(`<rect class="wave-band${wave.status === 'FAILED' ? ' failed' : ''}" x="0" y="${y}" width="${width}" height="${CHART.waveHeaderHeight - 4}" rx="3"/>`);
-    parts.push(`<text class="wave-label" x="8" y="${y + 15}">Wave ${escapeHtml(wave.name)} · ${wave.servers.length} server(s) · ${escapeHtml(wave.status.toLowerCase().replaceAll('_', ' '))}</text>`);
+    parts.push(`<text class="wave-label" x="8" y="${y + 15}">Wave ${escapeHtml(wave.name)} · ${counted(wave.servers.length, 'server')} · ${escapeHtml(wave.status.toLowerCase().replaceAll('_', ' '))}</text>`);
     y += CHART.waveHeaderHeight;
     for (const server of wave.servers) {
       const barY = y + (CHART.rowHeight - CHART.barHeight) / 2;
@@ -93,7 +94,7 @@ export function renderFailbackHtml(report: FailbackReport): string {
 <h1>Failback of plan ${escapeHtml(report.plan)} <span class="badge ${ok ? 'ok' : 'bad'} status">${report.status}</span></h1>
 <p class="meta">${meta}</p>
 ${report.cause ? `<p class="bad"><strong>${escapeHtml(report.error ?? 'Failure')}</strong>: ${escapeHtml(report.cause)}</p>` : ''}
-${report.failbacksStopped > 0 ? `<p class="warn">Stopped ${report.failbacksStopped} failback launch(es) this run had started (StopFailback).</p>` : ''}
+${report.failbacksStopped > 0 ? `<p class="warn">Stopped ${counted(report.failbacksStopped, 'failback launch', 'failback launches')} this run had started (StopFailback).</p>` : ''}
 <div class="cards">${cards}</div>
 <h2>Timeline</h2>
 <div class="panel">${timeline(report)}</div>

@@ -5,6 +5,7 @@ import type { Job, ParticipatingServer } from '@aws-sdk/client-drs';
 import type { DrsPort as Port } from '#shared/drs/port.ts';
 import { failureMessage } from '#shared/engine/state.ts';
 import { cell } from '#shared/report/markdown.ts';
+import { counted } from '#shared/words.ts';
 import { waveInstances } from './instances.ts';
 import type { RegionalDrs } from '#shared/drs/port.ts';
 import type { FailbackState, OriginJob } from './state.ts';
@@ -210,7 +211,7 @@ export function renderFailbackMarkdown(report: FailbackReport): string {
   if (report.reason !== undefined) lines.push(`- Reason: ${report.reason}`);
   lines.push(`- Recovery instances: ${report.terminateRecoveryInstances ? 'terminated once failed back (confirmed in the input)' : 'kept (terminate them when you no longer need them)'}`);
   if (report.cause !== undefined) lines.push('', `**${report.error ?? 'Failure'}**: ${report.cause}`);
-  if (report.failbacksStopped > 0) lines.push('', `Stopped ${report.failbacksStopped} failback launch(es) this run had started (StopFailback).`);
+  if (report.failbacksStopped > 0) lines.push('', `Stopped ${counted(report.failbacksStopped, 'failback launch', 'failback launches')} this run had started (StopFailback).`);
   lines.push('', '| Wave (failback order) | Status | Servers | Failed back | Re-protected | Terminated |', '|---|---|---|---|---|---|');
   for (const wave of report.waves) {
     const back = wave.servers.filter((server) => server.status === 'FAILED_BACK').length;

@@ -20,6 +20,7 @@ import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
+import { counted } from '#shared/words.ts';
 import { FailbackFailedError, FailbackTimedOutError } from './errors.ts';
 import { FAILBACK_STATE_REASONS, nameOf, parseSourceServerArn, waveInstances, type WaveInstance } from './instances.ts';
 import type { RegionalDrs } from '#shared/drs/port.ts';
@@ -218,7 +219,7 @@ async function advanceFailback(
   }
 
   if (problems.length > 0) {
-    throw new FailbackFailedError(`failback of wave "${wave.name}" failed for ${problems.length} of ${instances.length} server(s): ${listForPeople(problems)}`);
+    throw new FailbackFailedError(`failback of wave "${wave.name}" failed for ${problems.length} of ${counted(instances.length, 'server')}: ${listForPeople(problems)}`);
   }
   const launchDone = pending.length === 0;
   const signature = `${failedBack}/${waitingForReadiness}/${replicatingBack}/${launching}`;
@@ -242,7 +243,7 @@ async function advanceFailback(
   }
   if (isPastTimeout(next, wave.timeoutSeconds)) {
     throw new FailbackTimedOutError(
-      `failback of wave "${wave.name}" timed out ${timeoutPhrase(next.waitedSeconds, wave.timeoutSeconds)}: ${pending.length} of ${instances.length} server(s) not failed back: ${pending.slice(0, MAX_LISTED_PROBLEMS).join('; ')}`,
+      `failback of wave "${wave.name}" timed out ${timeoutPhrase(next.waitedSeconds, wave.timeoutSeconds)}: ${pending.length} of ${counted(instances.length, 'server')} not failed back: ${pending.slice(0, MAX_LISTED_PROBLEMS).join('; ')}`,
     );
   }
   return next;
@@ -285,7 +286,7 @@ export async function checkFailbackPostLaunchActions(wave: FailbackWave, regiona
       .map(({ job, server }) => ({ sourceServerID: server.sourceServerID ?? '?', reason: `launch ${server.launchStatus} (job ${job.jobID})` }));
     const failures = oncePerServer([...launchFailures, ...tally.failures]);
     if (failures.length > 0) {
-      throw new FailbackFailedError(`failback of wave "${wave.name}": ${failures.length} of ${wave.aws} server(s) failed in ${region}: ${await describeProblems(failures, origin)}`);
+      throw new FailbackFailedError(`failback of wave "${wave.name}": ${failures.length} of ${counted(wave.aws, 'server')} failed in ${region}: ${await describeProblems(failures, origin)}`);
     }
     succeeded += tally.succeeded;
     failed += tally.failed;
@@ -300,7 +301,7 @@ export async function checkFailbackPostLaunchActions(wave: FailbackWave, regiona
   };
   if (!next.postLaunchActionsDone && isPastTimeout(next, wave.timeoutSeconds)) {
     throw new FailbackTimedOutError(
-      `failback of wave "${wave.name}" timed out ${timeoutPhrase(next.waitedSeconds, wave.timeoutSeconds)}: ${pendingServers.length} of ${wave.aws} server(s) still running post-launch actions (or their SSM agent was not discovered): ${pendingServers.slice(0, MAX_LISTED_PROBLEMS).join(', ')}`,
+      `failback of wave "${wave.name}" timed out ${timeoutPhrase(next.waitedSeconds, wave.timeoutSeconds)}: ${pendingServers.length} of ${counted(wave.aws, 'server')} still running post-launch actions (or their SSM agent was not discovered): ${pendingServers.slice(0, MAX_LISTED_PROBLEMS).join(', ')}`,
     );
   }
   return next;

@@ -1,6 +1,7 @@
 // The AWS follower's narration: one plain line per Task exit in an execution's history, stamped
 // with the event's time by the follower, which prints it only when it differs from the last.
 import type { TaskExit } from './task-exit.ts';
+import { counted } from '#shared/words.ts';
 
 /** A value the state may not show: `?` then. */
 const shown = (value: string | number | undefined): string | number => value ?? '?';
@@ -16,7 +17,7 @@ export function historyLine(exit: TaskExit): string | undefined {
     }
     case 'Preflight': {
       const preflight = exit.state.preflight;
-      return `preflight passed: ${shown(preflight?.serverCount)} servers, ${preflight?.warnings?.length ?? 0} warning(s)`;
+      return `preflight passed: ${counted(preflight?.serverCount, 'server')}, ${counted(preflight?.warnings?.length ?? 0, 'warning')}`;
     }
     case 'ExtendSourceServers': {
       const extension = exit.state.extension;
@@ -43,7 +44,7 @@ export function historyLine(exit: TaskExit): string | undefined {
     case 'StartWave': {
       const wave = exit.state.wave;
       const started = wave?.serverCount === undefined || wave.notStarted === undefined ? undefined : wave.serverCount - wave.notStarted;
-      return `wave ${shown(wave?.name)}: ${shown(started)}/${shown(wave?.serverCount)} servers in ${shown(wave?.jobIDs?.length)} job(s)`;
+      return `wave ${shown(wave?.name)}: ${shown(started)}/${counted(wave?.serverCount, 'server')} in ${counted(wave?.jobIDs?.length, 'job')}`;
     }
     case 'CheckLaunch': {
       const wave = exit.state.wave;
@@ -66,7 +67,7 @@ export function historyLine(exit: TaskExit): string | undefined {
     case 'RemoveDrillNetworks': {
       const stacks = exit.state.networkRemoval?.stacks ?? [];
       const count = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
-      return `drill networks: ${count('removed')} stack(s) removed, ${count('deleting')} deleting, ${count('kept')} kept, ${count('failed')} not removed`;
+      return `drill networks: ${counted(count('removed'), 'stack')} removed, ${count('deleting')} deleting, ${count('kept')} kept, ${count('failed')} not removed`;
     }
     case 'WriteReport':
       return `report: ${shown(exit.state.report?.json)}`;
@@ -92,7 +93,7 @@ export function historyLine(exit: TaskExit): string | undefined {
       return `failback wave ${shown(wave?.name)} done: ${shown(wave?.failedBack)} failed back, ${shown(wave?.reprotected)} re-protected, ${shown(wave?.terminated)} terminated`;
     }
     case 'StopStartedFailbacks':
-      return `stopped ${shown(exit.state.stopped?.stopped)} failback launch(es) this run started`;
+      return `stopped ${counted(exit.state.stopped?.stopped, 'failback launch', 'failback launches')} this run started`;
     // Not in the follower's words yet: only the live display narrates the source networks.
     case 'PrepareWave':
     case 'RecoverSourceNetworks':

@@ -2,6 +2,7 @@
 // one line per change, and each wave's duration once it ends. The display adds what it sees of
 // each server (from DRS) where the narration leaves room for it.
 import type { Seen, TaskExit } from './task-exit.ts';
+import { counted, plural } from '#shared/words.ts';
 
 /** How lines are coloured: ANSI on a terminal, nothing elsewhere. */
 export interface Palette {
@@ -67,7 +68,7 @@ export class LiveNarrator {
       case 'ValidateInput': {
         const run = exit.state.run ?? {};
         const waves = run.waves ?? [];
-        return [line(`${done} Input and plan ${bold(run.plan ?? '?')} valid: ${waves.length} wave(s): ${waves.join(' → ')}`)];
+        return [line(`${done} Input and plan ${bold(run.plan ?? '?')} valid: ${counted(waves.length, 'wave')}: ${waves.join(' → ')}`)];
       }
       case 'TakePlanLock': {
         // Only a takeover is news: a run of the plan ended without giving it back.
@@ -79,7 +80,7 @@ export class LiveNarrator {
       case 'Preflight': {
         const preflight = exit.state.preflight ?? {};
         return [
-          line(`${done} Preflight: ${preflight.serverCount ?? '?'} source server(s) replicating and ready`),
+          line(`${done} Preflight: ${counted(preflight.serverCount, 'source server')} replicating and ready`),
           ...this.warnings(preflight.warnings),
         ];
       }
@@ -89,7 +90,7 @@ export class LiveNarrator {
         const count = networks.networkCount ?? 0;
         const launched = networks.launched ?? 0;
         const failed = networks.failed ?? 0;
-        const beats = exit.task === 'RecoverSourceNetworks' ? [line(cyan(`▶ Source networks: recovering ${count} network(s) before the first wave`))] : [];
+        const beats = exit.task === 'RecoverSourceNetworks' ? [line(cyan(`▶ Source networks: recovering ${counted(count, 'network')} before the first wave`))] : [];
         const signature = `${launched}/${failed}/${networks.done === true}`;
         if (signature === this.networkSignature) return beats;
         this.networkSignature = signature;
@@ -103,7 +104,7 @@ export class LiveNarrator {
         if (extension.done !== true || (extension.extended ?? 0) === 0) return [];
         const failed = extension.failed ?? 0;
         return [
-          line(`${done} ${extension.extended} staging server(s) extended into their target account${failed > 0 ? red(`, ${failed} EXTENSION_ERROR`) : ''}`),
+          line(`${done} ${counted(extension.extended, 'staging server')} extended into ${plural(extension.extended, 'its', 'their')} target account${failed > 0 ? red(`, ${failed} EXTENSION_ERROR`) : ''}`),
         ];
       }
       case 'PrepareWave':
@@ -139,12 +140,12 @@ export class LiveNarrator {
         if (this.currentWave !== name) {
           this.currentWave = name;
           this.timings.set(name, { startedAt: now });
-          beats.push(line(cyan(`▶ Wave ${bold(name)}: ${wave.serverCount ?? '?'} server(s) in ${jobs} job(s)`)), SERVERS);
+          beats.push(line(cyan(`▶ Wave ${bold(name)}: ${counted(wave.serverCount, 'server')} in ${counted(jobs, 'job')}`)), SERVERS);
         } else {
           // A quota-limited wave starts the rest of its servers as room frees up.
-          beats.push(line(`  more of wave ${name} started: ${jobs} job(s) in all`));
+          beats.push(line(`  more of wave ${name} started: ${counted(jobs, 'job')} in all`));
         }
-        if (notStarted > 0) beats.push(line(yellow(`${notStarted} server(s) wait for room in DRS's job quotas`), 1));
+        if (notStarted > 0) beats.push(line(yellow(`${counted(notStarted, 'server')} ${plural(notStarted, 'waits', 'wait')} for room in DRS's job quotas`), 1));
         return beats;
       }
       case 'CheckLaunch':
@@ -169,7 +170,7 @@ export class LiveNarrator {
         if (!this.cleanUpStarted) {
           this.cleanUpStarted = true;
           this.closeOpenWave(now);
-          beats.push(line(cyan(`▶ Drill clean-up: terminating ${cleanup.instancesLaunched ?? '?'} drill instance(s)`)));
+          beats.push(line(cyan(`▶ Drill clean-up: terminating ${counted(cleanup.instancesLaunched, 'drill instance')}`)));
         }
         if (cleanup.done === true) {
           const left = cleanup.instancesLeft ?? 0;
@@ -186,11 +187,11 @@ export class LiveNarrator {
         if (!this.networkRemovalStarted && removal.discovered === true) {
           this.networkRemovalStarted = true;
           const deleting = stacks.filter((stack) => stack.outcome === 'deleting').length;
-          beats.push(line(cyan(`▶ Drill networks: deleting ${deleting} CloudFormation stack(s) the drill created`)));
+          beats.push(line(cyan(`▶ Drill networks: deleting ${counted(deleting, 'CloudFormation stack')} the drill created`)));
         }
         if (removal.done === true) {
           const count = (outcome: string) => stacks.filter((stack) => stack.outcome === outcome).length;
-          const text = `Drill networks: ${count('removed')} stack(s) removed, ${count('kept')} kept, ${count('failed')} not removed`;
+          const text = `Drill networks: ${counted(count('removed'), 'stack')} removed, ${count('kept')} kept, ${count('failed')} not removed`;
           beats.push(line(count('failed') > 0 ? red(`✗ ${text}`) : `${done} ${text}`));
         }
         return beats;
@@ -199,7 +200,7 @@ export class LiveNarrator {
         const run = exit.state.run ?? {};
         const waves = (run.waves ?? []).map((wave) => wave.name ?? '?');
         const what = run.check === true ? 'Readiness check' : 'Failback';
-        return [line(`${done} ${what} of plan ${bold(run.plan ?? '?')} (recovery ${run.recoveryExecution ?? '?'}): ${waves.length} wave(s): ${waves.join(' → ')}`)];
+        return [line(`${done} ${what} of plan ${bold(run.plan ?? '?')} (recovery ${run.recoveryExecution ?? '?'}): ${counted(waves.length, 'wave')}: ${waves.join(' → ')}`)];
       }
       case 'CheckFailbackReadiness': {
         const readiness = exit.state.readiness ?? {};
@@ -233,12 +234,12 @@ export class LiveNarrator {
         return [
           SERVERS,
           line(
-            `${done} Wave ${bold(name)} failed back${took}: ${wave.failedBack ?? '?'} failed back, ${wave.reprotected ?? '?'} re-protected${terminated > 0 ? `, ${terminated} recovery instance(s) terminated` : ''}`,
+            `${done} Wave ${bold(name)} failed back${took}: ${wave.failedBack ?? '?'} failed back, ${wave.reprotected ?? '?'} re-protected${terminated > 0 ? `, ${counted(terminated, 'recovery instance')} terminated` : ''}`,
           ),
         ];
       }
       case 'StopStartedFailbacks':
-        return [line(yellow(`! Stopped ${exit.state.stopped?.stopped ?? '?'} failback launch(es) this run had started`))];
+        return [line(yellow(`! Stopped ${counted(exit.state.stopped?.stopped, 'failback launch', 'failback launches')} this run had started`))];
       case 'WriteReport':
         this.closeOpenWave(now);
         return [line(`${done} Report written (${exit.state.report?.status ?? '?'})`)];

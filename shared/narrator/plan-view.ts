@@ -4,6 +4,7 @@
 import { DRS_LIMITS } from '#shared/drs/limits.ts';
 import type { InspectedServer, PlanInspection } from '#shared/recovery/preflight.ts';
 import { formatDuration } from './live.ts';
+import { counted } from '#shared/words.ts';
 
 /** What InspectPlan answers. */
 export interface PlanInspected extends PlanInspection {
@@ -43,8 +44,6 @@ export function jobsOf(servers: readonly InspectedServer[]): number {
   return [...perScope.values()].reduce((sum, count) => sum + Math.ceil(count / DRS_LIMITS.serversPerJob), 0);
 }
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-
 function snapshotWords(snapshot: PlanInspection['waves'][number]['snapshot']): string {
   if (typeof snapshot === 'string') return snapshot === 'latest' ? 'on-demand snapshot (latest data)' : 'newest point-in-time snapshot';
   return `point-in-time snapshot at or before ${snapshot.atOrBefore}`;
@@ -54,7 +53,7 @@ function snapshotWords(snapshot: PlanInspection['waves'][number]['snapshot']): s
 export function renderPlanView(view: PlanInspected, paint: Paint, lastRun?: LastRun): string[] {
   const servers = view.waves.reduce((sum, wave) => sum + wave.servers.length, 0);
   const lines = [
-    `${paint.bold(`Dry run of plan ${view.plan} (${view.mode})`)} · ${plural(view.waves.length, 'wave')}, ${plural(servers, 'server')} · as DRS shows them at ${view.inspectedAt} · nothing launched`,
+    `${paint.bold(`Dry run of plan ${view.plan} (${view.mode})`)} · ${counted(view.waves.length, 'wave')}, ${counted(servers, 'server')} · as DRS shows them at ${view.inspectedAt} · nothing launched`,
     `  Targets: RTO ${formatDuration(view.targets.rtoMinutes * 60)}, RPO ${formatDuration(view.targets.rpoMinutes * 60)}`,
   ];
   if (view.skippedWaves !== undefined) lines.push(paint.yellow(`  Partial: waves ${view.skippedWaves.join(', ')} not included`));
@@ -62,7 +61,7 @@ export function renderPlanView(view: PlanInspected, paint: Paint, lastRun?: Last
   for (const wave of view.waves) {
     const jobs = jobsOf(wave.servers);
     const rounds = wave.servers.length > DRS_LIMITS.serversInActiveJobs ? ` (DRS quotas: at most ${DRS_LIMITS.serversInActiveJobs} servers in active jobs, so in rounds)` : '';
-    lines.push(`  ${paint.bold(`▶ ${wave.name}`)} · ${plural(wave.servers.length, 'server')} in ${plural(jobs, 'job')}${rounds} · ${snapshotWords(wave.snapshot)} · failure budget ${wave.failureBudget}`);
+    lines.push(`  ${paint.bold(`▶ ${wave.name}`)} · ${counted(wave.servers.length, 'server')} in ${counted(jobs, 'job')}${rounds} · ${snapshotWords(wave.snapshot)} · failure budget ${wave.failureBudget}`);
     const byName = [...wave.servers].sort((a, b) => (a.hostname ?? a.id).localeCompare(b.hostname ?? b.id));
     byName.forEach((server, index) => {
       const branch = index === byName.length - 1 ? '└' : '├';
@@ -82,7 +81,7 @@ export function renderPlanView(view: PlanInspected, paint: Paint, lastRun?: Last
   }
   for (const warning of view.warnings) lines.push(paint.yellow(`  ⚠ ${warning}`));
   if (view.problems.length > 0) {
-    lines.push(paint.red(`  ✗ Not ready: preflight would refuse this run (${plural(view.problems.length, 'problem')}):`));
+    lines.push(paint.red(`  ✗ Not ready: preflight would refuse this run (${counted(view.problems.length, 'problem')}):`));
     for (const problem of view.problems) lines.push(paint.red(`    - ${problem}`));
   } else {
     lines.push(paint.green(`  ✓ Ready: preflight would let this run start`));

@@ -8,6 +8,7 @@ import { firstPoll, nextPoll } from '#shared/engine/polling.ts';
 import { startRound, type JobLoop } from '#shared/engine/start.ts';
 import { isPastTimeout } from '#shared/engine/verdict.ts';
 import type { Plan, SourceNetwork } from '#shared/plan/schema.ts';
+import { counted } from '#shared/words.ts';
 import { SourceNetworkRecoveryFailedError, SourceNetworkRecoveryTimedOutError } from './errors.ts';
 import type { SourceNetworksState } from './state.ts';
 
@@ -91,13 +92,13 @@ export async function checkSourceNetworks(run: RunRef, networksState: SourceNetw
     const errors = await networkErrors(jobs.filter((job) => (job.participatingResources ?? []).some((resource) => resource.launchStatus === 'FAILED')), drs);
     const lines = failed.map((resource) => `${idOf(resource)}: ${errors.get(idOf(resource)) ?? 'FAILED'}`);
     throw new SourceNetworkRecoveryFailedError(
-      `source network recovery failed for ${failed.length} of ${state.networkCount} network(s), no server was launched: ${lines.join('; ')}`,
+      `source network recovery failed for ${failed.length} of ${counted(state.networkCount, 'network')}, no server was launched: ${lines.join('; ')}`,
     );
   }
   if (!next.done && isPastTimeout(next, NETWORK_TIMEOUT_SECONDS)) {
     const pending = resources.filter((resource) => resource.launchStatus !== 'LAUNCHED').map(idOf);
     throw new SourceNetworkRecoveryTimedOutError(
-      `source network recovery did not finish within ${NETWORK_TIMEOUT_SECONDS / 60} minutes: ${pending.length} network(s) not launched: ${pending.join(', ')}`,
+      `source network recovery did not finish within ${NETWORK_TIMEOUT_SECONDS / 60} minutes: ${counted(pending.length, 'network')} not launched: ${pending.join(', ')}`,
     );
   }
   return next;

@@ -41,6 +41,7 @@ import { firstPoll, nextPoll } from '#shared/engine/polling.ts';
 import { listForPeople } from '#shared/engine/state.ts';
 import { isPastTimeout } from '#shared/engine/verdict.ts';
 import type { Plan } from '#shared/plan/schema.ts';
+import { counted, plural } from '#shared/words.ts';
 import { DrillNetworkRemovalIncompleteError } from './errors.ts';
 import { NETWORK_JOB_WAVE } from './recovery.ts';
 import type { NetworkStackPort } from './stacks.ts';
@@ -184,9 +185,9 @@ export async function removeDrillNetworks(
     stacks: entries,
   };
   if (!removal.done && isPastTimeout(poll, NETWORK_REMOVAL_TIMEOUT_SECONDS)) {
-    const what = inFlight > 0 ? [`${inFlight} network job(s) of the run still running`] : deleting.map((entry) => `${entry.stackName} (${entry.sourceNetworkID})`);
+    const what = inFlight > 0 ? [`${counted(inFlight, 'network job')} of the run still running`] : deleting.map((entry) => `${entry.stackName} (${entry.sourceNetworkID})`);
     throw new DrillNetworkRemovalIncompleteError(
-      `drill network removal gave up after ${Math.round(poll.waitedSeconds / 60)} minutes: ${inFlight > 0 ? listForPeople(what) : `stack(s) still being deleted: ${listForPeople(what)}`}; delete them in CloudFormation`,
+      `drill network removal gave up after ${Math.round(poll.waitedSeconds / 60)} minutes: ${inFlight > 0 ? listForPeople(what) : `${plural(deleting.length, 'stack')} still being deleted: ${listForPeople(what)}`}; delete ${inFlight > 0 ? 'them' : plural(deleting.length, 'it', 'them')} in CloudFormation`,
     );
   }
   return removal;

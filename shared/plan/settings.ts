@@ -2,6 +2,7 @@
 import type { SnapshotChoice } from './common.ts';
 import type { Plan, Wave } from './schema.ts';
 import { selectorsOf } from './selectors.ts';
+import { counted, plural } from '#shared/words.ts';
 
 /** The settings of one wave once plan defaults and built-in defaults are applied. */
 export interface ResolvedWaveSettings {
@@ -43,7 +44,7 @@ export function resolveWaveSettings(plan: Plan, wave: Wave): ResolvedWaveSetting
  */
 export function wholeWaveBudgetWarning(wave: string, serverCount: number, failureBudget: number): string | undefined {
   if (serverCount === 0 || failureBudget < serverCount) return undefined;
-  return `wave "${wave}" has ${serverCount} server(s) and failureBudget ${failureBudget}: every one of them may fail and the wave still "succeeds", with nothing recovered (set failureBudget below ${serverCount})`;
+  return `wave "${wave}" has ${counted(serverCount, 'server')} and failureBudget ${failureBudget}: ${plural(serverCount, 'it', 'every one of them')} may fail and the wave still "succeeds", with nothing recovered (set failureBudget below ${serverCount})`;
 }
 
 /**

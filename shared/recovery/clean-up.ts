@@ -13,6 +13,7 @@ import { firstPoll, nextPoll } from '#shared/engine/polling.ts';
 import { readBack, startWithinQuotas } from '#shared/engine/start.ts';
 import { terminateLoop } from '#shared/engine/terminate.ts';
 import { isPastTimeout } from '#shared/engine/verdict.ts';
+import { counted, plural } from '#shared/words.ts';
 import type { Cleanup } from './state.ts';
 
 /** Clean-up gives up (and says which instances are left) after this long. */
@@ -75,7 +76,7 @@ export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, d
   };
   if (!done && isPastTimeout(poll, CLEANUP_TIMEOUT_SECONDS)) {
     throw new CleanUpIncompleteError(
-      `drill clean-up gave up after ${Math.round(poll.waitedSeconds / 60)} minutes: ${left.length} recovery instance(s) still exist (${left.slice(0, 25).join(', ')}), ${launchesInFlight} launch(es) still in flight; terminate them with TerminateRecoveryInstances`,
+      `drill clean-up gave up after ${Math.round(poll.waitedSeconds / 60)} minutes: ${counted(left.length, 'recovery instance')} still ${plural(left.length, 'exists', 'exist')} (${left.slice(0, 25).join(', ')}), ${counted(launchesInFlight, 'launch', 'launches')} still in flight; terminate them with TerminateRecoveryInstances`,
     );
   }
   return cleanup;

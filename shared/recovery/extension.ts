@@ -13,6 +13,7 @@ import type { FullDrsPort, SourceServer, StagingSourceServer } from '#shared/drs
 import { groupBy } from '#shared/drs/limits.ts';
 import { hostnameOf } from '#shared/drs/servers.ts';
 import type { Plan } from '#shared/plan/schema.ts';
+import { counted, plural } from '#shared/words.ts';
 import { matchStagingServers, placedSelectors } from './servers.ts';
 import type { RunState } from './state.ts';
 
@@ -106,7 +107,7 @@ export async function extendForWave(state: RunState, plan: Plan, ports: ScopePor
   const waitedSeconds = (previous?.waitedSeconds ?? 0) + (previous?.pollSeconds ?? 0);
   if (!done && waitedSeconds >= EXTENSION_TIMEOUT_SECONDS) {
     throw new ExtensionTimedOutError(
-      `wave "${run.waves[index]}": ${settling} extended source server(s) are neither EXTENDED nor EXTENSION_ERROR after ${Math.round(waitedSeconds / 60)} minutes (check the staging accounts in the DRS console)`,
+      `wave "${run.waves[index]}": ${counted(settling, 'extended source server')} ${plural(settling, 'is', 'are')} neither EXTENDED nor EXTENSION_ERROR after ${Math.round(waitedSeconds / 60)} minutes (check the staging accounts in the DRS console)`,
     );
   }
   return {

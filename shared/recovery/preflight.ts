@@ -8,6 +8,7 @@ import { describeServer, durationSeconds, hostnameOf } from '#shared/drs/servers
 import type { SnapshotChoice } from '#shared/plan/common.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings, wholeWaveBudgetWarning } from '#shared/plan/settings.ts';
+import { counted, plural } from '#shared/words.ts';
 import { idOfArn, matchStagingServers, placedSelectors, resolveServers } from './servers.ts';
 import type { Preflight, Run } from './state.ts';
 
@@ -220,12 +221,20 @@ export async function inspectPlan(run: Run, plan: Plan, drs: DrsPort, networks: 
   problems.push(...networkFindings.problems, ...actionProblems);
   warnings.push(...networkFindings.warnings);
 
-  if (toExtend > 0) warnings.push(`${toExtend} server(s) replicate in staging accounts and will be extended into their target account before their wave`);
+  if (toExtend > 0) {
+    const their = plural(toExtend, 'its', 'their');
+    warnings.push(
+      `${counted(toExtend, 'server')} ${plural(toExtend, 'replicates in a staging account', 'replicate in staging accounts')} and will be extended into ${their} target account before ${their} wave`,
+    );
+  }
   if (extensionErrors.length > 0) {
-    warnings.push(`${extensionErrors.length} server(s) could not be extended from their staging account and count as failed in their wave: ${extensionErrors.slice(0, 5).join('; ')}`);
+    const their = plural(extensionErrors.length, 'its', 'their');
+    warnings.push(
+      `${counted(extensionErrors.length, 'server')} could not be extended from ${their} staging account and ${plural(extensionErrors.length, 'counts', 'count')} as failed in ${their} wave: ${extensionErrors.slice(0, 5).join('; ')}`,
+    );
   }
   const activeJobs = recentJobs.filter(isActiveJob).length;
-  if (activeJobs > 0) warnings.push(`${activeJobs} other DRS job(s) are active and share the account's job quotas`);
+  if (activeJobs > 0) warnings.push(`${counted(activeJobs, 'other DRS job')} ${plural(activeJobs, 'is active and shares', 'are active and share')} the account's job quotas`);
   return { serverCount: waveOf.size, waves, problems, warnings };
 }
 

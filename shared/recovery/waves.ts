@@ -15,6 +15,7 @@ import type { WaveServers } from '#shared/lock/wave-servers.ts';
 import type { WaveSightings } from '#shared/lock/wave-sightings.ts';
 import type { Plan } from '#shared/plan/schema.ts';
 import { resolveWaveSettings } from '#shared/plan/settings.ts';
+import { counted, plural } from '#shared/words.ts';
 import { snapshotTimeFor } from './preflight.ts';
 import { chosenServerIDs, type PlacedSelector, placedSelectors } from './servers.ts';
 import { recordSightings, sightingOrder, type Readiness } from './sightings.ts';
@@ -167,13 +168,13 @@ function unlistedUnlaunchable(wave: WaveState): number {
 
 /** Names the failed servers against the wave's budget. */
 async function failureMessage(wave: WaveState, problems: readonly ServerProblem[], drs: DrsPort): Promise<string> {
-  return `wave "${wave.name}": ${wave.failed} of ${wave.serverCount} server(s) failed, failure budget ${wave.failureBudget}: ${await describeProblems(problems, drs)}`;
+  return `wave "${wave.name}": ${wave.failed} of ${counted(wave.serverCount, 'server')} failed, failure budget ${wave.failureBudget}: ${await describeProblems(problems, drs)}`;
 }
 
 function checkTimeout(wave: WaveState, pendingIDs: readonly string[], what: string): void {
   if (!isPastTimeout(wave, wave.timeoutSeconds)) return;
   const listed = pendingIDs.slice(0, MAX_LISTED_PROBLEMS).join(', ');
-  throw new WaveTimedOutError(`wave "${wave.name}" timed out ${timeoutPhrase(wave.waitedSeconds, wave.timeoutSeconds)}: ${pendingIDs.length} of ${wave.serverCount} server(s) ${what}: ${listed}`);
+  throw new WaveTimedOutError(`wave "${wave.name}" timed out ${timeoutPhrase(wave.waitedSeconds, wave.timeoutSeconds)}: ${pendingIDs.length} of ${counted(wave.serverCount, 'server')} ${what}: ${listed}`);
 }
 
 /**
@@ -398,7 +399,7 @@ function postLaunchDisabledWarning(wave: WaveState): string[] {
   if (disabled === undefined) return [];
   const more = disabled.count > disabled.servers.length ? ` and ${disabled.count - disabled.servers.length} more` : '';
   return [
-    `${disabled.count} server(s) have post-launch actions but their launch configuration disables them (postLaunchEnabled false): DRS runs none, not waited for: ${disabled.servers.join(', ')}${more}`,
+    `${counted(disabled.count, 'server')} ${plural(disabled.count, 'has', 'have')} post-launch actions but ${plural(disabled.count, 'its', 'their')} launch configuration disables them (postLaunchEnabled false): DRS runs none, not waited for: ${disabled.servers.join(', ')}${more}`,
   ];
 }
 

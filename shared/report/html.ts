@@ -6,6 +6,7 @@ import type { Phase, ServerPhases } from './measure.ts';
 import type { RunReport, ServerResult, WaveResult } from './report.ts';
 import { escapeHtml } from './escape.ts';
 import { LOCAL_TIME_SCRIPT, TIME_ZONE_NOTE, timeHtml, timeSvg, utcTime } from './time.ts';
+import { counted } from '#shared/words.ts';
 
 export { escapeHtml } from './escape.ts';
 
@@ -86,7 +87,7 @@ export function renderTimeline(report: RunReport): string {
     const waveStatus = wave.status === 'FAILED' ? ' failed' : '';
     parts.push(`<rect class="wave-band${waveStatus}" x="0" y="${y}" width="${width}" height="${CHART.waveHeaderHeight - 4}" rx="3"/>`);
     const rto = wave.rto?.achievedSeconds === undefined ? wave.status.toLowerCase().replaceAll('_', ' ') : `ready at ${formatSeconds(wave.rto.achievedSeconds)}`;
-    parts.push(`<text class="wave-label" x="8" y="${y + 15}">Wave ${escapeHtml(wave.name)} · ${wave.servers.length} server(s) · ${escapeHtml(rto)}</text>`);
+    parts.push(`<text class="wave-label" x="8" y="${y + 15}">Wave ${escapeHtml(wave.name)} · ${counted(wave.servers.length, 'server')} · ${escapeHtml(rto)}</text>`);
     // The wave's gate wait and its actions, drawn in its band: time the servers' bars do not show.
     const stepBar = (className: string, from: string, to: string, title: string) => {
       const left = xAt(from);
@@ -302,7 +303,7 @@ export function renderHtml(report: RunReport): string {
   const cards = [
     `<div class="card"><div class="label">Achieved RTO${report.partial ? ' (waves run only)' : ''}</div><div class="value">${formatSeconds(rto?.achievedSeconds)}</div><div class="sub">target ${report.targets.rtoMinutes} min ${badge(rto?.met === true, 'met', rto?.achievedSeconds === undefined ? 'not achieved' : 'missed')}</div></div>`,
     `<div class="card"><div class="label">Achieved RPO (worst server)</div><div class="value">${formatSeconds(rpo?.achievedSeconds)}</div><div class="sub">target ${report.targets.rpoMinutes} min ${badge(rpo?.met === true, 'met', rpo?.achievedSeconds === undefined ? 'unknown' : 'missed')}</div></div>`,
-    `<div class="card"><div class="label">Servers ready</div><div class="value">${ready} / ${servers.length}</div><div class="sub">${launchFailed} launch(es) failed</div></div>`,
+    `<div class="card"><div class="label">Servers ready</div><div class="value">${ready} / ${servers.length}</div><div class="sub">${counted(launchFailed, 'launch', 'launches')} failed</div></div>`,
     report.cleanup === null
       ? `<div class="card"><div class="label">Recovery instances</div><div class="value">${servers.filter((server) => server.recoveryInstanceID).length}</div><div class="sub">kept running (recovery)</div></div>`
       : `<div class="card"><div class="label">Drill clean-up</div><div class="value">${report.cleanup.instancesTerminated} / ${report.cleanup.instancesLaunched}</div><div class="sub">terminated, ${report.cleanup.instancesLeft} left ${badge(report.cleanup.instancesLeft === 0 && report.cleanup.error === undefined && !report.cleanup.skipped, 'clean', report.cleanup.skipped ? 'skipped' : 'left behind')}</div></div>`,

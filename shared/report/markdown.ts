@@ -1,6 +1,7 @@
 // The report as a Markdown summary: what a person reads first.
 import type { Phase } from './measure.ts';
 import { utcTime } from './time.ts';
+import { counted, plural } from '#shared/words.ts';
 import type { ActionResult } from '#shared/recovery/front.ts';
 import type { GateResult, NetworkStackResult, RunReport } from './report.ts';
 
@@ -111,7 +112,7 @@ export function planDiagram(report: RunReport): string[] {
       const node = () => {
         const id = `w${index}`;
         const failed = wave.servers.filter((server) => server.launchStatus === 'FAILED' || server.postLaunchActions.some((action) => action.status === 'FAILED' && !action.optional)).length;
-        lines.push(`  ${id}["${mermaidText(wave.name)}<br/>${wave.servers.length} server(s) · ${wave.status}${failed > 0 ? ` · ${failed} failed` : ''}"]`);
+        lines.push(`  ${id}["${mermaidText(wave.name)}<br/>${counted(wave.servers.length, 'server')} · ${wave.status}${failed > 0 ? ` · ${failed} failed` : ''}"]`);
         styled[wave.status === 'SUCCEEDED' ? 'ok' : wave.status === 'SUCCEEDED_WITH_FAILURES' ? 'warn' : wave.status === 'NOT_STARTED' ? 'skipped' : 'bad'].push(id);
         link(id);
       };
@@ -213,8 +214,8 @@ export function renderMarkdown(report: RunReport): string {
   if (report.cleanup !== null) {
     const cleanup = report.cleanup;
     lines.push('', '## Drill clean-up', '');
-    if (cleanup.skipped) lines.push(`Skipped as the input asked: ${cleanup.instancesLeft} instance(s) left running; terminate them yourself.`);
-    else lines.push(`Terminated ${cleanup.instancesTerminated} of ${cleanup.instancesLaunched} drill instance(s); ${cleanup.instancesLeft} left (counted from DRS).`);
+    if (cleanup.skipped) lines.push(`Skipped as the input asked: ${counted(cleanup.instancesLeft, 'instance')} left running; terminate ${plural(cleanup.instancesLeft, 'it', 'them')} yourself.`);
+    else lines.push(`Terminated ${cleanup.instancesTerminated} of ${counted(cleanup.instancesLaunched, 'drill instance')}; ${cleanup.instancesLeft} left (counted from DRS).`);
     if (cleanup.error !== undefined) lines.push('', `Clean-up error: ${cleanup.error}`);
   }
   if ((report.networkStacks ?? []).length > 0) {

@@ -15,6 +15,7 @@ import { sightingOrder } from '#shared/recovery/sightings.ts';
 import { decodeSightings } from '#shared/recovery/sightings-codec.ts';
 import type { Cleanup, CompletedWave, RunState, WaveState } from '#shared/recovery/state.ts';
 import { APPROVAL_REJECTED, APPROVAL_TIMED_OUT } from '#shared/approval/request.ts';
+import { counted, plural } from '#shared/words.ts';
 import { Decision, type ActionResult, type WaveFront } from '#shared/recovery/front.ts';
 import { addSeconds, groupRto, measureServer, worstRpo, type ServerMeasurement, type TargetResult } from './measure.ts';
 
@@ -442,7 +443,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
         .filter((stack) => stack.outcome === 'failed' || stack.keptBecause === 'instancesLeft')
         .map((stack) => `${stack.stackName ?? '?'} (${stack.sourceNetworkID}): ${stack.error ?? 'not deleted, drill instances may still be in it'}`)
     : [];
-  const networksCause = networksLeft.length === 0 ? undefined : `the drill left ${networksLeft.length} network stack(s): ${listForPeople(networksLeft)}; delete them in CloudFormation`;
+  const networksCause = networksLeft.length === 0 ? undefined : `the drill left ${counted(networksLeft.length, 'network stack')}: ${listForPeople(networksLeft)}; delete ${plural(networksLeft.length, 'it', 'them')} in CloudFormation`;
   const refusal = state.failure?.Error === APPROVAL_REJECTED ? 'REJECTED' : state.failure?.Error === APPROVAL_TIMED_OUT ? 'NOT_APPROVED' : undefined;
   // A drill that left something behind failed, whatever stopped it.
   const status = state.stopped ?? (leftBehind || networksLeft.length > 0 ? 'FAILED' : (refusal ?? (failed ? 'FAILED' : 'SUCCEEDED')));
@@ -455,7 +456,7 @@ export async function buildReport(state: RunState, drs: DrsPort): Promise<RunRep
     if (networksCause !== undefined) cause += `; and ${networksCause}`;
   } else if (leftBehind) {
     error = state.cleanupFailure?.Error ?? 'CleanUpIncompleteError';
-    cause = cleanup?.error ?? `drill clean-up left ${cleanup?.instancesLeft} instance(s) running`;
+    cause = cleanup?.error ?? `drill clean-up left ${counted(cleanup?.instancesLeft, 'instance')} running`;
     if (networksCause !== undefined) cause += `; and ${networksCause}`;
   } else if (networksCause !== undefined) {
     error = state.networkRemovalFailure?.Error ?? NETWORKS_LEFT_ERROR;

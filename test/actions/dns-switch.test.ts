@@ -111,7 +111,7 @@ describe('the DNS switch action against the local Route 53 service', () => {
     const run = switchDns(inputWith({}), parameters, route53ClientFor(r53), waiting);
 
     await expect(run).rejects.toThrow(DnsSwitchError);
-    await expect(run).rejects.toThrow('record cache.payments.internal.: none of the 1 matching server(s) of wave web has a private IP; nothing to point it at');
+    await expect(run).rejects.toThrow('record cache.payments.internal.: the one matching server of wave web has no private IP; nothing to point it at');
     await expect(switchDns(inputWith({}), parseDnsSwitchParameters({ hostedZoneId: ZONE, records: [{ name: 'app.payments.internal.', servers: { tags: { Tier: 'app' } } }] }), route53ClientFor(r53), waiting)).rejects.toThrow(
       'record app.payments.internal.: no server of wave web matches {"tags":{"Tier":"app"}}; nothing to point it at',
     );

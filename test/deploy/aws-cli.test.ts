@@ -56,7 +56,7 @@ describe('following a run', () => {
     expect(status).toBe('SUCCEEDED');
     expect(lines.map((line) => line.split('  ')[1])).toEqual([
       'run started: drill of plan payments',
-      'wave databases: 2/2 servers in 1 job(s)',
+      'wave databases: 2/2 servers in 1 job',
       'wave databases: 0 launched, 0 failed of 2',
       'wave databases: 2 launched, 0 failed of 2',
       'run SUCCEEDED',

@@ -67,7 +67,7 @@ describe('launch configuration and the SSM agent', () => {
 
     expect(result.status).toBe('SUCCEEDED');
     const databases = report.waves[0];
-    expect(databases.warnings.join('\n')).toMatch(new RegExp(`1 server\\(s\\) have post-launch actions but their launch configuration disables them .*not waited for: ${db1}`));
+    expect(databases.warnings.join('\n')).toMatch(new RegExp(`1 server has post-launch actions but its launch configuration disables them .*not waited for: ${db1}`));
     expect(databases.servers.find((server) => server.sourceServerID === db1)?.postLaunchActions).toEqual([]);
     await drs.stop();
   });
@@ -80,7 +80,7 @@ describe('launch configuration and the SSM agent', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('WaveFailedError');
-    expect(causeOf(result)).toMatch(/wave "databases": 1 of 3 server\(s\) failed, failure budget 0: s-\w+ \(payments-db-1\): SSM agent not discovered 10 minutes after launch/);
+    expect(causeOf(result)).toMatch(/wave "databases": 1 of 3 servers failed, failure budget 0: s-\w+ \(payments-db-1\): SSM agent not discovered 10 minutes after launch/);
     expect(report.waves[0].status).toBe('FAILED');
     expect(report.cause).toMatch(/\(payments-db-1\): SSM agent not discovered/);
     expect(instancesInDrs(drs, true)).toBe(0);

@@ -174,7 +174,7 @@ describe('extension errors count against the wave that needs the server', () => 
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('WaveFailedError');
-    expect(causeOf(result)).toMatch(/wave "application": 1 of 5 server\(s\) failed, failure budget 0: .*extension from staging account 777788889999 failed: The EBS encryption key/);
+    expect(causeOf(result)).toMatch(/wave "application": 1 of 5 servers failed, failure budget 0: .*extension from staging account 777788889999 failed: The EBS encryption key/);
     expect(report.waves.find((wave) => wave.name === 'web')?.status).toBe('NOT_STARTED');
     expect(drillInstancesLeft(drs)).toEqual(Object.fromEntries(ACCOUNTS.map((accountId) => [accountId, 0])));
     await drs.stop();

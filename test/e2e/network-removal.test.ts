@@ -157,7 +157,7 @@ describe('a drill removes the network stacks it deployed', () => {
     expect(result.lambdaInvocations.RemoveDrillNetworks ?? 0).toBe(0);
     expect(cfn.state().stacks.map((stack) => [stack.stackName, stack.status])).toEqual([[STACK, 'CREATE_COMPLETE']]);
     expect(report.networkStacks).toEqual([{ sourceNetworkID: PAYMENTS_NETWORK, stackName: STACK, outcome: 'kept', keptBecause: 'instancesLeft' }]);
-    expect(report.cause).toContain(`and the drill left 1 network stack(s): ${STACK} (${PAYMENTS_NETWORK})`);
+    expect(report.cause).toContain(`and the drill left 1 network stack: ${STACK} (${PAYMENTS_NETWORK})`);
   });
 
   it('a deletion that fails once (dependencies still detaching) succeeds when deleted again', async () => {

@@ -130,7 +130,7 @@ describe('failures', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('WaveFailedError');
-    expect(causeOf(result)).toMatch(/wave "databases": 1 of 3 server\(s\) failed, failure budget 0: s-\w+ \(payments-db-2\): launch FAILED/);
+    expect(causeOf(result)).toMatch(/wave "databases": 1 of 3 servers failed, failure budget 0: s-\w+ \(payments-db-2\): launch FAILED/);
     expect(report.waves.map((wave) => wave.status)).toEqual(['FAILED', 'NOT_STARTED', 'NOT_STARTED']);
     const startedWaves = drs.state().jobs.filter((job) => job.type === 'LAUNCH').map((job) => job.tags?.['drs-orchestrator:wave']);
     expect(startedWaves).toEqual(['databases']);
@@ -175,7 +175,7 @@ waves:
 
     expect(result.status).toBe('FAILED');
     expect(result.error).toBe('WaveTimedOutError');
-    expect(causeOf(result)).toMatch(/wave "databases" timed out after \d+ minutes \(timeout 3\): 3 of 3 server\(s\) not launched: s-/);
+    expect(causeOf(result)).toMatch(/wave "databases" timed out after \d+ minutes \(timeout 3\): 3 of 3 servers not launched: s-/);
     expect(report.cleanup?.instancesLeft).toBe(0);
     expect(instancesInDrs(drs, true)).toBe(0);
     expect(drs.state().jobs.filter((job) => job.type === 'LAUNCH').every((job) => job.status === 'COMPLETED')).toBe(true);

@@ -27,7 +27,7 @@ describe('the narrator', () => {
 
     const lines = [taskExit('CheckPostLaunchActions', failbackWave), taskExit('StartWave', { wave: { name: 'web' } })].map((exit) => exit && historyLine(exit));
 
-    expect(lines).toEqual(['wave web: post-launch actions 1 succeeded, 0 failed', 'wave web: ?/? servers in ? job(s)']);
+    expect(lines).toEqual(['wave web: post-launch actions 1 succeeded, 0 failed', 'wave web: ?/? servers in ? jobs']);
     expect(taskExit('ShouldWaitForPostLaunchActions', {})).toBeUndefined();
   });
 });

@@ -165,10 +165,10 @@ describe('the Markdown summary', () => {
     expect(lines).toEqual([
       '```mermaid',
       'flowchart LR',
-      '  w0["db<br/>1 server(s) · SUCCEEDED"]',
+      '  w0["db<br/>1 server · SUCCEEDED"]',
       '  g1{{"approval: APPROVED"}}',
       '  w0 --> g1',
-      '  w1["web<br/>2 server(s) · SUCCEEDED_WITH_FAILURES · 1 failed"]',
+      '  w1["web<br/>2 servers · SUCCEEDED_WITH_FAILURES · 1 failed"]',
       '  g1 --> w1',
       '  a1a0(["after: dns-switch · FAILED"])',
       '  w1 --> a1a0',

@@ -109,10 +109,10 @@ describe('history', () => {
     const text = await cli('history', '--report-dir', folder);
     const json = await cli('history', '--report-dir', folder, '--json');
 
-    expect(text.stdout).toContain('Plan payments, drills · 2 run(s)');
-    expect(text.stdout).toContain('1 partial run(s) left out');
+    expect(text.stdout).toContain('Plan payments, drills · 2 runs');
+    expect(text.stdout).toContain('1 partial run left out');
     expect(text.stdout).toMatch(/drill \(partial\)/);
-    expect(text.stdout).toContain('Plan payments, recoveries · 1 run(s)');
+    expect(text.stdout).toContain('Plan payments, recoveries · 1 run');
     const parsed = JSON.parse(json.stdout) as { history: Array<{ plan: string; mode: string; runs: Array<{ execution: string; partial: boolean }> }> };
     expect(parsed.history.map((entry) => [entry.mode, entry.runs.map((run) => [run.execution, run.partial])])).toEqual([
       ['drill', [['a', false], ['bb', true]]],
@@ -126,7 +126,7 @@ describe('validate', () => {
     const result = await cli('validate', 'plans/example.yaml');
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('plans/example.yaml: plan payments, 3 wave(s): databases → application → web');
+    expect(result.stdout).toContain('plans/example.yaml: plan payments, 3 waves: databases → application → web');
   });
 
   it('warns, still exiting 0, of a wave of explicit IDs whose failure budget lets all of them fail; waves selected by tags are left to preflight', async () => {
@@ -140,8 +140,8 @@ describe('validate', () => {
     const result = await cli('validate', file);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`${file}: plan payments, 3 wave(s)`);
-    expect(result.stdout).toContain('wave "db" has 2 server(s) and failureBudget 2: every one of them may fail and the wave still "succeeds", with nothing recovered');
+    expect(result.stdout).toContain(`${file}: plan payments, 3 waves`);
+    expect(result.stdout).toContain('wave "db" has 2 servers and failureBudget 2: every one of them may fail and the wave still "succeeds", with nothing recovered');
     expect(result.stdout).not.toContain('wave "app"');
     expect(result.stdout).not.toContain('wave "web"');
   });
@@ -191,7 +191,7 @@ describe('validate', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${noWaves}:3: waves: a plan needs at least one wave`);
     expect(result.stderr).toContain(`${emptyWave}:5: waves[0].servers: a wave needs servers`);
-    expect(result.stdout).toContain('0 of 2 plan file(s) valid');
+    expect(result.stdout).toContain('0 of 2 plan files valid');
   });
 
   it('exits 2 when two files define the same plan name, naming both', async () => {
@@ -206,7 +206,7 @@ describe('validate', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${second}: name: plan "payments" is already defined by ${first}: give each plan its own name`);
-    expect(result.stdout).toContain('1 of 2 plan file(s) valid');
+    expect(result.stdout).toContain('1 of 2 plan files valid');
 
     const run = await cli('run', '--plan', first, '--mode', 'drill', '--speed', '0');
     expect(run.code).toBe(2);

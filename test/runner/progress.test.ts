@@ -59,12 +59,12 @@ describe('RunProgress', () => {
     progress.stop();
 
     expect(lines).toEqual([
-      '  00:00  ▶ Wave databases: 1 server(s) in 1 job(s)',
+      '  00:00  ▶ Wave databases: 1 server in 1 job',
       '  00:00    ◦ payments-db-1  launching',
       '  05:00    ✓ payments-db-1  launched i-0123456789abcdef0',
       '  05:00    ◦ payments-db-1  post-launch action verify-database running',
       '  07:00  ✓ Wave databases complete in 7m 00s: 1 launched, 0 failed',
-      '  07:00  ▶ Drill clean-up: terminating 1 drill instance(s)',
+      '  07:00  ▶ Drill clean-up: terminating 1 drill instance',
       '  07:00    ✓ payments-db-1  cleaned up (i-0123456789abcdef0 terminated)',
       '  07:00  ✓ Clean-up done: 1 terminated, 0 left',
     ]);
@@ -100,7 +100,7 @@ describe('RunProgress', () => {
   it("shows a failed step in the users' words, with its message alone, then nothing of the caught step's exit (no ✓ after a ✗)", () => {
     const { lines, progress, drs } = watchedRun();
     const run: RunInfo = { executionName: EXECUTION, executionArn: EXECUTION_ARN, startTime: drs.now().toISOString(), drs, reportsDir: '/tmp', speed: 0, pollingCallbacks: new Set(['WaitForLaunch']) };
-    const cause = JSON.stringify({ errorType: 'PreflightFailedError', errorMessage: 'preflight found 1 problem(s), nothing was launched:\n- wave "web": tag selector matches no source server', trace: [] });
+    const cause = JSON.stringify({ errorType: 'PreflightFailedError', errorMessage: 'preflight found 1 problem, nothing was launched:\n- wave "web": tag selector matches no source server', trace: [] });
     const preflight = { name: 'Preflight', type: 'Task', input: {} };
 
     progress.onEvent({ type: 'StateFailed', timestamp: 0, state: preflight, Error: 'PreflightFailedError', Cause: cause } as ExecutionLogEvent, run);
@@ -109,7 +109,7 @@ describe('RunProgress', () => {
     progress.onEvent({ type: 'StateExited', timestamp: 0, state: { ...preflight, output: { error: { Error: 'PreflightFailedError' } } } } as ExecutionLogEvent, run);
     progress.stop();
 
-    expect(lines).toEqual(['  00:00  ✗ Preflight failed: preflight found 1 problem(s), nothing was launched:\n         - wave "web": tag selector matches no source server']);
+    expect(lines).toEqual(['  00:00  ✗ Preflight failed: preflight found 1 problem, nothing was launched:\n         - wave "web": tag selector matches no source server']);
   });
 
   it('shows a failed step with the message of the Lambda error, not its JSON, and a launch wait ending at its fallback poll as no failure', () => {
@@ -144,7 +144,7 @@ describe('time formats', () => {
     progress.stop();
 
     expect(lines).toEqual([
-      '  00:00  ▶ Source networks: recovering 2 network(s) before the first wave',
+      '  00:00  ▶ Source networks: recovering 2 networks before the first wave',
       '  02:00    source networks: 1 of 2 recovered',
       '  03:30  ✓ Source networks recovered: 2 of 2',
     ]);
@@ -175,7 +175,7 @@ describe('time formats', () => {
     progress.stop();
 
     expect(lines).toEqual([
-      '  00:00  ✓ Failback of plan payments (recovery payments-recovery-1): 1 wave(s): databases',
+      '  00:00  ✓ Failback of plan payments (recovery payments-recovery-1): 1 wave: databases',
       '  00:00  ▶ Failback wave databases: 1 on-premises (failback launch), 0 EC2 origin (reverse replication)',
       '  01:00    waiting for readiness 1 · replicating back 0 · launching 0 · failed back 0',
       '  02:00    ◦ payments-db-1  failback launch running',

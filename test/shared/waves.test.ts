@@ -131,7 +131,7 @@ describe('watching a wave', () => {
       servers: [server(1, {}), server(2, {})],
       jobs: [{ ...job([{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }, { sourceServerID: id(2), launchStatus: 'FAILED' }]), status: 'COMPLETED' }],
     });
-    await expect(checkLaunch(waveOf(['drsjob-1']), drs)).rejects.toThrow(/wave "db": 1 of 2 server\(s\) failed, failure budget 0: s-0+2 \(host-2\): launch FAILED/);
+    await expect(checkLaunch(waveOf(['drsjob-1']), drs)).rejects.toThrow(/wave "db": 1 of 2 servers failed, failure budget 0: s-0+2 \(host-2\): launch FAILED/);
     const within = await checkLaunch(waveOf(['drsjob-1'], { failureBudget: 1 }), drs);
     expect(within).toMatchObject({ launchDone: true, launched: 1, failed: 1 });
   });
@@ -143,7 +143,7 @@ describe('watching a wave', () => {
     expect(first.pollSeconds).toBe(POLL.minSeconds);
     expect(second.pollSeconds).toBeGreaterThan(first.pollSeconds);
     await expect(checkLaunch(waveOf(['drsjob-1'], { waitedSeconds: 3590 }), drs)).rejects.toThrow(
-      /wave "db" timed out .*1 of 2 server\(s\) not launched: s-0+1/,
+      /wave "db" timed out .*1 of 2 servers not launched: s-0+1/,
     );
     expect(nextPollSeconds(POLL.maxSeconds, false)).toBe(POLL.maxSeconds);
   });
@@ -225,7 +225,7 @@ describe('launch configuration and the SSM agent', () => {
     expect(decodeFlags(checked.expectingRuns, 2)).toEqual([true, false]);
     expect(checked.postLaunchDisabled).toEqual({ count: 1, servers: [id(2)] });
     expect(checked.postLaunchActionsDone).toBe(false); // s-…1 waits for its runs; s-…2 does not
-    expect(completed.warnings[0]).toMatch(/1 server\(s\) have post-launch actions but their launch configuration disables them .* not waited for: s-0+2/);
+    expect(completed.warnings[0]).toMatch(/1 server has post-launch actions but its launch configuration disables them .* not waited for: s-0+2/);
   });
 
   it('a launched server whose SSM agent is not discovered within the plan setting fails by name, under the wave budget', async () => {
@@ -326,7 +326,7 @@ waves:
 
     expect(preflight.waves).toEqual([{ name: 'db', serverCount: 2 }, { name: 'web', serverCount: 1 }]);
     expect(preflight.warnings).toEqual([
-      'wave "web" has 1 server(s) and failureBudget 1: every one of them may fail and the wave still "succeeds", with nothing recovered (set failureBudget below 1)',
+      'wave "web" has 1 server and failureBudget 1: it may fail and the wave still "succeeds", with nothing recovered (set failureBudget below 1)',
     ]);
   });
 
