@@ -6,6 +6,7 @@
 import { benchApiCalls } from './api-calls.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDrsLocal } from './drs-local.ts';
+import { benchFeedback } from './feedback.ts';
 import { benchHandoff } from './handoff.ts';
 import { benchMultiAccount } from './multi-account.ts';
 import { benchOverhead } from './overhead.ts';
@@ -26,4 +27,5 @@ await benchMultiAccount(REPEATS);
 await benchQuota();
 console.log('\nLocal DRS service (bench/drs-local.ts)');
 await benchDrsLocal();
+await benchFeedback();
 console.log(`\nnpm run bench: ${((performance.now() - started) / 1000).toFixed(0)} s in all (one run of the whole, for planning)`);
