@@ -4,7 +4,8 @@
 // print as min / median / max. Prints figures; asserts nothing. Run: npx tsx bench/drs-local.ts
 import { pathToFileURL } from 'node:url';
 import { DescribeJobsCommand, DescribeSourceServersCommand, paginateDescribeSourceServers, type DrsClient } from '@aws-sdk/client-drs';
-import { drsClientFor, generateScenario, startLocalDrs } from '#local/drs/index.ts';
+import { generateScenario, startLocalDrs } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { fixed, interleave, mib, printTable, repeat, REPEATS, spread } from './support.ts';
 
 const SERVERS = 4000;

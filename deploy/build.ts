@@ -42,8 +42,18 @@ interface BuildRecord {
   builder: string;
   /** Function key → the init bytes of its bundle, and the handler file it was built from. */
   functions: Record<string, { file: string; bytes: number }>;
-  /** Every input file of every bundle (absolute) → its SHA-256. */
-  inputs: Record<string, string>;
+  /**
+   * Every input file of every bundle (absolute) → its SHA-256, and its size and mtime when hashed:
+   * a file whose size and mtime are unchanged is not read again (git's index does the same), any
+   * other is hashed and compared, so a touched but unchanged file still reuses the build.
+   */
+  inputFiles: Record<string, InputFile>;
+}
+
+interface InputFile {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
 }
 
 /** Beside the bundles' folder, not in it: the folder holds exactly the current bundles. */
@@ -59,6 +69,14 @@ async function sha256Of(path: string): Promise<string | undefined> {
   return bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Whether the file still holds what was recorded: by its size and mtime, else by its content. */
+async function unchanged(path: string, recorded: InputFile): Promise<boolean> {
+  const now = await stat(path).catch(() => undefined);
+  if (now === undefined) return false;
+  if (now.size === recorded.size && now.mtimeMs === recorded.mtimeMs) return true;
+  return (await sha256Of(path)) === recorded.sha256;
+}
+
 /** The bundles of the last build, when it read exactly what a build now would: else undefined. */
 async function reusableBuild(outDir: string, files: readonly string[]): Promise<BuiltFunction[] | undefined> {
   const text = await readFile(recordFileOf(outDir), 'utf8').catch(() => undefined);
@@ -70,12 +88,12 @@ async function reusableBuild(outDir: string, files: readonly string[]): Promise<
     return undefined;
   }
   const keys = files.map(functionKeyOf);
-  if (record.builder !== builder()) return undefined;
+  if (record.builder !== builder() || record.inputFiles === undefined) return undefined;
   if (JSON.stringify(Object.entries(record.functions).map(([key, entry]) => [key, entry.file]).sort()) !== JSON.stringify(keys.map((key, index) => [key, files[index]]).sort())) return undefined;
   const outputs = await Promise.all(keys.map((key) => stat(join(outDir, `${key}.mjs`)).then(() => true, () => false)));
   if (outputs.includes(false)) return undefined;
-  const hashes = await Promise.all(Object.entries(record.inputs).map(async ([path, hash]) => (await sha256Of(path)) === hash));
-  if (hashes.includes(false)) return undefined;
+  const current = await Promise.all(Object.entries(record.inputFiles).map(([path, recorded]) => unchanged(path, recorded)));
+  if (current.includes(false)) return undefined;
   return keys.map((key) => ({ key, file: join(outDir, `${key}.mjs`), bytes: record.functions[key]!.bytes, reused: true }));
 }
 
@@ -83,14 +101,17 @@ async function reusableBuild(outDir: string, files: readonly string[]): Promise<
 async function recordBuild(outDir: string, built: readonly BuiltFunction[], files: readonly string[], metafiles: readonly Metafile[]): Promise<void> {
   // esbuild names inputs relative to the working directory: kept absolute, so any directory reads them back.
   const paths = [...new Set(metafiles.flatMap((metafile) => Object.keys(metafile.inputs).map((path) => resolve(path))))].sort();
-  const inputs: Record<string, string> = {};
+  const inputFiles: Record<string, InputFile> = {};
   for (const path of paths) {
+    // Stat before reading: a file changed in between has a newer mtime than recorded, so the next
+    // check hashes it again rather than trusting a stale hash.
+    const before = await stat(path).catch(() => undefined);
     const hash = await sha256Of(path);
     // An input esbuild read but that cannot be read now (a virtual one) makes the build not reusable.
-    inputs[path] = hash ?? 'unreadable';
+    inputFiles[path] = { sha256: hash ?? 'unreadable', size: before?.size ?? -1, mtimeMs: before?.mtimeMs ?? -1 };
   }
   const functions = Object.fromEntries(built.map((bundle, index) => [bundle.key, { file: files[index]!, bytes: bundle.bytes }]));
-  const record: BuildRecord = { builder: builder(), functions, inputs };
+  const record: BuildRecord = { builder: builder(), functions, inputFiles };
   await writeFile(recordFileOf(outDir), `${JSON.stringify(record)}\n`);
 }
 

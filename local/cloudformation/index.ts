@@ -3,7 +3,6 @@
 // local DRS service's, in a local run), point the real @aws-sdk/client-cloudformation at it,
 // inspect and steer it, stop it. `stacks` is the in-process side: what DRS does in CloudFormation
 // when it recovers a source network.
-import { CloudFormationClient, type CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, defaultIdentity, IdentityStore } from '#local/identity/index.ts';
 import { parseCloudFormationScenario, type CloudFormationScenario, type Fault } from './scenario.ts';
 import { LocalCloudFormationHttpServer, type CloudFormationCall } from './server.ts';
@@ -67,9 +66,4 @@ export async function startLocalCloudFormation(options: StartLocalCloudFormation
     countCalls: (action) => http.countCalls('action', action),
     stop: () => http.close(),
   };
-}
-
-/** A CloudFormationClient for the local service: its endpoint and home Region, the default account's credentials unless `config` says otherwise. */
-export function cloudFormationClientFor(local: Pick<LocalCloudFormation, 'endpoint' | 'region'>, config: Partial<CloudFormationClientConfig> = {}): CloudFormationClient {
-  return new CloudFormationClient({ endpoint: local.endpoint, region: local.region, credentials: { ...defaultCredentials }, ...config });
 }

@@ -1,6 +1,5 @@
 // Programmatic entry point of the local DRS service: start it on a port (0 = ephemeral), point
 // the real @aws-sdk/client-drs at it, inspect and steer it, stop it.
-import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
 import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
 import type { JobTimeline } from './simulator.ts';
 import { LocalDrsHttpServer, type RecordedCall, type UnknownCredentials } from './server.ts';
@@ -169,17 +168,4 @@ function credentialsOf(identity: IdentityStore, scenario: ParsedScenario): Local
   const principal = homePrincipalOf(identity.identity, scenario.accountId);
   if (!principal) throw new ScenarioError(`account ${scenario.accountId} has no principal with credentials in the identity world: declare one under identity.accounts`);
   return { accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey, ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}) };
-}
-
-/**
- * A DrsClient for the local service: its endpoint and Region, signing as a principal of its
- * account (`localDrs.credentials`; the default world's `defaultCredentials` otherwise).
- */
-export function drsClientFor(localDrs: Pick<LocalDrs, 'endpoint' | 'region'> & { credentials?: LocalCredentials }, config: Partial<DrsClientConfig> = {}): DrsClient {
-  return new DrsClient({
-    endpoint: localDrs.endpoint,
-    region: localDrs.region,
-    credentials: localDrs.credentials ?? { ...defaultCredentials },
-    ...config,
-  });
 }

@@ -4,7 +4,7 @@
 // errors as DynamoDB answers them). `createTable` is how a local run deploys the tables the stack
 // would create.
 import dynalite from 'dynalite';
-import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { closeServer, listenOnLoopback } from '#local/http/listen.ts';
 import { defaultCredentials, IdentityStore } from '#local/identity/index.ts';
 import { DynamoDbBackends, type DynamoDbBackend, type DynamoDbScope } from './backends.ts';
@@ -52,6 +52,9 @@ export async function startLocalDynamoDb(options: StartLocalDynamoDbOptions = {}
     identity,
     calls: () => front.recordedCalls(),
     async createTable(input, as = { region: 'eu-west-1' }) {
+      // Loaded on first use: the service itself needs no SDK client (commands that never run, such
+      // as --help and validate, start faster).
+      const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
       const client = new DynamoDBClient({ endpoint, region: as.region, credentials: as.credentials ?? defaultCredentials, maxAttempts: 1 });
       try {
         await client.send(new CreateTableCommand(input));

@@ -3,7 +3,6 @@
 // the functions of a scenario's `lambda:` block, each a local handler file built and loaded in a
 // worker thread of its own; point the real @aws-sdk/client-lambda (or the AWS CLI) at it; see what
 // was invoked; stop it.
-import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, defaultIdentity, IdentityStore } from '#local/identity/index.ts';
 import { functionArnOf } from './arn.ts';
 import { LocalFunctions, type FunctionSummary, type InvocationRecord } from './functions.ts';
@@ -120,10 +119,6 @@ export async function startLocalLambda(options: StartLocalLambdaOptions = {}): P
   };
 }
 
-/** A LambdaClient for the local service: its endpoint and home Region, the default account's credentials unless `config` says otherwise. */
-export function lambdaClientFor(local: Pick<LocalLambda, 'endpoint' | 'region'>, config: Partial<LambdaClientConfig> = {}): LambdaClient {
-  return new LambdaClient({ endpoint: local.endpoint, region: local.region, credentials: { ...defaultCredentials }, ...config });
-}
 
 /** The ARN of a function of the home account and Region (or of `scope`). */
 export function localFunctionArn(local: Pick<LocalLambda, 'region' | 'accountId'>, name: string, scope: { account?: string; region?: string } = {}): string {

@@ -1,7 +1,6 @@
 // Programmatic entry point of the local Route 53 service: start it on a port (0 = ephemeral) over
 // an identity store (shared with the other local services) and a clock (the local DRS service's,
 // in a local run), point the real @aws-sdk/client-route-53 at it, inspect it, stop it.
-import { Route53Client, type Route53ClientConfig } from '@aws-sdk/client-route-53';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, defaultIdentity, IdentityStore } from '#local/identity/index.ts';
 import { parseRoute53Scenario, type Route53Scenario } from './scenario.ts';
 import { LocalRoute53HttpServer, type Route53Call } from './server.ts';
@@ -64,9 +63,4 @@ export async function startLocalRoute53(options: StartLocalRoute53Options = {}):
     countCalls: (operation) => http.countCalls('operation', operation),
     stop: () => http.close(),
   };
-}
-
-/** A Route53Client for the local service: its endpoint, us-east-1, the default account's credentials unless `config` says otherwise. */
-export function route53ClientFor(local: Pick<LocalRoute53, 'endpoint'>, config: Partial<Route53ClientConfig> = {}): Route53Client {
-  return new Route53Client({ endpoint: local.endpoint, region: ROUTE53_SIGNING_REGION, credentials: { ...defaultCredentials }, ...config });
 }

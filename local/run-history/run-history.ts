@@ -3,7 +3,7 @@
 // Reports are read defensively: v1 reports (no RTO) and other JSON files in the folder are fine.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 
 /** What the history shows of one run. */
 export interface RunRecord {
@@ -86,6 +86,8 @@ export function bucketSource(client: S3Client, bucket: string, plan?: string, pr
   return {
     describe: () => `s3://${bucket}/${prefix}${plan ? `${plan}-*` : ''}`,
     async *reports() {
+      // Loaded here: only `history --bucket` reads S3, and the client costs every local start time.
+      const { GetObjectCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
       let token: string | undefined;
       do {
         const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}${plan ? `${plan}-` : ''}`, ContinuationToken: token }));

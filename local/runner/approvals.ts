@@ -5,11 +5,6 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { STSClient } from '@aws-sdk/client-sts';
-import { decideApproval } from '#shared/approval/decide.ts';
-import { dynamoDbApprovalTokens } from '#shared/lock/approval-tokens.ts';
 import type { LocalDrs } from './local-drs.ts';
 
 /** The file `npm run aws -- approve|reject --local` reads (cli/aws.ts, LocalServices). */
@@ -55,6 +50,14 @@ export async function approveAfter(
     }
     await sleep(10);
   }
+  // Loaded here, with the clients they use: only runs with --approve-after need them.
+  const [{ DynamoDBClient }, { SFNClient }, { STSClient }, { decideApproval }, { dynamoDbApprovalTokens }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('@aws-sdk/client-sfn'),
+    import('@aws-sdk/client-sts'),
+    import('#shared/approval/decide.ts'),
+    import('#shared/lock/approval-tokens.ts'),
+  ]);
   const config = { region: services.region, credentials: services.credentials };
   const tokens = dynamoDbApprovalTokens(new DynamoDBClient({ ...config, endpoint: services.endpoints.dynamodb }), services.lockTable);
   const sfn = new SFNClient({ ...config, endpoint: services.endpoints.stepFunctions });

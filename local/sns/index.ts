@@ -2,7 +2,6 @@
 // identity store (shared with the other local services, so the same credentials work there) and
 // the topics a scenario declares, point the unmodified @aws-sdk/client-sns at it, read what was
 // published, stop it. Nothing is delivered: the published messages are the record.
-import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, defaultIdentity, IdentityStore } from '#local/identity/index.ts';
 import { parseSnsScenario, type SnsScenario } from './scenario.ts';
 import { LocalSnsHttpServer, type SnsCall } from './server.ts';
@@ -65,9 +64,4 @@ export async function startLocalSns(options: StartLocalSnsOptions = {}): Promise
     countCalls: (action) => http.countCalls('action', action),
     stop: () => http.close(),
   };
-}
-
-/** An SNSClient for the local service: its endpoint and home Region, the default account's credentials unless `config` says otherwise. */
-export function snsClientFor(local: Pick<LocalSns, 'endpoint' | 'region'>, config: Partial<SNSClientConfig> = {}): SNSClient {
-  return new SNSClient({ endpoint: local.endpoint, region: local.region, credentials: { ...defaultCredentials }, ...config });
 }

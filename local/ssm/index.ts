@@ -3,7 +3,6 @@
 // credentials work there), a clock (the local DRS service's simulated one, in a local run) and the
 // scenario's `ssm:` block (the documents and what their executions do); point the real
 // @aws-sdk/client-ssm (or the AWS CLI) at it; inspect it; stop it.
-import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, defaultIdentity, IdentityStore } from '#local/identity/index.ts';
 import { SsmAutomation, wallClock, type ExecutionView, type ServiceClock, type SsmScope } from './automation.ts';
 import { parseSsmScenario, type SsmScenario } from './scenario.ts';
@@ -64,9 +63,4 @@ export async function startLocalSsm(options: StartLocalSsmOptions = {}): Promise
     countCalls: (operation) => http.countCalls('operation', operation),
     stop: () => http.close(),
   };
-}
-
-/** An SSMClient for the local service: its endpoint and home Region, the default account's credentials unless `config` says otherwise. */
-export function ssmClientFor(local: Pick<LocalSsm, 'endpoint' | 'region'>, config: Partial<SSMClientConfig> = {}): SSMClient {
-  return new SSMClient({ endpoint: local.endpoint, region: local.region, credentials: { ...defaultCredentials }, ...config });
 }

@@ -2,7 +2,6 @@
 // ephemeral) over an identity store (shared with the other local services, so the same
 // credentials work there), register the executions something runs on this machine in its
 // `executions`, point the real @aws-sdk/client-sfn (or the AWS CLI) at it, stop it.
-import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { defaultCredentials, defaultIdentity, IdentityStore, loadIdentity, type Identity } from '#local/identity/index.ts';
 import { LocalExecutions } from './executions.ts';
 import type { LocalTaskTokens } from './tokens.ts';
@@ -66,9 +65,4 @@ export async function startLocalStepFunctions(options: StartLocalStepFunctionsOp
     calls: () => http.recordedCalls(),
     stop: () => http.close(),
   };
-}
-
-/** An SFNClient for the local service: its endpoint and region, the default account's credentials unless `config` says otherwise. */
-export function sfnClientFor(local: Pick<LocalStepFunctions, 'endpoint' | 'region'>, config: Partial<SFNClientConfig> = {}): SFNClient {
-  return new SFNClient({ endpoint: local.endpoint, region: local.region, credentials: { ...defaultCredentials }, ...config });
 }

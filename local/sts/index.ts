@@ -1,7 +1,6 @@
 // Programmatic entry point of the local STS service: start it on a port (0 = ephemeral) over an
 // identity store (shared with the other local services, so the role sessions it mints work
 // there), point the real @aws-sdk/client-sts at it, stop it.
-import { STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { defaultCredentials, defaultIdentity, IdentityStore, loadIdentity, type Identity } from '#local/identity/index.ts';
 import { LocalStsHttpServer, type StsCall } from './server.ts';
 
@@ -47,9 +46,4 @@ export async function startLocalSts(options: StartLocalStsOptions = {}): Promise
     calls: () => http.recordedCalls(),
     stop: () => http.close(),
   };
-}
-
-/** An STSClient for the local service: its endpoint and region, the default account's credentials unless `config` says otherwise. */
-export function stsClientFor(localSts: Pick<LocalSts, 'endpoint' | 'region'>, config: Partial<STSClientConfig> = {}): STSClient {
-  return new STSClient({ endpoint: localSts.endpoint, region: localSts.region, credentials: { ...defaultCredentials }, ...config });
 }

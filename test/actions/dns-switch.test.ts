@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { defaultCredentials } from '#local/identity/index.ts';
-import { route53ClientFor, startLocalRoute53, type LocalRoute53 } from '#local/route53/index.ts';
+import { startLocalRoute53, type LocalRoute53 } from '#local/route53/index.ts';
+import { route53ClientFor } from '#local/route53/client.ts';
 import type { ActionInput, ActionServer } from '#shared/actions/input.ts';
 import { DnsSwitchError, parseDnsSwitchParameters, switchDns, type Waiting } from '../../actions/dns-switch/switch.ts';
 

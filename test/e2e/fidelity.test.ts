@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { UpdateLaunchConfigurationCommand } from '@aws-sdk/client-drs';
 import { describe, expect, it } from 'vitest';
-import { drsClientFor, startLocalDrs, type Fault, type LocalDrs } from '#local/drs/index.ts';
+import { startLocalDrs, type Fault, type LocalDrs } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { causeOf, hostnamesOf, instancesInDrs, runPlan } from './harness.ts';
 
 /** How many LAUNCH jobs each source server took part in. */

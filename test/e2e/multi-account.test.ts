@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
-import { drsClientFor, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { causeOf, runPlan } from './harness.ts';
 
 const RECOVERY = '111122223333';

@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import { describe, expect, it } from 'vitest';
-import { drsClientFor, startLocalDrs, type LocalDrs as LocalDrsService } from '#local/drs/index.ts';
+import { startLocalDrs, type LocalDrs as LocalDrsService } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { startLocalStepFunctions } from '#local/stepfunctions/index.ts';
 import { startLocalSts } from '#local/sts/index.ts';
 import { localStateMachineArns } from '#local/runner/run-local.ts';

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cloudFormationClientFor, startLocalCloudFormation, type LocalCloudFormation } from '#local/cloudformation/index.ts';
+import { startLocalCloudFormation, type LocalCloudFormation } from '#local/cloudformation/index.ts';
+import { cloudFormationClientFor } from '#local/cloudformation/client.ts';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, IdentityStore, type Identity } from '#local/identity/index.ts';
 
 const OTHER_ACCOUNT = '222233334444';

@@ -6,8 +6,10 @@
 import { DescribeJobLogItemsCommand, DescribeJobsCommand, StartSourceNetworkRecoveryCommand, type Job } from '@aws-sdk/client-drs';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cloudFormationClientFor, type LocalCloudFormation } from '#local/cloudformation/index.ts';
-import { drsClientFor, startLocalDrs, type LocalDrs } from '#local/drs/index.ts';
+import { type LocalCloudFormation } from '#local/cloudformation/index.ts';
+import { cloudFormationClientFor } from '#local/cloudformation/client.ts';
+import { startLocalDrs, type LocalDrs } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { startCloudFormationFor } from '#local/runner/local-drs.ts';
 
 /** The default scenario's payments VPC (its stack name: payments-vpc-recovery). */

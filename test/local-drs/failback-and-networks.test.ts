@@ -18,7 +18,7 @@ import {
   ValidationException,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
-import { drsClientFor } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { rejectionOf, serverIds, sourceServerByHostname, useTestDrs, waitForJob } from './helpers.ts';
 
 const t = useTestDrs();

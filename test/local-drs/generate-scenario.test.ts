@@ -5,17 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ListExtensibleSourceServersCommand } from '@aws-sdk/client-drs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { DEFAULT_FUNCTION_ROLE_ARN } from '#local/identity/index.ts';
-import {
-  drsClientFor,
-  generateScenario,
-  generatedStagingAccountId,
-  generatedTargetAccountId,
-  generatedTargetRoleArn,
-  parseScenario,
-  startLocalDrs,
-  type LocalDrs,
-} from '#local/drs/index.ts';
-import { startLocalSts, stsClientFor, type LocalSts } from '#local/sts/index.ts';
+import { generateScenario, generatedStagingAccountId, generatedTargetAccountId, generatedTargetRoleArn, parseScenario, startLocalDrs, type LocalDrs } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
+import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import { stsClientFor } from '#local/sts/client.ts';
 
 const HOME = '111122223333';
 

@@ -2,7 +2,8 @@
 // simulated time (speed 0) so the tests move time only through advanceBy.
 import { afterEach, beforeEach } from 'vitest';
 import { DescribeSourceServersCommand, type DrsClient, type SourceServer } from '@aws-sdk/client-drs';
-import { drsClientFor, loadScenario, startLocalDrs, defaultScenarioPath, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { loadScenario, startLocalDrs, defaultScenarioPath, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 
 export const TEST_START_TIME = '2026-01-05T02:00:00.000Z';
 

@@ -8,7 +8,8 @@ import {
   TerminateRecoveryInstancesCommand,
   type DrsClient,
 } from '@aws-sdk/client-drs';
-import { drsClientFor, parseScenario } from '#local/drs/index.ts';
+import { parseScenario } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 import { rawCall, rejectionOf, serverIds, useTestDrs, waitForJob } from './helpers.ts';
 
 const t = useTestDrs();

@@ -14,8 +14,10 @@ import {
 } from '@aws-sdk/client-drs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { defaultCredentials, defaultIdentity, DEFAULT_STAGING_ROLE_ARN } from '#local/identity/index.ts';
-import { drsClientFor, generateScenario, loadScenario, parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { startLocalSts, stsClientFor, type LocalSts } from '#local/sts/index.ts';
+import { generateScenario, loadScenario, parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
+import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import { stsClientFor } from '#local/sts/client.ts';
 import { fileURLToPath } from 'node:url';
 import { TEST_START_TIME, rejectionOf } from './helpers.ts';
 

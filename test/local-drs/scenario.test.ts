@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DescribeSourceServersCommand } from '@aws-sdk/client-drs';
-import { ScenarioError, defaultScenarioPath, drsClientFor, generateScenario, loadScenario, parseScenario, startLocalDrs } from '#local/drs/index.ts';
+import { ScenarioError, defaultScenarioPath, generateScenario, loadScenario, parseScenario, startLocalDrs } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
 
 describe('scenarios', () => {
   it('ships a default scenario: payments in three tiers plus two reporting servers', async () => {

@@ -14,8 +14,10 @@ import {
 } from '@aws-sdk/client-drs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { defaultIdentity, DEFAULT_FUNCTION_ROLE_ARN } from '#local/identity/index.ts';
-import { drsClientFor, parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
-import { startLocalSts, stsClientFor, type LocalSts } from '#local/sts/index.ts';
+import { parseScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
+import { drsClientFor } from '#local/drs/client.ts';
+import { startLocalSts, type LocalSts } from '#local/sts/index.ts';
+import { stsClientFor } from '#local/sts/client.ts';
 import { TEST_START_TIME, rejectionOf } from './helpers.ts';
 
 const NEW_TARGET = '222233334444';

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DEFAULT_ACCOUNT_ID } from '#local/identity/index.ts';
-import { HandlerBuildError, lambdaClientFor, LambdaFunctionsError, parseLambdaFunctions, startLocalLambda, type LocalLambda } from '#local/lambda/index.ts';
+import { HandlerBuildError, LambdaFunctionsError, parseLambdaFunctions, startLocalLambda, type LocalLambda } from '#local/lambda/index.ts';
+import { lambdaClientFor } from '#local/lambda/client.ts';
 import { FIXTURES } from './helpers.ts';
 
 const home = { account: '111122223333', region: 'eu-west-1' };

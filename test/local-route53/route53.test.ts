@@ -13,7 +13,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ACCOUNT_ID, defaultCredentials, IdentityStore, type Identity } from '#local/identity/index.ts';
-import { parseRoute53Scenario, route53ClientFor, Route53ScenarioError, startLocalRoute53, type LocalRoute53 } from '#local/route53/index.ts';
+import { parseRoute53Scenario, Route53ScenarioError, startLocalRoute53, type LocalRoute53 } from '#local/route53/index.ts';
+import { route53ClientFor } from '#local/route53/client.ts';
 
 const ZONE = 'Z0123456789ABCDEFGHIJ';
 const OTHER_ACCOUNT = '222233334444';

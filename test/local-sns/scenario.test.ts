@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ListTopicsCommand, PublishCommand } from '@aws-sdk/client-sns';
-import { parseSnsScenario, snsClientFor, SnsScenarioError, startLocalSns, type LocalSns } from '#local/sns/index.ts';
+import { parseSnsScenario, SnsScenarioError, startLocalSns, type LocalSns } from '#local/sns/index.ts';
+import { snsClientFor } from '#local/sns/client.ts';
 
 let running: LocalSns | undefined;
 afterEach(async () => {

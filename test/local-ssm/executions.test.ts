@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, StopAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { IdentityStore } from '#local/identity/index.ts';
-import { ssmClientFor, startLocalSsm, type LocalSsm } from '#local/ssm/index.ts';
+import { startLocalSsm, type LocalSsm } from '#local/ssm/index.ts';
+import { ssmClientFor } from '#local/ssm/client.ts';
 import { RECOVERY, REGION, SMOKE_TEST, START, failureOf, startTestSsm, testIdentity, type TestSsm } from './helpers.ts';
 
 let t: TestSsm | undefined;

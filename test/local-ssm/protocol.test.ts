@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DescribeDocumentCommand, GetAutomationExecutionCommand, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { IdentityStore, DEFAULT_ACCOUNT_ID, defaultIdentity } from '#local/identity/index.ts';
-import { ssmClientFor, startLocalSsm, type LocalSsm } from '#local/ssm/index.ts';
+import { startLocalSsm, type LocalSsm } from '#local/ssm/index.ts';
+import { ssmClientFor } from '#local/ssm/client.ts';
 import { REGION, SMOKE_TEST, failureOf, functionRole, operator, signedCall, startTestSsm, type TestSsm } from './helpers.ts';
 
 let t: TestSsm | undefined;

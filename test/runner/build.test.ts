@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -54,6 +54,25 @@ describe('buildFunctions', () => {
     await writeFile(join(outDir, 'greet.mjs'), 'stale');
     await buildFunctions({ functionsDir, outDir, force: true });
     expect(await bundleOf()).toContain('good evening');
+  });
+
+  it('checks inputs by size and mtime first and by content when they moved: a touched file reuses the build, an edit of the same size rebuilds', async () => {
+    const functionsDir = await tempDir('stat-functions');
+    const outDir = await tempDir('stat-build');
+    const greeting = join(functionsDir, 'greeting.ts');
+    await writeFile(greeting, "export const greeting = 'hello';\n");
+    await writeFile(join(functionsDir, 'greet.ts'), "import { greeting } from './greeting.ts';\nexport const handler = async () => greeting;\n");
+    await buildFunctions({ functionsDir, outDir });
+
+    const later = new Date(Date.now() + 5_000);
+    await utimes(greeting, later, later);
+    const afterTouch = await buildFunctions({ functionsDir, outDir });
+    await writeFile(greeting, "export const greeting = 'howdy';\n");
+    const afterEdit = await buildFunctions({ functionsDir, outDir });
+
+    expect(afterTouch[0]!.reused).toBe(true);
+    expect(afterEdit[0]!.reused).toBeUndefined();
+    expect(await readFile(join(outDir, 'greet.mjs'), 'utf8')).toContain('howdy');
   });
 
   it("puts what a handler imports only lazily in its own chunk, loaded when needed, and drops an earlier build's chunks", async () => {

@@ -7,7 +7,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { buildFunctions } from '#deploy/build.ts';
 import { runLocal, type IssuedTaskToken, type RunLocalOptions } from '#local/runner/run-local.ts';
-import { sfnClientFor, startLocalStepFunctions, type LocalStepFunctions } from '#local/stepfunctions/index.ts';
+import { startLocalStepFunctions, type LocalStepFunctions } from '#local/stepfunctions/index.ts';
+import { sfnClientFor } from '#local/stepfunctions/client.ts';
 import { clockOnlyDrs, fixturesDir, tempDir } from './helpers.ts';
 
 const callbackFixtures = join(fixturesDir, 'callback');
