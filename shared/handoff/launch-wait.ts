@@ -82,15 +82,36 @@ export function jobEndsWait(wake: Wake, jobsBefore: readonly string[], jobID: st
 }
 
 /**
- * How long the wave's wait lasts when no launch result ends it: the fallback poll. Events are best
- * effort and usually arrive, so the longest poll interval; but while quotas hold servers back the
- * capacity frees when a job COMPLETES, of which DRS sends no event: the wave's own poll interval.
+ * Whether quota may free without an event to tell: the capacity held back servers wait for frees
+ * when a job COMPLETES, of which DRS sends no event. A job of the wave whose servers all have
+ * their launch result (its last one woke the wave) ends unheard; so may any job not of the wave
+ * (an earlier wave's, another run's, the console's). While every active job is the wave's own and
+ * has servers still launching, the next launch result comes first, and it is heard.
  */
-export function fallbackSeconds(wave: { notStarted: number; pollSeconds: number }): number {
-  return wave.notStarted > 0 ? Math.max(1, wave.pollSeconds) : POLL.maxSeconds;
+export function roomFreesUnheard(activeJobs: readonly Job[], waveJobIDs: readonly string[]): boolean {
+  const own = new Set(waveJobIDs);
+  return activeJobs.some((job) => !own.has(job.jobID ?? '') || !(job.participatingServers ?? []).some((server) => launchOutcome(server) === 'inFlight'));
+}
+
+/**
+ * How long the wave's wait lasts when no launch result ends it: the fallback poll. Events are best
+ * effort and usually arrive, so the longest poll interval; but while quotas hold servers back and
+ * room may free unheard (`roomFreesUnheard`; unknown counts as may), the wave's own poll interval.
+ */
+export function fallbackSeconds(wave: { notStarted: number; pollSeconds: number; roomFreesUnheard?: boolean }): number {
+  return wave.notStarted > 0 && wave.roomFreesUnheard !== false ? Math.max(1, wave.pollSeconds) : POLL.maxSeconds;
+}
+
+/**
+ * Whether a wave waiting with the longest fallback, because room could free only after a launch
+ * result it would hear, must look again at once: a job of its own has no server launching any more
+ * (its last result came before the wait was registered), so room may now free unheard.
+ */
+export function roomMayFreeUnheard(wave: { notStarted: number; roomFreesUnheard?: boolean }, waveJobs: readonly Job[]): boolean {
+  return wave.notStarted > 0 && wave.roomFreesUnheard === false && roomFreesUnheard(waveJobs.filter((job) => job.status !== 'COMPLETED'), waveJobs.map((job) => job.jobID ?? ''));
 }
 
 /** The wave with the fallback of its next wait (`fallbackSeconds`, which WaitForLaunch's timeout reads). */
-export function withFallback<Wave extends { notStarted: number; pollSeconds: number }>(wave: Wave): Wave & { fallbackSeconds: number } {
+export function withFallback<Wave extends { notStarted: number; pollSeconds: number; roomFreesUnheard?: boolean }>(wave: Wave): Wave & { fallbackSeconds: number } {
   return { ...wave, fallbackSeconds: fallbackSeconds(wave) };
 }

@@ -7,11 +7,11 @@ import type { DrsPort } from '#shared/drs/port.ts';
 import { isTokenGone } from '#shared/task-token.ts';
 import type { WaveWaits } from '#shared/lock/wave-waits.ts';
 import type { WaveState } from '#shared/recovery/state.ts';
-import { actionWaitOf, launchWaitOf, pendingServerCount } from './launch-wait.ts';
+import { actionWaitOf, launchWaitOf, pendingServerCount, roomMayFreeUnheard } from './launch-wait.ts';
 
 /** What the wait's Task outputs (`$.wake`): why it ended before its timeout. */
 export interface Wake {
-  resumedBy: 'launchResult' | 'launchOver' | 'actionRunEnded' | 'actionsOver';
+  resumedBy: 'launchResult' | 'launchOver' | 'roomMayFree' | 'actionRunEnded' | 'actionsOver';
   at: string;
   jobID?: string;
   sourceServerID?: string;
@@ -49,7 +49,7 @@ export async function awaitLaunch(
     token: string;
     execution: string;
     phase?: 'launch' | 'actions';
-    wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds' | 'actionsSucceeded' | 'actionsFailed'>;
+    wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds' | 'actionsSucceeded' | 'actionsFailed' | 'roomFreesUnheard'>;
   },
   services: { drs: Pick<DrsPort, 'listJobs'>; waits: Pick<WaveWaits, 'put'>; sendTaskSuccess: SendTaskSuccess; now: () => Date },
 ): Promise<{ waitingFor: number } | { resumed: boolean }> {
@@ -58,6 +58,12 @@ export async function awaitLaunch(
   const wait = actions ? actionWaitOf(input.wave, jobs) : launchWaitOf(input.wave, jobs);
   if (wait === 'ready') {
     return { resumed: await resumeWait(services.sendTaskSuccess, input.token, { resumedBy: actions ? 'actionsOver' : 'launchOver', at: services.now().toISOString() }) };
+  }
+  // The wait's fallback is the longest because no room could free unheard when CheckLaunch looked;
+  // a job of the wave that has launched all its servers since then can: CheckLaunch looks again
+  // (and shortens the fallback), rather than the wave waiting out the longest poll.
+  if (!actions && roomMayFreeUnheard(input.wave, jobs)) {
+    return { resumed: await resumeWait(services.sendTaskSuccess, input.token, { resumedBy: 'roomMayFree', at: services.now().toISOString() }) };
   }
   const expiresAt = Math.floor(services.now().getTime() / 1000) + input.wave.timeoutSeconds + KEEP_AFTER_TIMEOUT_SECONDS;
   await services.waits.put({ ...wait, execution: input.execution, token: input.token, expiresAt });

@@ -56,6 +56,11 @@ export const WaveState = z.object({
   heldBackIn: z.optional(z.array(z.string())),
   /** CheckLaunch: DRS's active jobs leave room to start more of the servers held back. */
   startable: z.optional(z.boolean()),
+  /**
+   * CheckLaunch, while servers are held back: whether room may free without an event to tell
+   * (shared/handoff/launch-wait.ts, roomFreesUnheard); false lets the wait's fallback be the longest.
+   */
+  roomFreesUnheard: z.optional(z.boolean()),
   jobIDs: z.array(z.string()),
   ...PollState,
   /** How long WaitForLaunch waits when no launch result ends it (shared/handoff/launch-wait.ts). */

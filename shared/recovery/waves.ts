@@ -11,6 +11,7 @@ import { actionsSeen, resolveActionWaits, tallyPostLaunchActions } from '#shared
 import { readBack, roomToStart, startRound, type JobLoop } from '#shared/engine/start.ts';
 import { MAX_LISTED_PROBLEMS, type ServerProblem } from '#shared/engine/state.ts';
 import { describeProblems, isPastTimeout, oncePerServer, timeoutPhrase } from '#shared/engine/verdict.ts';
+import { roomFreesUnheard } from '#shared/handoff/launch-wait.ts';
 import type { WaveServers } from '#shared/lock/wave-servers.ts';
 import type { WaveSightings } from '#shared/lock/wave-sightings.ts';
 import type { Plan } from '#shared/plan/schema.ts';
@@ -71,7 +72,11 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
   // servers that listing, every poll, was most of a run's cost: bench/linear.ts).
   if (previous !== undefined && previous.notStarted > 0) {
     const activeJobs = (await listingJobs).filter(isActiveJob);
-    if (!roomToStart(activeJobs, previous.heldBackIn ?? [], scopeOfPort(drs))) return { wave: previous, isNew: false };
+    if (!roomToStart(activeJobs, previous.heldBackIn ?? [], scopeOfPort(drs))) {
+      // Room was seen and is gone again (taken elsewhere): poll at the wave's pace until it frees.
+      const { roomFreesUnheard: _roomFreesUnheard, ...waiting } = previous;
+      return { wave: waiting, isNew: false };
+    }
     // The wave's servers as its first round resolved them: only those not in a job yet are read
     // again, by ID (which also tells a multi-account port their accounts).
     const stored = await store.get(run.execution, index);
@@ -81,7 +86,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
       const rest = stored.filter((id) => !started.has(id));
       if (rest.length > 0 && scopeOfPort(drs) !== undefined) await drs.listSourceServers({ sourceServerIDs: rest });
       const round = await startRound(loop, stored, recentJobs);
-      const { heldBackIn: _heldBackIn, startable: _startable, ...before } = previous;
+      const { heldBackIn: _heldBackIn, startable: _startable, roomFreesUnheard: _roomFreesUnheard, ...before } = previous;
       return { wave: { ...before, jobIDs: round.jobIDs, notStarted: round.deferred.length, ...heldBackIn(round.deferred, selectors, drs) }, isNew: false };
     }
   }
@@ -226,13 +231,20 @@ function launchProgress(wave: WaveState, jobs: readonly Job[], count: LaunchCoun
  * way: the wave's jobs by ID, or every job since the wave started, which holds them. Only with
  * room does the wave go back to StartWave: a round that could start nothing costs history.
  */
-async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[]; startable?: boolean }> {
+async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[]; startable?: boolean; roomFreesUnheard?: boolean }> {
   if (wave.notStarted === 0) return { jobs: await drs.listJobs({ jobIDs: wave.jobIDs }) };
   const recent = await drs.listJobs({ fromDate: activeJobsSince(wave.startedAt) });
   const byID = new Map(recent.map((job) => [job.jobID ?? '', job]));
   // A job only just created may not be listed yet: its servers then come by ID, in its place.
-  const jobs = wave.jobIDs.every((jobID) => byID.has(jobID)) ? wave.jobIDs.map((jobID) => byID.get(jobID)!) : await drs.listJobs({ jobIDs: wave.jobIDs });
-  return { jobs, startable: roomToStart(recent.filter(isActiveJob), wave.heldBackIn ?? [], scopeOfPort(drs)) };
+  const listed = wave.jobIDs.every((jobID) => byID.has(jobID));
+  const jobs = listed ? wave.jobIDs.map((jobID) => byID.get(jobID)!) : await drs.listJobs({ jobIDs: wave.jobIDs });
+  const active = recent.filter(isActiveJob);
+  return {
+    jobs,
+    startable: roomToStart(active, wave.heldBackIn ?? [], scopeOfPort(drs)),
+    // An unlisted job of the wave: what holds room is not all seen, so it may free unheard.
+    roomFreesUnheard: !listed || roomFreesUnheard(active, wave.jobIDs),
+  };
 }
 
 /**
@@ -242,7 +254,7 @@ async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[];
  * or its fallback, not after one poll interval); default, as a Wait of `pollSeconds` would say.
  */
 export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?: number): Promise<WaveState> {
-  const { jobs, startable } = await launchJobs(wave, drs);
+  const { jobs, startable, roomFreesUnheard: unheard } = await launchJobs(wave, drs);
   const count = countLaunch(jobs);
   count.failedServers = [...(wave.unlaunchable ?? []), ...count.failedServers];
   const poll = nextPoll(wave, launchProgress(wave, jobs, count), waitedSeconds);
@@ -255,10 +267,12 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
     failedServers: count.failedServers.slice(0, MAX_LISTED_PROBLEMS),
     launchDone,
     startable,
+    roomFreesUnheard: unheard,
     ...recordSightings(wave, jobs, poll.waitedSeconds, readinessOf(wave, decodeFlags(wave.expectingRuns, sightingOrder(jobs, wave.jobIDs).length))),
     ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave, jobs) } : {}),
   };
   if (startable === undefined) delete next.startable;
+  if (unheard === undefined) delete next.roomFreesUnheard;
   if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
   }

@@ -1,7 +1,8 @@
 // The waves' event-driven waits in the lock table, against the local DynamoDB service through the
 // unmodified SDK: which arrivals end a wait, exactly once, whatever repeats or races.
 import { describe, expect, it } from 'vitest';
-import { actionWaitOf, launchWaitOf } from '#shared/handoff/launch-wait.ts';
+import { actionWaitOf, fallbackSeconds, launchWaitOf, roomFreesUnheard, roomMayFreeUnheard } from '#shared/handoff/launch-wait.ts';
+import { POLL } from '#shared/engine/polling.ts';
 import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
 import type { Job } from '#shared/drs/port.ts';
 import { useLocalLockTable } from './local-lock-table.ts';
@@ -34,6 +35,32 @@ describe('what a wave waits for', () => {
   it('waits for any job to end while quotas hold servers back, and never spins when none of its own runs', () => {
     expect(launchWaitOf({ notStarted: 50 }, [job(JOB_A, { 's-1': 'IN_PROGRESS' })])).toEqual({ wake: 'anyJobDone', pending: { [JOB_A]: ['s-1'] } });
     expect(launchWaitOf({ notStarted: 50 }, [job(JOB_A, { 's-1': 'LAUNCHED' })])).toEqual({ wake: 'anyJobDone', pending: {} });
+  });
+
+  it("waits the longest fallback while quotas hold servers back only when the wave's next launch result comes before any room", () => {
+    const launching = [job(JOB_A, { 's-1': 'IN_PROGRESS', 's-2': 'LAUNCHED' }), job(JOB_B, { 's-3': 'PENDING' })];
+    const ownJobs = [JOB_A, JOB_B];
+
+    // Every active job is the wave's own, each with a server still launching: its last result wakes the wave.
+    expect(roomFreesUnheard(launching, ownJobs)).toBe(false);
+    // A job of the wave with every server reported ends unheard; so may another run's job.
+    expect(roomFreesUnheard([job(JOB_A, { 's-1': 'LAUNCHED', 's-2': 'FAILED' }), launching[1]!], ownJobs)).toBe(true);
+    expect(roomFreesUnheard([...launching, job('drsjob-ccccccccccccccccc', { 's-9': 'IN_PROGRESS' })], ownJobs)).toBe(true);
+
+    expect(fallbackSeconds({ notStarted: 50, pollSeconds: 23, roomFreesUnheard: false })).toBe(POLL.maxSeconds);
+    expect(fallbackSeconds({ notStarted: 50, pollSeconds: 23, roomFreesUnheard: true })).toBe(23);
+    expect(fallbackSeconds({ notStarted: 50, pollSeconds: 23 })).toBe(23);
+    expect(fallbackSeconds({ notStarted: 0, pollSeconds: 23, roomFreesUnheard: true })).toBe(POLL.maxSeconds);
+  });
+
+  it('looks again at once when a job of the wave launched its last server between the check and the wait', () => {
+    const quiet = { notStarted: 50, roomFreesUnheard: false };
+
+    expect(roomMayFreeUnheard(quiet, [job(JOB_A, { 's-1': 'IN_PROGRESS' })])).toBe(false);
+    expect(roomMayFreeUnheard(quiet, [job(JOB_A, { 's-1': 'LAUNCHED' })])).toBe(true);
+    expect(roomMayFreeUnheard(quiet, [{ ...job(JOB_A, { 's-1': 'LAUNCHED' }), status: 'COMPLETED' }, job(JOB_B, { 's-2': 'IN_PROGRESS' })])).toBe(false);
+    // Already polling at the wave's pace: nothing to correct.
+    expect(roomMayFreeUnheard({ notStarted: 50, roomFreesUnheard: true }, [job(JOB_A, { 's-1': 'LAUNCHED' })])).toBe(false);
   });
 });
 
