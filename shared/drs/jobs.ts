@@ -16,6 +16,19 @@ export function activeJobsSince(startedAt: string): string {
   return isoSeconds(Date.parse(startedAt) - ACTIVE_JOB_LOOKBACK_HOURS * 3_600_000);
 }
 
+/**
+ * Where the next DescribeJobs of a quota-held wave can start listing: every job active now and every
+ * job of the wave was created since then, and a job created later is newer still; so no active job
+ * is missed while the completed jobs of earlier waves (100 servers each) are no longer listed at
+ * every poll. Undefined, the day's look-back, when a job's creation time is unknown.
+ */
+export function jobsListedSince(activeJobs: readonly Job[], waveJobs: readonly Job[]): string | undefined {
+  const created = [...activeJobs, ...waveJobs].map((job) => Date.parse(job.creationDateTime ?? ''));
+  if (created.length === 0 || created.some(Number.isNaN)) return undefined;
+  // A second earlier: DRS's filters take whole seconds.
+  return isoSeconds(Math.min(...created) - 1000);
+}
+
 /** DRS's datetime filters take whole seconds. */
 export function isoSeconds(epochMilliseconds: number): string {
   return new Date(epochMilliseconds).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -61,6 +61,8 @@ export const WaveState = z.object({
    * (shared/handoff/launch-wait.ts, roomFreesUnheard); false lets the wait's fallback be the longest.
    */
   roomFreesUnheard: z.optional(z.boolean()),
+  /** CheckLaunch, while servers are held back: where its next DescribeJobs starts listing (shared/drs/jobs.ts, jobsListedSince). */
+  jobsListedSince: z.optional(z.string()),
   jobIDs: z.array(z.string()),
   ...PollState,
   /** How long WaitForLaunch waits when no launch result ends it (shared/handoff/launch-wait.ts). */

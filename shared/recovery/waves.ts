@@ -1,7 +1,7 @@
 // A recovery wave: a loop of the wave engine. Start it within DRS's quotas, watch its launch and
 // its post-launch actions, and decide whether it passed its failure budget.
 import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
-import { activeJobsSince, isActiveJob, sourceServerIDsIn } from '#shared/drs/jobs.ts';
+import { activeJobsSince, isActiveJob, jobsListedSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
 import type { DrsPort, Job, SourceServer } from '#shared/drs/port.ts';
 import { scopeOfPort } from '#shared/drs/fleet.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
@@ -66,7 +66,8 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
   const selectors = placedSelectors(run, plan, index);
   const onlyIDs = selectors.every(({ selector }) => selector.tags === undefined && selector.hostnames === undefined && run.scopes === undefined);
   const loop = recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs);
-  const listingJobs = drs.listJobs({ fromDate: activeJobsSince(run.startedAt) });
+  // A later round of a quota-held wave lists from where its last check could (jobsListedSince).
+  const listingJobs = drs.listJobs({ fromDate: (previous?.notStarted ?? 0) > 0 ? (previous?.jobsListedSince ?? activeJobsSince(run.startedAt)) : activeJobsSince(run.startedAt) });
   // Quotas held servers of this wave back: until a job ends somewhere in the accounts it launches
   // into, another round would start nothing, so it need not list the wave's servers (at 10,000
   // servers that listing, every poll, was most of a run's cost: bench/linear.ts).
@@ -231,9 +232,9 @@ function launchProgress(wave: WaveState, jobs: readonly Job[], count: LaunchCoun
  * way: the wave's jobs by ID, or every job since the wave started, which holds them. Only with
  * room does the wave go back to StartWave: a round that could start nothing costs history.
  */
-async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[]; startable?: boolean; roomFreesUnheard?: boolean }> {
+async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[]; startable?: boolean; roomFreesUnheard?: boolean; jobsListedSince?: string }> {
   if (wave.notStarted === 0) return { jobs: await drs.listJobs({ jobIDs: wave.jobIDs }) };
-  const recent = await drs.listJobs({ fromDate: activeJobsSince(wave.startedAt) });
+  const recent = await drs.listJobs({ fromDate: wave.jobsListedSince ?? activeJobsSince(wave.startedAt) });
   const byID = new Map(recent.map((job) => [job.jobID ?? '', job]));
   // A job only just created may not be listed yet: its servers then come by ID, in its place.
   const listed = wave.jobIDs.every((jobID) => byID.has(jobID));
@@ -244,6 +245,7 @@ async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[];
     startable: roomToStart(active, wave.heldBackIn ?? [], scopeOfPort(drs)),
     // An unlisted job of the wave: what holds room is not all seen, so it may free unheard.
     roomFreesUnheard: !listed || roomFreesUnheard(active, wave.jobIDs),
+    jobsListedSince: jobsListedSince(active, jobs),
   };
 }
 
@@ -254,7 +256,7 @@ async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[];
  * or its fallback, not after one poll interval); default, as a Wait of `pollSeconds` would say.
  */
 export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?: number): Promise<WaveState> {
-  const { jobs, startable, roomFreesUnheard: unheard } = await launchJobs(wave, drs);
+  const { jobs, startable, roomFreesUnheard: unheard, jobsListedSince: listedSince } = await launchJobs(wave, drs);
   const count = countLaunch(jobs);
   count.failedServers = [...(wave.unlaunchable ?? []), ...count.failedServers];
   const poll = nextPoll(wave, launchProgress(wave, jobs, count), waitedSeconds);
@@ -268,11 +270,13 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
     launchDone,
     startable,
     roomFreesUnheard: unheard,
+    jobsListedSince: listedSince,
     ...recordSightings(wave, jobs, poll.waitedSeconds, readinessOf(wave, decodeFlags(wave.expectingRuns, sightingOrder(jobs, wave.jobIDs).length))),
     ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave, jobs) } : {}),
   };
   if (startable === undefined) delete next.startable;
   if (unheard === undefined) delete next.roomFreesUnheard;
+  if (listedSince === undefined) delete next.jobsListedSince;
   if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
   }

@@ -1,7 +1,7 @@
 // The engine's start rules, which every loop (recovery, failback, clean-up, networks) inherits.
 import { ConflictException, ServiceQuotaExceededException } from '@aws-sdk/client-drs';
 import { describe, expect, it } from 'vitest';
-import { launchCapacity, planJobs } from '#shared/drs/jobs.ts';
+import { jobsListedSince, launchCapacity, planJobs } from '#shared/drs/jobs.ts';
 import type { Job } from '#shared/drs/port.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
 import { startRound, startWithinQuotas, type JobLoop } from '#shared/engine/start.ts';
@@ -75,6 +75,22 @@ describe('starting jobs within DRS quotas', () => {
     const started = await startWithinQuotas(jobLoop, ids(250), busy);
     expect(calls.map((batch) => batch.length)).toEqual([100]);
     expect(started.deferred).toHaveLength(150);
+  });
+});
+
+describe("where a quota-held wave's next DescribeJobs starts listing", () => {
+  const created = (jobID: string, creationDateTime?: string): Job => ({ jobID, ...(creationDateTime === undefined ? {} : { creationDateTime }) });
+
+  it('from the oldest of the active jobs and the wave\'s own, a second early: no active job is missed, older completed ones are not listed', () => {
+    const active = [created('drsjob-1', '2026-03-01T03:10:00.400Z'), created('drsjob-2', '2026-03-01T02:55:12Z')];
+    const waveJobs = [created('drsjob-2', '2026-03-01T02:55:12Z'), created('drsjob-3', '2026-03-01T03:20:00Z')];
+
+    expect(jobsListedSince(active, waveJobs)).toBe('2026-03-01T02:55:11Z');
+  });
+
+  it('looks back the whole day when a creation time is unknown', () => {
+    expect(jobsListedSince([created('drsjob-1')], [created('drsjob-2', '2026-03-01T02:55:12Z')])).toBeUndefined();
+    expect(jobsListedSince([], [])).toBeUndefined();
   });
 });
 
