@@ -4,8 +4,8 @@
 // Each start is timed from the spawn of npm to its exit, and split by the moments its lines
 // arrive: npm and tsx up to the build's line, the build (or the cache check), the set-up of the
 // local services up to the execution's line, then the run; the run's pacing (600× speed: the
-// simulated time ÷ 600, meant to be watched) is shown apart. `--npm-test` also times `npm test`
-// (type check and the whole suite; minutes, so one sample and not in `npm run bench`).
+// simulated time ÷ 600, meant to be watched) is shown apart. `--npm-test` also times `npm run
+// test:fast` and `npm test` (the whole suite: minutes, so one sample each and not in `npm run bench`).
 // Wall-clock samples, min / median / max, no verdict. Prints figures; asserts nothing.
 // Run: npx tsx bench/feedback.ts [--npm-test]
 import { execFile, spawn } from 'node:child_process';
@@ -106,6 +106,7 @@ export interface FeedbackFigures {
   cold: StartTiming[];
   warm: StartTiming[];
   npmTest?: { totalMs: number; exitCode: number | null };
+  testFast?: { totalMs: number; exitCode: number | null };
 }
 
 /** `npm start` cold and warm, interleaved, `rounds` times each; `npm test` once if asked. */
@@ -120,6 +121,8 @@ export async function measureFeedback(rounds = REPEATS, withNpmTest = false): Pr
       figures.warm.push(await timeNpmStart(project, reportDir));
     }
     if (withNpmTest) {
+      const fast = await timedNpm(project, ['run', 'test:fast', '--silent']);
+      figures.testFast = { totalMs: fast.totalMs, exitCode: fast.exitCode };
       const test = await timedNpm(project, ['test', '--silent']);
       figures.npmTest = { totalMs: test.totalMs, exitCode: test.exitCode };
     }
@@ -146,6 +149,9 @@ export function printFeedback(figures: FeedbackFigures): void {
     parts.map(([name, pick], index) => [name, seconds(figures.cold, pick), seconds(figures.warm, pick), index === 0 ? 'aim: cold ≤ 12 s, warm ≤ 6 s' : '']),
   );
   if (failed > 0) console.log(`  ${failed} of the starts exited non-zero: see their output by running npm start`);
+  if (figures.testFast !== undefined) {
+    console.log(`  npm run test:fast (all but the whole drills, one sample): ${(figures.testFast.totalMs / 1000).toFixed(0)} s, exit ${figures.testFast.exitCode}`);
+  }
   if (figures.npmTest !== undefined) {
     console.log(`  npm test (type check and every test, one sample): ${(figures.npmTest.totalMs / 1000).toFixed(0)} s, exit ${figures.npmTest.exitCode} (aim ≤ 30 s)`);
   }
