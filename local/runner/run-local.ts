@@ -3,11 +3,11 @@
 // in simulated time, with a local STS service for the accounts the handlers reach by AssumeRole,
 // and registered with a local Step Functions service that answers for it (DescribeExecution,
 // ListExecutions) and stops it (StopExecution) as Step Functions would.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ExecutionAbortedError, ExecutionError, StateMachine } from 'aws-local-stepfunctions';
@@ -270,19 +270,46 @@ async function waitSimulated(drs: LocalDrs, seconds: number, speed: number): Pro
   drs.advanceBy(seconds);
 }
 
-/** The definitions (their JSON text) asl-validator has accepted in this process. */
-const validatedDefinitions = new Set<string>();
+/**
+ * The definitions asl-validator has accepted, by SHA-256 of their JSON text and the library's
+ * version: kept beside the build (`.build/validated-definitions.json`), so that a definition is
+ * validated once, not at every start (0.4 s of `npm start`) nor in every test file's process.
+ */
+const VALIDATED_FILE = join(dirname(DEFAULT_BUILD_DIR), 'validated-definitions.json');
+let validated: Promise<Set<string>> | undefined;
+
+function validatedDefinitions(): Promise<Set<string>> {
+  validated ??= readFile(VALIDATED_FILE, 'utf8').then(
+    (text) => new Set((JSON.parse(text) as { definitions?: string[] }).definitions ?? []),
+    () => new Set<string>(),
+  );
+  return validated;
+}
+
+let validatorVersion: string | undefined;
+
+/** The definition's key: another version of the library (and its validator) validates again. */
+function definitionKey(text: string): string {
+  validatorVersion ??= (JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/aws-local-stepfunctions/package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+  return createHash('sha256').update(`aws-local-stepfunctions ${validatorVersion}\n${text}`).digest('hex');
+}
 
 /**
- * The library's state machine for a definition, validated (asl-validator) the first time this
- * process sees its text: validation takes a loaded core over a second, and `npm test` runs the
- * same few definitions a hundred times. An invalid definition still throws the library's error.
+ * The library's state machine for a definition, validated (asl-validator) unless this text was
+ * validated before. An invalid definition still throws the library's error, and is not recorded.
  */
-function stateMachineOf(definition: unknown): StateMachine {
-  const text = JSON.stringify(definition);
-  if (validatedDefinitions.has(text)) return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+async function stateMachineOf(definition: unknown): Promise<StateMachine> {
+  const key = definitionKey(JSON.stringify(definition));
+  const known = await validatedDefinitions();
+  if (known.has(key)) return new StateMachine(definition as never, { validationOptions: { noValidate: true } });
   const machine = new StateMachine(definition as never);
-  validatedDefinitions.add(text);
+  known.add(key);
+  // Aside, then renamed: test files in parallel processes never read half a file (a lost update
+  // only validates a definition once more).
+  const aside = `${VALIDATED_FILE}.${process.pid}-${randomBytes(4).toString('hex')}`;
+  await mkdir(dirname(VALIDATED_FILE), { recursive: true });
+  await writeFile(aside, `${JSON.stringify({ definitions: [...known] })}\n`);
+  await rename(aside, VALIDATED_FILE);
   return machine;
 }
 
@@ -350,7 +377,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // none, or nothing of the workflow waits for them (a callback its timeout only cuts short).
     const routesEvents = options.events?.off !== true && drs.onEvent !== undefined && Object.values(local.callbackTasks).some((task) => task.waitCutShort === true);
     // Validated (asl-validator, once a process) before the clock counts: a real second is a simulated ten minutes.
-    const machine = stateMachineOf(local.definition);
+    const machine = await stateMachineOf(local.definition);
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
       functionKeys: [
