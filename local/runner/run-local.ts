@@ -258,16 +258,38 @@ export function waitSeconds(spec: WaitSpec, input: unknown, now: Date): number {
 }
 
 /**
- * Waits `seconds` of simulated time: with a running service clock, the scaled real time; with a
- * frozen one, a paced pause (none at speed 0) and then the clock moved by exactly that much.
+ * How an execution waits `seconds` of simulated time: with a running service clock, the scaled real
+ * time; with a frozen one, a paced pause (none at speed 0), then the clock moved by exactly that
+ * much. The pace is the run's as a whole: simulated time does not run ahead of the real time since
+ * the execution began × speed, so the real time the handlers took while the clock stood still is
+ * not paid a second time in the next pause (`npm start` paced each pause in full: 1.5-2 s more).
  */
-async function waitSimulated(drs: LocalDrs, seconds: number, speed: number): Promise<void> {
-  if (drs.speed > 0) {
-    await sleep((seconds * 1000) / drs.speed);
-    return;
-  }
-  if (speed > 0) await sleep((seconds * 1000) / speed);
-  drs.advanceBy(seconds);
+function pacedWaits(drs: LocalDrs, speed: number): Pace {
+  const startedReal = performance.now();
+  const startedSimulated = drs.now().getTime();
+  return {
+    async wait(seconds) {
+      if (drs.speed > 0) {
+        await sleep((seconds * 1000) / drs.speed);
+        return;
+      }
+      if (speed > 0) {
+        const dueReal = startedReal + (drs.now().getTime() + seconds * 1000 - startedSimulated) / speed;
+        const pause = dueReal - performance.now();
+        if (pause > 0) await sleep(pause);
+      }
+      drs.advanceBy(seconds);
+    },
+    dueMs: () => startedSimulated + (performance.now() - startedReal) * speed,
+  };
+}
+
+/** A paced execution's waits (pacedWaits). */
+interface Pace {
+  /** Waits `seconds` of simulated time. */
+  wait(seconds: number): Promise<void>;
+  /** The simulated time (epoch ms) the pace has reached: the clock may move up to it, not past. */
+  dueMs(): number;
 }
 
 /**
@@ -619,6 +641,7 @@ async function execute(
   stepFunctions: { executions: LocalExecutions; stateMachine: { arn: string; name: string }; routing: EventRouting | undefined; stateTransitionMs: number },
 ): Promise<ExecutionOutcome> {
   const { drs } = run;
+  const pace = pacedWaits(drs, run.speed);
   const lambdaTasks = Object.entries(local.lambdaTasks).map(([stateName, functionKey]) => [
     stateName,
     (event: unknown) => lambda.invoke(stateName, functionKey, fakeLambdaArn(drs.region, functionKey), event),
@@ -640,7 +663,7 @@ async function execute(
       await setImmediatePromise();
       const seconds = waitSeconds(spec, input, drs.now());
       const left = (deadline - drs.now().getTime()) / 1000;
-      await waitSimulated(drs, Math.min(seconds, Math.max(0, left)), run.speed);
+      await pace.wait(Math.min(seconds, Math.max(0, left)));
       if (seconds >= left) reachedDeadline();
       return {}; // discarded: the state's ResultPath is null, so its input passes through
     },
@@ -658,6 +681,7 @@ async function execute(
         reachedDeadline,
         onTaskToken: options.onTaskToken,
         routing: stepFunctions.routing,
+        pace,
       }),
   ]);
 
@@ -764,6 +788,7 @@ async function runCallbackTask(
     reachedDeadline: () => void;
     onTaskToken: RunLocalOptions['onTaskToken'];
     routing: EventRouting | undefined;
+    pace: Pace;
   },
 ): Promise<unknown> {
   const { drs, speed } = context.run;
@@ -792,6 +817,7 @@ async function runCallbackTask(
     const outcome = await awaitCallback(issued, context.tokens, drs, speed, context.deadline, context.reachedDeadline, {
       routing: context.routing,
       cutShort: spec.waitCutShort === true,
+      pace: context.pace,
     });
     switch (outcome.status) {
       case 'SUCCEEDED':
@@ -815,11 +841,10 @@ async function awaitCallback(
   speed: number,
   executionDeadline: number,
   reachedDeadline: () => void,
-  wait: { routing: EventRouting | undefined; cutShort: boolean },
+  wait: { routing: EventRouting | undefined; cutShort: boolean; pace: Pace },
 ): Promise<TaskOutcome> {
   let settled: TaskOutcome | undefined;
   void issued.result.then((outcome) => (settled = outcome));
-  let lastTick = Date.now();
   for (;;) {
     // Events due by now reach their functions first: one of them may be this callback.
     await wait.routing?.deliverDue(drs.now().getTime());
@@ -842,13 +867,22 @@ async function awaitCallback(
     } else {
       const outcome = await Promise.race([issued.result, sleep(CALLBACK_TICK_MS).then(() => undefined)]);
       if (outcome !== undefined) return outcome;
-      const tick = Date.now();
       if (drs.speed <= 0 && speed > 0) {
-        const stopAt = Math.min(issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY, executionDeadline);
-        const elapsed = ((tick - lastTick) / 1000) * speed;
-        drs.advanceBy(Math.min(elapsed, Math.max(0, (stopAt - drs.now().getTime()) / 1000)));
+        // Up to where the pace has reached (catching up on the real time the handlers took while the
+        // clock stood still), but never past what happens next: DRS's next change, an event's
+        // delivery, a timeout. Each comes at its own time, and the next look handles it.
+        const now = drs.now().getTime();
+        const stopAt = Math.min(
+          issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY,
+          executionDeadline,
+          drs.nextEventAtMs?.() ?? Number.POSITIVE_INFINITY,
+          wait.routing?.nextDueAtMs() ?? Number.POSITIVE_INFINITY,
+        );
+        const target = Math.min(wait.pace.dueMs(), stopAt);
+        if (target > now) drs.advanceBy((target - now) / 1000);
+        // Something due now that nothing has applied yet (a change DRS scheduled): apply it.
+        else if (stopAt <= now) drs.advanceBy(0);
       }
-      lastTick = tick;
     }
     tokens.expireDue();
     if (drs.now().getTime() >= executionDeadline) {
