@@ -27,6 +27,9 @@ export class UnknownScopeError extends Error {
 export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: ReadonlyMap<string, string> = new Map()): ScopedDrsPort {
   const where = new Map<string, string>();
   const entries = [...scopes];
+  // One scope (one target account, however many staging accounts replicate into it): every ID is
+  // there, with nothing to look up.
+  const only = entries.length === 1 ? entries[0] : undefined;
 
   async function fanOut<Item>(read: (port: FullDrsPort) => Promise<Item[]>, ids: (item: Item) => Array<string | undefined>): Promise<Item[]> {
     const results = await Promise.all(
@@ -52,6 +55,7 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
   } as const;
 
   async function portOf(id: string, kind: 'source server' | 'recovery instance' | 'job'): Promise<FullDrsPort> {
+    if (only !== undefined) return only[1];
     if (!where.has(id)) {
       // Looked up with the listing the domain itself uses for the kind.
       const [method, filter, ids] = LOOKUPS[kind];
@@ -126,8 +130,13 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
     ...(routed as FullDrsPort),
     scopes,
     labelOf: (key) => labels.get(key) ?? `account ${key.replace('@', ' in ')}`,
-    scopeOf: (id) => where.get(id),
+    scopeOf: (id) => where.get(id) ?? only?.[0],
   };
+}
+
+/** Whether the port spans several scopes, so that it must have seen an ID to know its scope. */
+export function spansScopes(drs: object): boolean {
+  return 'scopes' in drs && drs.scopes instanceof Map && drs.scopes.size > 1;
 }
 
 /** The scope-of-ID lookup of a multi-account port; undefined for one account's port (one scope). */

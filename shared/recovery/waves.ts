@@ -3,7 +3,7 @@
 import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
 import { activeJobsSince, isActiveJob, jobsListedSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
 import type { DrsPort, Job, SourceServer } from '#shared/drs/port.ts';
-import { scopeOfPort } from '#shared/drs/fleet.ts';
+import { scopeOfPort, spansScopes } from '#shared/drs/fleet.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
 import { countLaunch, launchOutcome, type LaunchCount } from '#shared/engine/launch.ts';
 import { firstPoll, nextPoll, POLL } from '#shared/engine/polling.ts';
@@ -85,7 +85,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
       const recentJobs = await listingJobs;
       const started = readBack(loop, recentJobs).items;
       const rest = stored.filter((id) => !started.has(id));
-      if (rest.length > 0 && scopeOfPort(drs) !== undefined) await drs.listSourceServers({ sourceServerIDs: rest });
+      if (rest.length > 0 && spansScopes(drs)) await drs.listSourceServers({ sourceServerIDs: rest });
       const round = await startRound(loop, stored, recentJobs);
       const { heldBackIn: _heldBackIn, startable: _startable, roomFreesUnheard: _roomFreesUnheard, ...before } = previous;
       return { wave: { ...before, jobIDs: round.jobIDs, notStarted: round.deferred.length, ...heldBackIn(round.deferred, selectors, drs) }, isNew: false };

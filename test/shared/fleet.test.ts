@@ -1,7 +1,7 @@
 // The multi-account port: each call goes to the account its IDs are in, a job never mixes
 // accounts, and listings by IDs it has seen ask only their accounts.
 import { describe, expect, it } from 'vitest';
-import { fleetPort, UnknownScopeError } from '#shared/drs/fleet.ts';
+import { fleetPort, spansScopes, UnknownScopeError } from '#shared/drs/fleet.ts';
 import type { FullDrsPort, Job, SourceServer } from '#shared/drs/port.ts';
 import { fakeDrs } from '../support/fake-drs.ts';
 
@@ -36,6 +36,28 @@ describe('the multi-account port', () => {
     await expect(
       fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-a0000000000000001' }, { sourceServerID: 's-b0000000000000001' }], isDrill: true, tags: {} }),
     ).rejects.toThrow(UnknownScopeError);
+  });
+
+  it('with one account (however many staging accounts replicate into it), sends every call there without looking an ID up first', async () => {
+    const a = account(['s-a0000000000000001', 's-a0000000000000002']);
+    let listed = 0;
+    const port: FullDrsPort = {
+      ...a.counted,
+      listSourceServers: (filter) => {
+        listed += 1;
+        return a.drs.listSourceServers(filter);
+      },
+    };
+    const fleet = fleetPort(new Map([['a@us-east-1', port]]));
+
+    const job = await fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-a0000000000000002' }], isDrill: true, tags: {} });
+
+    expect(a.drs.started).toHaveLength(1);
+    expect(listed).toBe(0);
+    expect(fleet.scopeOf('s-a0000000000000001')).toBe('a@us-east-1');
+    expect(fleet.scopeOf(job.jobID ?? '')).toBe('a@us-east-1');
+    expect(spansScopes(fleet)).toBe(false);
+    expect(spansScopes(fleetPort(new Map([['a@us-east-1', port], ['b@us-east-1', account([]).counted]])))).toBe(true);
   });
 
   it('finds the account of a server it has not listed yet (a retried step in a cold container)', async () => {
