@@ -398,7 +398,7 @@ export async function runLocal(options: RunLocalOptions): Promise<RunResult> {
     // DRS's events reach the functions their rules name, unless told otherwise, the service sends
     // none, or nothing of the workflow waits for them (a callback its timeout only cuts short).
     const routesEvents = options.events?.off !== true && drs.onEvent !== undefined && Object.values(local.callbackTasks).some((task) => task.waitCutShort === true);
-    // Validated (asl-validator, once a process) before the clock counts: a real second is a simulated ten minutes.
+    // Validated (asl-validator, once per definition: stateMachineOf) before the clock counts: a real second is a simulated ten minutes.
     const machine = await stateMachineOf(local.definition);
     const host = await startLambdaHost({
       buildDir: options.buildDir ?? DEFAULT_BUILD_DIR,
