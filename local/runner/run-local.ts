@@ -845,6 +845,14 @@ async function awaitCallback(
 ): Promise<TaskOutcome> {
   let settled: TaskOutcome | undefined;
   void issued.result.then((outcome) => (settled = outcome));
+  /** When the next thing that can happen happens: a simulated DRS change, an event's delivery, a timeout. */
+  const nextHappening = () =>
+    Math.min(
+      issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY,
+      executionDeadline,
+      drs.nextEventAtMs?.() ?? Number.POSITIVE_INFINITY,
+      wait.routing?.nextDueAtMs() ?? Number.POSITIVE_INFINITY,
+    );
   for (;;) {
     // Events due by now reach their functions first: one of them may be this callback.
     await wait.routing?.deliverDue(drs.now().getTime());
@@ -854,12 +862,7 @@ async function awaitCallback(
       // A wait at a frozen clock: straight to the next thing that can happen (a simulated event
       // or its delivery, the timeout), as a Wait state jumps to its end, with no real pause.
       const now = drs.now().getTime();
-      const next = Math.min(
-        issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY,
-        executionDeadline,
-        drs.nextEventAtMs?.() ?? Number.POSITIVE_INFINITY,
-        wait.routing?.nextDueAtMs() ?? Number.POSITIVE_INFINITY,
-      );
+      const next = nextHappening();
       if (Number.isFinite(next) && next > now) drs.advanceBy((next - now) / 1000);
       else if (!Number.isFinite(next)) await Promise.race([issued.result, sleep(CALLBACK_TICK_MS)]);
       // Let the resumed handler's response land before the next look.
@@ -872,12 +875,7 @@ async function awaitCallback(
         // clock stood still), but never past what happens next: DRS's next change, an event's
         // delivery, a timeout. Each comes at its own time, and the next look handles it.
         const now = drs.now().getTime();
-        const stopAt = Math.min(
-          issued.nextDeadline()?.getTime() ?? Number.POSITIVE_INFINITY,
-          executionDeadline,
-          drs.nextEventAtMs?.() ?? Number.POSITIVE_INFINITY,
-          wait.routing?.nextDueAtMs() ?? Number.POSITIVE_INFINITY,
-        );
+        const stopAt = nextHappening();
         const target = Math.min(wait.pace.dueMs(), stopAt);
         if (target > now) drs.advanceBy((target - now) / 1000);
         // Something due now that nothing has applied yet (a change DRS scheduled): apply it.
