@@ -157,10 +157,6 @@ export function printFeedback(figures: FeedbackFigures): void {
   }
 }
 
-export async function benchFeedback(rounds = REPEATS): Promise<void> {
-  printFeedback(await measureFeedback(rounds));
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   printFeedback(await measureFeedback(REPEATS, process.argv.includes('--npm-test')));
 }
