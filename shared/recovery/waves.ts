@@ -229,8 +229,9 @@ function launchProgress(wave: WaveState, jobs: readonly Job[], count: LaunchCoun
 /**
  * The wave's jobs and, while quotas hold servers back, whether DRS's active jobs now leave room
  * for them (any job ended: the wave's, an earlier wave's, another run's). One DescribeJobs either
- * way: the wave's jobs by ID, or every job since the wave started, which holds them. Only with
- * room does the wave go back to StartWave: a round that could start nothing costs history.
+ * way: the wave's jobs by ID, or every job since the oldest still active or of the wave
+ * (jobsListedSince), which holds them. Only with room does the wave go back to StartWave: a round
+ * that could start nothing costs history.
  */
 async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[]; startable?: boolean; roomFreesUnheard?: boolean; jobsListedSince?: string }> {
   if (wave.notStarted === 0) return { jobs: await drs.listJobs({ jobIDs: wave.jobIDs }) };
