@@ -10,6 +10,7 @@ import { extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildFunctions, functionKeyOf, listHandlerFiles } from '#deploy/build.ts';
+import { bundleFileOf } from '#deploy/bundles.ts';
 import { InvalidPlanError } from '#shared/errors.ts';
 import { counted } from '#shared/words.ts';
 import { compilePlanFile, readPlanFile } from '#shared/plan/load.ts';
@@ -140,7 +141,7 @@ async function compileStage(checked: Omit<DeployManifest, 'functions' | 'compile
 async function existingBundles(root: string): Promise<string[]> {
   const keys = (await listHandlerFiles(join(root, 'functions'))).map(functionKeyOf);
   for (const key of keys) {
-    const bundle = join(root, '.build', 'functions', `${key}.mjs`);
+    const bundle = bundleFileOf(join(root, '.build', 'functions'), key);
     await stat(bundle).catch(() => {
       throw new Error(`${relative(root, bundle)} is missing: build the handlers (npm run build) or drop --reuse-build`);
     });

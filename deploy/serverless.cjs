@@ -80,9 +80,9 @@ function functionsOf(context) {
       const lambda = settings.lambda?.(context) ?? {};
       const environment = { ...(settings.stageAccounts ? { ACCOUNTS: accountsVariable(context.manifest) } : {}), ...lambda.environment };
       const definition = {
-        handler: `${bundle}.handler`,
+        handler: `${bundle}/index.handler`,
         role: `${pascal(key)}Role`,
-        package: { patterns: [`${bundle}.mjs`, `${bundle}.mjs.map`, `${bundle}.chunks/**`, ...settings.files(context)] },
+        package: { patterns: [`${bundle}/**`, ...settings.files(context)] },
         timeout: settings.timeout,
         ...lambda,
         ...(Object.keys(environment).length > 0 ? { environment } : {}),

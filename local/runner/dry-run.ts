@@ -1,4 +1,4 @@
-// The dry run on this machine: the built InspectPlan handler (.build/functions/inspectPlan.mjs),
+// The dry run on this machine: the built InspectPlan handler (.build/functions/inspectPlan/index.mjs),
 // invoked once in a Lambda-like worker as `npm run aws -- plan` invokes it on AWS, against the
 // local DRS, STS and action services (its preflight reads, in every account of the plan), at the
 // local DRS service's simulated time. It launches nothing.

@@ -1,10 +1,10 @@
-// The built handlers (.build/functions/<key>.mjs) invoked as Lambda would invoke them, in a
+// The built handlers (.build/functions/<key>/index.mjs) invoked as Lambda would invoke them, in a
 // worker thread of their own (lambda-host.mjs), and Lambda's own failures simulated around them.
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { bundleFileOf } from '#deploy/bundles.ts';
 
 /** Lambda faults for one Task state, by invocation number (1 = the first time the state runs it). */
 export interface LambdaFault {
@@ -75,7 +75,7 @@ interface HostReply {
 export async function startLambdaHost(options: LambdaHostOptions): Promise<LambdaHost> {
   const bundles: Record<string, string> = {};
   for (const key of new Set(options.functionKeys)) {
-    const file = join(options.buildDir, `${key}.mjs`);
+    const file = bundleFileOf(options.buildDir, key);
     await access(file).catch(() => {
       throw new Error(`no built handler for "${key}": ${file} is missing; run \`npm run build\` (functions/ needs a handler file for it)`);
     });

@@ -1,4 +1,4 @@
-// The orphan sweeper on this machine: its built handler (.build/functions/sweep.mjs), invoked once
+// The orphan sweeper on this machine: its built handler (.build/functions/sweep/index.mjs), invoked once
 // in a Lambda-like worker as its schedule invokes it on AWS, against the local DRS, STS and Step
 // Functions services a run used, at the local DRS service's simulated time.
 import { mkdir } from 'node:fs/promises';

@@ -89,7 +89,7 @@ describe('the packaged functions', () => {
     for (const [id, lambda] of ofType('AWS::Lambda::Function')) {
       const key = id.replace(/LambdaFunction$/, '');
       const functionKey = `${key[0].toLowerCase()}${key.slice(1)}`;
-      expect(lambda.Properties.Handler).toBe(`.build/functions/${functionKey}.handler`);
+      expect(lambda.Properties.Handler).toBe(`.build/functions/${functionKey}/index.handler`);
       // The function's environment as the template sets it, CloudFormation references made up.
       const variables = Object.entries(lambda.Properties.Environment.Variables as Record<string, unknown>).map(([name, value]) => [
         name,
@@ -105,10 +105,11 @@ describe('the packaged functions', () => {
         const task = await mkdtemp(join(tmpdir(), `drs-${functionKey}-`));
         try {
           const files = await unzip(join(OUTPUT, `${functionKey}.zip`), task);
-          expect(files.every((name) => /^\.build\/(functions|deploy\/ci)\//.test(name)), files.join(', ')).toBe(true);
+          // Its own folder of the build and the stage's compiled files, nothing of another function.
+          expect(files.every((name) => name.startsWith(`.build/functions/${functionKey}/`) || name.startsWith('.build/deploy/ci/')), files.join(', ')).toBe(true);
           const { stdout } = await promisify(execFile)(
             process.execPath,
-            ['--input-type=module', '-e', `console.log(typeof (await import('./.build/functions/${functionKey}.mjs')).handler)`],
+            ['--input-type=module', '-e', `console.log(typeof (await import('./.build/functions/${functionKey}/index.mjs')).handler)`],
             { cwd: task, env: environment },
           );
           return [functionKey, stdout.trim()];

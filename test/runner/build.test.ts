@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildFunctions, functionKeyOf } from '#deploy/build.ts';
+import { buildFunctions, bundleFileOf, functionKeyOf } from '#deploy/build.ts';
 import { fixtureFunctionsDir, tempDir } from './helpers.ts';
 
 describe('buildFunctions', () => {
@@ -10,7 +10,7 @@ describe('buildFunctions', () => {
     vi.unstubAllEnvs();
   });
 
-  it('bundles each handler file into <functionKey>.mjs that exports handler', async () => {
+  it('bundles each handler file into <functionKey>/index.mjs that exports handler', async () => {
     const outDir = await tempDir('build');
     vi.stubEnv('AWS_REGION', 'eu-west-1'); // handlers check their configuration at load
 
@@ -18,13 +18,20 @@ describe('buildFunctions', () => {
 
     expect(built.map((bundle) => bundle.key)).toEqual(['beginCountdown', 'countDown']);
     for (const bundle of built) {
-      expect(bundle.file).toBe(join(outDir, `${bundle.key}.mjs`));
+      expect(bundle.file).toBe(join(outDir, bundle.key, 'index.mjs'));
       expect(bundle.bytes).toBeGreaterThan(0);
       const module = (await import(pathToFileURL(bundle.file).href)) as { handler?: unknown };
       expect(typeof module.handler).toBe('function');
     }
     // CommonJS dependencies need a require() inside the ESM bundle.
     expect(await readFile(built[0].file, 'utf8')).toContain('createRequire');
+    // Stack traces lead into the sources: every file a bundle's map names exists.
+    for (const bundle of built) {
+      const { sources } = JSON.parse(await readFile(`${bundle.file}.map`, 'utf8')) as { sources: string[] };
+      const found = await Promise.all(sources.map((source) => stat(resolve(dirname(bundle.file), source)).then(() => source, () => `missing: ${source}`)));
+      expect(found).toEqual(sources);
+      expect(sources.some((source) => source.endsWith('.ts'))).toBe(true);
+    }
   });
 
   it('reuses the bundles when no file the last build read has changed, and builds again when one has', async () => {
@@ -33,11 +40,11 @@ describe('buildFunctions', () => {
     await mkdir(join(functionsDir, 'lib'));
     await writeFile(join(functionsDir, 'lib', 'greeting.ts'), "export const greeting = 'hello';\n");
     await writeFile(join(functionsDir, 'greet.ts'), "import { greeting } from './lib/greeting.ts';\nexport const handler = async () => greeting;\n");
-    const bundleOf = async () => readFile(join(outDir, 'greet.mjs'), 'utf8');
+    const bundleOf = async () => readFile(bundleFileOf(outDir, 'greet'), 'utf8');
 
     await buildFunctions({ functionsDir, outDir });
-    const firstBuilt = (await stat(join(outDir, 'greet.mjs'))).mtimeMs;
-    await writeFile(join(outDir, 'greet.mjs'), `${await bundleOf()}\n// untouched by a reused build\n`);
+    const firstBuilt = (await stat(bundleFileOf(outDir, 'greet'))).mtimeMs;
+    await writeFile(bundleFileOf(outDir, 'greet'), `${await bundleOf()}\n// untouched by a reused build\n`);
     const reused = await buildFunctions({ functionsDir, outDir });
     const afterReuse = await bundleOf();
     // An imported file (not the handler itself) changes: the build reads it again.
@@ -51,7 +58,7 @@ describe('buildFunctions', () => {
     expect(await bundleOf()).toContain('good evening');
     expect(await bundleOf()).not.toContain('untouched by a reused build');
     // force builds whatever the record says.
-    await writeFile(join(outDir, 'greet.mjs'), 'stale');
+    await writeFile(bundleFileOf(outDir, 'greet'), 'stale');
     await buildFunctions({ functionsDir, outDir, force: true });
     expect(await bundleOf()).toContain('good evening');
   });
@@ -72,10 +79,10 @@ describe('buildFunctions', () => {
 
     expect(afterTouch[0]!.reused).toBe(true);
     expect(afterEdit[0]!.reused).toBeUndefined();
-    expect(await readFile(join(outDir, 'greet.mjs'), 'utf8')).toContain('howdy');
+    expect(await readFile(bundleFileOf(outDir, 'greet'), 'utf8')).toContain('howdy');
   });
 
-  it("puts what a handler imports only lazily in its own chunk, loaded when needed, and drops an earlier build's chunks", async () => {
+  it("puts what a handler imports only lazily in a chunk beside its bundle, loaded when needed, and drops an earlier build's chunks", async () => {
     const functionsDir = await tempDir('lazy-functions');
     const outDir = await tempDir('lazy-build');
     const writeLazy = (marker: string) => writeFile(join(functionsDir, 'lazy.txt.ts'), `export const marker = '${marker}';\n`);
@@ -91,8 +98,8 @@ describe('buildFunctions', () => {
 
     expect(first.bytes).toBe(second.bytes); // the lazy chunk is not read at init
     expect(await readFile(second.file, 'utf8')).not.toContain('lazy module');
-    const chunks = await readdir(join(outDir, 'maybeLazy.chunks'));
-    const chunkTexts = await Promise.all(chunks.filter((name) => name.endsWith('.mjs')).map((name) => readFile(join(outDir, 'maybeLazy.chunks', name), 'utf8')));
+    const chunks = (await readdir(join(outDir, 'maybeLazy'))).filter((name) => name.endsWith('.mjs') && name !== 'index.mjs');
+    const chunkTexts = await Promise.all(chunks.map((name) => readFile(join(outDir, 'maybeLazy', name), 'utf8')));
     expect(chunkTexts.filter((text) => text.includes('lazy module'))).toEqual([expect.stringContaining('second lazy module')]);
     vi.stubEnv('LAZY', 'on');
     const module = (await import(pathToFileURL(second.file).href)) as { handler: () => Promise<string> };
@@ -109,17 +116,31 @@ describe('buildFunctions', () => {
       const { ino, mtimeMs } = await stat(join(outDir, name));
       return { ino, mtimeMs };
     };
-    const before = { steady: await identity('steady.mjs'), steadyMap: await identity('steady.mjs.map'), edited: await identity('edited.mjs') };
+    const before = { steady: await identity('steady/index.mjs'), steadyMap: await identity('steady/index.mjs.map'), edited: await identity('edited/index.mjs') };
 
     await writeFile(join(functionsDir, 'edited.ts'), "export const handler = async () => 'after';\n");
     await buildFunctions({ functionsDir, outDir });
 
     // osls stats each file it packages and refuses one whose inode or mtime changed before it reads it.
-    expect(await identity('steady.mjs')).toEqual(before.steady);
-    expect(await identity('steady.mjs.map')).toEqual(before.steadyMap);
-    expect((await identity('edited.mjs')).ino).not.toBe(before.edited.ino);
-    expect(await readFile(join(outDir, 'edited.mjs'), 'utf8')).toContain('after');
-    expect((await readdir(outDir)).sort()).toEqual(['edited.mjs', 'edited.mjs.map', 'steady.mjs', 'steady.mjs.map']);
+    expect(await identity('steady/index.mjs')).toEqual(before.steady);
+    expect(await identity('steady/index.mjs.map')).toEqual(before.steadyMap);
+    expect((await identity('edited/index.mjs')).ino).not.toBe(before.edited.ino);
+    expect(await readFile(join(outDir, 'edited', 'index.mjs'), 'utf8')).toContain('after');
+    expect((await readdir(outDir, { recursive: true })).sort()).toEqual(['edited', 'edited/index.mjs', 'edited/index.mjs.map', 'steady', 'steady/index.mjs', 'steady/index.mjs.map']);
+  });
+
+  it("removes a removed handler's folder, and what an earlier layout of the build left", async () => {
+    const functionsDir = await tempDir('removed-functions');
+    const outDir = await tempDir('removed-build');
+    await writeFile(join(functionsDir, 'kept.ts'), "export const handler = async () => 'kept';\n");
+    await writeFile(join(functionsDir, 'retired.ts'), "export const handler = async () => 'retired';\n");
+    await buildFunctions({ functionsDir, outDir });
+    await writeFile(join(outDir, 'kept.mjs'), 'export const handler = async () => "built by an earlier layout";\n');
+
+    await rm(join(functionsDir, 'retired.ts'));
+    await buildFunctions({ functionsDir, outDir });
+
+    expect((await readdir(outDir, { recursive: true })).sort()).toEqual(['kept', 'kept/index.mjs', 'kept/index.mjs.map']);
   });
 
   it('names functions the way serverless.yml and the state machine do', () => {

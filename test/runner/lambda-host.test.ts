@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleFileOf } from '#deploy/bundles.ts';
 import { startLambdaHost, type LambdaHost } from '#local/runner/lambda.ts';
 import { tempDir } from './helpers.ts';
 
@@ -15,7 +16,10 @@ let buildDir: string;
 
 beforeAll(async () => {
   buildDir = await tempDir('lambda-host');
-  for (const [key, source] of Object.entries(BUNDLES)) await writeFile(join(buildDir, `${key}.mjs`), source);
+  for (const [key, source] of Object.entries(BUNDLES)) {
+    await mkdir(join(buildDir, key), { recursive: true });
+    await writeFile(bundleFileOf(buildDir, key), source);
+  }
 });
 
 async function withHost(act: (host: LambdaHost) => Promise<void>): Promise<string> {
@@ -66,6 +70,6 @@ describe('the local Lambda host', () => {
   it('refuses to start when a bundle is missing, naming the file and the fix', async () => {
     const started = startLambdaHost({ buildDir, functionKeys: ['greet', 'checkLaunch'], env: {}, output: () => {} });
 
-    await expect(started).rejects.toThrow(`${join(buildDir, 'checkLaunch.mjs')} is missing; run \`npm run build\``);
+    await expect(started).rejects.toThrow(`${bundleFileOf(buildDir, 'checkLaunch')} is missing; run \`npm run build\``);
   });
 });
