@@ -36,24 +36,25 @@ export interface BuildOptions {
 }
 
 /**
- * What a build read, by content: kept beside the bundles (`<outDir>.inputs.json`) so that the next build,
- * when the handlers are the same files and every file it read (sources, node_modules, by their
- * SHA-256) is unchanged, reuses the bundles instead of rebuilding them.
+ * What each bundle was built from, by content: kept beside the bundles (`<outDir>.inputs.json`) so
+ * that the next build reuses every bundle whose handler is the same file and every file it read
+ * (sources, node_modules, by their SHA-256) is unchanged, and builds the others.
  */
 interface BuildRecord {
   /** esbuild's version and the bundle options: another esbuild or other options build anew. */
   builder: string;
-  /** Function key → the init bytes of its bundle, and the handler file it was built from. */
-  functions: Record<string, { file: string; bytes: number }>;
+  /** Function key → the handler file it was built from, the init bytes of its bundle, and what it read (indices into inputFiles). */
+  functions: Record<string, { file: string; bytes: number; inputs: number[] }>;
   /**
-   * Every input file of every bundle (absolute) → its SHA-256, and its size and mtime when hashed:
+   * Every input file of every bundle (absolute), its SHA-256, and its size and mtime when hashed:
    * a file whose size and mtime are unchanged is not read again (git's index does the same), any
-   * other is hashed and compared, so a touched but unchanged file still reuses the build.
+   * other is hashed and compared, so a touched but unchanged file still reuses the bundles.
    */
-  inputFiles: Record<string, InputFile>;
+  inputFiles: InputFile[];
 }
 
 interface InputFile {
+  path: string;
   sha256: string;
   size: number;
   mtimeMs: number;
@@ -73,47 +74,68 @@ async function sha256Of(path: string): Promise<string | undefined> {
 }
 
 /** Whether the file still holds what was recorded: by its size and mtime, else by its content. */
-async function unchanged(path: string, recorded: InputFile): Promise<boolean> {
-  const now = await stat(path).catch(() => undefined);
+async function unchanged(recorded: InputFile): Promise<boolean> {
+  const now = await stat(recorded.path).catch(() => undefined);
   if (now === undefined) return false;
   if (now.size === recorded.size && now.mtimeMs === recorded.mtimeMs) return true;
-  return (await sha256Of(path)) === recorded.sha256;
+  return (await sha256Of(recorded.path)) === recorded.sha256;
 }
 
-/** The bundles of the last build, when it read exactly what a build now would: else undefined. */
-async function reusableBuild(outDir: string, files: readonly string[]): Promise<BuiltFunction[] | undefined> {
+/** The last build's record, if this esbuild with these options made it; else undefined (build everything). */
+async function readRecord(outDir: string): Promise<BuildRecord | undefined> {
   const text = await readFile(recordFileOf(outDir), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  let record: BuildRecord;
   try {
-    record = JSON.parse(text) as BuildRecord;
+    const record = JSON.parse(text) as BuildRecord;
+    return record.builder === builder() && Array.isArray(record.inputFiles) ? record : undefined;
   } catch {
     return undefined;
   }
-  const keys = files.map(functionKeyOf);
-  if (record.builder !== builder() || record.inputFiles === undefined) return undefined;
-  if (JSON.stringify(Object.entries(record.functions).map(([key, entry]) => [key, entry.file]).sort()) !== JSON.stringify(keys.map((key, index) => [key, files[index]]).sort())) return undefined;
-  const outputs = await Promise.all(keys.map((key) => stat(bundleFileOf(outDir, key)).then(() => true, () => false)));
-  if (outputs.includes(false)) return undefined;
-  const current = await Promise.all(Object.entries(record.inputFiles).map(([path, recorded]) => unchanged(path, recorded)));
-  if (current.includes(false)) return undefined;
-  return keys.map((key) => ({ key, file: bundleFileOf(outDir, key), bytes: record.functions[key]!.bytes, reused: true }));
 }
 
-/** Records what the build read, for the next one to compare with. */
-async function recordBuild(outDir: string, built: readonly BuiltFunction[], files: readonly string[], inputs: readonly string[]): Promise<void> {
-  // esbuild names inputs relative to the working directory: given absolute, so any directory reads them back.
-  const paths = [...inputs].sort();
-  const inputFiles: Record<string, InputFile> = {};
+/** The bundles of the last build that can be reused as they are: same handler file, bundle there, every input unchanged. */
+async function reusableBundles(record: BuildRecord | undefined, outDir: string, keys: readonly string[], files: readonly string[]): Promise<Map<string, BuiltFunction>> {
+  const reusable = new Map<string, BuiltFunction>();
+  if (record === undefined) return reusable;
+  // Each input is checked once, however many bundles read it.
+  const checks = new Map<number, Promise<boolean>>();
+  const unchangedInput = (index: number) => {
+    let check = checks.get(index);
+    if (check === undefined) {
+      const recorded = record.inputFiles[index];
+      check = recorded === undefined ? Promise.resolve(false) : unchanged(recorded);
+      checks.set(index, check);
+    }
+    return check;
+  };
+  await Promise.all(
+    keys.map(async (key, index) => {
+      const entry = record.functions[key];
+      if (entry === undefined || entry.file !== files[index]) return;
+      const file = bundleFileOf(outDir, key);
+      const [present, inputs] = await Promise.all([stat(file).then(() => true, () => false), Promise.all(entry.inputs.map(unchangedInput))]);
+      if (present && !inputs.includes(false)) reusable.set(key, { key, file, bytes: entry.bytes, reused: true });
+    }),
+  );
+  return reusable;
+}
+
+/** Records what each bundle read, for the next build to compare with. */
+async function recordBuild(outDir: string, built: ReadonlyArray<BuiltFunction & { handlerFile: string; inputs: readonly string[] }>): Promise<void> {
+  const paths = [...new Set(built.flatMap((bundle) => bundle.inputs))].sort();
+  const indexOf = new Map(paths.map((path, index) => [path, index]));
+  const inputFiles: InputFile[] = [];
   for (const path of paths) {
     // Stat before reading: a file changed in between has a newer mtime than recorded, so the next
     // check hashes it again rather than trusting a stale hash.
     const before = await stat(path).catch(() => undefined);
     const hash = await sha256Of(path);
-    // An input esbuild read but that cannot be read now (a virtual one) makes the build not reusable.
-    inputFiles[path] = { sha256: hash ?? 'unreadable', size: before?.size ?? -1, mtimeMs: before?.mtimeMs ?? -1 };
+    // An input esbuild read but that cannot be read now (a virtual one) makes the bundle not reusable.
+    inputFiles.push({ path, sha256: hash ?? 'unreadable', size: before?.size ?? -1, mtimeMs: before?.mtimeMs ?? -1 });
   }
-  const functions = Object.fromEntries(built.map((bundle, index) => [bundle.key, { file: files[index]!, bytes: bundle.bytes }]));
+  const functions = Object.fromEntries(
+    built.map((bundle) => [bundle.key, { file: bundle.handlerFile, bytes: bundle.bytes, inputs: bundle.inputs.map((path) => indexOf.get(path)!).sort((a, b) => a - b) }]),
+  );
   const record: BuildRecord = { builder: builder(), functions, inputFiles };
   await writeFile(recordFileOf(outDir), `${JSON.stringify(record)}\n`);
 }
@@ -173,7 +195,8 @@ const HANDLER_ENTRY = 'drs-orchestrator:handler-entry';
 /**
  * Bundles every handler of `functionsDir` into its own folder, `<outDir>/<functionKey>/index.mjs`
  * (ESM, Node 22, minified, with source maps) and the chunks it loads lazily beside it, so each
- * function's files are its own and its package holds nothing else. Folders of removed handlers
+ * function's files are its own and its package holds nothing else. Only the bundles whose handler
+ * or any file they read changed are built again (all with `force`). Folders of removed handlers
  * are deleted, so the build folder holds exactly the current handlers.
  *
  * One esbuild context builds them one after the other: its cache parses each source once (the AWS
@@ -187,10 +210,11 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   const outDir = resolve(options.outDir ?? DEFAULT_BUILD_DIR);
   const files = await listHandlerFiles(functionsDir);
   if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
-  if (options.force !== true) {
-    const reused = await reusableBuild(outDir, files);
-    if (reused !== undefined) return reused;
-  }
+  const keys = files.map(functionKeyOf);
+  const record = options.force === true ? undefined : await readRecord(outDir);
+  const reusable = await reusableBundles(record, outDir, keys, files);
+  const sameHandlers = record !== undefined && Object.keys(record.functions).length === keys.length;
+  if (reusable.size === keys.length && sameHandlers) return keys.map((key) => reusable.get(key)!);
 
   // Each file is written aside, then renamed into place (atomic): a run or a test importing the
   // bundles while another process rebuilds them never sees a missing or half-written file. A file
@@ -200,50 +224,56 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   await mkdir(outDir, { recursive: true });
   const stagingDir = await mkdtemp(`${outDir}.building-`);
   let handlerFile = '';
-  const context_ = await context({
-    ...HANDLER_BUNDLE_OPTIONS,
-    entryPoints: { [ENTRY_NAME]: HANDLER_ENTRY },
-    chunkNames: '[name]-[hash]',
-    // One level below the build folder like the functions' folders, so the maps' relative paths
-    // to the sources are theirs.
-    outdir: join(stagingDir, 'function'),
-    write: false,
-    metafile: true,
-    plugins: [{ name: 'handler-entry', setup: (build) => build.onResolve({ filter: /^drs-orchestrator:handler-entry$/ }, () => ({ path: handlerFile })) }],
-  });
+  const newContext = () =>
+    context({
+      ...HANDLER_BUNDLE_OPTIONS,
+      entryPoints: { [ENTRY_NAME]: HANDLER_ENTRY },
+      chunkNames: '[name]-[hash]',
+      // One level below the build folder like the functions' folders, so the maps' relative paths
+      // to the sources are theirs.
+      outdir: join(stagingDir, 'function'),
+      write: false,
+      metafile: true,
+      plugins: [{ name: 'handler-entry', setup: (build) => build.onResolve({ filter: /^drs-orchestrator:handler-entry$/ }, () => ({ path: handlerFile })) }],
+    });
+  // Made at the first bundle to build: a removed handler alone needs none.
+  let context_: Awaited<ReturnType<typeof newContext>> | undefined;
   try {
-    const keys = files.map(functionKeyOf);
-    const current = new Set<string>();
-    const built: BuiltFunction[] = [];
-    const inputs = new Set<string>();
+    const built: Array<BuiltFunction & { handlerFile: string; inputs: readonly string[] }> = [];
     for (const [index, key] of keys.entries()) {
+      const reused = reusable.get(key);
+      if (reused !== undefined) {
+        const inputs = record!.functions[key]!.inputs.map((input) => record!.inputFiles[input]!.path);
+        built.push({ ...reused, handlerFile: files[index]!, inputs });
+        continue;
+      }
       handlerFile = files[index]!;
+      context_ ??= await newContext();
       const { outputFiles, metafile } = await context_.rebuild();
       // Chunks first, so an entry never lands before the chunks it imports.
       const ordered = [...outputFiles].sort((a, b) => Number(basename(a.path).startsWith(`${ENTRY_NAME}.`)) - Number(basename(b.path).startsWith(`${ENTRY_NAME}.`)));
       await mkdir(join(outDir, key), { recursive: true });
+      const current = new Set<string>();
       for (const output of ordered) {
-        const name = join(key, basename(output.path));
-        await placeUnlessUnchanged(output.contents, join(outDir, name), join(stagingDir, name.replaceAll('/', '-')));
-        current.add(name);
+        current.add(basename(output.path));
+        await placeUnlessUnchanged(output.contents, join(outDir, key, basename(output.path)), join(stagingDir, `${key}-${basename(output.path)}`));
       }
-      for (const input of Object.keys(metafile.inputs)) inputs.add(resolve(input));
-      built.push({ key, file: bundleFileOf(outDir, key), bytes: initBytes(metafile, `${ENTRY_NAME}.mjs`) });
+      // Chunks of the bundle's earlier build would still be importable: removed. Chunk names carry
+      // a content hash, so a run importing the previous entry keeps its chunks until now.
+      for (const name of await readdir(join(outDir, key))) if (!current.has(name)) await rm(join(outDir, key, name), { recursive: true, force: true });
+      // esbuild names inputs relative to the working directory: kept absolute, so any directory reads them back.
+      const inputs = Object.keys(metafile.inputs).map((input) => resolve(input));
+      built.push({ key, file: bundleFileOf(outDir, key), bytes: initBytes(metafile, `${ENTRY_NAME}.mjs`), handlerFile, inputs });
     }
-    // Bundles and chunks of an earlier build (or of a removed handler) would still be importable:
-    // remove them. Chunk names carry a content hash, so a run importing the previous entry keeps
-    // its chunks until now.
-    for (const entry of await readdir(outDir, { recursive: true, withFileTypes: true })) {
-      const name = relative(outDir, join(entry.parentPath, entry.name));
-      if (entry.isFile() && /\.mjs(\.map)?$/.test(name) && !current.has(name)) await rm(join(outDir, name), { force: true });
-    }
+    // A removed handler's folder, and what an earlier layout left (`<key>.mjs`, `<key>.chunks/`).
     for (const entry of await readdir(outDir, { withFileTypes: true })) {
-      if (entry.isDirectory() && (await readdir(join(outDir, entry.name))).length === 0) await rm(join(outDir, entry.name), { recursive: true, force: true });
+      const bundleFolder = entry.isDirectory() && (entry.name.endsWith('.chunks') || (await stat(bundleFileOf(outDir, entry.name)).then(() => true, () => false)));
+      if ((bundleFolder && !keys.includes(entry.name)) || (entry.isFile() && /\.mjs(\.map)?$/.test(entry.name))) await rm(join(outDir, entry.name), { recursive: true, force: true });
     }
-    await recordBuild(outDir, built, files, [...inputs]);
-    return built;
+    await recordBuild(outDir, built);
+    return built.map(({ key, file, bytes, reused }) => (reused ? { key, file, bytes, reused } : { key, file, bytes }));
   } finally {
-    await context_.dispose();
+    await context_?.dispose();
     await rm(stagingDir, { recursive: true, force: true });
   }
 }
@@ -273,6 +303,14 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
+/** What a build did, in a few words: `Built 3 of 31 handlers (the others reused: no file they were built from changed)`. */
+export function summarizeBuild(built: readonly BuiltFunction[]): string {
+  const rebuilt = built.filter((bundle) => bundle.reused !== true).length;
+  if (rebuilt === 0) return `Reused the ${counted(built.length, 'handler')} built before (no file they were built from changed)`;
+  if (rebuilt === built.length) return `Built ${counted(built.length, 'handler')}`;
+  return `Built ${rebuilt} of ${counted(built.length, 'handler')} (the others reused: no file they were built from changed)`;
+}
+
 /** One line per bundle, aligned, for the terminal. */
 export function describeBuild(built: readonly BuiltFunction[]): string {
   const width = Math.max(...built.map((bundle) => bundle.key.length));
@@ -283,7 +321,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const started = Date.now();
   try {
     const built = await buildFunctions({ force: process.argv.includes('--force') });
-    console.log(`${built[0]?.reused ? 'Reused (no input changed)' : 'Built'} ${counted(built.length, 'handler')} into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
+    console.log(`${summarizeBuild(built)} into ${relative(process.cwd(), DEFAULT_BUILD_DIR)} in ${Date.now() - started} ms`);
     console.log(describeBuild(built));
   } catch (error) {
     console.error(`build failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -22,7 +22,7 @@ import { sweepSummary } from '#shared/sweep/summary.ts';
 import { readStageConfig } from '#shared/trigger/config.ts';
 import { counted } from '#shared/words.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
-import { buildFunctions } from '#deploy/build.ts';
+import { buildFunctions, summarizeBuild } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { DEFAULT_LOCAL_TRIGGERS_FILE, localRunForEvent } from './trigger-event.ts';
 import { sweepLocal } from './sweep.ts';
@@ -256,7 +256,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     throw building.reason;
   }
   const built = building.value;
-  const how = built[0]?.reused ? `Reused the ${built.length} handlers built before (no file they were built from changed), checked` : `Built ${built.length} handlers`;
+  const how = built.every((bundle) => bundle.reused) ? `${summarizeBuild(built)}, checked` : summarizeBuild(built);
   // With --json, stdout holds the JSON alone.
   (options.json ? process.stderr : process.stdout).write(paint.dim(`${how} in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
   if (starting.status === 'rejected') {

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/p
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildFunctions, bundleFileOf, functionKeyOf } from '#deploy/build.ts';
+import { buildFunctions, bundleFileOf, functionKeyOf, summarizeBuild } from '#deploy/build.ts';
 import { fixtureFunctionsDir, tempDir } from './helpers.ts';
 
 describe('buildFunctions', () => {
@@ -61,6 +61,38 @@ describe('buildFunctions', () => {
     await writeFile(bundleFileOf(outDir, 'greet'), 'stale');
     await buildFunctions({ functionsDir, outDir, force: true });
     expect(await bundleOf()).toContain('good evening');
+  });
+
+  it('builds again only the bundles that read a changed file, and reuses the others as they are', async () => {
+    const functionsDir = await tempDir('partial-functions');
+    const outDir = await tempDir('partial-build');
+    await mkdir(join(functionsDir, 'lib'));
+    const writeLib = (name: string, text: string) => writeFile(join(functionsDir, 'lib', `${name}.ts`), `export const ${name} = '${text}';\n`);
+    await writeLib('shared', 'shared v1');
+    await writeLib('wave', 'wave v1');
+    await writeLib('report', 'report v1');
+    await writeFile(join(functionsDir, 'start-wave.ts'), "import { shared } from './lib/shared.ts';\nimport { wave } from './lib/wave.ts';\nexport const handler = async () => [shared, wave];\n");
+    await writeFile(join(functionsDir, 'write-report.ts'), "import { shared } from './lib/shared.ts';\nimport { report } from './lib/report.ts';\nexport const handler = async () => [shared, report];\n");
+    await buildFunctions({ functionsDir, outDir });
+    const mark = async (key: string) => writeFile(bundleFileOf(outDir, key), `${await readFile(bundleFileOf(outDir, key), 'utf8')}\n// left as it was\n`);
+    await mark('startWave');
+    await mark('writeReport');
+
+    await writeLib('wave', 'wave v2');
+    const afterWaveEdit = await buildFunctions({ functionsDir, outDir });
+    const textsAfterWaveEdit = { startWave: await readFile(bundleFileOf(outDir, 'startWave'), 'utf8'), writeReport: await readFile(bundleFileOf(outDir, 'writeReport'), 'utf8') };
+    await writeLib('shared', 'shared v2');
+    const afterSharedEdit = await buildFunctions({ functionsDir, outDir });
+
+    expect(afterWaveEdit.map((bundle) => [bundle.key, bundle.reused === true])).toEqual([['startWave', false], ['writeReport', true]]);
+    expect(textsAfterWaveEdit.startWave).toContain('wave v2');
+    expect(textsAfterWaveEdit.startWave).not.toContain('left as it was');
+    expect(textsAfterWaveEdit.writeReport).toContain('left as it was');
+    expect(summarizeBuild(afterWaveEdit)).toBe('Built 1 of 2 handlers (the others reused: no file they were built from changed)');
+    expect(afterSharedEdit.map((bundle) => [bundle.key, bundle.reused === true])).toEqual([['startWave', false], ['writeReport', false]]);
+    expect(await readFile(bundleFileOf(outDir, 'writeReport'), 'utf8')).toContain('shared v2');
+    expect(summarizeBuild(afterSharedEdit)).toBe('Built 2 handlers');
+    expect(summarizeBuild(await buildFunctions({ functionsDir, outDir }))).toBe('Reused the 2 handlers built before (no file they were built from changed)');
   });
 
   it('checks inputs by size and mtime first and by content when they moved: a touched file reuses the build, an edit of the same size rebuilds', async () => {
