@@ -186,6 +186,9 @@ export const HANDLER_BUNDLE_OPTIONS = {
   // Keeps the handler's module-scope names readable in stack traces despite minification.
   keepNames: true,
   banner: { js: REQUIRE_BANNER },
+  // Lambda's credentials are in the environment: the SDK's default chain, whose other links a
+  // function never reaches, is swapped for that one link (shared/aws/lambda-credentials.ts).
+  alias: { '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../shared/aws/lambda-credentials.ts', import.meta.url)) },
   logLevel: 'silent',
 } as const satisfies BuildOptions_;
 

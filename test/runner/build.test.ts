@@ -1,9 +1,11 @@
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { buildFunctions, bundleFileOf, functionKeyOf, summarizeBuild } from '#deploy/build.ts';
 import { fixtureFunctionsDir, tempDir } from './helpers.ts';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('buildFunctions', () => {
   afterEach(() => {
@@ -93,6 +95,32 @@ describe('buildFunctions', () => {
     expect(await readFile(bundleFileOf(outDir, 'writeReport'), 'utf8')).toContain('shared v2');
     expect(summarizeBuild(afterSharedEdit)).toBe('Built 2 handlers');
     expect(summarizeBuild(await buildFunctions({ functionsDir, outDir }))).toBe('Reused the 2 handlers built before (no file they were built from changed)');
+  });
+
+  it("gives a handler's AWS clients the environment's credentials, as Lambda sets them, and leaves the SDK's other credential sources out of its bundle", async () => {
+    // Inside the project, so that the handler resolves the project's node_modules.
+    await mkdir(join(projectRoot, '.build'), { recursive: true });
+    const functionsDir = await mkdtemp(join(projectRoot, '.build', 'test-credentials-'));
+    onTestFinished(() => rm(functionsDir, { recursive: true, force: true }));
+    const outDir = await tempDir('credentials-build');
+    await writeFile(
+      join(functionsDir, 'credentials.ts'),
+      "import { DrsClient } from '@aws-sdk/client-drs';\nconst drs = new DrsClient({ region: 'eu-west-1' });\nexport const handler = async () => (await drs.config.credentials()).accessKeyId;\n",
+    );
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAFROMLAMBDAENV');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    vi.stubEnv('AWS_SESSION_TOKEN', 'token');
+
+    const [bundle] = await buildFunctions({ functionsDir, outDir });
+
+    const module = (await import(pathToFileURL(bundle!.file).href)) as { handler: () => Promise<string> };
+    expect(await module.handler()).toBe('ASIAFROMLAMBDAENV');
+    const sources = await Promise.all(
+      (await readdir(join(outDir, 'credentials'))).filter((name) => name.endsWith('.map')).map(async (name) => (JSON.parse(await readFile(join(outDir, 'credentials', name), 'utf8')) as { sources: string[] }).sources),
+    );
+    const credentialSources = sources.flat().filter((source) => source.includes('/@aws-sdk/credential-provider-'));
+    expect(credentialSources.length).toBeGreaterThan(0);
+    expect(credentialSources.filter((source) => !source.includes('/credential-provider-env/'))).toEqual([]);
   });
 
   it('checks inputs by size and mtime first and by content when they moved: a touched file reuses the build, an edit of the same size rebuilds', async () => {
