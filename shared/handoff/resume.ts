@@ -49,12 +49,14 @@ export async function awaitLaunch(
     token: string;
     execution: string;
     phase?: 'launch' | 'actions';
-    wave: Pick<WaveState, 'jobIDs' | 'notStarted' | 'timeoutSeconds' | 'actionsSucceeded' | 'actionsFailed' | 'roomFreesUnheard'>;
+    wave: Pick<WaveState, 'jobIDs' | 'launchingJobIDs' | 'notStarted' | 'timeoutSeconds' | 'actionsSucceeded' | 'actionsFailed' | 'roomFreesUnheard'>;
   },
   services: { drs: Pick<DrsPort, 'listJobs'>; waits: Pick<WaveWaits, 'put'>; sendTaskSuccess: SendTaskSuccess; now: () => Date },
 ): Promise<{ waitingFor: number } | { resumed: boolean }> {
-  const jobs = input.wave.jobIDs.length === 0 ? [] : await services.drs.listJobs({ jobIDs: input.wave.jobIDs });
   const actions = input.phase === 'actions';
+  // A launch's wait: only the jobs CheckLaunch saw launching can still change (every job after StartWave).
+  const jobIDs = actions ? input.wave.jobIDs : (input.wave.launchingJobIDs ?? input.wave.jobIDs);
+  const jobs = jobIDs.length === 0 ? [] : await services.drs.listJobs({ jobIDs });
   const wait = actions ? actionWaitOf(input.wave, jobs) : launchWaitOf(input.wave, jobs);
   if (wait === 'ready') {
     return { resumed: await resumeWait(services.sendTaskSuccess, input.token, { resumedBy: actions ? 'actionsOver' : 'launchOver', at: services.now().toISOString() }) };

@@ -64,6 +64,12 @@ export const WaveState = z.object({
   /** CheckLaunch, while servers are held back: where its next DescribeJobs starts listing (shared/drs/jobs.ts, jobsListedSince). */
   jobsListedSince: z.optional(z.string()),
   jobIDs: z.array(z.string()),
+  /**
+   * CheckLaunch: the wave's jobs with a server still launching. The others' launches are over, so
+   * WaitForLaunch's registration reads only these (at 10,000 servers, a few jobs instead of 34).
+   * StartWave drops it when it starts jobs: the next registration reads them all.
+   */
+  launchingJobIDs: z.optional(z.array(z.string())),
   ...PollState,
   /** How long WaitForLaunch waits when no launch result ends it (shared/handoff/launch-wait.ts). */
   fallbackSeconds: z.optional(z.int()),

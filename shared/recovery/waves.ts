@@ -87,7 +87,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
       const rest = stored.filter((id) => !started.has(id));
       if (rest.length > 0 && spansScopes(drs)) await drs.listSourceServers({ sourceServerIDs: rest });
       const round = await startRound(loop, stored, recentJobs);
-      const { heldBackIn: _heldBackIn, startable: _startable, roomFreesUnheard: _roomFreesUnheard, ...before } = previous;
+      const { heldBackIn: _heldBackIn, startable: _startable, roomFreesUnheard: _roomFreesUnheard, launchingJobIDs: _launchingJobIDs, ...before } = previous;
       return { wave: { ...before, jobIDs: round.jobIDs, notStarted: round.deferred.length, ...heldBackIn(round.deferred, selectors, drs) }, isNew: false };
     }
   }
@@ -104,7 +104,7 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
   const progress = { jobIDs: round.jobIDs, notStarted: round.deferred.length, serverCount: sourceServerIDs.length, ...heldBackIn(round.deferred, selectors, drs) };
   if (previous !== undefined) {
     // What CheckLaunch found of the quotas before this round no longer holds.
-    const { heldBackIn: _heldBackIn, startable: _startable, ...rest } = previous;
+    const { heldBackIn: _heldBackIn, startable: _startable, launchingJobIDs: _launchingJobIDs, ...rest } = previous;
     return { wave: { ...rest, ...progress }, isNew: false };
   }
   return {
@@ -250,6 +250,11 @@ async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[];
   };
 }
 
+/** The jobs with a server still launching: the only ones whose launch results can still change. */
+function launchingJobsOf(jobs: readonly Job[]): string[] {
+  return jobs.flatMap((job) => ((job.participatingServers ?? []).some((server) => launchOutcome(server) === 'inFlight') && job.jobID !== undefined ? [job.jobID] : []));
+}
+
 /**
  * One poll of the wave's launch: a single DescribeJobs over its jobs, whatever its size. Fails
  * the wave as soon as its failures exceed the budget (a drill then cleans up at once).
@@ -272,12 +277,14 @@ export async function checkLaunch(wave: WaveState, drs: DrsPort, waitedSeconds?:
     startable,
     roomFreesUnheard: unheard,
     jobsListedSince: listedSince,
+    launchingJobIDs: launchingJobsOf(jobs),
     ...recordSightings(wave, jobs, poll.waitedSeconds, readinessOf(wave, decodeFlags(wave.expectingRuns, sightingOrder(jobs, wave.jobIDs).length))),
     ...(launchDone ? { progressSignature: '', pollSeconds: postLaunchFirstPollSeconds(wave, jobs) } : {}),
   };
   if (startable === undefined) delete next.startable;
   if (unheard === undefined) delete next.roomFreesUnheard;
   if (listedSince === undefined) delete next.jobsListedSince;
+  if (launchDone) delete next.launchingJobIDs;
   if (next.failed > wave.failureBudget) {
     throw new WaveFailedError(await failureMessage(next, count.failedServers, drs));
   }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { actionWaitOf, fallbackSeconds, launchWaitOf, roomFreesUnheard, roomMayFreeUnheard } from '#shared/handoff/launch-wait.ts';
 import { POLL } from '#shared/engine/polling.ts';
 import { dynamoDbWaveWaits } from '#shared/lock/wave-waits.ts';
+import { awaitLaunch } from '#shared/handoff/resume.ts';
 import type { Job } from '#shared/drs/port.ts';
 import { useLocalLockTable } from './local-lock-table.ts';
 
@@ -19,12 +20,12 @@ const JOB_A = 'drsjob-aaaaaaaaaaaaaaaaa';
 const JOB_B = 'drsjob-bbbbbbbbbbbbbbbbb';
 const wait = (wake: 'allLaunched' | 'anyJobDone', pending: Record<string, string[]>) => ({ execution: 'payments-drill-1', token: 'token-1', wake, pending, expiresAt: 1_900_000_000 });
 
-describe('what a wave waits for', () => {
-  const job = (jobID: string, statuses: Record<string, string>): Job => ({
-    jobID,
-    participatingServers: Object.entries(statuses).map(([sourceServerID, launchStatus]) => ({ sourceServerID, launchStatus })),
-  } as Job);
+const job = (jobID: string, statuses: Record<string, string>): Job => ({
+  jobID,
+  participatingServers: Object.entries(statuses).map(([sourceServerID, launchStatus]) => ({ sourceServerID, launchStatus })),
+} as Job);
 
+describe('what a wave waits for', () => {
   it('names per job the servers still launching, and nothing once every server launched or failed', () => {
     const jobs = [job(JOB_A, { 's-1': 'LAUNCHED', 's-2': 'IN_PROGRESS' }), job(JOB_B, { 's-3': 'PENDING', 's-4': 'FAILED' })];
 
@@ -140,6 +141,24 @@ describe('the waits in DynamoDB', () => {
 
     expect(await waits.arrive('drsjob-ccccccccccccccccc', ['s-9'], at)).toBeUndefined();
     expect(await waits.arrive(JOB_B, ['s-3'], at)).toEqual({ token: 'token-1', execution: 'payments-drill-1' });
+  });
+
+  it('registers a launch wait from the jobs CheckLaunch saw launching, every job after StartWave; the last server of a skipped job cannot end it', async () => {
+    const waits = await freshWaits();
+    const jobs: Record<string, Job> = { [JOB_A]: job(JOB_A, { 's-1': 'LAUNCHED', 's-2': 'FAILED' }), [JOB_B]: job(JOB_B, { 's-3': 'IN_PROGRESS', 's-4': 'LAUNCHED' }) };
+    const read: string[][] = [];
+    const drs = { listJobs: async ({ jobIDs = [] }: { jobIDs?: string[] }) => (read.push(jobIDs), jobIDs.map((jobID) => jobs[jobID]!)) };
+    const services = { drs, waits, sendTaskSuccess: async () => {}, now: () => at };
+    const wave = { jobIDs: [JOB_A, JOB_B], notStarted: 0, timeoutSeconds: 3600, actionsSucceeded: 0, actionsFailed: 0 };
+
+    const afterCheck = await awaitLaunch({ token: 'token-1', execution: 'payments-drill-1', wave: { ...wave, launchingJobIDs: [JOB_B] } }, services);
+    const afterStartWave = await awaitLaunch({ token: 'token-2', execution: 'payments-drill-1', wave }, services);
+
+    expect(read).toEqual([[JOB_B], [JOB_A, JOB_B]]);
+    expect(afterCheck).toEqual({ waitingFor: 1 });
+    expect(afterStartWave).toEqual({ waitingFor: 1 });
+    expect(await waits.arrive(JOB_A, ['s-2'], at)).toBeUndefined(); // a repeated result of a job over
+    expect(await waits.arrive(JOB_B, ['s-3'], at)).toEqual({ token: 'token-2', execution: 'payments-drill-1' });
   });
 
   it('a new registration replaces the last: results meant for the old token resume nothing of it', async () => {

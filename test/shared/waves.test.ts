@@ -112,9 +112,11 @@ describe('starting a wave', () => {
     const stillFull = await checkLaunch(full, drs);
     drs.jobs[0].status = 'COMPLETED'; // 100 servers' room is free again
     const room = await checkLaunch(full, drs);
-    const { wave: more } = await startWave({ run, wave: full }, plan, drs, servers);
+    const { wave: more } = await startWave({ run, wave: room }, plan, drs, servers);
 
     expect([stillFull.startable, room.startable]).toEqual([false, true]); // CheckLaunch sends the wave back to StartWave only then
+    expect(room.launchingJobIDs).toHaveLength(5);
+    expect(more.launchingJobIDs).toBeUndefined(); // the next registration reads every job, the new one too
     expect(listings).toBe(1); // the first round: the later one starts from the wave's servers it stored
     expect(servers.puts).toBe(1);
     expect(full).toEqual(first);
@@ -134,6 +136,23 @@ describe('watching a wave', () => {
     await expect(checkLaunch(waveOf(['drsjob-1']), drs)).rejects.toThrow(/wave "db": 1 of 2 servers failed, failure budget 0: s-0+2 \(host-2\): launch FAILED/);
     const within = await checkLaunch(waveOf(['drsjob-1'], { failureBudget: 1 }), drs);
     expect(within).toMatchObject({ launchDone: true, launched: 1, failed: 1 });
+  });
+
+  it("names the jobs with a server still launching, for the wait's registration to read only them; none once the launch is over", async () => {
+    const drs = fakeDrs({
+      jobs: [
+        { jobID: 'drsjob-1', status: 'COMPLETED', participatingServers: [{ sourceServerID: id(1), launchStatus: 'LAUNCHED' }] },
+        { jobID: 'drsjob-2', status: 'STARTED', participatingServers: [{ sourceServerID: id(2), launchStatus: 'IN_PROGRESS' }] },
+      ],
+    });
+
+    const launching = await checkLaunch(waveOf(['drsjob-1', 'drsjob-2']), drs);
+    drs.jobs[1]!.participatingServers![0]!.launchStatus = 'LAUNCHED';
+    const launched = await checkLaunch(launching, drs);
+
+    expect(launching.launchingJobIDs).toEqual(['drsjob-2']);
+    expect(launched).toMatchObject({ launchDone: true, launched: 2 });
+    expect(launched.launchingJobIDs).toBeUndefined();
   });
 
   it('polls back off while nothing changes and the wave times out naming the servers still launching', async () => {
