@@ -73,12 +73,15 @@ async function sha256Of(path: string): Promise<string | undefined> {
   return bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Whether the file still holds what was recorded: by its size and mtime, else by its content. */
-async function unchanged(recorded: InputFile): Promise<boolean> {
+/**
+ * Whether the file still holds what was recorded: `exactly` when its size and mtime are unchanged
+ * (the record stays as it is), `content` when its content is (it is recorded again), else false.
+ */
+async function unchanged(recorded: InputFile): Promise<'exactly' | 'content' | false> {
   const now = await stat(recorded.path).catch(() => undefined);
   if (now === undefined) return false;
-  if (now.size === recorded.size && now.mtimeMs === recorded.mtimeMs) return true;
-  return (await sha256Of(recorded.path)) === recorded.sha256;
+  if (now.size === recorded.size && now.mtimeMs === recorded.mtimeMs) return 'exactly';
+  return (await sha256Of(recorded.path)) === recorded.sha256 ? 'content' : false;
 }
 
 /** The last build's record, if this esbuild with these options made it; else undefined (build everything). */
@@ -93,17 +96,28 @@ async function readRecord(outDir: string): Promise<BuildRecord | undefined> {
   }
 }
 
-/** The bundles of the last build that can be reused as they are: same handler file, bundle there, every input unchanged. */
-async function reusableBundles(record: BuildRecord | undefined, outDir: string, keys: readonly string[], files: readonly string[]): Promise<Map<string, BuiltFunction>> {
+/**
+ * The bundles of the last build that can be reused as they are: same handler file, bundle there,
+ * every input unchanged; and the inputs checked whose record still holds exactly, for the next
+ * record (not hashed again).
+ */
+async function reusableBundles(
+  record: BuildRecord | undefined,
+  outDir: string,
+  keys: readonly string[],
+  files: readonly string[],
+): Promise<{ reusable: Map<string, BuiltFunction>; exact: Map<string, InputFile> }> {
   const reusable = new Map<string, BuiltFunction>();
-  if (record === undefined) return reusable;
+  const exact = new Map<string, InputFile>();
+  if (record === undefined) return { reusable, exact };
   // Each input is checked once, however many bundles read it.
-  const checks = new Map<number, Promise<boolean>>();
+  const checks = new Map<number, Promise<'exactly' | 'content' | false>>();
   const unchangedInput = (index: number) => {
     let check = checks.get(index);
     if (check === undefined) {
       const recorded = record.inputFiles[index];
       check = recorded === undefined ? Promise.resolve(false) : unchanged(recorded);
+      void check.then((outcome) => outcome === 'exactly' && exact.set(recorded!.path, recorded!));
       checks.set(index, check);
     }
     return check;
@@ -117,21 +131,29 @@ async function reusableBundles(record: BuildRecord | undefined, outDir: string, 
       if (present && !inputs.includes(false)) reusable.set(key, { key, file, bytes: entry.bytes, reused: true });
     }),
   );
-  return reusable;
+  return { reusable, exact };
 }
 
-/** Records what each bundle read, for the next build to compare with. */
-async function recordBuild(outDir: string, built: ReadonlyArray<BuiltFunction & { handlerFile: string; inputs: readonly string[] }>): Promise<void> {
+/**
+ * Records what each bundle read, for the next build to compare with: each input hashed, but those
+ * whose record the check before the build found unchanged to the mtime (`exact`).
+ */
+async function recordBuild(outDir: string, built: ReadonlyArray<BuiltFunction & { handlerFile: string; inputs: readonly string[] }>, exact: ReadonlyMap<string, InputFile>): Promise<void> {
   const paths = [...new Set(built.flatMap((bundle) => bundle.inputs))].sort();
   const indexOf = new Map(paths.map((path, index) => [path, index]));
   const inputFiles: InputFile[] = [];
-  for (const path of paths) {
-    // Stat before reading: a file changed in between has a newer mtime than recorded, so the next
-    // check hashes it again rather than trusting a stale hash.
-    const before = await stat(path).catch(() => undefined);
-    const hash = await sha256Of(path);
-    // An input esbuild read but that cannot be read now (a virtual one) makes the bundle not reusable.
-    inputFiles.push({ path, sha256: hash ?? 'unreadable', size: before?.size ?? -1, mtimeMs: before?.mtimeMs ?? -1 });
+  for (let start = 0; start < paths.length; start += 64) {
+    const batch = paths.slice(start, start + 64).map(async (path): Promise<InputFile> => {
+      const known = exact.get(path);
+      if (known !== undefined) return known;
+      // Stat before reading: a file changed in between has a newer mtime than recorded, so the next
+      // check hashes it again rather than trusting a stale hash.
+      const before = await stat(path).catch(() => undefined);
+      const hash = await sha256Of(path);
+      // An input esbuild read but that cannot be read now (a virtual one) makes the bundle not reusable.
+      return { path, sha256: hash ?? 'unreadable', size: before?.size ?? -1, mtimeMs: before?.mtimeMs ?? -1 };
+    });
+    inputFiles.push(...(await Promise.all(batch)));
   }
   const functions = Object.fromEntries(
     built.map((bundle) => [bundle.key, { file: bundle.handlerFile, bytes: bundle.bytes, inputs: bundle.inputs.map((path) => indexOf.get(path)!).sort((a, b) => a - b) }]),
@@ -215,7 +237,7 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
   const keys = files.map(functionKeyOf);
   const record = options.force === true ? undefined : await readRecord(outDir);
-  const reusable = await reusableBundles(record, outDir, keys, files);
+  const { reusable, exact } = await reusableBundles(record, outDir, keys, files);
   const sameHandlers = record !== undefined && Object.keys(record.functions).length === keys.length;
   if (reusable.size === keys.length && sameHandlers) return keys.map((key) => reusable.get(key)!);
 
@@ -273,7 +295,7 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       const bundleFolder = entry.isDirectory() && (entry.name.endsWith('.chunks') || (await stat(bundleFileOf(outDir, entry.name)).then(() => true, () => false)));
       if ((bundleFolder && !keys.includes(entry.name)) || (entry.isFile() && /\.mjs(\.map)?$/.test(entry.name))) await rm(join(outDir, entry.name), { recursive: true, force: true });
     }
-    await recordBuild(outDir, built);
+    await recordBuild(outDir, built, exact);
     return built.map(({ key, file, bytes, reused }) => (reused ? { key, file, bytes, reused } : { key, file, bytes }));
   } finally {
     await context_?.dispose();
