@@ -54,7 +54,7 @@ export interface LocalLambda {
   calls(): LambdaCall[];
   /** Requests answered: of one operation (`Invoke`, `GetFunctionConfiguration`) or all. */
   countCalls(operation?: string): number;
-  /** Closes the server, ends the functions' worker threads, removes the built bundles. */
+  /** Closes the server, ends the functions' worker threads. */
   stop(): Promise<void>;
 }
 

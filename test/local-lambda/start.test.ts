@@ -1,10 +1,10 @@
 // Starting the local Lambda service: the `lambda:` block validated (each wrong field named, with
 // the fix), handler files built, a missing or broken one refused by name, stop cleaning up.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { DEFAULT_ACCOUNT_ID } from '#local/identity/index.ts';
 import { HandlerBuildError, LambdaFunctionsError, parseLambdaFunctions, startLocalLambda, type LocalLambda } from '#local/lambda/index.ts';
 import { lambdaClientFor } from '#local/lambda/client.ts';
@@ -101,6 +101,37 @@ describe('startLocalLambda', () => {
     expect(error).toBeInstanceOf(HandlerBuildError);
     expect((error as Error).message).toContain(`function 'broken' (lambda.functions.0.handler: broken.ts): ${join(scratch, 'broken.ts')} failed to build:`);
     expect((error as Error).message).toMatch(/broken\.ts:\d+:\d+: /);
+  });
+
+  it("builds a handler again for a later start when a file it imports changed, and gives the same code while none did", async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'local-lambda-test-'));
+    const handler = join(scratch, 'greet.ts');
+    await writeFile(join(scratch, 'greeting.ts'), "export const greeting = 'hello';\n");
+    await writeFile(handler, "import { greeting } from './greeting.ts';\nexport const handler = async () => greeting;\n");
+    const startAndInvoke = async () => {
+      const service = await startLocalLambda({ functions: [{ name: 'greet', handler: 'greet.ts' }], baseDir: scratch!, output: () => {} });
+      try {
+        const client = lambdaClientFor(service);
+        const { CodeSha256 } = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'greet' }));
+        const { Payload } = await client.send(new InvokeCommand({ FunctionName: 'greet' }));
+        return { codeSha256: CodeSha256, answer: JSON.parse(new TextDecoder().decode(Payload)) as string };
+      } finally {
+        await service.stop();
+      }
+    };
+
+    const first = await startAndInvoke();
+    // A new version of the handler file (its mtime), the same content everywhere.
+    await utimes(handler, new Date(), new Date(Date.now() + 2000));
+    const touched = await startAndInvoke();
+    await writeFile(join(scratch, 'greeting.ts'), "export const greeting = 'good evening';\n");
+    await utimes(handler, new Date(), new Date(Date.now() + 4000));
+    const edited = await startAndInvoke();
+
+    expect(first.answer).toBe('hello');
+    expect(touched).toEqual(first);
+    expect(edited.answer).toBe('good evening');
+    expect(edited.codeSha256).not.toBe(first.codeSha256);
   });
 
   it('refuses an invalid block before building anything', async () => {
