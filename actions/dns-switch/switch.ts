@@ -11,8 +11,23 @@ export class DnsSwitchError extends Error {
   override name = 'DnsSwitchError';
 }
 
-/** How long between two GetChange calls while waiting for INSYNC. */
+/** How long between two GetChange calls while waiting for INSYNC, unless the function's POLL_INTERVAL_SECONDS says otherwise. */
 export const POLL_INTERVAL_MS = 2_000;
+
+/**
+ * The poll interval a function's environment sets: POLL_INTERVAL_SECONDS, a number of seconds from
+ * 0.05 to 60 (Route 53 answers at most 5 GetChange requests a second per account: keep it at 0.2 s
+ * or more where several switches may run at once); 2 s when it is absent.
+ */
+export function pollIntervalMsFrom(environment: Record<string, string | undefined>): number {
+  const text = environment.POLL_INTERVAL_SECONDS;
+  if (text === undefined || text === '') return POLL_INTERVAL_MS;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds < 0.05 || seconds > 60) {
+    throw new DnsSwitchError(`POLL_INTERVAL_SECONDS is "${text}": set it to a number of seconds from 0.05 to 60 in the function's environment, or remove it for 2 s`);
+  }
+  return Math.round(seconds * 1000);
+}
 
 const DNS_NAME = /^(\*\.)?([a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?\.)*[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?\.?$/;
 
@@ -84,6 +99,8 @@ export interface DnsSwitchResult {
 export interface Waiting {
   nowMs(): number;
   sleep(ms: number): Promise<void>;
+  /** Between two GetChange calls (default POLL_INTERVAL_MS). */
+  pollIntervalMs?: number;
 }
 
 export const realWaiting: Waiting = {
@@ -138,7 +155,7 @@ function route53Failure(what: string, error: unknown): DnsSwitchError {
 
 /**
  * Switches the records: one ChangeResourceRecordSets of UPSERTs (A records, values sorted) in the
- * hosted zone, then, unless `waitForInsync` is false, GetChange every 2 s until INSYNC or
+ * hosted zone, then, unless `waitForInsync` is false, GetChange every 2 s (`waiting.pollIntervalMs`) until INSYNC or
  * `timeoutSeconds` have passed (a DnsSwitchError then: the change stays applied and syncs later).
  */
 export async function switchDns(input: ActionInput, parameters: DnsSwitchParameters, route53: Pick<Route53Client, 'send'>, waiting: Waiting = realWaiting): Promise<DnsSwitchResult> {
@@ -171,7 +188,7 @@ export async function switchDns(input: ActionInput, parameters: DnsSwitchParamet
     if (left <= 0) {
       throw new DnsSwitchError(`change ${changeId} to ${records.map((record) => record.name).join(', ')} was not INSYNC after ${parameters.timeoutSeconds} s (still ${status}); the records are changed and will sync: raise timeoutSeconds to wait longer`);
     }
-    await waiting.sleep(Math.min(POLL_INTERVAL_MS, left));
+    await waiting.sleep(Math.min(waiting.pollIntervalMs ?? POLL_INTERVAL_MS, left));
     try {
       status = (await route53.send(new GetChangeCommand({ Id: changeId }))).ChangeInfo?.Status;
     } catch (error) {

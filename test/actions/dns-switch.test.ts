@@ -9,7 +9,7 @@ import { defaultCredentials } from '#local/identity/index.ts';
 import { startLocalRoute53, type LocalRoute53 } from '#local/route53/index.ts';
 import { route53ClientFor } from '#local/route53/client.ts';
 import type { ActionInput, ActionServer } from '#shared/actions/input.ts';
-import { DnsSwitchError, parseDnsSwitchParameters, switchDns, type Waiting } from '../../actions/dns-switch/switch.ts';
+import { DnsSwitchError, parseDnsSwitchParameters, pollIntervalMsFrom, switchDns, type Waiting } from '../../actions/dns-switch/switch.ts';
 
 const ZONE = 'Z0123456789ABCDEFGHIJ';
 
@@ -159,6 +159,20 @@ describe('the DNS switch action against the local Route 53 service', () => {
     expect(valuesOf('web.payments.internal.')?.values).toEqual(['10.1.1.9', '10.1.1.20', '10.1.2.30']);
   });
 
+  it('polls at the interval its environment sets (POLL_INTERVAL_SECONDS), 2 s without it, and refuses a bad one naming the fix', async () => {
+    const parameters = parseDnsSwitchParameters({ hostedZoneId: ZONE, records: [{ name: 'web.payments.internal.' }] });
+    const result = await switchDns(inputWith({}), parameters, route53ClientFor(r53), { ...waiting, pollIntervalMs: pollIntervalMsFrom({ POLL_INTERVAL_SECONDS: '7.5' }) });
+
+    expect(result.status).toBe('INSYNC');
+    expect(sleeps).toEqual([7_500, 7_500, 7_500, 7_500]); // INSYNC 30 s after the change
+    expect(pollIntervalMsFrom({})).toBe(2_000);
+    for (const bad of ['0', 'fast', '61', '-1']) {
+      expect(() => pollIntervalMsFrom({ POLL_INTERVAL_SECONDS: bad })).toThrow(
+        `POLL_INTERVAL_SECONDS is "${bad}": set it to a number of seconds from 0.05 to 60 in the function's environment, or remove it for 2 s`,
+      );
+    }
+  });
+
   it('says which zone Route 53 does not know', async () => {
     const parameters = parseDnsSwitchParameters({ hostedZoneId: 'ZNOSUCHZONE', records: [{ name: 'web.payments.internal.' }] });
     await expect(switchDns(inputWith({}), parameters, route53ClientFor(r53), waiting)).rejects.toThrow(
@@ -186,5 +200,10 @@ describe('the DNS switch Lambda handler', () => {
 
     await expect(handler({ plan: 'payments' })).rejects.toThrow(/^not an action input \(shared\/actions\/input\.ts\):\n- event\.mode: /);
     await expect(handler(inputWith({ hostedZoneId: ZONE }))).rejects.toThrow('parameters.records: records is required: a list of { name, servers? }');
+  });
+
+  it('fails its init on a POLL_INTERVAL_SECONDS that is not a number of seconds', async () => {
+    vi.stubEnv('POLL_INTERVAL_SECONDS', '2s');
+    await expect(import('../../actions/dns-switch/handler.ts')).rejects.toThrow('POLL_INTERVAL_SECONDS is "2s": set it to a number of seconds from 0.05 to 60');
   });
 });
