@@ -163,6 +163,16 @@ export const Cleanup = z.object({
   instancesLeft: z.int(),
   /** Launches of this execution still in flight (clean-up waits for them). */
   launchesInFlight: z.int(),
+  /**
+   * The execution's LAUNCH jobs, oldest first, whose instances are not all in a TERMINATE job or
+   * gone yet: how many instances each launched (once COMPLETED) and how many of them, in DRS's
+   * order, are (clean-up.ts).
+   */
+  launchJobs: z.optional(z.array(z.object({ jobID: z.string(), instances: z.optional(z.int()), handed: z.int() }))),
+  /** The LAUNCH jobs whose instances all are, and how many instances they launched. */
+  handedLaunchJobs: z.optional(z.object({ jobIDs: z.array(z.string()), instances: z.int() })),
+  /** Where the next round's DescribeJobs lists from: every job that can still change was created since. */
+  listedSince: z.optional(z.string()),
 });
 export type Cleanup = z.infer<typeof Cleanup>;
 

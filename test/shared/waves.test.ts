@@ -404,6 +404,61 @@ describe('clean-up at scale', () => {
   });
 });
 
+describe('clean-up lists only what can still change', () => {
+  it('a later round lists the jobs created since the oldest one that can change, and reads by ID only the launch jobs whose instances the quotas let it terminate now', async () => {
+    const instance = (n: number) => `i-${String(n).padStart(17, '0')}`;
+    const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
+    // Eight completed launch jobs of 100 instances, a second apart, newest first as DRS lists them.
+    const launches: Job[] = Array.from({ length: 8 }, (_, j) => ({
+      jobID: `drsjob-l${j}`, type: 'LAUNCH', status: 'COMPLETED', tags, creationDateTime: `2026-01-01T00:00:0${j}Z`,
+      participatingServers: Array.from({ length: 100 }, (_, n) => ({ sourceServerID: id(j * 100 + n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: instance(j * 100 + n) })),
+    })).reverse();
+    const drs = fakeDrs({ jobs: launches });
+    const listings: Array<{ filter: { jobIDs?: string[]; fromDate?: string }; jobIDs: string[] }> = [];
+    const gone = new Set<string>();
+    // As DRS: fromDate lists the jobs created since; the instances of an ended TERMINATE job are gone.
+    drs.listJobs = async (filter) => {
+      const found = filter.jobIDs ? drs.jobs.filter((job) => filter.jobIDs?.includes(job.jobID ?? '')) : drs.jobs.filter((job) => (job.creationDateTime ?? '') >= (filter.fromDate ?? ''));
+      listings.push({ filter, jobIDs: found.map((job) => job.jobID ?? '') });
+      return found;
+    };
+    const listed = drs.listRecoveryInstances.bind(drs);
+    drs.listRecoveryInstances = async (filter) => (await listed(filter)).filter((found) => !gone.has(found.recoveryInstanceID ?? ''));
+    const describeTerminateJobs = (status: Job['status']) => {
+      for (const job of drs.jobs) if (job.type === 'TERMINATE') {
+        job.participatingServers ??= drs.terminated[Number(job.jobID?.slice('drsjob-t'.length)) - 1]!.map((recoveryInstanceID) => ({ recoveryInstanceID }));
+        if (job.status !== 'COMPLETED') job.status = status;
+        if (status === 'COMPLETED') for (const server of job.participatingServers) gone.add(server.recoveryInstanceID ?? '');
+      }
+    };
+
+    const first = await cleanUpDrill(run, undefined, drs);
+    expect(listings).toHaveLength(1); // the day's jobs, every launch job among them
+    expect(drs.terminated.flat()).toEqual(Array.from({ length: 500 }, (_, n) => instance(n)));
+    expect(first).toMatchObject({ done: false, instancesLaunched: 800, instancesLeft: 800, listedSince: '2026-01-01T00:00:59Z' });
+    expect(first.launchJobs?.map((entry) => [entry.jobID, entry.handed])).toEqual([['drsjob-l5', 0], ['drsjob-l6', 0], ['drsjob-l7', 0]]);
+    expect(first.handedLaunchJobs).toEqual({ jobIDs: ['drsjob-l0', 'drsjob-l1', 'drsjob-l2', 'drsjob-l3', 'drsjob-l4'], instances: 500 });
+
+    describeTerminateJobs('STARTED');
+    const second = await cleanUpDrill(run, first, drs);
+    // Only the TERMINATE jobs are new; the quotas are full, so no launch job is read.
+    expect(listings.slice(1)).toEqual([{ filter: { fromDate: '2026-01-01T00:00:59Z' }, jobIDs: ['drsjob-t5', 'drsjob-t4', 'drsjob-t3', 'drsjob-t2', 'drsjob-t1'] }]);
+    expect(drs.terminated).toHaveLength(5);
+    expect(second).toMatchObject({ done: false, instancesLeft: 800 });
+
+    describeTerminateJobs('COMPLETED');
+    const third = await cleanUpDrill(run, second, drs);
+    expect(listings.slice(2).map((listing) => listing.filter)).toEqual([{ fromDate: '2026-01-01T00:00:59Z' }, { jobIDs: ['drsjob-l5', 'drsjob-l6', 'drsjob-l7'] }]);
+    expect(drs.terminated.slice(5).flat()).toEqual(Array.from({ length: 300 }, (_, n) => instance(500 + n)));
+    expect(third).toMatchObject({ done: false, instancesTerminated: 500, instancesLeft: 300, launchJobs: [], confirmedJobIDs: ['drsjob-t1', 'drsjob-t2', 'drsjob-t3', 'drsjob-t4', 'drsjob-t5'] });
+
+    describeTerminateJobs('COMPLETED');
+    const fourth = await cleanUpDrill(run, third, drs);
+    expect(listings.slice(4).map((listing) => listing.filter)).toEqual([{ fromDate: '2026-01-01T00:00:59Z' }]);
+    expect(fourth).toMatchObject({ done: true, instancesLaunched: 800, instancesTerminated: 800, instancesLeft: 0 });
+  });
+});
+
 describe('sightings in the state', () => {
   it('encode to one character a server while a wave has fewer than 64 distinct moments, and decode to the same arrays', () => {
     const launch = [15, 15, null, 30, 45];
