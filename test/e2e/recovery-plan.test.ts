@@ -3,7 +3,8 @@
 // report, and what DRS itself holds afterwards.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { generateScenario } from '#local/drs/index.ts';
+import { generateScenario, type LocalDrs } from '#local/drs/index.ts';
+import type { RunReport } from '#shared/report/report.ts';
 import { causeOf, instancesInDrs, runPlan } from './harness.ts';
 
 describe('a drill of the example plan', () => {
@@ -232,6 +233,54 @@ waves:
     expect(report.waves[0].servers).toHaveLength(250);
     expect(report.cleanup).toMatchObject({ instancesLaunched: 250, instancesLeft: 0 });
     expect(drs.countCalls('TerminateRecoveryInstances')).toBe(3);
+    await drs.stop();
+  });
+});
+
+describe('drill clean-up at quota scale', () => {
+  const plan = `name: big
+targets: { rtoMinutes: 120, rpoMinutes: 60 }
+waves:
+  - name: web
+    servers: { tags: { Tier: web } }
+    waitForPostLaunchActions: false
+`;
+  /** DescribeJobs calls by date after the first TerminateRecoveryInstances that list jobs created before `createdBefore`. */
+  const datedListingsAfterFirstTermination = (drs: LocalDrs, createdBefore: string) => {
+    const calls = drs.calls();
+    return calls
+      .slice(calls.findIndex((call) => call.operation === 'TerminateRecoveryInstances'))
+      .filter((call) => call.operation === 'DescribeJobs' && ((call.input as { filters?: { fromDate?: string } }).filters?.fromDate ?? '9') < createdBefore);
+  };
+
+  it('terminates 700 instances within the 500-server quota, each once, and lists the launch jobs again only to report', async () => {
+    const { result, report, drs } = await runPlan({ input: { plan: 'big', mode: 'drill' }, plan, scenario: generateScenario({ servers: 700, applications: 1, tiers: ['web'] }) });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(report.cleanup).toMatchObject({ instancesLaunched: 700, instancesTerminated: 700, instancesLeft: 0 });
+    expect(instancesInDrs(drs, true)).toBe(0);
+    const terminations = drs.calls().filter((call) => call.operation === 'TerminateRecoveryInstances' && call.status < 300);
+    const terminated = terminations.flatMap((call) => (call.input as { recoveryInstanceIDs: string[] }).recoveryInstanceIDs);
+    expect(terminated).toHaveLength(700);
+    expect(new Set(terminated).size).toBe(700);
+    expect(result.lambdaInvocations.CleanUpDrill).toBeGreaterThan(2); // the quota made it take rounds
+    // After its first round the clean-up lists only jobs created since: the launch jobs are read by ID
+    // when their instances are terminated; only the report lists the whole run again.
+    const firstLaunch = drs.state().jobs.filter((job) => job.type === 'LAUNCH').map((job) => job.creationDateTime ?? '').sort()[0]!;
+    expect(datedListingsAfterFirstTermination(drs, firstLaunch)).toHaveLength(1);
+    await drs.stop();
+  });
+
+  it('aborted while 700 servers launch: the stopped-run clean-up waits for the launches in flight, then terminates every instance', async () => {
+    const { result, drs } = await runPlan({ input: { plan: 'big', mode: 'drill' }, plan, scenario: generateScenario({ servers: 700, applications: 1, tiers: ['web'] }), abortAt: { state: 'WaitForLaunch', entry: 1 } });
+
+    expect(result.status).toBe('ABORTED');
+    expect(result.afterStop?.status).toBe('SUCCEEDED');
+    const launched = drs.state().jobs.filter((job) => job.type === 'LAUNCH').flatMap((job) => job.participatingServers ?? []);
+    expect(launched.length).toBeGreaterThan(0);
+    expect(instancesInDrs(drs, true)).toBe(0);
+    const report = JSON.parse(await readFile(result.reportPath ?? '', 'utf8')) as RunReport;
+    expect(report).toMatchObject({ status: 'ABORTED', cleanup: { instancesLeft: 0, instancesTerminated: launched.filter((server) => server.recoveryInstanceID !== undefined).length } });
     await drs.stop();
   });
 });

@@ -410,7 +410,7 @@ describe('clean-up lists only what can still change', () => {
     const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
     // Eight completed launch jobs of 100 instances, a second apart, newest first as DRS lists them.
     const launches: Job[] = Array.from({ length: 8 }, (_, j) => ({
-      jobID: `drsjob-l${j}`, type: 'LAUNCH', status: 'COMPLETED', tags, creationDateTime: `2026-01-01T00:00:0${j}Z`,
+      jobID: `drsjob-l${j}`, type: 'LAUNCH' as const, status: 'COMPLETED' as const, tags, creationDateTime: `2026-01-01T00:00:0${j}Z`,
       participatingServers: Array.from({ length: 100 }, (_, n) => ({ sourceServerID: id(j * 100 + n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: instance(j * 100 + n) })),
     })).reverse();
     const drs = fakeDrs({ jobs: launches });
