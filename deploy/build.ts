@@ -33,6 +33,12 @@ export interface BuildOptions {
   outDir?: string;
   /** Build even when every file the last build read is unchanged (default false: reuse it). */
   force?: boolean;
+  /**
+   * Only these handlers (function keys; default all): a local run builds those it can invoke. The
+   * others keep their bundles and record while still up to date; a stale one loses its record, so
+   * the next build that wants it builds it again.
+   */
+  only?: readonly string[];
 }
 
 /**
@@ -236,10 +242,16 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
   const files = await listHandlerFiles(functionsDir);
   if (files.length === 0) throw new Error(`no handlers to build: ${functionsDir} holds no *.ts file`);
   const keys = files.map(functionKeyOf);
+  const unknown = (options.only ?? []).filter((key) => !keys.includes(key));
+  if (unknown.length > 0) throw new Error(`no handler to build for ${unknown.join(', ')}: ${functionsDir} has none of that name (the handlers: ${keys.join(', ')})`);
+  const wanted = new Set(options.only ?? keys);
   const record = options.force === true ? undefined : await readRecord(outDir);
   const { reusable, exact } = await reusableBundles(record, outDir, keys, files);
   const sameHandlers = record !== undefined && Object.keys(record.functions).length === keys.length;
-  if (reusable.size === keys.length && sameHandlers) return keys.map((key) => reusable.get(key)!);
+  // Nothing wanted to build: the record stays as it is (a stale bundle not wanted keeps the record
+  // that tells the next build so). A build of them all also removes what a removed handler left.
+  const upToDate = options.only === undefined ? reusable.size === keys.length && sameHandlers : [...wanted].every((key) => reusable.has(key));
+  if (upToDate) return keys.filter((key) => wanted.has(key)).map((key) => reusable.get(key)!);
 
   // Each file is written aside, then renamed into place (atomic): a run or a test importing the
   // bundles while another process rebuilds them never sees a missing or half-written file. A file
@@ -272,6 +284,8 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
         built.push({ ...reused, handlerFile: files[index]!, inputs });
         continue;
       }
+      // Not wanted now, and out of date: left for the build that wants it (no record, so not reused).
+      if (!wanted.has(key)) continue;
       handlerFile = files[index]!;
       context_ ??= await newContext();
       const { outputFiles, metafile } = await context_.rebuild();
@@ -296,7 +310,7 @@ export async function buildFunctions(options: BuildOptions = {}): Promise<BuiltF
       if ((bundleFolder && !keys.includes(entry.name)) || (entry.isFile() && /\.mjs(\.map)?$/.test(entry.name))) await rm(join(outDir, entry.name), { recursive: true, force: true });
     }
     await recordBuild(outDir, built, exact);
-    return built.map(({ key, file, bytes, reused }) => (reused ? { key, file, bytes, reused } : { key, file, bytes }));
+    return built.filter(({ key }) => wanted.has(key)).map(({ key, file, bytes, reused }) => (reused ? { key, file, bytes, reused } : { key, file, bytes }));
   } finally {
     await context_?.dispose();
     await rm(stagingDir, { recursive: true, force: true });
@@ -329,8 +343,15 @@ function formatBytes(bytes: number): string {
 }
 
 /** What a build did, in a few words: `Built 3 of 31 handlers (the others reused: no file they were built from changed)`. */
-export function summarizeBuild(built: readonly BuiltFunction[]): string {
+export function summarizeBuild(built: readonly BuiltFunction[], of?: { handlers: number }): string {
   const rebuilt = built.filter((bundle) => bundle.reused !== true).length;
+  if (of !== undefined && of.handlers > built.length) {
+    const others = of.handlers - built.length;
+    const rest = `${others === 1 ? 'the other one is' : `the ${others} others are`} built when a run needs them`;
+    if (rebuilt === 0) return `Reused the ${counted(built.length, 'handler')} this run can invoke, built before (${rest})`;
+    if (rebuilt === built.length) return `Built the ${counted(built.length, 'handler')} this run can invoke (${rest})`;
+    return `Built ${rebuilt} of the ${counted(built.length, 'handler')} this run can invoke, the others reused (${rest})`;
+  }
   if (rebuilt === 0) return `Reused the ${counted(built.length, 'handler')} built before (no file they were built from changed)`;
   if (rebuilt === built.length) return `Built ${counted(built.length, 'handler')}`;
   return `Built ${rebuilt} of ${counted(built.length, 'handler')} (the others reused: no file they were built from changed)`;

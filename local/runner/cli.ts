@@ -22,14 +22,14 @@ import { sweepSummary } from '#shared/sweep/summary.ts';
 import { readStageConfig } from '#shared/trigger/config.ts';
 import { counted } from '#shared/words.ts';
 import { parseExecutionInput, prepareRun } from '#shared/recovery/run.ts';
-import { buildFunctions, summarizeBuild } from '#deploy/build.ts';
+import { buildFunctions, listHandlerFiles, summarizeBuild } from '#deploy/build.ts';
 import { startLocalDrs, type LocalDrs } from './local-drs.ts';
 import { DEFAULT_LOCAL_TRIGGERS_FILE, localRunForEvent } from './trigger-event.ts';
 import { sweepLocal } from './sweep.ts';
 import { inspectLocal } from './dry-run.ts';
 import { renderPlanView } from '#shared/narrator/plan-view.ts';
 import { RunProgress, useColor } from './progress.ts';
-import { accountsOfRun, DEFAULT_SPEED, runLocal } from './run-local.ts';
+import { accountsOfRun, DEFAULT_SPEED, functionKeysOfRuns, runLocal } from './run-local.ts';
 import { missedTargets, readReportSummary, renderSummary, renderTable } from './summary.ts';
 import { bucketSource, folderSource, formatMinutes, readHistory, rtoSparkline, rtoTrend } from '#local/run-history/run-history.ts';
 
@@ -250,13 +250,18 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const buildStarted = Date.now();
   // The local DRS service starts while the build is checked (or made): neither needs the other.
   // Frozen clock: the run's waits move it, paced at --speed (see runLocal's `speed`).
-  const [building, starting] = await Promise.allSettled([buildFunctions(), startLocalDrs({ scenario: options.scenario, speed: 0 })]);
+  // Only the handlers this command can invoke: a drill's cold start builds 22 bundles, not 31.
+  const only = planDryRun
+    ? ['inspectPlan']
+    : [...(await functionKeysOfRuns([input, ...(options.then === 'failback' ? [{ mode: 'failback' }] : [])])), ...(options.then === 'sweep' ? ['sweep'] : [])];
+  const [building, starting] = await Promise.allSettled([buildFunctions({ only }), startLocalDrs({ scenario: options.scenario, speed: 0 })]);
   if (building.status === 'rejected') {
     if (starting.status === 'fulfilled') await starting.value.stop();
     throw building.reason;
   }
   const built = building.value;
-  const how = built.every((bundle) => bundle.reused) ? `${summarizeBuild(built)}, checked` : summarizeBuild(built);
+  const handlers = (await listHandlerFiles()).length;
+  const how = built.every((bundle) => bundle.reused) ? `${summarizeBuild(built, { handlers })}, checked` : summarizeBuild(built, { handlers });
   // With --json, stdout holds the JSON alone.
   (options.json ? process.stderr : process.stdout).write(paint.dim(`${how} in ${((Date.now() - buildStarted) / 1000).toFixed(1)} s\n`));
   if (starting.status === 'rejected') {

@@ -71,6 +71,21 @@ export function stateMachineFor(input: Record<string, unknown>): string {
 }
 
 /**
+ * The handlers local runs of these inputs can invoke: every Task of their state machines and of
+ * the stopped-run workflow (an abort or a timeout starts it), and the function DRS's event rules
+ * invoke. `npm start` builds these, not every handler.
+ */
+export async function functionKeysOfRuns(inputs: ReadonlyArray<Record<string, unknown>>): Promise<string[]> {
+  const keys = new Set(DRS_EVENT_RULES.map((rule) => rule.functionKey));
+  for (const path of new Set([...inputs.map(stateMachineFor), STOPPED_RUN_STATE_MACHINE])) {
+    const local = prepareForLocalRun(await readStateMachine(path), { region: 'us-east-1', speed: 0 });
+    for (const key of Object.values(local.lambdaTasks)) keys.add(key);
+    for (const task of Object.values(local.callbackTasks)) if (task.functionKey !== undefined) keys.add(task.functionKey);
+  }
+  return [...keys].sort();
+}
+
+/**
  * The stage whose names a local execution's ARN carries: deploy/serverless.cjs names the recovery
  * state machine `drs-orchestrator-<stage>-recovery`, serverless.yml the others after it with
  * `-failback` and `-stopped-run`.

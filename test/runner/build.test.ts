@@ -97,6 +97,38 @@ describe('buildFunctions', () => {
     expect(summarizeBuild(await buildFunctions({ functionsDir, outDir }))).toBe('Reused the 2 handlers built before (no file they were built from changed)');
   });
 
+  it('builds only the handlers asked for; one left stale is built by the next build that wants it, even after a shared file it reads was recorded anew', async () => {
+    const functionsDir = await tempDir('only-functions');
+    const outDir = await tempDir('only-build');
+    await mkdir(join(functionsDir, 'lib'));
+    const writeShared = (text: string) => writeFile(join(functionsDir, 'lib', 'shared.ts'), `export const shared = '${text}';\n`);
+    await writeShared('shared v1');
+    await writeFile(join(functionsDir, 'start-wave.ts'), "import { shared } from './lib/shared.ts';\nexport const handler = async () => ['wave', shared];\n");
+    await writeFile(join(functionsDir, 'write-report.ts'), "import { shared } from './lib/shared.ts';\nexport const handler = async () => ['report', shared];\n");
+
+    const first = await buildFunctions({ functionsDir, outDir, only: ['startWave'] });
+    expect(first.map((bundle) => bundle.key)).toEqual(['startWave']);
+    expect(summarizeBuild(first, { handlers: 2 })).toBe('Built the 1 handler this run can invoke (the other one is built when a run needs them)');
+    await expect(readFile(bundleFileOf(outDir, 'writeReport'), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    const both = await buildFunctions({ functionsDir, outDir });
+    expect(both.map((bundle) => [bundle.key, bundle.reused === true])).toEqual([['startWave', true], ['writeReport', false]]);
+
+    // The shared file changes; a run wanting startWave alone rebuilds it and records the file anew.
+    await writeShared('shared v2');
+    const again = await buildFunctions({ functionsDir, outDir, only: ['startWave'] });
+    expect(again.map((bundle) => [bundle.key, bundle.reused === true])).toEqual([['startWave', false]]);
+    expect(await readFile(bundleFileOf(outDir, 'writeReport'), 'utf8')).toContain('shared v1');
+    // writeReport's bundle still holds v1: the next build wanting it must not take it as up to date.
+    const reportRun = await buildFunctions({ functionsDir, outDir, only: ['writeReport'] });
+    expect(reportRun.map((bundle) => [bundle.key, bundle.reused === true])).toEqual([['writeReport', false]]);
+    expect(await readFile(bundleFileOf(outDir, 'writeReport'), 'utf8')).toContain('shared v2');
+    expect(summarizeBuild(await buildFunctions({ functionsDir, outDir, only: ['writeReport'] }), { handlers: 2 })).toBe(
+      'Reused the 1 handler this run can invoke, built before (the other one is built when a run needs them)',
+    );
+    await expect(buildFunctions({ functionsDir, outDir, only: ['cleanUp'] })).rejects.toThrow('no handler to build for cleanUp');
+  });
+
   it("gives a handler's AWS clients the environment's credentials, as Lambda sets them, and leaves the SDK's other credential sources out of its bundle", async () => {
     // Inside the project, so that the handler resolves the project's node_modules.
     await mkdir(join(projectRoot, '.build'), { recursive: true });
