@@ -25,6 +25,17 @@ import type { FullDrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceNe
 /** DRS answers 1000 items a page at most; fewer pages mean fewer throttling chances. */
 const PAGE_SIZE = 1000;
 
+/**
+ * A COMPLETED job never changes: a warm container keeps up to this many of those it has read (a
+ * wave of 3,000 servers has 30 jobs) and asks DRS only for the jobs it does not hold. A job of 100
+ * servers with their post-launch action runs is tens of KiB of JSON: polling a wave re-read them
+ * all at every poll (bench/linear.ts).
+ */
+const COMPLETED_JOBS_KEPT = 300;
+
+/** DescribeJobs' order: newest first. */
+const newestFirst = (a: Job, b: Job) => (b.creationDateTime ?? '').localeCompare(a.creationDateTime ?? '');
+
 async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
   const all: Item[] = [];
   for await (const page of pages) all.push(...(items(page) ?? []));
@@ -41,6 +52,16 @@ async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Pag
  */
 export function createDrsAdapter({ reads: client, writes }: { reads: DrsClient; writes: DrsClient }): FullDrsPort {
   const paging = { client, pageSize: PAGE_SIZE };
+  const completedJobs = new Map<string, Job>();
+  const keepCompleted = (jobs: Job[]): Job[] => {
+    for (const job of jobs) {
+      if (job.status !== 'COMPLETED' || job.jobID === undefined) continue;
+      completedJobs.delete(job.jobID);
+      completedJobs.set(job.jobID, job);
+      if (completedJobs.size > COMPLETED_JOBS_KEPT) completedJobs.delete(completedJobs.keys().next().value!);
+    }
+    return jobs;
+  };
   return {
     async listSourceServers(filter) {
       if (filter?.sourceServerIDs === undefined) {
@@ -57,14 +78,16 @@ export function createDrsAdapter({ reads: client, writes }: { reads: DrsClient; 
 
     async listJobs(filter) {
       if (filter.jobIDs !== undefined) {
-        if (filter.jobIDs.length === 0) return [];
-        const batches = chunk(filter.jobIDs, DRS_LIMITS.jobIdsPerDescribe);
+        const kept = [...new Set(filter.jobIDs)].flatMap((jobID) => completedJobs.get(jobID) ?? []);
+        const asked = filter.jobIDs.filter((jobID) => !completedJobs.has(jobID));
+        const batches = chunk(asked, DRS_LIMITS.jobIdsPerDescribe);
         const results = await Promise.all(
           batches.map((jobIDs) => collect(paginateDescribeJobs(paging, { filters: { jobIDs } }), (page) => page.items)),
         );
-        return results.flat() as Job[];
+        const read = keepCompleted(results.flat() as Job[]);
+        return kept.length === 0 ? read : [...kept, ...read].sort(newestFirst);
       }
-      return collect(paginateDescribeJobs(paging, { filters: { fromDate: filter.fromDate } }), (page) => page.items);
+      return keepCompleted(await collect(paginateDescribeJobs(paging, { filters: { fromDate: filter.fromDate } }), (page) => page.items));
     },
 
     async startRecovery(request) {

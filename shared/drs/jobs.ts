@@ -18,15 +18,18 @@ export function activeJobsSince(startedAt: string): string {
 
 /**
  * Where the next DescribeJobs of a quota-held wave can start listing: every job active now and every
- * job of the wave was created since then, and a job created later is newer still; so no active job
- * is missed while the completed jobs of earlier waves (100 servers each) are no longer listed at
- * every poll. Undefined, the day's look-back, when a job's creation time is unknown.
+ * job of the wave still launching was created since then, and a job created later is newer still
+ * (than the newest `listed`, when none is active or launching); so no active job is missed while
+ * completed jobs (100 servers each: earlier waves', and the wave's own once launched) are no longer
+ * listed at every poll. Undefined, the day's look-back, when a job's creation time is unknown.
  */
-export function jobsListedSince(activeJobs: readonly Job[], waveJobs: readonly Job[]): string | undefined {
-  const created = [...activeJobs, ...waveJobs].map((job) => Date.parse(job.creationDateTime ?? ''));
-  if (created.length === 0 || created.some(Number.isNaN)) return undefined;
+export function jobsListedSince(activeJobs: readonly Job[], launchingWaveJobs: readonly Job[], listed: readonly Job[] = []): string | undefined {
+  const created = (jobs: readonly Job[]) => jobs.map((job) => Date.parse(job.creationDateTime ?? ''));
+  const changing = created([...activeJobs, ...launchingWaveJobs]);
+  const since = changing.length > 0 ? changing : [Math.max(...created(listed))].filter((time) => time !== -Infinity);
+  if (since.length === 0 || since.some(Number.isNaN)) return undefined;
   // A second earlier: DRS's filters take whole seconds.
-  return isoSeconds(Math.min(...created) - 1000);
+  return isoSeconds(Math.min(...since) - 1000);
 }
 
 /** DRS's datetime filters take whole seconds. */

@@ -66,8 +66,11 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
   const selectors = placedSelectors(run, plan, index);
   const onlyIDs = selectors.every(({ selector }) => selector.tags === undefined && selector.hostnames === undefined && run.scopes === undefined);
   const loop = recoveryLoop(run, wave.name, snapshotTimeFor(run, settings.snapshot), drs);
-  // A later round of a quota-held wave lists from where its last check could (jobsListedSince).
-  const listingJobs = drs.listJobs({ fromDate: (previous?.notStarted ?? 0) > 0 ? (previous?.jobsListedSince ?? activeJobsSince(run.startedAt)) : activeJobsSince(run.startedAt) });
+  // A later round of a quota-held wave lists from where its last check could (jobsListedSince);
+  // the wave's jobs created before that (done launching) come by ID, so that none of its servers
+  // is taken for one not started yet.
+  const since = (previous?.notStarted ?? 0) > 0 ? previous?.jobsListedSince : undefined;
+  const listingJobs = since === undefined ? drs.listJobs({ fromDate: activeJobsSince(run.startedAt) }) : withJobs(drs.listJobs({ fromDate: since }), previous!.jobIDs, drs);
   // Quotas held servers of this wave back: until a job ends somewhere in the accounts it launches
   // into, another round would start nothing, so it need not list the wave's servers (at 10,000
   // servers that listing, every poll, was most of a run's cost: bench/linear.ts).
@@ -135,6 +138,15 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
       warnings: [],
     },
   };
+}
+
+/** A listing, with the jobs of `jobIDs` it does not hold read by ID; newest first, as DescribeJobs lists. */
+async function withJobs(listing: Promise<Job[]>, jobIDs: readonly string[], drs: DrsPort): Promise<Job[]> {
+  const listed = await listing;
+  const have = new Set(listed.map((job) => job.jobID));
+  const missing = jobIDs.filter((jobID) => !have.has(jobID));
+  if (missing.length === 0) return listed;
+  return [...listed, ...(await drs.listJobs({ jobIDs: missing }))].sort((a, b) => (b.creationDateTime ?? '').localeCompare(a.creationDateTime ?? ''));
 }
 
 /** Multi-account: the scopes the held-back servers launch in, for CheckLaunch's look for room. */
@@ -237,16 +249,21 @@ async function launchJobs(wave: WaveState, drs: DrsPort): Promise<{ jobs: Job[];
   if (wave.notStarted === 0) return { jobs: await drs.listJobs({ jobIDs: wave.jobIDs }) };
   const recent = await drs.listJobs({ fromDate: wave.jobsListedSince ?? activeJobsSince(wave.startedAt) });
   const byID = new Map(recent.map((job) => [job.jobID ?? '', job]));
-  // A job only just created may not be listed yet: its servers then come by ID, in its place.
-  const listed = wave.jobIDs.every((jobID) => byID.has(jobID));
-  const jobs = listed ? wave.jobIDs.map((jobID) => byID.get(jobID)!) : await drs.listJobs({ jobIDs: wave.jobIDs });
+  // The wave's jobs the listing does not hold: COMPLETED ones from before it (a warm container
+  // holds those: drs/adapter.ts), and any only just created, not listed yet: both by ID.
+  const unlisted = wave.jobIDs.filter((jobID) => !byID.has(jobID));
+  for (const job of unlisted.length === 0 ? [] : await drs.listJobs({ jobIDs: unlisted })) byID.set(job.jobID ?? '', job);
+  const jobs = wave.jobIDs.flatMap((jobID) => byID.get(jobID) ?? []);
   const active = recent.filter(isActiveJob);
+  const activeUnlisted = unlisted.some((jobID) => byID.get(jobID)?.status !== 'COMPLETED');
   return {
     jobs,
     startable: roomToStart(active, wave.heldBackIn ?? [], scopeOfPort(drs)),
-    // An unlisted job of the wave: what holds room is not all seen, so it may free unheard.
-    roomFreesUnheard: !listed || roomFreesUnheard(active, wave.jobIDs),
-    jobsListedSince: jobsListedSince(active, jobs),
+    // An active job of the wave the listing missed: what holds room is not all seen, so it may free unheard.
+    roomFreesUnheard: activeUnlisted || roomFreesUnheard(active, wave.jobIDs),
+    // The next listing starts at the oldest job still active or of the wave still launching: the
+    // wave's jobs done launching come by ID, the COMPLETED ones from the container's memory.
+    jobsListedSince: jobsListedSince(active, jobs.filter((job) => (job.participatingServers ?? []).some((server) => launchOutcome(server) === 'inFlight')), recent),
   };
 }
 

@@ -88,6 +88,13 @@ describe("where a quota-held wave's next DescribeJobs starts listing", () => {
     expect(jobsListedSince(active, waveJobs)).toBe('2026-03-01T02:55:11Z');
   });
 
+  it('leaves out the wave\'s jobs done launching, and lists from the newest job it saw when nothing is active or launching', () => {
+    const active = [created('drsjob-4', '2026-03-01T03:30:00Z')];
+    const launching = [created('drsjob-3', '2026-03-01T03:20:00Z')];
+    expect(jobsListedSince(active, launching)).toBe('2026-03-01T03:19:59Z');
+    expect(jobsListedSince([], [], [created('drsjob-1', '2026-03-01T02:55:12Z'), created('drsjob-2', '2026-03-01T03:10:00Z')])).toBe('2026-03-01T03:09:59Z');
+  });
+
   it('looks back the whole day when a creation time is unknown', () => {
     expect(jobsListedSince([created('drsjob-1')], [created('drsjob-2', '2026-03-01T02:55:12Z')])).toBeUndefined();
     expect(jobsListedSince([], [])).toBeUndefined();

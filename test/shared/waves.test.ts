@@ -125,6 +125,42 @@ describe('starting a wave', () => {
   });
 });
 
+describe('a quota-held wave lists only the jobs that can still change', () => {
+  it('a later round lists from the oldest job active or launching and reads the wave\'s older jobs by ID: no server is started twice', async () => {
+    const drs = fakeDrs({ servers: Array.from({ length: 700 }, (_, n) => server(n, { Tier: 'db' })) });
+    const listings: Array<{ jobIDs?: string[]; fromDate?: string }> = [];
+    // As DRS: fromDate lists the jobs created since, newest first.
+    drs.listJobs = async (filter) => {
+      listings.push(filter);
+      return filter.jobIDs ? drs.jobs.filter((job) => filter.jobIDs?.includes(job.jobID ?? '')) : drs.jobs.filter((job) => (job.creationDateTime ?? '') >= (filter.fromDate ?? ''));
+    };
+
+    const { wave: first } = await startWave({ run }, plan, drs, servers);
+    expect(first).toMatchObject({ notStarted: 200 });
+    // Five jobs a minute apart; the first two are done (COMPLETED, every server launched), the rest still launching.
+    const oldestFirst = [...drs.jobs].reverse();
+    oldestFirst.forEach((job, at) => {
+      job.creationDateTime = `2026-01-01T00:0${at + 1}:00Z`;
+      if (at < 2) {
+        job.status = 'COMPLETED';
+        for (const participant of job.participatingServers ?? []) Object.assign(participant, { launchStatus: 'LAUNCHED', recoveryInstanceID: `i-${participant.sourceServerID?.slice(2)}` });
+      }
+    });
+
+    const checked = await checkLaunch(first, drs);
+    expect(checked).toMatchObject({ startable: true, jobsListedSince: '2026-01-01T00:02:59Z' });
+    listings.length = 0;
+    const { wave: more } = await startWave({ run, wave: checked }, plan, drs, servers);
+
+    expect(listings).toEqual([{ fromDate: '2026-01-01T00:02:59Z' }, { jobIDs: oldestFirst.slice(0, 2).map((job) => job.jobID) }]);
+    const started = drs.started.flatMap((request) => request.sourceServers.map((source) => source.sourceServerID));
+    expect(started).toHaveLength(700);
+    expect(new Set(started).size).toBe(700);
+    expect(more).toMatchObject({ notStarted: 0 });
+    expect(more.jobIDs).toHaveLength(7);
+  });
+});
+
 describe('watching a wave', () => {
   const job = (servers: Job['participatingServers']): Job => ({ jobID: 'drsjob-1', status: 'STARTED', participatingServers: servers });
 
