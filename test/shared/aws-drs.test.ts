@@ -77,4 +77,22 @@ describe('the DRS ports of the composition root', () => {
     expect(none).toEqual([]);
     expect(localDrs.countCalls('DescribeSourceNetworks') - before).toBe(2);
   });
+
+  it('read a COMPLETED job from DRS once and keep it; a job still running is asked for every time', async () => {
+    const [source] = await aws.drs.listSourceServers();
+    const job = await aws.drs.startRecovery({ sourceServers: [{ sourceServerID: source!.sourceServerID! }], isDrill: true });
+    const ask = async () => {
+      const before = localDrs.countCalls('DescribeJobs');
+      const [read] = await aws.drs.listJobs({ jobIDs: [job.jobID!] });
+      return { read, calls: localDrs.countCalls('DescribeJobs') - before };
+    };
+
+    const running = [await ask(), await ask()];
+    localDrs.advanceBy(3 * 3600); // the drill launches and its job completes
+    const completed = [await ask(), await ask()];
+
+    expect(running.map(({ read, calls }) => [read?.status, calls])).toEqual([[expect.not.stringMatching(/^COMPLETED$/), 1], [expect.not.stringMatching(/^COMPLETED$/), 1]]);
+    expect(completed.map(({ read, calls }) => [read?.status, calls])).toEqual([['COMPLETED', 1], ['COMPLETED', 0]]);
+    expect(completed[1]!.read).toEqual(completed[0]!.read);
+  });
 });
