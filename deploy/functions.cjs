@@ -459,9 +459,10 @@ const FUNCTIONS = {
     ],
     lambda: () => ({
       environment: { LOCK_TABLE: { Ref: 'LockTable' } },
-      // Up to 100 results an invocation, whatever the poller finds waiting: no batching window, which
-      // would add its seconds to every hand-off.
-      events: [{ sqs: { arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, batchSize: 100, functionResponseType: 'ReportBatchItemFailures' } }],
+      // Up to 10 results an invocation, whatever the poller finds waiting: no batching window, which
+      // would add its seconds to every hand-off. Lambda takes more than 10 from an SQS queue only
+      // with a batching window of at least 1 s (Lambda API reference, MaximumBatchingWindowInSeconds).
+      events: [{ sqs: { arn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, batchSize: 10, functionResponseType: 'ReportBatchItemFailures' } }],
     }),
   },
   // A server whose SSM agent DRS has not discovered when the rest of the wave is done: the

@@ -1,7 +1,7 @@
 // The run's EventBridge, and the queue behind its rules: the events the local DRS service sends (as
 // DRS sends them to the default bus) go to the functions whose rules match them, as
 // deploy/serverless.cjs deploys them: DRS's launch results and SSM's ends of post-launch action
-// runs through a queue, read in batches of up to 100 (Lambda's SQS event), by the function
+// runs through a queue, read in batches of up to 10 (Lambda's SQS event), by the function
 // resuming waves. Delivery is best effort on AWS, so the
 // routing can drop and repeat events (seeded, so a run is reproducible), and delivers each after a
 // simulated delay. A delivery is due in simulated time; the runner delivers what is due whenever
@@ -36,9 +36,9 @@ export interface LocalRule {
 
 /** The rules the stack deploys for DRS's events, and SSM's for the post-launch action runs DRS starts. */
 export const DRS_EVENT_RULES: readonly LocalRule[] = [
-  { name: 'LaunchResultRule', pattern: LAUNCH_RESULT_PATTERN, functionKey: 'resumeWave', batchSize: 100 },
-  { name: 'ActionAutomationEndRule', pattern: RUN_END_PATTERNS.automation, functionKey: 'resumeWave', batchSize: 100 },
-  { name: 'ActionCommandEndRule', pattern: RUN_END_PATTERNS.command, functionKey: 'resumeWave', batchSize: 100 },
+  { name: 'LaunchResultRule', pattern: LAUNCH_RESULT_PATTERN, functionKey: 'resumeWave', batchSize: 10 },
+  { name: 'ActionAutomationEndRule', pattern: RUN_END_PATTERNS.automation, functionKey: 'resumeWave', batchSize: 10 },
+  { name: 'ActionCommandEndRule', pattern: RUN_END_PATTERNS.command, functionKey: 'resumeWave', batchSize: 10 },
 ];
 
 /** Lambda's SQS event for a batch of queued events (the fields the event source mapping fills). */

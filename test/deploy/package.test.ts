@@ -348,6 +348,17 @@ describe('the reports bucket', () => {
   });
 });
 
+describe('the launch results queue', () => {
+  it('feeds the function resuming waves at most 10 messages an invocation, with no batching window (Lambda takes more from SQS only with a window of 1 s or more)', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
+    expect(mappings).toEqual([expect.objectContaining({ EventSourceArn: { 'Fn::GetAtt': ['LaunchResultQueue', 'Arn'] }, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] })]);
+    for (const mapping of mappings) {
+      // Lambda API reference, MaximumBatchingWindowInSeconds: for SQS, a BatchSize over 10 needs a window of at least 1 s.
+      if ((mapping.BatchSize as number) > 10) expect(mapping.MaximumBatchingWindowInSeconds).toBeGreaterThanOrEqual(1);
+    }
+  });
+});
+
 describe('the lock table', () => {
   it('is on demand, keyed by the string pk, expires items by expiresAt, and its stage-specific name is an output', () => {
     const [[id, table], ...others] = ofType('AWS::DynamoDB::Table');
