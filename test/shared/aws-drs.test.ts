@@ -80,7 +80,7 @@ describe('the DRS ports of the composition root', () => {
 
   it('read a COMPLETED job from DRS once and keep it; a job still running is asked for every time', async () => {
     const [source] = await aws.drs.listSourceServers();
-    const job = await aws.drs.startRecovery({ sourceServers: [{ sourceServerID: source!.sourceServerID! }], isDrill: true });
+    const job = await aws.drs.startRecovery({ sourceServers: [{ sourceServerID: source!.sourceServerID! }], isDrill: true, tags: {} });
     const ask = async () => {
       const before = localDrs.countCalls('DescribeJobs');
       const [read] = await aws.drs.listJobs({ jobIDs: [job.jobID!] });
