@@ -215,17 +215,19 @@ describe('faults of the platform', () => {
   });
 });
 
-describe('scale and quotas', () => {
-  it('a wave of 250 servers is split into jobs of at most 100, within the active-server quota', async () => {
-    const scenario = generateScenario({ servers: 250, applications: 1, tiers: ['web'] });
-    const plan = `name: big
+/** One wave of every web server of a generated estate, not waiting for post-launch actions. */
+const ONE_WEB_WAVE = `name: big
 targets: { rtoMinutes: 120, rpoMinutes: 60 }
 waves:
   - name: web
     servers: { tags: { Tier: web } }
     waitForPostLaunchActions: false
 `;
-    const { result, report, drs } = await runPlan({ input: { plan: 'big', mode: 'drill' }, plan, scenario });
+
+describe('scale and quotas', () => {
+  it('a wave of 250 servers is split into jobs of at most 100, within the active-server quota', async () => {
+    const scenario = generateScenario({ servers: 250, applications: 1, tiers: ['web'] });
+    const { result, report, drs } = await runPlan({ input: { plan: 'big', mode: 'drill' }, plan: ONE_WEB_WAVE, scenario });
 
     expect(result.status).toBe('SUCCEEDED');
     const sizes = drs.state().jobs.filter((job) => job.type === 'LAUNCH').map((job) => job.participatingServers?.length);
@@ -238,13 +240,7 @@ waves:
 });
 
 describe('drill clean-up at quota scale', () => {
-  const plan = `name: big
-targets: { rtoMinutes: 120, rpoMinutes: 60 }
-waves:
-  - name: web
-    servers: { tags: { Tier: web } }
-    waitForPostLaunchActions: false
-`;
+  const plan = ONE_WEB_WAVE;
   /** DescribeJobs calls by date after the first TerminateRecoveryInstances that list jobs created before `createdBefore`. */
   const datedListingsAfterFirstTermination = (drs: LocalDrs, createdBefore: string) => {
     const calls = drs.calls();
