@@ -1,8 +1,9 @@
 // Drill clean-up: DRS never terminates drill instances itself, and they cost money until someone
-// does. A loop of the wave engine whose jobs are TERMINATE jobs. Re-entrant: each round reads the
-// run's jobs back from DRS (by their tags, so instances whose job IDs a crashed step lost are
-// still found), terminates what is launched and not yet being terminated, and counts what DRS
-// still lists.
+// does. A loop of the wave engine whose jobs are TERMINATE jobs. Re-entrant: the first round reads
+// the run's jobs back from DRS (by their tags, so instances whose job IDs a crashed step lost are
+// still found), later rounds the jobs that can still change; each terminates what is launched and
+// not yet being terminated (an instance already in a TERMINATE job is refused by DRS, never
+// terminated twice), and counts what DRS still lists.
 import { CleanUpIncompleteError } from '#shared/errors.ts';
 import { scopeOfPort, spansScopes } from '#shared/drs/fleet.ts';
 import { activeJobsSince, isActiveJob, isoSeconds, launchCapacity, recoveryInstanceIDsIn } from '#shared/drs/jobs.ts';
