@@ -19,6 +19,7 @@ import {
   StopFailbackCommand,
   TerminateRecoveryInstancesCommand,
 } from '@aws-sdk/client-drs';
+import { newestFirst } from './jobs.ts';
 import { chunk, DRS_LIMITS } from './limits.ts';
 import type { FullDrsPort, Job, JobLog, LaunchAction, RecoveryInstance, SourceNetwork, SourceServer } from './port.ts';
 
@@ -32,9 +33,6 @@ const PAGE_SIZE = 1000;
  * all at every poll (bench/linear.ts).
  */
 const COMPLETED_JOBS_KEPT = 300;
-
-/** DescribeJobs' order: newest first. */
-const newestFirst = (a: Job, b: Job) => (b.creationDateTime ?? '').localeCompare(a.creationDateTime ?? '');
 
 async function collect<Page, Item>(pages: AsyncIterable<Page>, items: (page: Page) => Item[] | undefined): Promise<Item[]> {
   const all: Item[] = [];

@@ -32,6 +32,11 @@ export function jobsListedSince(activeJobs: readonly Job[], launchingWaveJobs: r
   return isoSeconds(Math.min(...since) - 1000);
 }
 
+/** DescribeJobs' order: newest first. */
+export function newestFirst(a: Job, b: Job): number {
+  return (b.creationDateTime ?? '').localeCompare(a.creationDateTime ?? '');
+}
+
 /** DRS's datetime filters take whole seconds. */
 export function isoSeconds(epochMilliseconds: number): string {
   return new Date(epochMilliseconds).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -1,7 +1,7 @@
 // A recovery wave: a loop of the wave engine. Start it within DRS's quotas, watch its launch and
 // its post-launch actions, and decide whether it passed its failure budget.
 import { WaveFailedError, WaveTimedOutError } from '#shared/errors.ts';
-import { activeJobsSince, isActiveJob, jobsListedSince, sourceServerIDsIn } from '#shared/drs/jobs.ts';
+import { activeJobsSince, isActiveJob, jobsListedSince, newestFirst, sourceServerIDsIn } from '#shared/drs/jobs.ts';
 import type { DrsPort, Job, SourceServer } from '#shared/drs/port.ts';
 import { scopeOfPort, spansScopes } from '#shared/drs/fleet.ts';
 import { isJobOfRun, jobTags } from '#shared/drs/run-ref.ts';
@@ -146,7 +146,7 @@ async function withJobs(listing: Promise<Job[]>, jobIDs: readonly string[], drs:
   const have = new Set(listed.map((job) => job.jobID));
   const missing = jobIDs.filter((jobID) => !have.has(jobID));
   if (missing.length === 0) return listed;
-  return [...listed, ...(await drs.listJobs({ jobIDs: missing }))].sort((a, b) => (b.creationDateTime ?? '').localeCompare(a.creationDateTime ?? ''));
+  return [...listed, ...(await drs.listJobs({ jobIDs: missing }))].sort(newestFirst);
 }
 
 /** Multi-account: the scopes the held-back servers launch in, for CheckLaunch's look for room. */
