@@ -101,7 +101,14 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
     const wanted = filter?.[key] as string[] | undefined;
     if (wanted === undefined || !wanted.every((id) => where.has(id))) return fanOut((port) => call(port, method, [filter]) as Promise<never[]>, ids);
     const byScope = groupBy(wanted, (id) => where.get(id) ?? '');
-    const results = await Promise.all([...byScope].map(([scope, scoped]) => call(scopes.get(scope) as FullDrsPort, method, [{ ...filter, [key]: scoped }]) as Promise<never[]>));
+    const results = await Promise.all(
+      [...byScope].map(async ([scope, scoped]) => {
+        const items = (await call(scopes.get(scope) as FullDrsPort, method, [{ ...filter, [key]: scoped }])) as never[];
+        // What they name is in that scope too (a job's instances): clean-up sorts them by account.
+        for (const item of items) for (const id of ids(item)) if (id !== undefined) where.set(id, scope);
+        return items;
+      }),
+    );
     return results.flat();
   };
   // Source networks and staging accounts belong to one scope: callers pick it from `scopes`.

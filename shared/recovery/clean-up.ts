@@ -49,7 +49,7 @@ export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, d
   const handedJobs = previous?.handedLaunchJobs ?? { jobIDs: [], instances: 0 };
   const known = new Set([...handedJobs.jobIDs, ...entries.map((entry) => entry.jobID)]);
   for (const job of [...recent].reverse()) {
-    if (job.type === 'LAUNCH' && isJobOfRun(job, run) && !known.has(jobID(job))) entries.push({ jobID: jobID(job), handed: 0 });
+    if (job.type === 'LAUNCH' && isJobOfRun(job, run) && !known.has(jobID(job))) entries.push({ jobID: jobID(job), handed: 0, ...scopeOfEntry(job, drs) });
   }
   // A job active at a round is listed at the next (the window starts before it): every entry is
   // seen COMPLETED once, when its instances are counted; active ones are counted as they stand.
@@ -75,7 +75,7 @@ export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, d
   // can be acted on: the instances of TERMINATE jobs that ended and are not confirmed gone yet, and
   // as many of the instances not in a TERMINATE job yet as the quotas let us terminate now.
   const toCheck = new Set(recoveryInstanceIDsIn(ended).filter((id) => !beingTerminated.has(id)));
-  const candidates = await instancesToHand(entries, recentByID, readBudget(activeJobs, drs), drs);
+  const candidates = await instancesToHand(entries, recentByID, capacityByScope(activeJobs, drs), drs);
   const wanted = withinCapacity(candidates.ids.filter((id) => !beingTerminated.has(id) && !toCheck.has(id)), activeJobs, drs);
   const asked = [...toCheck, ...wanted];
   const listed = asked.length === 0 ? [] : await drs.listRecoveryInstances({ recoveryInstanceIDs: asked });
@@ -135,18 +135,19 @@ export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, d
 }
 
 /**
- * The instances not handed to a TERMINATE job yet, in order, from the completed LAUNCH jobs: as
- * many jobs as it takes to cover `budget` instances, read by ID unless this round listed them.
+ * The instances not handed to a TERMINATE job yet, in order, from the completed LAUNCH jobs: in
+ * each account, as many jobs as it takes to cover what its quotas leave room for, read by ID
+ * unless this round listed them.
  */
-async function instancesToHand(entries: readonly LaunchJobEntry[], recentByID: ReadonlyMap<string, Job>, budget: number, drs: DrsPort): Promise<{ ids: string[]; jobs: Map<string, Job> }> {
+async function instancesToHand(entries: readonly LaunchJobEntry[], recentByID: ReadonlyMap<string, Job>, room: ReadonlyMap<string, number>, drs: DrsPort): Promise<{ ids: string[]; jobs: Map<string, Job> }> {
+  const left = new Map(room);
   const needed: LaunchJobEntry[] = [];
-  let covered = 0;
   for (const entry of entries) {
-    if (covered >= budget) break;
+    const scope = entry.scope ?? '';
     const remaining = (entry.instances ?? 0) - entry.handed;
-    if (entry.instances === undefined || remaining <= 0) continue;
+    if (entry.instances === undefined || remaining <= 0 || (left.get(scope) ?? 0) <= 0) continue;
     needed.push(entry);
-    covered += remaining;
+    left.set(scope, (left.get(scope) ?? 0) - remaining);
   }
   const unread = needed.filter((entry) => !recentByID.has(entry.jobID)).map((entry) => entry.jobID);
   const read = unread.length === 0 ? [] : await drs.listJobs({ jobIDs: unread });
@@ -158,12 +159,21 @@ async function instancesToHand(entries: readonly LaunchJobEntry[], recentByID: R
   return { ids, jobs };
 }
 
-/** How many instances the quotas could take now, over every account the port reaches. */
-function readBudget(activeJobs: readonly Job[], drs: DrsPort): number {
+/** Multi-account: the account (scope) of a launch job, kept with its entry; one account needs none. */
+function scopeOfEntry(job: Job, drs: DrsPort): Pick<LaunchJobEntry, 'scope'> {
+  const scope = spansScopes(drs) ? scopeOfPort(drs)?.(jobID(job)) : undefined;
+  return scope === undefined ? {} : { scope };
+}
+
+/** How many instances the quotas could take now, per account the port reaches ('' for one account). */
+function capacityByScope(activeJobs: readonly Job[], drs: DrsPort): Map<string, number> {
   const scopeOf = scopeOfPort(drs);
-  if (scopeOf === undefined || !spansScopes(drs)) return launchCapacity(activeJobs).servers;
+  if (scopeOf === undefined || !spansScopes(drs)) return new Map([['', launchCapacity(activeJobs).servers]]);
   const activeByScope = groupBy(activeJobs, (job) => scopeOf(jobID(job)) ?? '');
-  return [...(drs as unknown as { scopes: ReadonlyMap<string, unknown> }).scopes.keys()].reduce((total, scope) => total + launchCapacity(activeByScope.get(scope) ?? []).servers, 0);
+  const scopes = [...(drs as unknown as { scopes: ReadonlyMap<string, unknown> }).scopes.keys()];
+  const room = new Map(scopes.map((scope) => [scope, launchCapacity(activeByScope.get(scope) ?? []).servers]));
+  // A launch job whose account is not known takes from the room of them all (never none).
+  return room.set('', [...room.values()].reduce((total, servers) => total + servers, 0));
 }
 
 /**

@@ -166,9 +166,9 @@ export const Cleanup = z.object({
   /**
    * The execution's LAUNCH jobs, oldest first, whose instances are not all in a TERMINATE job or
    * gone yet: how many instances each launched (once COMPLETED) and how many of them, in DRS's
-   * order, are (clean-up.ts).
+   * order, are (clean-up.ts); with several target accounts, its account's scope key.
    */
-  launchJobs: z.optional(z.array(z.object({ jobID: z.string(), instances: z.optional(z.int()), handed: z.int() }))),
+  launchJobs: z.optional(z.array(z.object({ jobID: z.string(), instances: z.optional(z.int()), handed: z.int(), scope: z.optional(z.string()) }))),
   /** The LAUNCH jobs whose instances all are, and how many instances they launched. */
   handedLaunchJobs: z.optional(z.object({ jobIDs: z.array(z.string()), instances: z.int() })),
   /** Where the next round's DescribeJobs lists from: every job that can still change was created since. */

@@ -83,4 +83,20 @@ describe('the multi-account port', () => {
     expect(a.listings).toEqual([{ jobIDs: [jobA.jobID] }, { jobIDs: ['drsjob-unseen0000000001'] }]);
     expect(b.listings).toEqual([{ jobIDs: ['drsjob-unseen0000000001'] }]);
   });
+
+  it("learns the account of what a job read by its known ID names: its instances (clean-up sorts them by account's quota)", async () => {
+    const a = account(['s-a0000000000000001']);
+    const b = account(['s-b0000000000000001']);
+    const fleet = fleetPort(new Map([['a@us-east-1', a.counted], ['b@us-east-1', b.counted]]));
+    await fleet.listSourceServers();
+    const job = await fleet.startRecovery({ sourceServers: [{ sourceServerID: 's-b0000000000000001' }], isDrill: true, tags: {} });
+    // As DRS: the job launched its server's recovery instance since it started.
+    b.drs.jobs[0]!.participatingServers = [{ sourceServerID: 's-b0000000000000001', launchStatus: 'LAUNCHED', recoveryInstanceID: 'i-b0000000000000001' }];
+    expect(fleet.scopeOf('i-b0000000000000001')).toBeUndefined();
+
+    await fleet.listJobs({ jobIDs: [job.jobID ?? ''] });
+
+    expect(b.listings).toEqual([{ jobIDs: [job.jobID] }]);
+    expect(fleet.scopeOf('i-b0000000000000001')).toBe('b@us-east-1');
+  });
 });
