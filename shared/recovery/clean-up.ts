@@ -179,7 +179,7 @@ function capacityByScope(activeJobs: readonly Job[], drs: DrsPort): Map<string, 
 /**
  * Where the next round lists from: a second before the oldest job that must be seen again (an
  * active one, a TERMINATE job of ours not confirmed yet) and before the newest job listed (DRS's
- * own clock: a job created after this listing is newer), never later than this round's start.
+ * own clock: a job created after this listing is newer); never before where this round listed from.
  */
 function nextListedSince(fromDate: string, listed: readonly Job[], toSeeAgain: readonly Job[]): string {
   const times = (jobs: readonly Job[]) => jobs.map((job) => Date.parse(job.creationDateTime ?? '')).filter((time) => !Number.isNaN(time));
