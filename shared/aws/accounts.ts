@@ -102,10 +102,24 @@ export function drsOfScope(scope: Scope, execution: string): FullDrsPort {
   return drsPortFor({ region: scope.region, account: `${account.accountId}/${sessionNameFor(execution)}`, credentials: assumeRoleOf(scope, execution) });
 }
 
-/** Every scope a multi-account run recovers in, as one DRS (shared/drs/fleet.ts). */
+/** A warm container keeps the fleets of this many recent runs, with what each has learnt of where its IDs are. */
+const FLEETS_KEPT = 20;
+const fleets = new Map<string, ScopedDrsPort>();
+
+/**
+ * Every scope a multi-account run recovers in, as one DRS (shared/drs/fleet.ts). The same run's
+ * next step in a warm container gets the same fleet, which knows the accounts of the IDs it has
+ * seen: a quota-held wave's later rounds need not look its servers up again.
+ */
 export function fleetForRun(run: { execution: string; scopes: readonly Scope[] }): ScopedDrsPort {
+  const key = `${run.execution}\n${run.scopes.map(scopeKey).join(',')}`;
+  const kept = fleets.get(key);
+  if (kept !== undefined) return kept;
   const labels = new Map(run.scopes.map((scope) => [scopeKey(scope), labelOf(scope)]));
-  return fleetPort(new Map(run.scopes.map((scope) => [scopeKey(scope), drsOfScope(scope, run.execution)])), labels);
+  const fleet = fleetPort(new Map(run.scopes.map((scope) => [scopeKey(scope), drsOfScope(scope, run.execution)])), labels);
+  fleets.set(key, fleet);
+  if (fleets.size > FLEETS_KEPT) fleets.delete(fleets.keys().next().value!);
+  return fleet;
 }
 
 /** `account target-b (222233334444) in us-east-1 through role arn:…`: how problems name an account. */

@@ -81,14 +81,15 @@ export async function startWave(state: RunState, plan: Plan, drs: DrsPort, store
       const { roomFreesUnheard: _roomFreesUnheard, ...waiting } = previous;
       return { wave: waiting, isNew: false };
     }
-    // The wave's servers as its first round resolved them: only those not in a job yet are read
-    // again, by ID (which also tells a multi-account port their accounts).
+    // The wave's servers as its first round resolved them: of those not in a job yet, only the ones
+    // whose account a multi-account port does not know (a cold container) are read again, by ID.
     const stored = await store.get(run.execution, index);
     if (stored !== undefined) {
       const recentJobs = await listingJobs;
       const started = readBack(loop, recentJobs).items;
       const rest = stored.filter((id) => !started.has(id));
-      if (rest.length > 0 && spansScopes(drs)) await drs.listSourceServers({ sourceServerIDs: rest });
+      const unplaced = spansScopes(drs) ? rest.filter((id) => scopeOfPort(drs)?.(id) === undefined) : [];
+      if (unplaced.length > 0) await drs.listSourceServers({ sourceServerIDs: unplaced });
       const round = await startRound(loop, stored, recentJobs);
       const { heldBackIn: _heldBackIn, startable: _startable, roomFreesUnheard: _roomFreesUnheard, launchingJobIDs: _launchingJobIDs, ...before } = previous;
       return { wave: { ...before, jobIDs: round.jobIDs, notStarted: round.deferred.length, ...heldBackIn(round.deferred, selectors, drs) }, isNew: false };

@@ -78,6 +78,18 @@ describe('the DRS ports of the composition root', () => {
     expect(localDrs.countCalls('DescribeSourceNetworks') - before).toBe(2);
   });
 
+  it("give a run's next step in a warm container the same multi-account port, which knows the accounts of the IDs it has seen", async () => {
+    const { fleetForRun } = await import('#shared/aws/accounts.ts');
+    const scopes = [{ account: 'home', region: localDrs.region }, { account: 'home', region: 'ap-southeast-2' }];
+    const first = fleetForRun({ execution: 'exec-warm-1', scopes });
+    const [server] = await first.listSourceServers();
+
+    const again = fleetForRun({ execution: 'exec-warm-1', scopes });
+    expect(again).toBe(first);
+    expect(again.scopeOf(server!.sourceServerID!)).toBe(`home@${localDrs.region}`);
+    expect(fleetForRun({ execution: 'exec-warm-2', scopes })).not.toBe(first);
+  });
+
   it('read a COMPLETED job from DRS once and keep it; a job still running is asked for every time', async () => {
     const [source] = await aws.drs.listSourceServers();
     const job = await aws.drs.startRecovery({ sourceServers: [{ sourceServerID: source!.sourceServerID! }], isDrill: true, tags: {} });
