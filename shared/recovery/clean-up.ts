@@ -36,20 +36,21 @@ type LaunchJobEntry = NonNullable<Cleanup['launchJobs']>[number];
  * many of them as the quotas let it terminate now (`handed` counts how many are in TERMINATE jobs).
  */
 export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, drs: DrsPort, preflightPassed = true): Promise<Cleanup> {
-  const windowed = previous?.listedSince !== undefined && previous.launchJobs !== undefined;
-  const fromDate = windowed ? previous.listedSince! : activeJobsSince(run.startedAt);
+  const windowed = previous?.listedSince !== undefined;
+  const fromDate = previous?.listedSince ?? activeJobsSince(run.startedAt);
   // Nothing starts before preflight passes (the state machine's order): a drill it stopped
   // launched nothing, and one of its accounts may be out of reach (the reason it stopped).
   const recent = preflightPassed ? await drs.listJobs({ fromDate }) : [];
   const recentByID = new Map(recent.map((job) => [jobID(job), job]));
   const activeJobs = recent.filter(isActiveJob);
+  const runLaunches = recent.filter((job) => job.type === 'LAUNCH' && isJobOfRun(job, run));
 
   // The run's LAUNCH jobs, oldest first: those kept from earlier rounds, then any new one.
   const entries: LaunchJobEntry[] = (previous?.launchJobs ?? []).map((entry) => ({ ...entry }));
   const handedJobs = previous?.handedLaunchJobs ?? { jobIDs: [], instances: 0 };
   const known = new Set([...handedJobs.jobIDs, ...entries.map((entry) => entry.jobID)]);
-  for (const job of [...recent].reverse()) {
-    if (job.type === 'LAUNCH' && isJobOfRun(job, run) && !known.has(jobID(job))) entries.push({ jobID: jobID(job), handed: 0, ...scopeOfEntry(job, drs) });
+  for (const job of [...runLaunches].reverse()) {
+    if (!known.has(jobID(job))) entries.push({ jobID: jobID(job), handed: 0, ...scopeOfEntry(job, drs) });
   }
   // A job active at a round is listed at the next (the window starts before it): every entry is
   // seen COMPLETED once, when its instances are counted; active ones are counted as they stand.
@@ -66,7 +67,7 @@ export async function cleanUpDrill(run: RunRef, previous: Cleanup | undefined, d
   // Our TERMINATE jobs: DescribeJobs cannot say who started one (no tags). Later rounds know them
   // by ID; the first tells them by their instances (a retried first round finds its own).
   const ownIDs = new Set(previous?.terminateJobIDs ?? []);
-  const launchedNow = new Set(recoveryInstanceIDsIn(recent.filter((job) => job.type === 'LAUNCH' && isJobOfRun(job, run))));
+  const launchedNow = new Set(recoveryInstanceIDsIn(runLaunches));
   const terminateJobs = recent.filter((job) => job.type === 'TERMINATE' && (ownIDs.has(jobID(job)) || (!windowed && recoveryInstanceIDsIn([job]).some((id) => launchedNow.has(id))))).reverse();
   const beingTerminated = new Set(recoveryInstanceIDsIn(terminateJobs.filter(isActiveJob)));
   const confirmed = new Set(previous?.confirmedJobIDs ?? []);
