@@ -495,6 +495,41 @@ describe('clean-up lists only what can still change', () => {
   });
 });
 
+describe('clean-up polls', () => {
+  const instance = (n: number) => `i-${String(n).padStart(17, '0')}`;
+  const tags = { [TAG.execution]: 'exec-1', [TAG.wave]: 'db' };
+  const launchJob = (jobID: string, status: Job['status'], jobTags: Record<string, string>, first: number): Job => ({
+    jobID, type: 'LAUNCH', status, tags: jobTags,
+    participatingServers: Array.from({ length: 100 }, (_, n) => ({ sourceServerID: id(first + n), launchStatus: 'LAUNCHED' as const, recoveryInstanceID: instance(first + n) })),
+  });
+
+  it('looks again at the shortest interval while a TERMINATE job of its own runs, where nothing changes until it ends', async () => {
+    const drs = fakeDrs({ jobs: [launchJob('drsjob-l0', 'COMPLETED', tags, 0)] });
+    const first = await cleanUpDrill(run, undefined, drs);
+    // As DRS: the TERMINATE job names its instances, and runs for a while.
+    const terminate = drs.jobs.find((job) => job.type === 'TERMINATE')!;
+    terminate.participatingServers = drs.terminated[0]!.map((recoveryInstanceID) => ({ recoveryInstanceID }));
+
+    const second = await cleanUpDrill(run, first, drs);
+    const third = await cleanUpDrill(run, second, drs);
+
+    expect([first, second, third].map((round) => [round.instancesLeft, round.pollSeconds])).toEqual([[100, POLL.minSeconds], [100, POLL.minSeconds], [100, POLL.minSeconds]]);
+    expect(drs.terminated).toHaveLength(1);
+  });
+
+  it('backs off while nothing of its own is in flight: another run holds every server DRS allows in active jobs', async () => {
+    const other = { [TAG.execution]: 'someone-else' };
+    const drs = fakeDrs({ jobs: [launchJob('drsjob-l0', 'COMPLETED', tags, 0), ...[1, 2, 3, 4, 5].map((j) => launchJob(`drsjob-o${j}`, 'STARTED', other, j * 100))] });
+
+    const first = await cleanUpDrill(run, undefined, drs);
+    const second = await cleanUpDrill(run, first, drs);
+    const third = await cleanUpDrill(run, second, drs);
+
+    expect(drs.terminated).toEqual([]);
+    expect([first, second, third].map((round) => round.pollSeconds)).toEqual([POLL.minSeconds, nextPollSeconds(POLL.minSeconds, false), nextPollSeconds(nextPollSeconds(POLL.minSeconds, false), false)]);
+  });
+});
+
 describe('sightings in the state', () => {
   it('encode to one character a server while a wave has fewer than 64 distinct moments, and decode to the same arrays', () => {
     const launch = [15, 15, null, 30, 45];
