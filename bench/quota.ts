@@ -5,8 +5,8 @@
 // capacity frees, and per batch the delay from capacity freed (the first job of the batch before
 // it completing) to the batch's StartRecovery. The ideal takes each round as long as DRS held the
 // first round's jobs (the service's phase durations: job start, on-demand snapshot, conversion,
-// launch, and its lag in marking a job COMPLETED), as multi-account.ts's quota-bound ideal does
-// from the durations. Simulated time: exact, taken once per latency profile.
+// launch, and its lag in marking a job COMPLETED), as multi-account.ts's quota-bound ideal does.
+// Simulated time: exact, taken once per latency profile.
 // Prints figures; asserts nothing. Run: npx tsx bench/quota.ts [--servers N]   (default 1,200)
 import { pathToFileURL } from 'node:url';
 import { quotas, type JobTimeline, type ParsedScenario } from '#local/drs/index.ts';
