@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { buildFunctions, type BuiltFunction } from '#deploy/build.ts';
+import { buildFunctions, recordFileOf, type BuiltFunction } from '#deploy/build.ts';
 import { generateScenario, startLocalDrs, type LocalDrs, type Scenario } from '#local/drs/index.ts';
 import { runLocal, type Latencies, type RunLocalOptions, type RunResult } from '#local/runner/run-local.ts';
 
@@ -116,7 +116,10 @@ export const BENCH_BUILD_DIR = join(tmpdir(), `drs-bench-build-${process.pid}`);
 export function ensureBuilt(): Promise<BuiltFunction[]> {
   if (built === undefined) {
     built = buildFunctions({ outDir: BENCH_BUILD_DIR });
-    process.once('exit', () => rmSync(BENCH_BUILD_DIR, { recursive: true, force: true }));
+    process.once('exit', () => {
+      rmSync(BENCH_BUILD_DIR, { recursive: true, force: true });
+      rmSync(recordFileOf(BENCH_BUILD_DIR), { force: true });
+    });
   }
   return built;
 }

@@ -66,8 +66,8 @@ interface InputFile {
   mtimeMs: number;
 }
 
-/** Beside the bundles' folder, not in it: the folder holds exactly the current bundles. */
-const recordFileOf = (outDir: string) => `${outDir}.inputs.json`;
+/** The build record of the bundles in `outDir`: beside the folder, not in it (the folder holds exactly the current bundles). */
+export const recordFileOf = (outDir: string) => `${outDir}.inputs.json`;
 
 /** What builds a bundle besides its inputs: esbuild's version and the options. */
 function builder(): string {
