@@ -4,7 +4,7 @@
 // BENCH_REPEATS times (default 3) and print as min / median / max. The 3,000-server drill runs
 // once and serves both the scale figures and the API-call counts. BENCH_FULL=1 adds the long ones:
 // the cost against servers to 10,000 (bench/linear.ts) and the test commands' times
-// (bench/feedback.ts --npm-test): about 8 minutes in all on 2 cores, 3½ without them.
+// (bench/feedback.ts --npm-test): about 8½ minutes in all on 2 cores, 4 without them.
 import { benchApiCalls } from './api-calls.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchDrsLocal } from './drs-local.ts';
