@@ -412,9 +412,10 @@ export async function benchMultiAccount(runs = REPEATS, cases: readonly MultiAcc
   figures.forEach((caseFigures) => printCase(CASES.indexOf(caseFigures.benchCase) + 1, caseFigures));
   printCalls(figures);
   printInvocations(figures);
+  const { ideal } = shownRun(figures[0]!.runs);
   console.log(
     `\n  Ideal: per wave, ceil(servers in the account / ${ROUND_SERVERS}) launch rounds (DRS allows ${quotas.serversInActiveJobs} servers in active jobs per account, ${quotas.concurrentJobs} jobs of ≤ ${quotas.serversPerJob}),` +
-      `\n  each as long as DRS held a launch job, created → COMPLETED (${seconds(shownRun(figures[0]!.runs).ideal.launchSeconds)}: the scenario's job start + on-demand snapshot + conversion + launch, ${seconds(shownRun(figures[0]!.runs).ideal.launchPhasesSeconds)},` +
+      `\n  each as long as DRS held a launch job, created → COMPLETED (${seconds(ideal.launchSeconds)}: the scenario's job start + on-demand snapshot + conversion + launch, ${seconds(ideal.launchPhasesSeconds)},` +
       `\n  plus the service's stagger of server starts and its lag in marking a job COMPLETED; capacity frees only then), accounts in parallel, waves in turn;` +
       `\n  then the drill's clean-up: ceil(instances in the account / ${ROUND_SERVERS}) rounds as long as DRS held a TERMINATE job. Polls, hand-offs and extension cost the ideal nothing.`,
   );

@@ -141,9 +141,14 @@ export function fleetPort(scopes: ReadonlyMap<string, FullDrsPort>, labels: Read
   };
 }
 
+/** The scope keys of a multi-account port; none for one account's port. */
+export function scopeKeysOf(drs: object): string[] {
+  return 'scopes' in drs && drs.scopes instanceof Map ? [...(drs.scopes as ReadonlyMap<string, unknown>).keys()] : [];
+}
+
 /** Whether the port spans several scopes, so that it must have seen an ID to know its scope. */
 export function spansScopes(drs: object): boolean {
-  return 'scopes' in drs && drs.scopes instanceof Map && drs.scopes.size > 1;
+  return scopeKeysOf(drs).length > 1;
 }
 
 /** The scope-of-ID lookup of a multi-account port; undefined for one account's port (one scope). */

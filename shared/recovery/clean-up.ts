@@ -5,7 +5,7 @@
 // not yet being terminated (an instance already in a TERMINATE job is refused by DRS, never
 // terminated twice), and counts what DRS still lists.
 import { CleanUpIncompleteError } from '#shared/errors.ts';
-import { scopeOfPort, spansScopes } from '#shared/drs/fleet.ts';
+import { scopeKeysOf, scopeOfPort, spansScopes } from '#shared/drs/fleet.ts';
 import { activeJobsSince, isActiveJob, isoSeconds, launchCapacity, recoveryInstanceIDsIn } from '#shared/drs/jobs.ts';
 import { groupBy } from '#shared/drs/limits.ts';
 import type { DrsPort, Job } from '#shared/drs/port.ts';
@@ -177,8 +177,7 @@ function capacityByScope(activeJobs: readonly Job[], drs: DrsPort): Map<string, 
   const scopeOf = scopeOfPort(drs);
   if (scopeOf === undefined || !spansScopes(drs)) return new Map([['', launchCapacity(activeJobs).servers]]);
   const activeByScope = groupBy(activeJobs, (job) => scopeOf(jobID(job)) ?? '');
-  const scopes = [...(drs as unknown as { scopes: ReadonlyMap<string, unknown> }).scopes.keys()];
-  const room = new Map(scopes.map((scope) => [scope, launchCapacity(activeByScope.get(scope) ?? []).servers]));
+  const room = new Map(scopeKeysOf(drs).map((scope) => [scope, launchCapacity(activeByScope.get(scope) ?? []).servers]));
   // A launch job whose account is not known takes from the room of them all (never none).
   return room.set('', [...room.values()].reduce((total, servers) => total + servers, 0));
 }
